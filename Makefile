@@ -1,0 +1,41 @@
+# The two commands: `make run` and `make test`. Both create .venv and install first.
+PY ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+FLASK := $(BIN)/flask --app portal
+PYTEST_WORKERS ?= 2
+
+.PHONY: install run test lint lock clean
+
+$(STAMP): pyproject.toml requirements.lock
+	test -d $(VENV) || $(PY) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.lock
+	$(BIN)/pip install --quiet --disable-pip-version-check --no-deps -e .
+	touch $(STAMP)
+
+install: $(STAMP)
+
+run: install
+	$(FLASK) db upgrade
+	$(FLASK) portal load-reference
+	$(FLASK) portal seed-demo
+	@echo "Serving the portal on http://127.0.0.1:5000 (Ctrl-C stops it)"
+	$(FLASK) run --host 127.0.0.1 --port 5000
+
+test: install
+	$(BIN)/ruff check .
+	$(BIN)/pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check .
+
+# Refresh the lock file after changing pyproject.toml
+lock:
+	rm -rf /tmp/portal-lock-venv
+	$(PY) -m venv /tmp/portal-lock-venv
+	/tmp/portal-lock-venv/bin/pip install --quiet ".[test]"
+	/tmp/portal-lock-venv/bin/pip freeze --exclude sector-jobs-portal > requirements.lock
+
+clean:
+	rm -rf $(VENV)

@@ -1,0 +1,62 @@
+"""The Sector Jobs Portal application factory: read this first, it is the table of contents."""
+
+import os
+
+from flask import Flask
+
+from portal import cli, errors, templating
+from portal.config import CONFIGS
+from portal.extensions import bootstrap, csrf, db, login_manager, migrate
+
+
+def create_app(config_name: str | None = None, overrides: dict | None = None) -> Flask:
+    app = Flask(
+        __name__,
+        template_folder="../templates",
+        static_folder="../static",
+        instance_relative_config=True,
+    )
+    configure(app, config_name, overrides)
+
+    # extensions
+    db.init_app(app)
+    migrate.init_app(app, db, directory=os.path.join(app.root_path, "..", "migrations"))
+    login_manager.init_app(app)
+    csrf.init_app(app)
+    bootstrap.init_app(app)
+
+    # features, one blueprint each
+    from portal.admin.views import bp as admin_bp
+    from portal.agencies.views import bp as agencies_bp
+    from portal.auth.views import bp as auth_bp
+    from portal.pages.views import bp as pages_bp
+
+    app.register_blueprint(pages_bp)
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(agencies_bp)
+    app.register_blueprint(admin_bp, url_prefix="/admin")
+
+    errors.register(app)
+    templating.register(app)
+    cli.register(app)
+    return app
+
+
+def configure(app: Flask, config_name: str | None, overrides: dict | None) -> None:
+    """Class defaults → instance/portal.cfg → PORTAL_* environment → explicit overrides."""
+    name = config_name or os.environ.get("PORTAL_ENV", "development")
+    app.config.from_object(CONFIGS[name])
+    app.config.from_pyfile("portal.cfg", silent=True)
+    app.config.from_prefixed_env("PORTAL")
+    app.config.update(overrides or {})
+
+    if not app.config.get("SECRET_KEY"):
+        raise RuntimeError("PORTAL_SECRET_KEY must be set (production refuses to start without it)")
+
+    os.makedirs(app.instance_path, exist_ok=True)
+    url = app.config.get("DATABASE_URL") or "sqlite:///" + os.path.join(
+        app.instance_path, "portal.db"
+    )
+    app.config["SQLALCHEMY_DATABASE_URI"] = url
+    if url.startswith("sqlite"):
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {"connect_args": {"timeout": 15}}

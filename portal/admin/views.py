@@ -1,0 +1,86 @@
+"""Administration: agency approval, user and agency search, the HR champion role."""
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from portal.admin import forms, services
+from portal.agencies import services as agency_services
+from portal.auth.forms import ConfirmForm
+from portal.auth.permissions import require_role
+from portal.errors import PortalError
+from portal.extensions import db
+from portal.models import Agency, User
+from portal.models.agencies import AGENCY_STATUSES
+from portal.models.users import ROLES
+
+bp = Blueprint("admin", __name__)
+
+
+@bp.route("/")
+@require_role("admin")
+def index():
+    pending = db.session.scalars(services.agency_query(status="pending")).all()
+    return render_template("admin/index.html", pending=pending, counts=services.counts())
+
+
+@bp.route("/agencies")
+@require_role("admin")
+def agencies():
+    q, status = request.args.get("q", ""), request.args.get("status", "")
+    if status and status not in AGENCY_STATUSES:
+        status = ""
+    page = db.paginate(services.agency_query(q, status), per_page=25)
+    return render_template("admin/agencies.html", page=page, q=q, status=status,
+                           statuses=AGENCY_STATUSES)
+
+
+@bp.route("/agencies/<int:agency_id>", methods=["GET", "POST"])
+@require_role("admin")
+def agency(agency_id: int):
+    found = db.session.get(Agency, agency_id) or abort(404)
+    form = forms.AgencyDecisionForm()
+    if form.validate_on_submit() and form.action():
+        try:
+            agency_services.change_status(found, form.action(), form.reason.data, current_user)
+        except PortalError as exc:
+            db.session.rollback()
+            form.reason.errors.append(str(exc))
+        else:
+            db.session.commit()
+            flash(f"{found.name} is now {found.status}.", "success")
+            return redirect(url_for("admin.agency", agency_id=found.id))
+    return render_template("admin/agency.html", agency=found, form=form)
+
+
+@bp.route("/users")
+@require_role("admin")
+def users():
+    q, role = request.args.get("q", ""), request.args.get("role", "")
+    if role and role not in ROLES:
+        role = ""
+    page = db.paginate(services.user_query(q, role), per_page=25)
+    return render_template("admin/users.html", page=page, q=q, role=role, roles=ROLES)
+
+
+@bp.route("/users/<int:user_id>")
+@require_role("admin")
+def user(user_id: int):
+    found = db.session.get(User, user_id) or abort(404)
+    return render_template("admin/user.html", user=found, form=ConfirmForm())
+
+
+@bp.route("/users/<int:user_id>/champion/<any(grant, remove):action>", methods=["POST"])
+@require_role("admin")
+def champion(user_id: int, action: str):
+    found = db.session.get(User, user_id) or abort(404)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    try:
+        services.set_champion(found, action == "grant", current_user)
+    except PortalError as exc:
+        db.session.rollback()
+        flash(str(exc), "danger")
+    else:
+        db.session.commit()
+        flash(f"{found.name} is now: {found.role_label}.", "success")
+    return redirect(url_for("admin.user", user_id=found.id))

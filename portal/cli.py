@@ -1,0 +1,50 @@
+"""Command-line interface: ``flask portal ...`` plus each feature's own group."""
+
+import click
+from flask import Flask
+from flask.cli import AppGroup
+
+from portal import worker
+from portal.auth.cli import users_cli
+from portal.demo.services import DEMO_PASSWORD, demo_logins, seed_demo
+from portal.extensions import db
+from portal.mail import mail_cli
+from portal.reference.services import load_reference
+
+portal_cli = AppGroup("portal", help="Portal set-up and background work.")
+
+
+@portal_cli.command("load-reference")
+def load_reference_command() -> None:
+    """Load regions, communities, occupations, credentials and subsectors (idempotent)."""
+    changed = load_reference()
+    db.session.commit()
+    for table, count in changed.items():
+        click.echo(f"{table}: {count} inserted or updated")
+
+
+@portal_cli.command("seed-demo")
+def seed_demo_command() -> None:
+    """Add the demo agencies, staff and seekers (idempotent) and print the demo logins."""
+    created = seed_demo()
+    db.session.commit()
+    click.echo(", ".join(f"{k}: {v} created" for k, v in created.items()))
+    click.echo(f"\nDemo logins (password for all: {DEMO_PASSWORD})")
+    for label, email in demo_logins():
+        click.echo(f"  {label:34} {email}")
+
+
+@portal_cli.command("worker")
+@click.option("--once", is_flag=True, help="Run every task once and exit.")
+@click.option("--interval", type=float, default=None, help="Seconds between passes.")
+def worker_command(once: bool, interval: float | None) -> None:
+    """Run the periodic tasks (mail, ...) in a loop."""
+    from flask import current_app
+
+    worker.loop(interval or current_app.config["WORKER_INTERVAL_SECONDS"], once)
+
+
+def register(app: Flask) -> None:
+    app.cli.add_command(portal_cli)
+    app.cli.add_command(users_cli)
+    app.cli.add_command(mail_cli)

@@ -1,0 +1,138 @@
+"""A realistic, idempotent demo data set: agencies across every region, their staff,
+job seekers, one HR champion and one admin. Every demo account shares one password."""
+
+import random
+
+from sqlalchemy import select
+
+from portal.agencies.services import unique_slug
+from portal.auth.passwords import hash_password
+from portal.extensions import db
+from portal.models import Agency, Community, CsseaDivision, Membership, Region, Subsector, User
+from portal.models.types import utcnow
+
+DEMO_PASSWORD = "demo-password-2026"
+DEMO_DOMAIN = "demo.sectorjobs.ca"
+
+NAME_PATTERNS = {
+    "community-living": ["{c} Community Living Society", "{c} Association for Community Living",
+                         "Inclusion {c}", "{c} Supported Living Services"],
+    "child-family": ["{c} Family Services", "{c} Child and Family Resource Society",
+                     "Family Place {c}"],
+    "youth": ["{c} Youth Services Society", "{c} Youth Resource Centre", "Pathways Youth {c}"],
+    "indigenous": ["{c} Native Friendship Centre", "{c} Aboriginal Family Services",
+                   "{c} Indigenous Wellness Society"],
+    "settlement": ["{c} Immigrant Services Society", "{c} Multicultural Society",
+                   "Newcomer Welcome Centre {c}"],
+    "women": ["{c} Women's Transition House Society", "{c} Women's Resource Centre",
+              "Safe Haven {c}"],
+    "early-years": ["{c} Early Years Centre", "{c} Child Care Society",
+                    "Little Steps {c} Child Care"],
+    "mental-health-substance-use": ["{c} Mental Health Society", "{c} Recovery Services",
+                                    "Clubhouse {c}"],
+    "seniors": ["{c} Seniors Support Society", "{c} Better at Home", "{c} Home Support Services"],
+    "employment": ["{c} Employment Services", "WorkLink {c}", "{c} Career Connections"],
+    "housing": ["{c} Housing Society", "{c} Shelter Society", "Homes First {c}"],
+}
+
+FIRST = ("Amrit Ava Ben Carmen Chloe Daniel Deepa Emma Ethan Farah Grace Hana Ian Jasmine Jaspreet "
+         "Kai Leah Liam Maya Mateo Mei Noah Nora Olivia Omar Priya Quinn Raj Rosa Sam Sara Simran "
+         "Tara Theo Uma Victor Wen Willow Yara Zoe").split()
+LAST = ("Anderson Bains Bouchard Brown Campbell Chan Chen Dhillon Dubois Fraser Gill Grewal Jack "
+        "Joe Johnson Kaur Khan Lee Li MacDonald Martin Nguyen Patel Paul Robinson Sandhu Singh "
+        "Smith Sterling Tait Thomas Tremblay Wang Williams Wilson Wong Young").split()
+
+AGENCIES_PER_REGION = 9
+SEEKERS = 200
+
+
+def _user(email: str, name: str, role: str, password_hash: str) -> tuple[User, bool]:
+    user = db.session.scalar(select(User).where(User.email == email))
+    if user is not None:
+        return user, False
+    user = User(email=email, name=name, role=role, password_hash=password_hash,
+                email_confirmed_at=utcnow())
+    db.session.add(user)
+    return user, True
+
+
+def seed_demo(seed: int = 2027) -> dict[str, int]:
+    """Create whatever of the demo is missing; returns counts of rows created."""
+    rng = random.Random(seed)
+    password_hash = hash_password(DEMO_PASSWORD)  # hashed once, shared by demo accounts
+    created = {"agencies": 0, "staff": 0, "seekers": 0, "others": 0}
+
+    for email, name, role in [
+        (f"admin@{DEMO_DOMAIN}", "Alex Admin", "admin"),
+        (f"champion@{DEMO_DOMAIN}", "Harper Champion", "champion"),
+    ]:
+        created["others"] += _user(email, name, role, password_hash)[1]
+
+    subsectors = list(db.session.scalars(select(Subsector).order_by(Subsector.code)))
+    divisions = {d.code: d for d in db.session.scalars(select(CsseaDivision))}
+    regions = list(db.session.scalars(select(Region).order_by(Region.id)))
+    if not regions or not subsectors:
+        raise RuntimeError("Load the reference data first: flask portal load-reference")
+
+    n = 0
+    for region in regions:
+        communities = list(db.session.scalars(
+            select(Community).where(Community.region_id == region.id).order_by(Community.name)))
+        for i in range(AGENCIES_PER_REGION):
+            n += 1
+            subsector = subsectors[(n * 7) % len(subsectors)]
+            community = communities[(i * 5) % len(communities)]
+            pattern = rng.choice(NAME_PATTERNS.get(subsector.code, ["{c} Community Services"]))
+            name = pattern.format(c=community.name)
+            legal = name if name.endswith("Society") else f"{name} Society"
+            member = rng.random() < 0.6
+            division = None
+            if member:
+                division = divisions.get(
+                    {"community-living": "community-living", "indigenous": "indigenous"}.get(
+                        subsector.code, "general"))
+            status = "approved"
+            if n % 23 == 0:
+                status = "pending"
+            elif n == 31:
+                status = "suspended"
+            slug = f"demo-{n:03d}"
+            agency = db.session.scalar(select(Agency).where(Agency.slug == slug))
+            if agency is None:
+                agency = Agency(
+                    legal_name=legal, name=name, slug=slug, region_id=region.id,
+                    community_id=community.id, subsector_id=subsector.id, cssea_member=member,
+                    cssea_division=division, unionized=rng.random() < (0.8 if member else 0.25),
+                    website=f"https://{unique_slug(name)}.example.org",
+                    phone=f"250-555-{1000 + n:04d}", status=status,
+                    status_reason="Funding agreement under review." if status == "suspended"
+                    else None,
+                    status_changed_at=utcnow(),
+                )
+                db.session.add(agency)
+                created["agencies"] += 1
+            for role, count in (("owner", 1), ("recruiter", 1 + n % 2)):
+                for k in range(count):
+                    person = f"{rng.choice(FIRST)} {rng.choice(LAST)}"
+                    email = f"{role}{k + 1 if role == 'recruiter' else ''}.{slug}@{DEMO_DOMAIN}"
+                    user, new = _user(email, person, "agency", password_hash)
+                    if new:
+                        db.session.add(Membership(user=user, agency=agency, role=role))
+                        created["staff"] += 1
+    for i in range(1, SEEKERS + 1):
+        person = f"{rng.choice(FIRST)} {rng.choice(LAST)}"
+        created["seekers"] += _user(f"seeker{i:03d}@{DEMO_DOMAIN}", person, "seeker",
+                                    password_hash)[1]
+    db.session.flush()
+    return created
+
+
+def demo_logins() -> list[tuple[str, str]]:
+    return [
+        ("Administrator", f"admin@{DEMO_DOMAIN}"),
+        ("HR champion", f"champion@{DEMO_DOMAIN}"),
+        ("Agency owner (approved agency)", f"owner.demo-001@{DEMO_DOMAIN}"),
+        ("Agency recruiter", f"recruiter1.demo-001@{DEMO_DOMAIN}"),
+        ("Agency owner (pending agency)", f"owner.demo-023@{DEMO_DOMAIN}"),
+        ("Job seeker", f"seeker001@{DEMO_DOMAIN}"),
+    ]

@@ -1,0 +1,26 @@
+"""Error pages and the portal's exception types."""
+
+from flask import Flask, render_template
+from flask_wtf.csrf import CSRFError
+
+
+class PortalError(Exception):
+    """A rule was broken; the message is safe to show to the user."""
+
+
+def register(app: Flask) -> None:
+    @app.errorhandler(403)
+    def forbidden(error):
+        return render_template("errors/403.html"), 403
+
+    @app.errorhandler(404)
+    def not_found(error):
+        return render_template("errors/404.html"), 404
+
+    @app.errorhandler(CSRFError)
+    def csrf_failed(error):
+        return render_template("errors/400.html", reason=error.description), 400
+
+    @app.errorhandler(500)
+    def server_error(error):
+        return render_template("errors/500.html"), 500

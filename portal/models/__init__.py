@@ -1,0 +1,31 @@
+"""All models, imported here so Alembic and the app see every table."""
+
+from portal.models.agencies import Agency, AgencyInvitation, Membership
+from portal.models.audit import AuditEvent
+from portal.models.mail import OutboxMessage
+from portal.models.reference import (
+    Community,
+    Credential,
+    CsseaDivision,
+    Occupation,
+    Region,
+    Subsector,
+)
+from portal.models.users import LoginFailure, User, UserToken
+
+__all__ = [
+    "Agency",
+    "AgencyInvitation",
+    "AuditEvent",
+    "Community",
+    "Credential",
+    "CsseaDivision",
+    "LoginFailure",
+    "Membership",
+    "Occupation",
+    "OutboxMessage",
+    "Region",
+    "Subsector",
+    "User",
+    "UserToken",
+]
