@@ -1,0 +1,267 @@
+"""Shared fixtures: ``app``, ``db``, ``client``, ``runner``, ``mailbox`` and factories.
+
+Every test that uses ``app`` runs once on SQLite and, when ``PORTAL_TEST_DATABASE_URL`` is
+set, once more on PostgreSQL (test ids end in ``[sqlite]`` / ``[postgresql]``).
+"""
+
+import os
+import re
+import shutil
+import socket
+import uuid
+from email import message_from_bytes, policy
+from itertools import count
+
+import psycopg
+import pytest
+from aiosmtpd.controller import Controller
+from flask.testing import FlaskClient
+from sqlalchemy import create_engine, make_url
+
+from portal import create_app
+from portal.extensions import db as _db
+from portal.models.types import utcnow
+from portal.reference.services import load_reference
+
+PG_URL = os.environ.get("PORTAL_TEST_DATABASE_URL")
+BACKENDS = ["sqlite"] + (["postgresql"] if PG_URL else [])
+PASSWORD = "correct horse battery staple"
+REFERENCE_TABLES = {"regions", "communities", "occupations", "credentials", "subsectors",
+                    "cssea_divisions"}
+CSRF_RE = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
+
+
+def pytest_configure(config):
+    if os.environ.get("PORTAL_REQUIRE_ALL_BACKENDS") and not PG_URL:
+        raise pytest.UsageError(
+            "PORTAL_REQUIRE_ALL_BACKENDS is set but PORTAL_TEST_DATABASE_URL is not: "
+            "the PostgreSQL tests would be skipped."
+        )
+
+
+def _worker(request) -> str:
+    return getattr(request.config, "workerinput", {}).get("workerid", "main")
+
+
+def _seed_reference(url: str) -> None:
+    app = create_app("testing", {"DATABASE_URL": url})
+    with app.app_context():
+        _db.create_all()
+        load_reference()
+        _db.session.commit()
+        _db.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory):
+    """A SQLite file with the schema and reference data, copied for each test."""
+    path = tmp_path_factory.mktemp("sqlite-template") / "template.db"
+    _seed_reference(f"sqlite:///{path}")
+    return path
+
+
+@pytest.fixture(scope="session")
+def pg_database(request):
+    """A PostgreSQL database of this test worker's own, dropped at the end."""
+    base = make_url(PG_URL)
+    name = f"portal_test_{_worker(request)}_{uuid.uuid4().hex[:8]}"
+    admin_dsn = base.set(drivername="postgresql").render_as_string(hide_password=False)
+    with psycopg.connect(admin_dsn, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    url = base.set(database=name).render_as_string(hide_password=False)
+    _seed_reference(url)
+    yield url
+    with psycopg.connect(admin_dsn, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def _truncate(url: str) -> None:
+    engine = create_engine(url)
+    tables = [t.name for t in _db.metadata.sorted_tables if t.name not in REFERENCE_TABLES]
+    with engine.begin() as conn:
+        conn.exec_driver_sql(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE")
+    engine.dispose()
+
+
+class PortalClient(FlaskClient):
+    """The test client, plus ``post_form`` which sends the CSRF token like a browser."""
+
+    def csrf_token(self) -> str:
+        page = self.get("/forgot").get_data(as_text=True)
+        return CSRF_RE.search(page).group(1)
+
+    def post_form(self, url: str, data: dict | None = None, **kwargs):
+        data = dict(data or {})
+        data.setdefault("csrf_token", self.csrf_token())
+        return self.post(url, data=data, **kwargs)
+
+
+@pytest.fixture(params=BACKENDS)
+def app(request, tmp_path):
+    backend = request.param
+    if backend == "sqlite":
+        path = tmp_path / "portal.db"
+        shutil.copy(request.getfixturevalue("sqlite_template"), path)
+        url = f"sqlite:///{path}"
+    else:
+        url = request.getfixturevalue("pg_database")
+    app = create_app("testing", {"DATABASE_URL": url})
+    app.test_client_class = PortalClient
+    ctx = app.app_context()
+    ctx.push()
+    yield app
+    _db.session.remove()
+    _db.engine.dispose()
+    ctx.pop()
+    if backend == "postgresql":
+        _truncate(url)
+
+
+@pytest.fixture
+def db(app):
+    return _db
+
+
+@pytest.fixture
+def client(app) -> PortalClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+# --- mail: a real SMTP server ----------------------------------------------------------
+
+
+class Mailbox:
+    """Messages received by a real (aiosmtpd) SMTP server."""
+
+    def __init__(self):
+        self.messages = []
+
+    async def handle_DATA(self, server, session, envelope):  # aiosmtpd handler hook
+        self.messages.append(message_from_bytes(envelope.content, policy=policy.default))
+        return "250 OK"
+
+    def deliver(self):
+        """Run the outbox sender (as the worker would) and return all messages received."""
+        from portal import mail
+
+        mail.send_pending()
+        return self.messages
+
+    def to(self, address: str):
+        return [m for m in self.deliver() if m["To"] == address]
+
+    def last_link(self, address: str, path_fragment: str = "") -> str:
+        """The last http link in the last message sent to ``address``."""
+        messages = self.to(address)
+        assert messages, f"no email to {address}"
+        body = messages[-1].get_body(("plain",)).get_content()
+        links = [link for link in re.findall(r"https?://\S+", body) if path_fragment in link]
+        assert links, f"no link with {path_fragment!r} in: {body}"
+        return links[-1]
+
+
+@pytest.fixture(scope="session")
+def smtp_server():
+    mailbox = Mailbox()
+    with socket.socket() as probe:  # aiosmtpd needs a concrete free port
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    controller = Controller(mailbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    yield controller, mailbox
+    controller.stop()
+
+
+@pytest.fixture
+def mailbox(app, smtp_server) -> Mailbox:
+    controller, box = smtp_server
+    box.messages.clear()
+    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=controller.port)
+    return box
+
+
+def path_of(link: str) -> str:
+    """The path (and query) of an absolute link, to request it with the test client."""
+    return re.sub(r"^https?://[^/]+", "", link)
+
+
+# --- factories -------------------------------------------------------------------------
+
+_seq = count(1)
+
+
+@pytest.fixture
+def make_user(db):
+    from portal.auth.services import create_user
+
+    def make(role: str = "seeker", email: str | None = None, name: str | None = None,
+             password: str = PASSWORD, confirmed: bool = True):
+        n = next(_seq)
+        user = create_user(name or f"Person {n}", email or f"person{n}@example.org", password,
+                           role=role)
+        if confirmed:
+            user.email_confirmed_at = utcnow()
+        db.session.commit()
+        return user
+
+    return make
+
+
+@pytest.fixture
+def make_agency(db, make_user):
+    from sqlalchemy import select
+
+    from portal.agencies.services import register_agency
+    from portal.models import Community, Subsector
+
+    def make(owner=None, status: str = "approved", name: str | None = None, **fields):
+        owner = owner or make_user(role="agency")
+        community = db.session.scalar(select(Community).order_by(Community.id))
+        subsector = db.session.scalar(select(Subsector).order_by(Subsector.id))
+        data = {
+            "legal_name": f"{name or 'Agency'} Society",
+            "name": name or f"Agency {next(_seq)}",
+            "community_id": community.id,
+            "subsector_id": subsector.id,
+            "cssea_member": False,
+            "cssea_division_id": None,
+            "unionized": False,
+            "website": None,
+            "phone": None,
+        }
+        data.update(fields)
+        agency = register_agency(owner, data)
+        agency.status = status
+        db.session.commit()
+        return agency
+
+    return make
+
+
+@pytest.fixture
+def make_recruiter(db, make_user):
+    from portal.models import Membership
+
+    def make(agency, user=None):
+        user = user or make_user(role="agency")
+        db.session.add(Membership(user=user, agency=agency, role="recruiter"))
+        db.session.commit()
+        return user
+
+    return make
+
+
+@pytest.fixture
+def login():
+    def do(client: PortalClient, user_or_email, password: str = PASSWORD):
+        email = getattr(user_or_email, "email", user_or_email)
+        response = client.post_form("/login", {"email": email, "password": password})
+        assert response.status_code == 302, response.get_data(as_text=True)[:2000]
+        return response
+
+    return do
