@@ -1,0 +1,30 @@
+"""A seeker registers, confirms by the emailed link, signs in and sees the dashboard."""
+
+import re
+
+from tests.conftest import PASSWORD
+
+
+def test_register_confirm_login_dashboard(page, live_server, mailbox, tmp_path):
+    page.goto(live_server + "/")
+    page.get_by_role("link", name="Create account").click()
+    page.get_by_label("Your name").fill("Jasmine Gill")
+    page.get_by_label("Email address").fill("jasmine@example.org")
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
+    page.get_by_label("Repeat the password").fill(PASSWORD)
+    page.get_by_role("button", name="Create account").click()
+    assert page.get_by_role("heading", name="Check your email").is_visible()
+
+    link = mailbox.last_link("jasmine@example.org", "/confirm/")
+    page.goto(link)
+    assert "your email address is confirmed" in page.content()
+
+    page.get_by_label("Email address").fill("jasmine@example.org")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(re.compile(r"/dashboard$"))
+    assert page.get_by_role("heading", name="Welcome, Jasmine Gill").is_visible()
+    page.screenshot(path=str(tmp_path / "dashboard.png"), full_page=True)
+
+    page.get_by_role("button", name="Sign out").click()
+    assert page.get_by_role("link", name="Sign in").is_visible()
