@@ -3,7 +3,7 @@
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from flask import Flask
+from flask import Flask, has_request_context
 from flask_login import current_user
 
 from portal.agencies.permissions import current_membership, memberships_of
@@ -29,6 +29,8 @@ def register(app: Flask) -> None:
 
     @app.context_processor
     def navigation():
+        if not has_request_context():  # an email rendered by a command or the worker
+            return {}
         if current_user.is_authenticated and current_user.role == "agency":
             return {
                 "nav_memberships": memberships_of(current_user),

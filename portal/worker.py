@@ -10,6 +10,7 @@ import click
 from flask import current_app
 
 from portal import mail
+from portal.auth import services as auth_services
 from portal.extensions import db
 
 
@@ -18,8 +19,15 @@ def send_mail() -> str:
     return f"sent {sent}, failed {failed}"
 
 
+def prune_accounts() -> str:
+    removed = auth_services.prune()
+    db.session.commit()
+    return f"removed {removed} expired records"
+
+
 TASKS = [
     ("mail", send_mail),
+    ("prune", prune_accounts),
 ]
 
 

@@ -4,6 +4,7 @@ Every test that uses ``app`` runs once on SQLite and, when ``PORTAL_TEST_DATABAS
 set, once more on PostgreSQL (test ids end in ``[sqlite]`` / ``[postgresql]``).
 """
 
+import contextvars
 import os
 import re
 import shutil
@@ -84,7 +85,18 @@ def _truncate(url: str) -> None:
 
 
 class PortalClient(FlaskClient):
-    """The test client, plus ``post_form`` which sends the CSRF token like a browser."""
+    """The test client, plus ``post_form`` which sends the CSRF token like a browser.
+
+    Each request runs in its own app context, as on a real server. The ``app`` fixture keeps
+    an app context pushed for the test's own database work, and Flask reuses a pushed
+    context for requests: ``g`` (Flask-Login's cached user, Flask-WTF's CSRF token) and the
+    database session would then be shared by the test and every request, so a view that
+    forgot to commit, or a session the server ended, could pass unnoticed. An empty
+    ``contextvars.Context`` makes Flask push, and tear down, a fresh context per request.
+    """
+
+    def open(self, *args, **kwargs):
+        return contextvars.Context().run(super().open, *args, **kwargs)
 
     def csrf_token(self) -> str:
         page = self.get("/forgot").get_data(as_text=True)

@@ -1,9 +1,207 @@
-def test_probe(client, make_agency, login, app):
-    agency = make_agency()
-    owner = agency.owner
-    login(client, owner)
-    r = client.post_form("/agency/staff/invite", {"email": "x@example.org"})
-    print(r.status_code, r.get_data(as_text=True)[:3000])
-    c2 = app.test_client()
-    r = c2.post_form("/forgot", {"email": "x@example.org"})
-    print(r.status_code)
+"""Who may use which route: one row per route and method, one column per role.
+
+Every route of the app must appear in ``TABLE`` (``test_every_route_is_in_the_table``), so a
+new route cannot be added without deciding who may use it.
+
+Roles: ``anon`` (signed out), ``seeker``, ``owner`` (owner of the target agency),
+``recruiter`` (recruiter of the target agency), ``other`` (owner of another approved
+agency), ``champion`` (HR champion) and ``admin``.
+
+POSTs send the CSRF token and otherwise empty data, so forms fail validation and nothing
+is changed, while the status still shows the permission outcome (403 / 404 / login redirect
+versus 200 / 302 / 400 for a user who may use the route). One-click actions without fields
+(remove a member, revoke an invitation, grant the champion role) do act, but only in the
+case's own fresh database.
+"""
+
+import re
+from dataclasses import dataclass
+
+import pytest
+from sqlalchemy import select
+
+from portal.models import Membership, OutboxMessage
+
+ROLES = ("anon", "seeker", "owner", "recruiter", "other", "champion", "admin")
+
+# LOGIN: 302 redirect to the sign-in page (login_required, signed out)
+LOGIN = "login"
+
+# Ids in URL templates (see ``world``):
+#   {agency}               the target agency (approved; owner and recruiter work there)
+#   {pending_agency}       a pending agency of someone else (for the admin pages)
+#   {owner_m}              the owner's membership of the target agency
+#   {recruiter_m}          the recruiter's membership of the target agency
+#   {invitation}, {token}  an open invitation of the target agency: its id, its link token
+#   {seeker}               a job seeker
+MISSING = 999999  # an id that does not exist
+
+# fmt: off
+TABLE = [
+    # method  url template                               anon   seek owner recr other champ admin
+    # --- pages
+    ("GET",  "/",                                        200,   200, 200, 200, 200, 200, 200),
+    ("GET",  "/dashboard",                               LOGIN, 200, 302, 302, 302, 200, 302),
+    ("GET",  "/privacy",                                 200,   200, 200, 200, 200, 200, 200),
+    ("GET",  "/accessibility",                           200,   200, 200, 200, 200, 200, 200),
+    # --- sign up, sign in: signed-in users are sent to their dashboard
+    ("GET",  "/register",                                200,   302, 302, 302, 302, 302, 302),
+    ("POST", "/register",                                200,   302, 302, 302, 302, 302, 302),
+    ("GET",  "/register/check-email",                    200,   200, 200, 200, 200, 200, 200),
+    ("GET",  "/confirm/not-a-token",                     302,   302, 302, 302, 302, 302, 302),
+    ("GET",  "/confirm",                                 200,   200, 200, 200, 200, 200, 200),
+    ("POST", "/confirm",                                 200,   200, 200, 200, 200, 200, 200),
+    ("GET",  "/login",                                   200,   302, 302, 302, 302, 302, 302),
+    ("POST", "/login",                                   200,   302, 302, 302, 302, 302, 302),
+    ("POST", "/logout",                                  LOGIN, 302, 302, 302, 302, 302, 302),
+    ("GET",  "/forgot",                                  200,   200, 200, 200, 200, 200, 200),
+    ("POST", "/forgot",                                  200,   200, 200, 200, 200, 200, 200),
+    ("GET",  "/reset/not-a-token",                       302,   302, 302, 302, 302, 302, 302),
+    ("POST", "/reset/not-a-token",                       302,   302, 302, 302, 302, 302, 302),
+    # --- own account
+    ("GET",  "/account",                                 LOGIN, 200, 200, 200, 200, 200, 200),
+    ("POST", "/account/password",                        LOGIN, 400, 400, 400, 400, 400, 400),
+    ("POST", "/account/email",                           LOGIN, 400, 400, 400, 400, 400, 400),
+    ("GET",  "/account/email/confirm/not-a-token",       302,   302, 302, 302, 302, 302, 302),
+    # --- agencies: seekers and champions never run an agency
+    ("GET",  "/agencies/register",                       200,   403, 200, 200, 200, 403, 200),
+    ("POST", "/agencies/register",                       200,   403, 200, 200, 200, 403, 200),
+    ("GET",  "/agency",                                  LOGIN, 403, 200, 200, 200, 403, 403),
+    # "other" edits and staffs its own agency; ids of the target agency are 404 for it
+    ("GET",  "/agency/edit",                             LOGIN, 403, 200, 403, 200, 403, 403),
+    ("POST", "/agency/edit",                             LOGIN, 403, 200, 403, 200, 403, 403),
+    ("POST", "/agency/staff/invite",                     LOGIN, 403, 400, 403, 400, 403, 403),
+    ("POST", "/agency/staff/{owner_m}/remove",           LOGIN, 403, 302, 403, 404, 403, 403),
+    ("POST", "/agency/staff/{recruiter_m}/remove",       LOGIN, 403, 302, 403, 404, 403, 403),
+    ("POST", f"/agency/staff/{MISSING}/remove",          LOGIN, 403, 404, 403, 404, 403, 403),
+    ("POST", "/agency/staff/{owner_m}/make-owner",       LOGIN, 403, 302, 403, 404, 403, 403),
+    ("POST", "/agency/invitations/{invitation}/revoke",  LOGIN, 403, 302, 403, 404, 403, 403),
+    ("POST", "/agency/switch/{agency}",                  LOGIN, 404, 302, 302, 404, 404, 404),
+    # the invitation link itself is the credential: anyone holding it sees the page
+    ("GET",  "/invitations/{token}",                     200,   200, 200, 200, 200, 200, 200),
+    ("POST", "/invitations/{token}",                     200,   200, 200, 200, 200, 200, 200),
+    ("GET",  "/invitations/not-a-token",                 404,   404, 404, 404, 404, 404, 404),
+    # --- administration
+    ("GET",  "/admin/",                                  LOGIN, 403, 403, 403, 403, 403, 200),
+    ("GET",  "/admin/agencies",                          LOGIN, 403, 403, 403, 403, 403, 200),
+    ("GET",  "/admin/agencies/{pending_agency}",         LOGIN, 403, 403, 403, 403, 403, 200),
+    ("POST", "/admin/agencies/{pending_agency}",         LOGIN, 403, 403, 403, 403, 403, 200),
+    ("GET",  f"/admin/agencies/{MISSING}",               LOGIN, 403, 403, 403, 403, 403, 404),
+    ("GET",  "/admin/users",                             LOGIN, 403, 403, 403, 403, 403, 200),
+    ("GET",  "/admin/users/{seeker}",                    LOGIN, 403, 403, 403, 403, 403, 200),
+    ("GET",  f"/admin/users/{MISSING}",                  LOGIN, 403, 403, 403, 403, 403, 404),
+    ("POST", "/admin/users/{seeker}/champion/grant",     LOGIN, 403, 403, 403, 403, 403, 302),
+    ("POST", "/admin/users/{seeker}/champion/remove",    LOGIN, 403, 403, 403, 403, 403, 302),
+]
+# fmt: on
+
+UNCHECKED_ENDPOINTS = {"static", "bootstrap.static"}
+DUMMY_IDS = {"agency": 1, "pending_agency": 2, "owner_m": 1, "recruiter_m": 2,
+             "invitation": 1, "token": "token", "seeker": 1}
+
+
+def cases():
+    for method, template, *expected in TABLE:
+        assert len(expected) == len(ROLES), f"{method} {template}: one status per role"
+        for role, status in zip(ROLES, expected, strict=True):
+            yield pytest.param(method, template, role, status, id=f"{method} {template} {role}")
+
+
+# --- the world every row runs in ------------------------------------------------------
+
+
+@dataclass
+class World:
+    users: dict
+    ids: dict
+
+    def url(self, template: str) -> str:
+        return template.format(**self.ids)
+
+
+@pytest.fixture
+def world(db, make_user, make_agency, make_recruiter):
+    from portal.agencies.services import invite_recruiter
+
+    owner = make_user(role="agency", name="Olive Owner")
+    agency = make_agency(owner=owner, name="Target Agency")
+    recruiter = make_recruiter(agency, make_user(role="agency", name="Rita Recruiter"))
+    other = make_user(role="agency", name="Oscar Other")
+    make_agency(owner=other, name="Other Agency")
+    pending = make_agency(status="pending", name="Pending Agency")
+    users = {
+        "seeker": make_user(role="seeker", name="Sam Seeker"),
+        "owner": owner,
+        "recruiter": recruiter,
+        "other": other,
+        "champion": make_user(role="champion", name="Harper Champion"),
+        "admin": make_user(role="admin", name="Alex Admin"),
+    }
+    invitation = invite_recruiter(agency, "invitee@example.org", owner)
+    db.session.commit()
+    body = db.session.scalar(
+        select(OutboxMessage.body_text).where(OutboxMessage.recipient == "invitee@example.org")
+    )
+    token = re.search(r"/invitations/(\S+)", body).group(1)
+
+    def membership_id(user):
+        return db.session.scalar(
+            select(Membership.id).where(Membership.user_id == user.id,
+                                        Membership.agency_id == agency.id)
+        )
+
+    ids = {
+        "agency": agency.id,
+        "pending_agency": pending.id,
+        "owner_m": membership_id(owner),
+        "recruiter_m": membership_id(recruiter),
+        "invitation": invitation.id,
+        "token": token,
+        "seeker": users["seeker"].id,
+    }
+    return World(users=users, ids=ids)
+
+
+# --- the tests ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("method", "url_template", "role", "expected_status"), list(cases()))
+def test_access(client, login, world, method, url_template, role, expected_status):
+    if role != "anon":
+        login(client, world.users[role])
+    url = world.url(url_template)
+    if method == "GET":
+        response = client.get(url)
+    else:
+        response = client.post_form(url, {})
+    if expected_status == LOGIN:
+        assert response.status_code == 302
+        assert re.match(r"^(https?://[^/]+)?/login(\?|$)", response.location), response.location
+    else:
+        assert response.status_code == expected_status, response.get_data(as_text=True)[:1500]
+    if response.status_code == 403:
+        assert "You do not have access" in response.get_data(as_text=True) or (
+            "registered from a staff account" in response.get_data(as_text=True)
+        )
+
+
+def test_every_route_is_in_the_table(app):
+    """A new route (or a new method on a route) must be added to TABLE."""
+    adapter = app.url_map.bind("localhost")
+    in_table = set()
+    for method, template, *_ in TABLE:
+        endpoint, _args = adapter.match(template.format(**DUMMY_IDS), method=method)
+        in_table.add((endpoint, method))
+    in_app = {
+        (rule.endpoint, method)
+        for rule in app.url_map.iter_rules()
+        if rule.endpoint not in UNCHECKED_ENDPOINTS
+        for method in rule.methods - {"HEAD", "OPTIONS"}
+    }
+    assert in_app - in_table == set(), "routes missing from the access table"
+    assert in_table - in_app == set(), "rows in the access table for routes that do not exist"
+
+
+def test_table_rows_are_unique():
+    keys = [(method, template) for method, template, *_ in TABLE]
+    assert len(keys) == len(set(keys))

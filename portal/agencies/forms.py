@@ -5,6 +5,7 @@ from sqlalchemy import select
 from wtforms import (
     HiddenField,
     RadioField,
+    SelectChoice,
     SelectField,
     StringField,
     SubmitField,
@@ -17,20 +18,18 @@ from portal.auth.forms import AccountFields, email_field
 from portal.extensions import db
 from portal.models import Community, CsseaDivision, Region, Subsector
 
-YES_NO = [("yes", "Yes"), ("no", "No")]
+YES_NO = [SelectChoice("yes", "Yes"), SelectChoice("no", "No")]
 
 
-def community_choices() -> dict[str, list[tuple[int, str]]]:
+def community_choices() -> list[SelectChoice]:
     """Communities grouped by development region (rendered as <optgroup>s)."""
-    groups: dict[str, list[tuple[int, str]]] = {}
     rows = db.session.execute(
         select(Community.id, Community.name, Region.name)
         .join(Community.region)
         .order_by(Region.name, Community.name)
     )
-    for community_id, name, region in rows:
-        groups.setdefault(region, []).append((community_id, name))
-    return groups
+    return [SelectChoice(community_id, name, optgroup=region)
+            for community_id, name, region in rows]
 
 
 class AgencyFields(FlaskForm):
@@ -78,13 +77,13 @@ class AgencyFields(FlaskForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        # a dict renders as <optgroup>s, one per region; the None group has no label
-        self.community_id.choices = {None: [(0, "Choose a community…")], **community_choices()}
-        self.subsector_id.choices = [(0, "Choose a subsector…")] + [
-            (s.id, s.name) for s in db.session.scalars(select(Subsector).order_by(Subsector.name))
+        self.community_id.choices = [SelectChoice(0, "Choose a community…")] + community_choices()
+        self.subsector_id.choices = [SelectChoice(0, "Choose a subsector…")] + [
+            SelectChoice(s.id, s.name)
+            for s in db.session.scalars(select(Subsector).order_by(Subsector.name))
         ]
-        self.cssea_division_id.choices = [(0, "Not a CSSEA member")] + [
-            (d.id, d.name)
+        self.cssea_division_id.choices = [SelectChoice(0, "Not a CSSEA member")] + [
+            SelectChoice(d.id, d.name)
             for d in db.session.scalars(select(CsseaDivision).order_by(CsseaDivision.name))
         ]
 

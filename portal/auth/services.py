@@ -160,8 +160,9 @@ def authenticate(email: str, password: str, ip: str) -> User | None:
         db.session.add(LoginFailure(email=email, ip=ip))
         return None
     db.session.execute(delete(LoginFailure).where(LoginFailure.email == email))
-    user.last_login_at = utcnow()
-    audit.record("user.login", user, user)
+    if user.email_confirmed:  # the caller refuses unconfirmed accounts: no sign-in happens
+        user.last_login_at = utcnow()
+        audit.record("user.login", user, user)
     return user
 
 
@@ -243,3 +244,17 @@ def confirm_email_change(raw: str) -> User:
     user.email_confirmed_at = utcnow()
     audit.record("user.email_changed", user, user, detail=f"{old} -> {user.email}")
     return user
+
+
+def prune() -> int:
+    """Delete failed-login records past the throttle window and tokens expired a day ago."""
+    now = utcnow()
+    failures = db.session.execute(
+        delete(LoginFailure).where(
+            LoginFailure.created_at < now - current_app.config["LOGIN_THROTTLE_WINDOW"]
+        )
+    ).rowcount
+    tokens = db.session.execute(
+        delete(UserToken).where(UserToken.expires_at < now - timedelta(days=1))
+    ).rowcount
+    return failures + tokens
