@@ -572,6 +572,10 @@ def test_change_email(app, client, db, mailbox, login, make_user):
      "Your current password is not correct."),
     ("taken@example.org", PASSWORD, "new_email", "Another account already uses this email"),
     ("Taken@Example.ORG", PASSWORD, "new_email", "Another account already uses this email"),
+    ("Mine@example.org", PASSWORD, "new_email", "That is already your email address."),
+    # without the right password, nobody learns whether an address is taken
+    ("taken@example.org", "not my password at all", "email_password",
+     "Your current password is not correct."),
     ("not-an-email", PASSWORD, "new_email", "Enter a valid email address"),
 ])
 def test_change_email_refused(client, db, mailbox, login, make_user, new_email, password,

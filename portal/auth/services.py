@@ -20,6 +20,11 @@ class LoginThrottled(PortalError):
     pass
 
 
+class WrongPassword(PortalError):
+    def __init__(self):
+        super().__init__("Your current password is not correct.")
+
+
 def normalise_email(email: str) -> str:
     return email.strip().lower()
 
@@ -199,7 +204,10 @@ def reset_password(raw: str, new_password: str) -> User | None:
 def _set_password(user: User, new_password: str) -> None:
     user.password_hash = hash_password(new_password)
     end_sessions(user)
-    # any other outstanding reset links die with the old password
+    _expire_reset_links(user)  # other outstanding reset links die with the old password
+
+
+def _expire_reset_links(user: User) -> None:
     for token in db.session.scalars(
         select(UserToken).where(
             UserToken.user_id == user.id,
@@ -213,18 +221,21 @@ def _set_password(user: User, new_password: str) -> None:
 def change_password(user: User, current_password: str, new_password: str) -> None:
     ok, _ = verify_password(user.password_hash, current_password)
     if not ok:
-        raise PortalError("Your current password is not correct.")
+        raise WrongPassword()
     _set_password(user, new_password)
     audit.record("user.password_changed", user, user)
 
 
 def request_email_change(user: User, current_password: str, new_email: str) -> None:
+    """The password is checked first, so nobody can probe which addresses are taken."""
     ok, _ = verify_password(user.password_hash, current_password)
     if not ok:
-        raise PortalError("Your current password is not correct.")
+        raise WrongPassword()
     new_email = normalise_email(new_email)
     if new_email == user.email:
         raise PortalError("That is already your email address.")
+    if email_taken(new_email):
+        raise PortalError("Another account already uses this email address.")
     raw = issue_token(user, "change_email", current_app.config["EMAIL_CONFIRM_TTL"], new_email)
     link = url_for("auth.confirm_email_change", token=raw, _external=True)
     mail.queue(new_email, "Confirm your new email address", "change_email", user=user, link=link)
@@ -242,6 +253,7 @@ def confirm_email_change(raw: str) -> User:
     old = user.email
     user.email = token.new_email
     user.email_confirmed_at = utcnow()
+    _expire_reset_links(user)  # links already sent to the old address stop working
     audit.record("user.email_changed", user, user, detail=f"{old} -> {user.email}")
     return user
 

@@ -190,20 +190,19 @@ def change_password():
 def change_email():
     form = forms.ChangeEmailForm()
     if form.validate_on_submit():
-        if services.email_taken(form.new_email.data):
-            form.new_email.errors.append("Another account already uses this email address.")
+        try:
+            services.request_email_change(
+                current_user, form.email_password.data, form.new_email.data
+            )
+        except services.WrongPassword as exc:
+            form.email_password.errors.append(str(exc))
+        except PortalError as exc:
+            form.new_email.errors.append(str(exc))
         else:
-            try:
-                services.request_email_change(
-                    current_user, form.email_password.data, form.new_email.data
-                )
-            except PortalError as exc:
-                form.email_password.errors.append(str(exc))
-            else:
-                db.session.commit()
-                flash(f"We sent a confirmation link to {form.new_email.data}. Your address "
-                      "changes when you open it.", "info")
-                return redirect(url_for("auth.account"))
+            db.session.commit()
+            flash(f"We sent a confirmation link to {form.new_email.data}. Your address "
+                  "changes when you open it.", "info")
+            return redirect(url_for("auth.account"))
     return render_template("auth/account.html", email_form=form,
                            password_form=forms.ChangePasswordForm(formdata=None)), 400
 
