@@ -56,7 +56,7 @@ class AgencyFields(FlaskForm):
         validators=[DataRequired("Say whether the agency is a CSSEA member.")]
     )
     cssea_division_id = SelectField(
-        "CSSEA division", coerce=int, validators=[Optional()],
+        "CSSEA division", coerce=int,  # no Optional(): a missing value must still be checked
         description="Only for CSSEA members.",
     )
     unionized = RadioField(

@@ -55,6 +55,7 @@ def update_agency(agency: Agency, data: dict, by: User) -> None:
     _apply_details(agency, data)
     if agency.status == "rejected":
         agency.status = "pending"
+        agency.status_reason = None
         agency.status_changed_at = utcnow()
     audit.record("agency.updated", by, agency)
 
@@ -169,13 +170,16 @@ TRANSITIONS = {
 def change_status(agency: Agency, action: str, reason: str | None, by: User) -> None:
     new_status, allowed_from = TRANSITIONS[action]
     if agency.status not in allowed_from:
-        raise PortalError(f"A {agency.status} agency cannot be {new_status}.")
+        raise PortalError(f"This agency is {agency.status}; it cannot be {new_status}.")
     if action in ("reject", "suspend") and not (reason or "").strip():
         raise PortalError("Give a reason: the agency will see it.")
     agency.status = new_status
     agency.status_reason = (reason or "").strip() or None
     agency.status_changed_at = utcnow()
     audit.record(f"agency.{new_status}", by, agency, detail=agency.status_reason)
+    from portal.jobs.services import agency_jobs_enqueue
+
+    agency_jobs_enqueue(agency)  # its jobs enter or leave search
     owner = agency.owner
     if owner is not None:
         mail.queue(owner.email, f"{agency.name}: registration {new_status}", "agency_status",

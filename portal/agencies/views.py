@@ -103,7 +103,8 @@ def invite():
     agency = membership.agency
     return render_template(
         "agencies/home.html", membership=membership, agency=agency,
-        staff=agency.memberships, invitations=services.open_invitations(agency),
+        staff=sorted(agency.memberships, key=lambda m: (m.role != "owner", m.user.name)),
+        invitations=services.open_invitations(agency),
         invite_form=form, action_form=ConfirmForm(),
     ), 400
 

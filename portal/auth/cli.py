@@ -29,6 +29,8 @@ def create_admin(email: str, name: str, password: str) -> None:
         click.echo(f"Created administrator {user.email}")
     else:
         user.role = "admin"
-        click.echo(f"{user.email} is now an administrator")
+        user.email_confirmed_at = user.email_confirmed_at or utcnow()
+        services.end_sessions(user)  # permissions changed: sign in again
+        click.echo(f"{user.email} is now an administrator (the password is unchanged)")
     audit.record("user.role_changed", None, user, detail="admin (command line)")
     db.session.commit()

@@ -2,6 +2,7 @@
 
 from portal.models.agencies import Agency, AgencyInvitation, Membership
 from portal.models.audit import AuditEvent
+from portal.models.jobs import Job, JobCredential, JobShare, SearchNode, SearchOutbox
 from portal.models.mail import OutboxMessage
 from portal.models.reference import (
     Community,
@@ -20,11 +21,16 @@ __all__ = [
     "Community",
     "Credential",
     "CsseaDivision",
+    "Job",
+    "JobCredential",
+    "JobShare",
     "LoginFailure",
     "Membership",
     "Occupation",
     "OutboxMessage",
     "Region",
+    "SearchNode",
+    "SearchOutbox",
     "Subsector",
     "User",
     "UserToken",

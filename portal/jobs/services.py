@@ -1,0 +1,234 @@
+"""Job rules: drafts, editing with optimistic locking, the publishing lifecycle, expiry,
+duplication and admin moderation. Every change enqueues the job for the search index in
+the same transaction. Services flush; the caller commits (then calls
+``search.sync_after_commit()`` so the change is searchable when the request returns)."""
+
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select, update
+
+from portal import audit, search
+from portal.agencies.permissions import can_publish
+from portal.errors import PortalError
+from portal.extensions import db
+from portal.models import Agency, Community, Job, JobCredential, JobShare, User
+from portal.models.types import utcnow
+
+PACIFIC = ZoneInfo("America/Vancouver")
+# hourly pay must look like a BC wage: at least minimum wage ($17.85 in 2025), at most $250
+HOURLY_BOUNDS = (1785, 25000)
+ANNUAL_BOUNDS = (30000_00, 400000_00)
+MAX_OPEN_DAYS = 180
+GONE_AFTER = timedelta(days=30)  # a closed job's page answers 410 after this
+
+
+class StaleEdit(PortalError):
+    def __init__(self):
+        super().__init__(
+            "Someone else saved this job while you were editing it. Your text is kept below; "
+            "compare it with the current version (open the job in another tab) and save again."
+        )
+
+
+def today_pacific() -> date:
+    return datetime.now(PACIFIC).date()
+
+
+def check_pay(pay_min_cents: int, pay_max_cents: int, unit: str) -> str | None:
+    """A message if the pay range is implausible, else None."""
+    low, high = HOURLY_BOUNDS if unit == "hourly" else ANNUAL_BOUNDS
+    if pay_min_cents > pay_max_cents:
+        return "The minimum pay cannot be more than the maximum."
+    if pay_min_cents < low:
+        if unit == "hourly":
+            return "Hourly pay cannot be below BC's minimum wage ($17.85)."
+        return "Annual pay below $30,000 is not plausible for a posting; check the unit."
+    if pay_max_cents > high:
+        return "That pay is above the plausible range; check the amount and the unit."
+    return None
+
+
+def _apply(job: Job, data: dict) -> None:
+    community = db.session.get(Community, data["community_id"])
+    if community is None:
+        raise PortalError("Choose a community from the list.")
+    problem = check_pay(data["pay_min_cents"], data["pay_max_cents"], data["pay_unit"])
+    if problem:
+        raise PortalError(problem)
+    for key in ("title", "description", "occupation_id", "community_id", "employment_type",
+                "hours_per_week", "schedule", "pay_min_cents", "pay_max_cents", "pay_unit",
+                "union_position", "how_to_apply", "closes_on"):
+        setattr(job, key, data[key])
+    job.region_id = community.region_id
+    _sync_credentials(job, data.get("required_credentials", []),
+                      data.get("preferred_credentials", []))
+    _sync_lead_share(job)
+
+
+def _sync_credentials(job: Job, required: list[int], preferred: list[int]) -> None:
+    wanted = {cid: True for cid in required}
+    wanted.update({cid: False for cid in preferred if cid not in wanted})
+    for link in list(job.credentials):
+        if link.credential_id not in wanted:
+            job.credentials.remove(link)
+        else:
+            link.required = wanted.pop(link.credential_id)
+    for cid, required_flag in wanted.items():
+        job.credentials.append(JobCredential(credential_id=cid, required=required_flag))
+
+
+def _sync_lead_share(job: Job) -> None:
+    """A single-agency job has one share mirroring the job; pooled jobs edit shares apart."""
+    lead = next((s for s in job.shares if s.agency_id == job.agency_id), None)
+    if lead is None:
+        lead = JobShare(agency_id=job.agency_id, status="accepted", schedule_blocks=[])
+        job.shares.append(lead)
+    if len(job.shares) == 1:
+        lead.hours_per_week = job.hours_per_week
+        lead.community_id = job.community_id
+        lead.pay_min_cents, lead.pay_max_cents = job.pay_min_cents, job.pay_max_cents
+        lead.pay_unit = job.pay_unit
+        lead.unionized = job.union_position
+
+
+def create_draft(agency: Agency, data: dict, by: User) -> Job:
+    job = Job(agency=agency, created_by=by, status="draft")
+    db.session.add(job)
+    _apply(job, data)
+    db.session.flush()
+    search.enqueue([job.id])
+    audit.record("job.created", by, job)
+    return job
+
+
+def update_job(job: Job, data: dict, seen_version: int, by: User) -> None:
+    """Save an edit made on the form the user loaded at ``seen_version``."""
+    if seen_version != job.version_id:
+        raise StaleEdit()
+    if job.status == "published" and data["closes_on"] < today_pacific():
+        raise PortalError("The closing date of a published job cannot be in the past.")
+    _apply(job, data)
+    job.updated_at = utcnow()
+    db.session.flush()  # the version_id check in the UPDATE catches a race since loading
+    search.enqueue([job.id])
+    audit.record("job.updated", by, job)
+
+
+def publish(job: Job, by: User) -> None:
+    if not can_publish(job.agency):
+        raise PortalError("Your agency can publish once an administrator approves it. "
+                          "The job is saved as a draft.")
+    if job.status not in ("draft", "closed", "expired"):
+        raise PortalError(f"A {job.status} job cannot be published.")
+    if job.moderation_reason:
+        raise PortalError("An administrator unpublished this job; duplicate it to post again.")
+    today = today_pacific()
+    if job.closes_on < today:
+        raise PortalError("Set a closing date from today on before publishing.")
+    if job.closes_on > today + timedelta(days=MAX_OPEN_DAYS):
+        raise PortalError(f"A posting can stay open at most {MAX_OPEN_DAYS} days.")
+    job.status = "published"
+    job.published_at = utcnow()
+    job.ended_at = None
+    search.enqueue([job.id])
+    audit.record("job.published", by, job)
+
+
+def _end(job: Job, status: str, by: User | None, reason: str | None = None) -> None:
+    if job.status != "published":
+        raise PortalError(f"Only a published job can be {status}; this one is {job.status}.")
+    job.status = status
+    job.ended_at = utcnow()
+    if reason:
+        job.moderation_reason = reason
+    search.enqueue([job.id])
+    audit.record(f"job.{status}", by, job, detail=reason)
+
+
+def close(job: Job, by: User) -> None:
+    _end(job, "closed", by)
+
+
+def mark_filled(job: Job, by: User) -> None:
+    _end(job, "filled", by)
+
+
+def extend(job: Job, closes_on: date, by: User) -> None:
+    """Move the closing date; a closed or expired job is published again (renewed)."""
+    today = today_pacific()
+    if closes_on < today:
+        raise PortalError("The new closing date must be today or later.")
+    if closes_on > today + timedelta(days=MAX_OPEN_DAYS):
+        raise PortalError(f"A posting can stay open at most {MAX_OPEN_DAYS} days.")
+    job.closes_on = closes_on
+    if job.status in ("closed", "expired"):
+        publish(job, by)
+    else:
+        search.enqueue([job.id])
+        audit.record("job.extended", by, job)
+
+
+def duplicate(job: Job, by: User) -> Job:
+    copy = Job(agency_id=job.agency_id, created_by=by, status="draft")
+    db.session.add(copy)
+    data = {key: getattr(job, key) for key in (
+        "title", "description", "occupation_id", "community_id", "employment_type",
+        "hours_per_week", "schedule", "pay_min_cents", "pay_max_cents", "pay_unit",
+        "union_position", "how_to_apply")}
+    data["title"] = f"{job.title} (copy)"[:200]
+    data["closes_on"] = max(job.closes_on, today_pacific() + timedelta(days=30))
+    data["required_credentials"] = [c.credential_id for c in job.credentials if c.required]
+    data["preferred_credentials"] = [c.credential_id for c in job.credentials if not c.required]
+    _apply(copy, data)
+    db.session.flush()
+    audit.record("job.duplicated", by, copy, detail=f"from job {job.id}")
+    return copy
+
+
+def bulk_close(agency: Agency, job_ids: list[int], by: User) -> int:
+    jobs = db.session.scalars(
+        select(Job).where(Job.id.in_(job_ids), Job.agency_id == agency.id,
+                          Job.status == "published")
+    ).all()
+    for job in jobs:
+        close(job, by)
+    return len(jobs)
+
+
+def unpublish(job: Job, reason: str, by: User) -> None:
+    """An admin takes a job down; the agency sees the reason."""
+    if not reason.strip():
+        raise PortalError("Give a reason: the agency will see it.")
+    _end(job, "closed", by, reason.strip())
+
+
+def expire_due() -> int:
+    """Published jobs whose closing date has passed become expired. Idempotent."""
+    jobs = db.session.scalars(
+        select(Job).where(Job.status == "published", Job.closes_on < today_pacific())
+    ).all()
+    for job in jobs:
+        job.status = "expired"
+        job.ended_at = utcnow()
+        search.enqueue([job.id])
+    return len(jobs)
+
+
+def count_view(job: Job) -> None:
+    """Count a view of a job page, without recording who viewed it."""
+    db.session.execute(
+        update(Job).where(Job.id == job.id).values(view_count=Job.view_count + 1)
+        .execution_options(synchronize_session=False)
+    )
+
+
+def agency_jobs_enqueue(agency: Agency) -> None:
+    """The agency's status changed: its jobs may enter or leave search."""
+    search.enqueue(db.session.scalars(select(Job.id).where(Job.agency_id == agency.id)))
+
+
+def is_gone(job: Job) -> bool:
+    """Closed, filled or expired long enough ago that the page answers 410 Gone."""
+    return job.status in ("closed", "filled", "expired") and job.ended_at is not None \
+        and utcnow() - job.ended_at > GONE_AFTER

@@ -1,0 +1,74 @@
+"""``flask search ...``: sync, rebuild and check the job index."""
+
+import click
+from flask.cli import AppGroup
+from sqlalchemy import select
+
+from portal.extensions import db
+from portal.search import index, sync
+from portal.search.documents import document, searchable_query
+
+search_cli = AppGroup("search", help="The job search index.")
+
+BATCH = 500
+
+
+@search_cli.command("sync")
+def sync_command() -> None:
+    """Apply pending outbox rows to this node's index."""
+    click.echo(f"applied {sync.apply_pending()} outbox rows")
+
+
+def rebuild(progress: bool = True) -> int:
+    """Build a fresh index from the database in a new directory and swap it in."""
+    start_mark = sync.outbox_max_id()
+    path = index.new_index_dir(index.root_dir())
+    ix = index.open_index(path)
+    writer = ix.writer(procs=1, limitmb=256)
+    total = db.session.scalar(select(db.func.count()).select_from(searchable_query().subquery()))
+    count = 0
+    query = searchable_query().order_by(None).execution_options(yield_per=BATCH)
+    with click.progressbar(length=total, label="Indexing jobs", show_pos=True,
+                           hidden=not progress) as bar:
+        for job in db.session.scalars(query):
+            writer.add_document(**document(job))
+            count += 1
+            bar.update(1)
+    writer.commit()
+    index.swap_in(path)
+    # changes made while building were applied to the old index: apply them again
+    sync.set_high_water(start_mark)
+    db.session.commit()
+    sync.apply_pending()
+    return count
+
+
+@search_cli.command("reindex")
+def reindex_command() -> None:
+    """Rebuild the index from the database and swap it in atomically."""
+    count = rebuild()
+    click.echo(f"indexed {count} published jobs into {index.current_dir()}")
+
+
+def drift() -> tuple[set[int], set[int]]:
+    """(jobs missing from the index, documents that should not be there)."""
+    expected = set(db.session.scalars(searchable_query().with_only_columns(db.text("jobs.id"))))
+    view = index.pool().current()
+    indexed = {view.facets[d].job_id for d in view.live}
+    return expected - indexed, indexed - expected
+
+
+@search_cli.command("check")
+def check_command() -> None:
+    """Compare the index with the database; exit 1 and list the drift if they differ."""
+    missing, extra = drift()
+    if not missing and not extra:
+        click.echo("index matches the database")
+        return
+    if missing:
+        click.echo(f"missing from the index ({len(missing)}): "
+                   + ", ".join(map(str, sorted(missing)[:50])))
+    if extra:
+        click.echo(f"in the index but not searchable ({len(extra)}): "
+                   + ", ".join(map(str, sorted(extra)[:50])))
+    raise SystemExit(1)

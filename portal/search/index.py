@@ -1,0 +1,157 @@
+"""The on-disk index and the per-process searcher.
+
+``instance/search/CURRENT`` names the live index directory; ``reindex`` builds a new
+directory and swaps the pointer atomically. Each process keeps one searcher, refreshes it
+when the index changes, and caches per index segment the unpacked facet columns, so
+filters and facet counts run in memory.
+"""
+
+import os
+import shutil
+import threading
+import time
+import uuid
+from dataclasses import dataclass, field
+
+from flask import current_app
+from whoosh import index as whoosh_index
+from whoosh.searching import Searcher
+
+from portal.search.documents import Facets
+from portal.search.schema import make_schema
+
+POINTER = "CURRENT"
+
+
+def root_dir() -> str:
+    return current_app.config.get("SEARCH_INDEX_DIR") or os.path.join(
+        current_app.instance_path, "search"
+    )
+
+
+def _read_pointer(root: str) -> str | None:
+    try:
+        with open(os.path.join(root, POINTER), encoding="utf-8") as handle:
+            name = handle.read().strip()
+    except FileNotFoundError:
+        return None
+    return os.path.join(root, name) if name else None
+
+
+def _write_pointer(root: str, path: str) -> None:
+    tmp = os.path.join(root, f".{POINTER}.{uuid.uuid4().hex}")
+    with open(tmp, "w", encoding="utf-8") as handle:
+        handle.write(os.path.basename(path))
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.replace(tmp, os.path.join(root, POINTER))  # atomic on POSIX
+
+
+def new_index_dir(root: str) -> str:
+    path = os.path.join(root, f"index-{time.strftime('%Y%m%d%H%M%S')}-{uuid.uuid4().hex[:6]}")
+    os.makedirs(path)
+    whoosh_index.create_in(path, make_schema())
+    return path
+
+
+def current_dir(create: bool = True) -> str | None:
+    root = root_dir()
+    path = _read_pointer(root)
+    if (path is None or not os.path.isdir(path)) and create:
+        os.makedirs(root, exist_ok=True)
+        path = new_index_dir(root)
+        _write_pointer(root, path)
+    return path
+
+
+def swap_in(path: str) -> None:
+    """Make ``path`` the live index and remove the older directories."""
+    root = root_dir()
+    _write_pointer(root, path)
+    for name in os.listdir(root):
+        full = os.path.join(root, name)
+        if name.startswith("index-") and full != path and os.path.isdir(full):
+            shutil.rmtree(full, ignore_errors=True)  # open files stay readable until closed
+
+
+def open_index(path: str | None = None):
+    return whoosh_index.open_dir(path or current_dir())
+
+
+@dataclass
+class View:
+    """What one searcher generation knows: live docs and each doc's facet values."""
+
+    searcher: Searcher
+    facets: list  # docnum -> Facets | None
+    live: frozenset
+    cache: dict = field(default_factory=dict)
+
+    def docs_where(self, key: str, test) -> frozenset:
+        """Live docnums whose facets pass ``test``; cached per generation by ``key``."""
+        found = self.cache.get(key)
+        if found is None:
+            facets = self.facets
+            found = frozenset(d for d in self.live if test(facets[d]))
+            self.cache[key] = found
+        return found
+
+
+class SearcherPool:
+    """One searcher per process (and per index directory), refreshed when the index changes."""
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.path = None
+        self.index = None
+        self.view: View | None = None
+        self.segment_cache: dict = {}
+
+    def current(self) -> View:
+        with self.lock:
+            path = current_dir()
+            if path != self.path:
+                self._close()
+                self.path, self.index = path, open_index(path)
+                self.view = self._build(self.index.searcher())
+            else:
+                searcher = self.view.searcher.refresh()
+                if searcher is not self.view.searcher:
+                    self.view.searcher.close()
+                    self.view = self._build(searcher)
+            return self.view
+
+    def _close(self) -> None:
+        if self.view is not None:
+            self.view.searcher.close()
+        self.view, self.segment_cache = None, {}
+
+    def _build(self, searcher: Searcher) -> View:
+        reader = searcher.reader()
+        facets: list = []
+        live: list[int] = []
+        keep = {}
+        for leaf, offset in reader.leaf_readers():
+            segment = getattr(leaf, "_segment", None)
+            key = segment.segment_id() if segment is not None else id(leaf)
+            unpacked = self.segment_cache.get(key)
+            if unpacked is None:
+                column = leaf.column_reader("facets")
+                unpacked = [Facets.unpack(raw) if raw else None for raw in column]
+            keep[key] = unpacked
+            facets.extend(unpacked)
+            live.extend(offset + d for d in leaf.all_doc_ids())
+        self.segment_cache = keep
+        return View(searcher=searcher, facets=facets, live=frozenset(live))
+
+
+_pools: dict[str, SearcherPool] = {}
+
+
+def pool() -> SearcherPool:
+    """The searcher pool of this process for the app's index root."""
+    root = root_dir()
+    found = _pools.get(root)
+    if found is None:
+        found = _pools.setdefault(root, SearcherPool())
+    return found

@@ -1,0 +1,346 @@
+"""Job search: keywords (stemming, synonyms, field boosts, phrases), filters, facet counts,
+sorting, highlights and "did you mean".
+
+Text matching is Whoosh's; filters and facet counts run over the facet column cached
+per index segment (see ``index.View``), which is far cheaper than Whoosh query filters.
+"""
+
+import heapq
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+
+from markupsafe import Markup
+from whoosh import highlight
+from whoosh.qparser import AndGroup, MultifieldParser
+from whoosh.query import NullQuery, Or
+
+from portal.search import synonyms
+from portal.search.analysis import analyzer
+from portal.search.index import View, pool
+from portal.search.schema import FIELD_BOOSTS, make_schema
+
+PAGE_SIZE = 20
+SORTS = ("relevance", "newest", "pay", "closing")
+POSTED_WITHIN = (1, 7, 14, 30)
+PAY_STEPS = (20, 25, 30, 35, 40, 50)  # dollars per hour
+HOURS_BUCKETS = {"under-20": (0, 20), "20-30": (20, 30), "30-plus": (30, 200)}
+QUERY_NOISE = re.compile(r"(?<![\w-])(jobs?|positions?|vacanc(?:y|ies)|openings?|near|in)(?![\w-])",
+                         re.IGNORECASE)
+_SCHEMA = make_schema()
+_ANALYZER = analyzer()
+
+
+@dataclass
+class SearchParams:
+    """Everything a search can ask for; also the canonical URL of a search."""
+
+    q: str = ""
+    region: list[int] = field(default_factory=list)
+    community: list[int] = field(default_factory=list)
+    occupation: list[int] = field(default_factory=list)
+    type: list[str] = field(default_factory=list)
+    agency: list[int] = field(default_factory=list)
+    pay: int | None = None  # minimum dollars per hour
+    hours: list[str] = field(default_factory=list)  # keys of HOURS_BUCKETS
+    pooled: bool = False
+    posted: int | None = None  # within N days
+    sort: str = "relevance"
+    page: int = 1
+
+    @classmethod
+    def from_args(cls, args) -> "SearchParams":
+        def ints(name):
+            return sorted({int(v) for v in args.getlist(name) if v.strip().isdigit()})
+
+        def one_int(name, allowed=None):
+            value = args.get(name, "").strip()
+            if not value.isdigit():
+                return None
+            number = int(value)
+            return number if allowed is None or number in allowed else None
+
+        from portal.models.jobs import EMPLOYMENT_TYPES
+
+        sort = args.get("sort", "")
+        return cls(
+            q=" ".join(args.get("q", "").split())[:200],
+            region=ints("region"),
+            community=ints("community"),
+            occupation=ints("occupation"),
+            type=sorted({t for t in args.getlist("type") if t in EMPLOYMENT_TYPES}),
+            agency=ints("agency"),
+            pay=one_int("pay"),
+            hours=sorted({h for h in args.getlist("hours") if h in HOURS_BUCKETS}),
+            pooled=args.get("pooled") in ("1", "on", "true", "yes"),
+            posted=one_int("posted", POSTED_WITHIN),
+            sort=sort if sort in SORTS else ("relevance" if args.get("q") else "newest"),
+            page=max(1, min(one_int("page") or 1, 500)),
+        )
+
+    def to_args(self, **changes) -> dict:
+        """Canonical query-string arguments (sorted, defaults left out)."""
+        values = {**self.__dict__, **changes}
+        args: dict = {}
+        if values["q"]:
+            args["q"] = values["q"]
+        for name in ("region", "community", "occupation", "type", "agency", "hours"):
+            if values[name]:
+                args[name] = sorted(values[name])
+        if values["pay"]:
+            args["pay"] = values["pay"]
+        if values["pooled"]:
+            args["pooled"] = 1
+        if values["posted"]:
+            args["posted"] = values["posted"]
+        default_sort = "relevance" if values["q"] else "newest"
+        if values["sort"] != default_sort:
+            args["sort"] = values["sort"]
+        if values["page"] > 1:
+            args["page"] = values["page"]
+        return args
+
+    def toggled(self, name: str, value) -> dict:
+        """URL arguments with one filter value added or removed (back to page 1)."""
+        current = list(getattr(self, name))
+        current = [v for v in current if v != value] if value in current else current + [value]
+        return self.to_args(**{name: current, "page": 1})
+
+    @property
+    def has_filters(self) -> bool:
+        return bool(self.region or self.community or self.occupation or self.type
+                    or self.agency or self.pay or self.hours or self.pooled or self.posted)
+
+
+@dataclass
+class Hit:
+    job_id: int
+    title: Markup
+    snippet: Markup | None
+
+
+@dataclass
+class SearchResult:
+    params: SearchParams
+    total: int
+    hits: list[Hit]
+    facets: dict[str, Counter]
+    suggestion: str | None = None
+    corrected_from: str | None = None  # we searched the suggestion because q found nothing
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // PAGE_SIZE))
+
+
+# --- text ------------------------------------------------------------------------------
+
+
+def _parser() -> MultifieldParser:
+    return MultifieldParser(list(FIELD_BOOSTS), _SCHEMA, fieldboosts=FIELD_BOOSTS, group=AndGroup)
+
+
+def clean_text(text: str) -> str:
+    cleaned = " ".join(QUERY_NOISE.sub(" ", text).split())
+    return cleaned or text
+
+
+def text_query(text: str):
+    parser = _parser()
+    queries = [q for q in (parser.parse(v) for v in synonyms.expand(clean_text(text)))
+               if q is not NullQuery]
+    if not queries:
+        return None
+    return queries[0] if len(queries) == 1 else Or(queries)
+
+
+def suggest(view: View, text: str) -> str | None:
+    """A corrected query string if some words are unknown to the index, else None."""
+    parser = _parser()
+    cleaned = clean_text(text)
+    parsed = parser.parse(cleaned)
+    try:
+        corrected = view.searcher.correct_query(parsed, cleaned, maxdist=2)
+    except Exception:  # the corrector is best effort
+        return None
+    if corrected.query != parsed and corrected.string.lower() != cleaned.lower():
+        return corrected.string
+    return None
+
+
+# --- filters and facets ----------------------------------------------------------------
+
+
+def _filters(view: View, p: SearchParams) -> dict[str, set]:
+    """Docnum sets per active filter group (values within a group are OR-ed)."""
+
+    def any_of(name, attr, values):
+        docs = set()
+        for value in values:
+            docs |= view.docs_where(f"{name}={value}", lambda f, v=value: getattr(f, attr) == v)
+        return docs
+
+    found: dict[str, set] = {}
+    if p.region:
+        found["region"] = any_of("region", "region_id", p.region)
+    if p.community:
+        found["community"] = any_of("community", "community_id", p.community)
+    if p.occupation:
+        found["occupation"] = any_of("occupation", "occupation_id", p.occupation)
+    if p.type:
+        found["type"] = any_of("type", "employment_type", p.type)
+    if p.agency:
+        docs = set()
+        for a in p.agency:
+            docs |= view.docs_where(f"agency={a}", lambda f, a=a: a in f.agency_ids)
+        found["agency"] = docs
+    if p.pay:
+        cents = p.pay * 100
+        found["pay"] = set(view.docs_where(f"pay>={cents}", lambda f: f.pay_hourly_cents >= cents))
+    if p.hours:
+        docs = set()
+        for key in p.hours:
+            low, high = HOURS_BUCKETS[key]
+            docs |= view.docs_where(f"hours={key}", lambda f, lo=low, hi=high: lo <= f.hours < hi)
+        found["hours"] = docs
+    if p.pooled:
+        found["pooled"] = set(view.docs_where("pooled", lambda f: f.pooled))
+    if p.posted:
+        since = int((datetime.now(UTC) - timedelta(days=p.posted)).timestamp())
+        found["posted"] = {d for d in view.live if view.facets[d].published_ts >= since}
+    return found
+
+
+def _intersect(base: set, sets) -> set:
+    result = base
+    for s in sorted(sets, key=len):
+        result = result & s
+        if not result:
+            break
+    return result
+
+
+def _count(view: View, docs, name: str) -> Counter:
+    facets = view.facets
+    if name == "agency":
+        return Counter(a for d in docs for a in facets[d].agency_ids)
+    if name == "hours":
+        counts = Counter()
+        for d in docs:
+            h = facets[d].hours
+            for key, (low, high) in HOURS_BUCKETS.items():
+                if low <= h < high:
+                    counts[key] += 1
+        return counts
+    if name == "pay":
+        pays = [facets[d].pay_hourly_cents for d in docs]
+        return Counter({step: sum(1 for c in pays if c >= step * 100) for step in PAY_STEPS})
+    if name == "pooled":
+        return Counter({True: sum(1 for d in docs if facets[d].pooled)})
+    if name == "posted":
+        now = datetime.now(UTC).timestamp()
+        ages = [now - facets[d].published_ts for d in docs]
+        return Counter({n: sum(1 for a in ages if a <= n * 86400) for n in POSTED_WITHIN})
+    attr = {"region": "region_id", "community": "community_id",
+            "occupation": "occupation_id", "type": "employment_type"}[name]
+    return Counter(getattr(facets[d], attr) for d in docs)
+
+
+FACETS = ("region", "community", "occupation", "type", "agency", "pay", "hours", "pooled",
+          "posted")
+
+
+# --- ranking and highlights ------------------------------------------------------------
+
+
+def _order(view: View, query, docs: set, p: SearchParams, limit: int) -> list[int]:
+    facets = view.facets
+    if p.sort == "relevance" and query is not None:
+        results = view.searcher.search(query, filter=docs, limit=limit)
+        return [hit.docnum for hit in results]
+    if p.sort == "pay":
+        return heapq.nlargest(limit, docs, key=lambda d: (facets[d].pay_hourly_cents, -d))
+    if p.sort == "closing":
+        return heapq.nsmallest(limit, docs, key=lambda d: (facets[d].closes_ord, d))
+    return heapq.nlargest(limit, docs, key=lambda d: (facets[d].published_ts, d))
+
+
+def query_terms(query) -> set[str]:
+    if query is None:
+        return set()
+    return {text.decode() if isinstance(text, bytes) else text
+            for _field, text in query.iter_all_terms(phrases=True)}
+
+
+def highlighted(text: str, terms: set[str], chars: int) -> Markup | None:
+    """The best fragment of ``text`` with query terms in <mark>; escaped."""
+    if not terms:
+        return None
+    fragment = highlight.highlight(
+        text, frozenset(terms), _ANALYZER,
+        highlight.ContextFragmenter(maxchars=chars, surround=60),
+        highlight.HtmlFormatter(tagname="mark", between=" … "), top=1,
+    )
+    return Markup(fragment) if fragment else None
+
+
+# --- the search ------------------------------------------------------------------------
+
+
+def search(p: SearchParams, snippet_source=None) -> SearchResult:
+    """Run a search. ``snippet_source(job_ids)`` returns {id: (title, plain description)}
+    for the page's hits, used for highlights."""
+    view = pool().current()
+    query = text_query(p.q) if p.q else None
+    result = _run(view, query, p, snippet_source)
+    if p.q and (result.total == 0 or query is None):
+        suggestion = suggest(view, p.q)
+        if suggestion:
+            corrected = _run(view, text_query(suggestion), p, snippet_source)
+            corrected.suggestion = suggestion
+            if result.total == 0 and corrected.total:
+                corrected.corrected_from = p.q
+                return corrected
+            result.suggestion = suggestion
+    elif p.q and result.total < 5:
+        result.suggestion = suggest(view, p.q)
+    return result
+
+
+def _run(view: View, query, p: SearchParams, snippet_source) -> SearchResult:
+    if query is not None:
+        matched = set(view.searcher.docs_for_query(query)) & view.live
+    elif p.q:
+        matched = set()
+    else:
+        matched = set(view.live)
+    filters = _filters(view, p)
+    docs = _intersect(matched, filters.values())
+    facet_counts = {}
+    for name in FACETS:
+        others = [s for key, s in filters.items() if key != name]
+        facet_counts[name] = _count(view, docs if len(others) == len(filters)
+                                    else _intersect(matched, others), name)
+    start = (p.page - 1) * PAGE_SIZE
+    ordered = _order(view, query, docs, p, start + PAGE_SIZE)[start:]
+    job_ids = [view.facets[d].job_id for d in ordered]
+    terms = query_terms(query)
+    sources = snippet_source(job_ids) if snippet_source else {}
+    hits = []
+    for job_id in job_ids:
+        title, body = sources.get(job_id, ("", ""))
+        hits.append(Hit(
+            job_id=job_id,
+            title=highlighted(title, terms, 300) or Markup.escape(title),
+            snippet=highlighted(body, terms, 220),
+        ))
+    return SearchResult(params=p, total=len(docs), hits=hits, facets=facet_counts)
+
+
+def more_like(job_id: int, text: str, limit: int = 5) -> list[int]:
+    """Published jobs similar to a job, by Whoosh's more_like_this over ``text``."""
+    view = pool().current()
+    results = view.searcher.more_like(None, "description", text=text, top=limit + 1)
+    return [view.facets[h.docnum].job_id for h in results
+            if h.docnum in view.live and view.facets[h.docnum].job_id != job_id][:limit]

@@ -1,0 +1,126 @@
+"""Keeping the index in step with the database through the ``search_outbox`` table.
+
+Every change to a job adds an outbox row in the same transaction (``enqueue``). A consumer
+pass (``apply_pending``) reads the rows after this node's high-water mark plus a trailing
+window of recent rows — on PostgreSQL a slow transaction can make a lower id visible after
+a higher one was read — and applies each job's *current* state: upsert if searchable,
+delete otherwise. Applying is idempotent, so re-reading rows is harmless.
+"""
+
+import os
+import socket
+from datetime import timedelta
+
+from flask import current_app
+from sqlalchemy import delete, func, or_, select
+from whoosh.writing import LockError
+
+from portal.extensions import db
+from portal.models import SearchNode, SearchOutbox
+from portal.models.types import utcnow
+from portal.search import index
+from portal.search.documents import document, load_searchable
+
+TRAILING_WINDOW = timedelta(minutes=5)
+WRITER_TIMEOUT = 15.0
+KEEP_OUTBOX = timedelta(days=2)
+
+# outbox ids this process applied recently, so the trailing window is not re-applied
+_recently_applied: dict[str, set[int]] = {}
+
+
+def node_name() -> str:
+    return current_app.config.get("SEARCH_NODE") or socket.gethostname()
+
+
+def enqueue(job_ids) -> None:
+    """Note in the current transaction that these jobs' searchable state may have changed."""
+    for job_id in set(job_ids):
+        db.session.add(SearchOutbox(job_id=job_id))
+
+
+def _node() -> SearchNode:
+    name = node_name()
+    node = db.session.get(SearchNode, name)
+    if node is None:
+        node = SearchNode(name=name, high_water=0)
+        db.session.add(node)
+        db.session.flush()
+    return node
+
+
+def apply_jobs(writer, job_ids: list[int]) -> None:
+    searchable = load_searchable(job_ids)
+    for job_id in job_ids:
+        job = searchable.get(job_id)
+        if job is None:
+            writer.delete_by_term("job_id", str(job_id))
+        else:
+            writer.update_document(**document(job))
+
+
+def apply_pending() -> int:
+    """One consumer pass for this node; returns the number of outbox rows applied."""
+    node = _node()
+    key = f"{index.root_dir()}|{node.name}"
+    seen = _recently_applied.setdefault(key, set())
+    since = utcnow() - TRAILING_WINDOW
+    rows = db.session.execute(
+        select(SearchOutbox.id, SearchOutbox.job_id)
+        .where(or_(SearchOutbox.id > node.high_water, SearchOutbox.created_at > since))
+        .order_by(SearchOutbox.id)
+    ).all()
+    rows = [(row_id, job_id) for row_id, job_id in rows if row_id not in seen]
+    if not rows:
+        db.session.commit()
+        return 0
+    job_ids = list(dict.fromkeys(job_id for _, job_id in rows))
+    ix = index.open_index()
+    writer = ix.writer(timeout=WRITER_TIMEOUT)
+    try:
+        apply_jobs(writer, job_ids)
+    except BaseException:
+        writer.cancel()
+        raise
+    writer.commit()
+    top = max(row_id for row_id, _ in rows)
+    node.high_water = max(node.high_water, top)
+    node.updated_at = utcnow()
+    db.session.commit()
+    seen.update(row_id for row_id, _ in rows)
+    if len(seen) > 100_000:
+        seen.clear()
+    return len(rows)
+
+
+def sync_after_commit() -> None:
+    """Called by a view after it committed: make its change searchable before returning.
+
+    If another process holds the writer lock for too long, the worker catches up later.
+    """
+    try:
+        apply_pending()
+    except LockError:
+        db.session.rollback()
+        current_app.logger.warning("search index busy; the worker will apply the change")
+
+
+def prune_outbox() -> int:
+    result = db.session.execute(
+        delete(SearchOutbox).where(SearchOutbox.created_at < utcnow() - KEEP_OUTBOX)
+    )
+    return result.rowcount
+
+
+def outbox_max_id() -> int:
+    return db.session.scalar(select(func.coalesce(func.max(SearchOutbox.id), 0)))
+
+
+def set_high_water(value: int) -> None:
+    node = _node()
+    node.high_water = value
+    _recently_applied.pop(f"{index.root_dir()}|{node.name}", None)
+
+
+def process_label() -> str:
+    return f"{node_name()}:{os.getpid()}"
