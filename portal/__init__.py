@@ -29,11 +29,13 @@ def create_app(config_name: str | None = None, overrides: dict | None = None) ->
     from portal.admin.views import bp as admin_bp
     from portal.agencies.views import bp as agencies_bp
     from portal.auth.views import bp as auth_bp
+    from portal.jobs.views import bp as jobs_bp
     from portal.pages.views import bp as pages_bp
 
     app.register_blueprint(pages_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(agencies_bp)
+    app.register_blueprint(jobs_bp)
     app.register_blueprint(admin_bp, url_prefix="/admin")
 
     errors.register(app)

@@ -8,8 +8,10 @@ from portal import worker
 from portal.auth.cli import users_cli
 from portal.demo.services import DEMO_PASSWORD, demo_logins, seed_demo
 from portal.extensions import db
+from portal.jobs.cli import jobs_cli
 from portal.mail import mail_cli
 from portal.reference.services import load_reference
+from portal.search.cli import search_cli
 
 portal_cli = AppGroup("portal", help="Portal set-up and background work.")
 
@@ -48,3 +50,5 @@ def register(app: Flask) -> None:
     app.cli.add_command(portal_cli)
     app.cli.add_command(users_cli)
     app.cli.add_command(mail_cli)
+    app.cli.add_command(search_cli)
+    app.cli.add_command(jobs_cli)

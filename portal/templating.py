@@ -3,8 +3,11 @@
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+import markdown as markdown_lib
+import nh3
 from flask import Flask, has_request_context
 from flask_login import current_user
+from markupsafe import Markup
 
 from portal.agencies.permissions import current_membership, memberships_of
 from portal.auth.forms import ConfirmForm
@@ -23,9 +26,26 @@ def local_date(value: datetime | None) -> str:
     return local_datetime(value, "%b %-d, %Y")
 
 
+MARKDOWN_TAGS = {"p", "br", "strong", "em", "ul", "ol", "li", "h2", "h3", "h4", "blockquote",
+                 "a", "code", "pre", "hr"}
+
+
+def render_markdown(text: str | None) -> Markup:
+    """User Markdown to HTML, then sanitised: no raw HTML from users reaches a page."""
+    html = markdown_lib.markdown(text or "", extensions=["sane_lists"])
+    return Markup(nh3.clean(html, tags=MARKDOWN_TAGS, attributes={"a": {"href"}},
+                            url_schemes={"http", "https", "mailto"}, link_rel="nofollow noopener"))
+
+
+def money(cents: int) -> str:
+    return f"${cents / 100:,.2f}" if cents % 100 else f"${cents // 100:,}"
+
+
 def register(app: Flask) -> None:
     app.add_template_filter(local_datetime, "local_datetime")
     app.add_template_filter(local_date, "local_date")
+    app.add_template_filter(render_markdown, "markdown")
+    app.add_template_filter(money, "money")
 
     @app.context_processor
     def navigation():

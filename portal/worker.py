@@ -12,6 +12,8 @@ from flask import current_app
 from portal import mail
 from portal.auth import services as auth_services
 from portal.extensions import db
+from portal.jobs import services as job_services
+from portal.search import sync as search_sync
 
 
 def send_mail() -> str:
@@ -25,8 +27,23 @@ def prune_accounts() -> str:
     return f"removed {removed} expired records"
 
 
+def expire_jobs() -> str:
+    count = job_services.expire_due()
+    db.session.commit()
+    return f"expired {count}"
+
+
+def sync_search() -> str:
+    applied = search_sync.apply_pending()
+    pruned = search_sync.prune_outbox()
+    db.session.commit()
+    return f"applied {applied} outbox rows, pruned {pruned}"
+
+
 TASKS = [
     ("mail", send_mail),
+    ("expire-jobs", expire_jobs),
+    ("search", sync_search),
     ("prune", prune_accounts),
 ]
 

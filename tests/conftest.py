@@ -117,7 +117,8 @@ def app(request, tmp_path):
         url = f"sqlite:///{path}"
     else:
         url = request.getfixturevalue("pg_database")
-    app = create_app("testing", {"DATABASE_URL": url})
+    app = create_app("testing", {"DATABASE_URL": url,
+                                 "SEARCH_INDEX_DIR": str(tmp_path / "search")})
     app.test_client_class = PortalClient
     ctx = app.app_context()
     ctx.push()
@@ -264,6 +265,51 @@ def make_recruiter(db, make_user):
         db.session.add(Membership(user=user, agency=agency, role="recruiter"))
         db.session.commit()
         return user
+
+    return make
+
+
+@pytest.fixture
+def make_job(db, make_agency):
+    """A job through the portal's own services (published by default) and in the index."""
+    from datetime import timedelta
+
+    from sqlalchemy import select
+
+    from portal.jobs import services
+    from portal.models import Community, Occupation
+    from portal.search import sync_after_commit
+
+    def make(agency=None, status: str = "published", **fields):
+        agency = agency or make_agency()
+        owner = agency.owner
+        data = {
+            "title": "Community Support Worker",
+            "description": "Support adults with developmental disabilities in a group home.",
+            "occupation_id": db.session.scalar(
+                select(Occupation.id).where(Occupation.noc_code == "42201")),
+            "community_id": db.session.scalar(select(Community.id).order_by(Community.id)),
+            "employment_type": "full_time",
+            "hours_per_week": 37.5,
+            "schedule": "Monday to Friday",
+            "pay_min_cents": 2600,
+            "pay_max_cents": 3100,
+            "pay_unit": "hourly",
+            "union_position": False,
+            "how_to_apply": "Apply on the portal.",
+            "closes_on": services.today_pacific() + timedelta(days=30),
+        }
+        data.update(fields)
+        job = services.create_draft(agency, data, owner)
+        if status != "draft":
+            services.publish(job, owner)
+            if status in ("closed", "filled"):
+                services._end(job, status, owner)
+            elif status == "expired":
+                job.status = "expired"
+        db.session.commit()
+        sync_after_commit()
+        return job
 
     return make
 

@@ -50,6 +50,11 @@ def check_pay(pay_min_cents: int, pay_max_cents: int, unit: str) -> str | None:
 
 
 def _apply(job: Job, data: dict) -> None:
+    with db.session.no_autoflush:  # the job is complete only at the end
+        _apply_fields(job, data)
+
+
+def _apply_fields(job: Job, data: dict) -> None:
     community = db.session.get(Community, data["community_id"])
     if community is None:
         raise PortalError("Choose a community from the list.")
@@ -93,7 +98,7 @@ def _sync_lead_share(job: Job) -> None:
 
 
 def create_draft(agency: Agency, data: dict, by: User) -> Job:
-    job = Job(agency=agency, created_by=by, status="draft")
+    job = Job(agency_id=agency.id, agency=agency, created_by=by, status="draft")
     db.session.add(job)
     _apply(job, data)
     db.session.flush()

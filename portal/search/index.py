@@ -136,8 +136,11 @@ class SearcherPool:
             key = segment.segment_id() if segment is not None else id(leaf)
             unpacked = self.segment_cache.get(key)
             if unpacked is None:
-                column = leaf.column_reader("facets")
-                unpacked = [Facets.unpack(raw) if raw else None for raw in column]
+                if leaf.has_column("facets"):
+                    unpacked = [Facets.unpack(raw) if raw else None
+                                for raw in leaf.column_reader("facets")]
+                else:  # an empty index
+                    unpacked = [None] * leaf.doc_count_all()
             keep[key] = unpacked
             facets.extend(unpacked)
             live.extend(offset + d for d in leaf.all_doc_ids())

@@ -155,18 +155,40 @@ def text_query(text: str):
     return queries[0] if len(queries) == 1 else Or(queries)
 
 
+SPELL_FIELDS = ("title", "occupation", "description")
+WORD = re.compile(r"[a-z][a-z'-]+")
+
+
+def _known(reader, word: str) -> bool:
+    return any((f"spell_{name}", word) in reader for name in SPELL_FIELDS)
+
+
 def suggest(view: View, text: str) -> str | None:
-    """A corrected query string if some words are unknown to the index, else None."""
-    parser = _parser()
-    cleaned = clean_text(text)
-    parsed = parser.parse(cleaned)
-    try:
-        corrected = view.searcher.correct_query(parsed, cleaned, maxdist=2)
-    except Exception:  # the corrector is best effort
-        return None
-    if corrected.query != parsed and corrected.string.lower() != cleaned.lower():
-        return corrected.string
-    return None
+    """The query with each word the index has never seen replaced by the closest known
+    word (or a known synonym, e.g. "childcare" -> "child care"); None if all are known."""
+    reader = view.searcher.reader()
+    lowered = clean_text(text).lower()
+    changed = False
+    out = lowered
+    for word in dict.fromkeys(WORD.findall(lowered)):
+        if len(word) < 3 or _known(reader, word):
+            continue
+        replacement = None
+        for group in synonyms.groups():
+            if word in group:
+                replacement = next((alt for alt in group if alt != word and all(
+                    _known(reader, w) for w in alt.split())), None)
+                if replacement:
+                    break
+        for name in SPELL_FIELDS if replacement is None else ():
+            found = view.searcher.suggest(name, word, limit=1, maxdist=2)
+            if found:
+                replacement = found[0]
+                break
+        if replacement:
+            out = re.sub(rf"(?<![\w-]){re.escape(word)}(?![\w-])", replacement, out, count=1)
+            changed = True
+    return out if changed else None
 
 
 # --- filters and facets ----------------------------------------------------------------

@@ -17,7 +17,7 @@ def make_schema() -> fields.Schema:
     return fields.Schema(
         job_id=fields.ID(stored=True, unique=True),
         title=fields.TEXT(analyzer=text, spelling=True, phrase=True),
-        description=fields.TEXT(analyzer=text, phrase=True),
+        description=fields.TEXT(analyzer=text, spelling=True, phrase=True),
         agency=fields.TEXT(analyzer=text, phrase=True),
         occupation=fields.TEXT(analyzer=text, spelling=True, phrase=True),
         community=fields.TEXT(analyzer=text, phrase=True),

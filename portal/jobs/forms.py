@@ -1,0 +1,156 @@
+"""Job forms."""
+
+from datetime import timedelta
+from decimal import Decimal
+
+from flask_wtf import FlaskForm
+from sqlalchemy import select
+from wtforms import (
+    DateField,
+    DecimalField,
+    HiddenField,
+    RadioField,
+    SelectChoice,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, ValidationError
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from portal.agencies.forms import community_choices
+from portal.extensions import db
+from portal.jobs.services import check_pay, today_pacific
+from portal.models import Credential, Occupation
+from portal.models.jobs import EMPLOYMENT_TYPES, PAY_UNITS
+
+
+class CheckboxesField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+def cents(value: Decimal | None) -> int:
+    return int((value or Decimal(0)) * 100)
+
+
+class JobForm(FlaskForm):
+    title = StringField("Job title", validators=[DataRequired("Enter the job title."),
+                                                 Length(max=200)])
+    occupation_id = SelectField("Occupation (NOC 2021)", coerce=int,
+                                validators=[DataRequired("Choose the occupation.")])
+    community_id = SelectField("Community", coerce=int,
+                               validators=[DataRequired("Choose where the work is.")])
+    employment_type = SelectField(
+        "Employment type",
+        choices=[SelectChoice(k, v) for k, v in EMPLOYMENT_TYPES.items()],
+        validators=[DataRequired("Choose the employment type.")])
+    hours_per_week = DecimalField(
+        "Hours per week", places=1,
+        validators=[InputRequired("Enter the hours per week."),
+                    NumberRange(min=1, max=80, message="Enter between 1 and 80 hours.")])
+    schedule = StringField("Schedule", validators=[Length(max=300)],
+                           description="e.g. Monday to Friday, 8:30 am – 4:30 pm; or rotating "
+                                       "shifts including weekends.")
+    pay_min = DecimalField("Pay from ($)", places=2,
+                           validators=[InputRequired("Enter the lowest pay of the range.")])
+    pay_max = DecimalField("Pay to ($)", places=2,
+                           validators=[InputRequired("Enter the highest pay of the range.")],
+                           description="BC's pay-transparency law requires a pay range on "
+                                       "every posting.")
+    pay_unit = RadioField("Pay is", choices=[SelectChoice(k, v) for k, v in PAY_UNITS.items()],
+                          default="hourly", validators=[DataRequired("Choose hourly or annual.")])
+    union_position = RadioField(
+        "Is this a union position?",
+        choices=[SelectChoice("yes", "Yes"), SelectChoice("no", "No")],
+        validators=[DataRequired("Say whether the position is unionized.")])
+    required_credentials = CheckboxesField("Required credentials", coerce=int)
+    preferred_credentials = CheckboxesField("Preferred credentials", coerce=int)
+    description = TextAreaField(
+        "Description", validators=[DataRequired("Describe the job."), Length(max=20000)],
+        description="Markdown: **bold**, *italic*, lists starting with “- ”, headings with “## ”. "
+                    "HTML is removed.", render_kw={"rows": 12})
+    how_to_apply = TextAreaField("How to apply", validators=[Length(max=5000)],
+                                 render_kw={"rows": 3})
+    closes_on = DateField("Closing date",
+                          validators=[DataRequired("Enter a closing date (YYYY-MM-DD).")])
+    version_id = HiddenField()
+    save = SubmitField("Save draft")
+    preview = SubmitField("Save and preview")
+    publish = SubmitField("Save and publish")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.occupation_id.choices = [SelectChoice(0, "Choose an occupation…")] + [
+            SelectChoice(o.id, o.label)
+            for o in db.session.scalars(select(Occupation).order_by(Occupation.noc_code))
+        ]
+        self.community_id.choices = [SelectChoice(0, "Choose a community…")] + \
+            community_choices()
+        credentials = [SelectChoice(c.id, c.name)
+                       for c in db.session.scalars(select(Credential).order_by(Credential.name))]
+        self.required_credentials.choices = credentials
+        self.preferred_credentials.choices = list(credentials)
+
+    def validate_pay_max(self, field) -> None:
+        if self.pay_min.data is None or field.data is None or not self.pay_unit.data:
+            return
+        problem = check_pay(cents(self.pay_min.data), cents(field.data), self.pay_unit.data)
+        if problem:
+            raise ValidationError(problem)
+
+    def validate_closes_on(self, field) -> None:
+        if field.data and field.data > today_pacific() + timedelta(days=180):
+            raise ValidationError("A posting can stay open at most 180 days.")
+
+    def validate_preferred_credentials(self, field) -> None:
+        both = set(field.data or []) & set(self.required_credentials.data or [])
+        if both:
+            raise ValidationError("A credential cannot be both required and preferred.")
+
+    def job_data(self) -> dict:
+        return {
+            "title": self.title.data.strip(),
+            "description": self.description.data.strip(),
+            "occupation_id": self.occupation_id.data,
+            "community_id": self.community_id.data,
+            "employment_type": self.employment_type.data,
+            "hours_per_week": float(self.hours_per_week.data),
+            "schedule": (self.schedule.data or "").strip(),
+            "pay_min_cents": cents(self.pay_min.data),
+            "pay_max_cents": cents(self.pay_max.data),
+            "pay_unit": self.pay_unit.data,
+            "union_position": self.union_position.data == "yes",
+            "how_to_apply": (self.how_to_apply.data or "").strip(),
+            "closes_on": self.closes_on.data,
+            "required_credentials": list(self.required_credentials.data or []),
+            "preferred_credentials": list(self.preferred_credentials.data or []),
+        }
+
+    def load(self, job) -> None:
+        """Fill the form from a saved job (first GET of the edit page)."""
+        for name in ("title", "description", "occupation_id", "community_id", "employment_type",
+                     "schedule", "pay_unit", "how_to_apply", "closes_on", "version_id"):
+            getattr(self, name).data = getattr(job, name)
+        self.hours_per_week.data = Decimal(str(job.hours_per_week))
+        self.pay_min.data = Decimal(job.pay_min_cents) / 100
+        self.pay_max.data = Decimal(job.pay_max_cents) / 100
+        self.union_position.data = "yes" if job.union_position else "no"
+        self.required_credentials.data = [c.credential_id for c in job.credentials if c.required]
+        self.preferred_credentials.data = [c.credential_id for c in job.credentials
+                                           if not c.required]
+
+
+class ExtendForm(FlaskForm):
+    closes_on = DateField("New closing date",
+                          validators=[DataRequired("Enter the new closing date.")])
+    submit = SubmitField("Extend")
+
+
+class UnpublishForm(FlaskForm):
+    reason = TextAreaField("Reason (the agency sees it)",
+                           validators=[DataRequired("Give a reason: the agency will see it."),
+                                       Length(max=2000)])
+    submit = SubmitField("Unpublish")

@@ -1,0 +1,233 @@
+"""Job search and job pages (public), and the agency's job management."""
+
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_login import current_user, login_required
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm.exc import StaleDataError
+
+from portal import search
+from portal.agencies.permissions import can_publish, require_membership
+from portal.auth.forms import ConfirmForm
+from portal.auth.permissions import require_role
+from portal.errors import PortalError
+from portal.extensions import db
+from portal.jobs import forms, listing, services
+from portal.jobs.permissions import can_see_unpublished, require_agency_job
+from portal.models import Job
+from portal.models.jobs import JOB_STATUSES
+
+bp = Blueprint("jobs", __name__)
+
+
+# Public -------------------------------------------------------------------------------
+
+
+@bp.route("/jobs")
+def index():
+    params = search.SearchParams.from_args(request.args)
+    result = search.search(params, snippet_source=listing.snippet_source)
+    jobs = listing.jobs_by_id(h.job_id for h in result.hits)
+    return render_template("jobs/search.html", result=result, params=params, jobs=jobs,
+                           facets=listing.facet_options(result))
+
+
+@bp.route("/jobs/<int:job_id>")
+def show(job_id: int):
+    job = db.session.get(Job, job_id) or abort(404)
+    if job.status == "draft" and not can_see_unpublished(job):
+        abort(404)
+    if services.is_gone(job):
+        return render_template("jobs/gone.html", job=job), 410
+    if job.status == "published":
+        services.count_view(job)
+        db.session.commit()
+    similar = listing.jobs_by_id(search.more_like(job.id, job.title + " " + job.description))
+    return render_template("jobs/show.html", job=job, json_ld=listing.json_ld(job),
+                           staff_view=can_see_unpublished(job),
+                           similar=list(similar.values()),
+                           workbc=listing.workbc_url(job.occupation),
+                           unpublish_form=forms.UnpublishForm())
+
+
+# Agency -------------------------------------------------------------------------------
+
+
+@bp.route("/agency/jobs")
+@login_required
+def agency_jobs():
+    membership = require_membership()
+    q, status = request.args.get("q", "").strip(), request.args.get("status", "")
+    query = select(Job).where(Job.agency_id == membership.agency_id)
+    if q:
+        query = query.where(or_(func.lower(Job.title).like(f"%{q.lower()}%")))
+    if status in JOB_STATUSES:
+        query = query.where(Job.status == status)
+    page = db.paginate(query.order_by(Job.updated_at.desc()), per_page=25)
+    return render_template("jobs/agency_list.html", page=page, q=q, status=status,
+                           statuses=JOB_STATUSES, agency=membership.agency, form=ConfirmForm())
+
+
+@bp.route("/agency/jobs/bulk-close", methods=["POST"])
+@login_required
+def bulk_close():
+    membership = require_membership()
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    ids = [int(v) for v in request.form.getlist("job_id") if v.isdigit()]
+    closed = services.bulk_close(membership.agency, ids, current_user)
+    db.session.commit()
+    search.sync_after_commit()
+    flash(f"Closed {closed} job{'s' if closed != 1 else ''}.", "success")
+    return redirect(url_for("jobs.agency_jobs"))
+
+
+def _after_save(job: Job, form: forms.JobForm):
+    """Draft saved: preview or publish as the button asked."""
+    if form.publish.data:
+        try:
+            services.publish(job, current_user)
+        except PortalError as exc:
+            db.session.commit()  # the draft is kept
+            flash(str(exc), "warning")
+            return redirect(url_for("jobs.edit", job_id=job.id))
+        db.session.commit()
+        search.sync_after_commit()
+        flash("The job is published and searchable now.", "success")
+        return redirect(url_for("jobs.show", job_id=job.id))
+    db.session.commit()
+    search.sync_after_commit()
+    if form.preview.data:
+        return redirect(url_for("jobs.show", job_id=job.id))
+    flash("Saved.", "success")
+    return redirect(url_for("jobs.edit", job_id=job.id))
+
+
+@bp.route("/agency/jobs/new", methods=["GET", "POST"])
+@login_required
+def new():
+    membership = require_membership()
+    form = forms.JobForm()
+    if form.validate_on_submit():
+        try:
+            job = services.create_draft(membership.agency, form.job_data(), current_user)
+        except PortalError as exc:
+            db.session.rollback()
+            form.form_errors.append(str(exc))
+        else:
+            return _after_save(job, form)
+    return render_template("jobs/edit.html", form=form, job=None, agency=membership.agency,
+                           can_publish=can_publish(membership.agency))
+
+
+@bp.route("/agency/jobs/<int:job_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(job_id: int):
+    membership, job = require_agency_job(job_id)
+    form = forms.JobForm()
+    if not form.is_submitted():
+        form.load(job)
+    elif form.validate():
+        try:
+            seen = int(form.version_id.data or 0)
+            services.update_job(job, form.job_data(), seen, current_user)
+            return _after_save(job, form)
+        except (PortalError, StaleDataError) as exc:
+            db.session.rollback()
+            stale = isinstance(exc, (services.StaleEdit, StaleDataError))
+            form.form_errors.append(str(services.StaleEdit() if stale else exc))
+            return render_template("jobs/edit.html", form=form, job=job,
+                                   agency=membership.agency,
+                                   can_publish=can_publish(membership.agency)), 409 if stale \
+                else 400
+    return render_template("jobs/edit.html", form=form, job=job, agency=membership.agency,
+                           can_publish=can_publish(membership.agency),
+                           extend_form=forms.ExtendForm(), action_form=ConfirmForm())
+
+
+ACTIONS = {
+    "publish": (services.publish, "The job is published."),
+    "close": (services.close, "The job is closed and no longer in search."),
+    "fill": (services.mark_filled, "The job is marked filled."),
+}
+
+
+@bp.route("/agency/jobs/<int:job_id>/<any(publish, close, fill):action>", methods=["POST"])
+@login_required
+def lifecycle(job_id: int, action: str):
+    _, job = require_agency_job(job_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    do, message = ACTIONS[action]
+    try:
+        do(job, current_user)
+    except PortalError as exc:
+        db.session.rollback()
+        flash(str(exc), "danger")
+    else:
+        db.session.commit()
+        search.sync_after_commit()
+        flash(message, "success")
+    return redirect(url_for("jobs.edit", job_id=job.id))
+
+
+@bp.route("/agency/jobs/<int:job_id>/extend", methods=["POST"])
+@login_required
+def extend(job_id: int):
+    _, job = require_agency_job(job_id)
+    form = forms.ExtendForm()
+    if not form.validate_on_submit():
+        flash("Enter a valid new closing date.", "danger")
+        return redirect(url_for("jobs.edit", job_id=job.id))
+    try:
+        services.extend(job, form.closes_on.data, current_user)
+    except PortalError as exc:
+        db.session.rollback()
+        flash(str(exc), "danger")
+    else:
+        db.session.commit()
+        search.sync_after_commit()
+        flash(f"The job now closes on {job.closes_on:%B %-d, %Y}.", "success")
+    return redirect(url_for("jobs.edit", job_id=job.id))
+
+
+@bp.route("/agency/jobs/<int:job_id>/duplicate", methods=["POST"])
+@login_required
+def duplicate(job_id: int):
+    _, job = require_agency_job(job_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    copy = services.duplicate(job, current_user)
+    db.session.commit()
+    flash("A draft copy was made; edit it and publish when ready.", "success")
+    return redirect(url_for("jobs.edit", job_id=copy.id))
+
+
+# Admin --------------------------------------------------------------------------------
+
+
+@bp.route("/admin/jobs/<int:job_id>/unpublish", methods=["POST"])
+@require_role("admin")
+def unpublish(job_id: int):
+    job = db.session.get(Job, job_id) or abort(404)
+    form = forms.UnpublishForm()
+    if form.validate_on_submit():
+        try:
+            services.unpublish(job, form.reason.data, current_user)
+        except PortalError as exc:
+            db.session.rollback()
+            flash(str(exc), "danger")
+        else:
+            db.session.commit()
+            search.sync_after_commit()
+            flash("The job is unpublished and has left search.", "success")
+    else:
+        flash("Give a reason: the agency will see it.", "danger")
+    return redirect(url_for("jobs.show", job_id=job.id))
