@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-stamp
 FLASK := $(BIN)/flask --app portal
 PYTEST_WORKERS ?= 2
 
-.PHONY: install run test lint lock clean
+.PHONY: install run test lint bench lock clean
 
 $(STAMP): pyproject.toml requirements.lock
 	test -d $(VENV) || $(PY) -m venv $(VENV)
@@ -20,12 +20,18 @@ run: install
 	$(FLASK) db upgrade
 	$(FLASK) portal load-reference
 	$(FLASK) portal seed-demo
+	$(FLASK) search reindex
 	@echo "Serving the portal on http://127.0.0.1:5000 (Ctrl-C stops it)"
 	$(FLASK) run --host 127.0.0.1 --port 5000
 
 test: install
 	$(BIN)/ruff check .
 	$(BIN)/pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
+
+# Search benchmark (prints figures; BENCH_JOBS=100000 for the large size)
+BENCH_JOBS ?= 10000
+bench: install
+	$(BIN)/python scripts/bench/search.py --jobs $(BENCH_JOBS)
 
 lint: install
 	$(BIN)/ruff check .

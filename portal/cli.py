@@ -6,11 +6,12 @@ from flask.cli import AppGroup
 
 from portal import worker
 from portal.auth.cli import users_cli
-from portal.demo.services import DEMO_PASSWORD, demo_logins, seed_demo
+from portal.demo.services import DEMO_PASSWORD, demo_logins, seed_demo, seed_jobs
 from portal.extensions import db
 from portal.jobs.cli import jobs_cli
 from portal.mail import mail_cli
 from portal.reference.services import load_reference
+from portal.search import sync_after_commit
 from portal.search.cli import search_cli
 
 portal_cli = AppGroup("portal", help="Portal set-up and background work.")
@@ -30,6 +31,8 @@ def seed_demo_command() -> None:
     """Add the demo agencies, staff and seekers (idempotent) and print the demo logins."""
     created = seed_demo()
     db.session.commit()
+    created["jobs"] = seed_jobs()
+    sync_after_commit()
     click.echo(", ".join(f"{k}: {v} created" for k, v in created.items()))
     click.echo(f"\nDemo logins (password for all: {DEMO_PASSWORD})")
     for label, email in demo_logins():

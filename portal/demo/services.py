@@ -3,7 +3,7 @@ job seekers, one HR champion and one admin. Every demo account shares one passwo
 
 import random
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from portal.agencies.services import unique_slug
 from portal.auth.passwords import hash_password
@@ -136,3 +136,83 @@ def demo_logins() -> list[tuple[str, str]]:
         ("Agency owner (pending agency)", f"owner.demo-023@{DEMO_DOMAIN}"),
         ("Job seeker", f"seeker001@{DEMO_DOMAIN}"),
     ]
+
+
+DEMO_JOBS = 400
+
+
+def _reference_maps() -> dict:
+    from portal.models import Credential, Occupation
+
+    return {
+        "occupation": {o.noc_code: o.id for o in db.session.scalars(select(Occupation))},
+        "community": {c.name: c.id for c in db.session.scalars(select(Community))},
+        "credential": {c.code: c.id for c in db.session.scalars(select(Credential))},
+    }
+
+
+def agency_profiles(agencies: list[Agency]) -> list[dict]:
+    return [{"id": a.id, "name": a.name, "subsector": a.subsector.code, "region": a.region.code,
+             "community": a.community.name} for a in agencies]
+
+
+def communities_by_region() -> dict[str, list[str]]:
+    found: dict[str, list[str]] = {}
+    for community in db.session.scalars(select(Community).order_by(Community.name)):
+        found.setdefault(community.region.code, []).append(community.name)
+    return found
+
+
+def create_generated_jobs(rng: random.Random, n: int, agencies: list[Agency],
+                          commit_every: int = 500, progress=None) -> int:
+    """Generate ``n`` realistic jobs and post them through the job services (published)."""
+    from datetime import timedelta
+
+    from portal.demo.jobs import generate_jobs
+    from portal.jobs import services as job_services
+
+    refs = _reference_maps()
+    by_id = {a.id: a for a in agencies}
+    owners = {a.id: a.owner for a in agencies}
+    today = job_services.today_pacific()
+    now = utcnow()
+    specs = generate_jobs(rng, n, agency_profiles(agencies), communities_by_region())
+    for count, spec in enumerate(specs, 1):
+        agency = by_id[spec["agency_id"]]
+        data = {
+            "title": spec["title"], "description": spec["description"],
+            "occupation_id": refs["occupation"][spec["noc"]],
+            "community_id": refs["community"][spec["community"]],
+            "employment_type": spec["employment_type"],
+            "hours_per_week": spec["hours_per_week"], "schedule": spec["schedule"],
+            "pay_min_cents": spec["pay_min_cents"], "pay_max_cents": spec["pay_max_cents"],
+            "pay_unit": spec["pay_unit"], "union_position": spec["union_position"],
+            "how_to_apply": spec["how_to_apply"],
+            "closes_on": today + timedelta(days=spec["closes_in_days"]),
+            "required_credentials": [refs["credential"][c] for c in spec["required_credentials"]],
+            "preferred_credentials": [refs["credential"][c]
+                                      for c in spec["preferred_credentials"]],
+        }
+        job = job_services.create_draft(agency, data, owners[agency.id])
+        job_services.publish(job, owners[agency.id])
+        job.published_at = now - timedelta(days=spec["days_open"], minutes=count % 1440)
+        if count % commit_every == 0:
+            db.session.commit()
+        if progress:
+            progress(1)
+    db.session.commit()
+    return n
+
+
+def seed_jobs(seed: int = 2027) -> int:
+    """About 400 published jobs across the approved demo agencies (once)."""
+    from portal.models import Job
+
+    demo_agencies = list(db.session.scalars(
+        select(Agency).where(Agency.slug.like("demo-%"), Agency.status == "approved")
+        .order_by(Agency.id)))
+    existing = db.session.scalar(
+        select(func.count(Job.id)).where(Job.agency_id.in_([a.id for a in demo_agencies])))
+    if existing >= DEMO_JOBS or not demo_agencies:
+        return 0
+    return create_generated_jobs(random.Random(seed), DEMO_JOBS - existing, demo_agencies)

@@ -22,9 +22,11 @@ def sync_command() -> None:
 def rebuild(progress: bool = True) -> int:
     """Build a fresh index from the database in a new directory and swap it in."""
     start_mark = sync.outbox_max_id()
+    visible = {i for i in sync.visible_window_ids() if i <= start_mark}
     path = index.new_index_dir(index.root_dir())
     ix = index.open_index(path)
-    writer = ix.writer(procs=1, limitmb=256)
+    # two processes analyse documents in parallel, each writing its own segment
+    writer = ix.writer(procs=2, limitmb=256, multisegment=True)
     total = db.session.scalar(select(db.func.count()).select_from(searchable_query().subquery()))
     count = 0
     query = searchable_query().order_by(None).execution_options(yield_per=BATCH)
@@ -37,7 +39,7 @@ def rebuild(progress: bool = True) -> int:
     writer.commit()
     index.swap_in(path)
     # changes made while building were applied to the old index: apply them again
-    sync.set_high_water(start_mark)
+    sync.set_high_water(start_mark, visible)
     db.session.commit()
     sync.apply_pending()
     return count

@@ -10,6 +10,8 @@ from sqlalchemy.orm import selectinload
 
 from portal.extensions import db
 from portal.models import Agency, Job, JobShare
+from portal.search import synonyms
+from portal.search.schema import OCCUPATION_WEIGHT, TITLE_WEIGHT
 
 SEP = "\x1f"
 LIST_SEP = ","
@@ -99,13 +101,46 @@ def document(job: Job) -> dict:
         published_ts=int(published.timestamp()),
         closes_ord=job.closes_on.toordinal(),
     )
-    occupation = job.occupation
+    occupation = f"{job.occupation.title} {job.occupation.keywords}"
+    rest = "\n".join([
+        " ".join(a.name for a in agencies),
+        f"{job.community.name} {job.region.name}",
+        plain_text(job.description),
+    ])
+    text = "\n".join([*[job.title] * TITLE_WEIGHT, *[occupation] * OCCUPATION_WEIGHT, rest])
+    # a synonym in the title counts most: "Mental Health Outreach Worker" outranks a job
+    # whose occupation merely lists mental health
+    tokens = synonyms.tokens_in(job.title) * (TITLE_WEIGHT + 1) \
+        + synonyms.tokens_in(f"{occupation}\n{rest}")
     return {
         "job_id": str(job.id),
-        "title": job.title,
-        "description": plain_text(job.description),
-        "agency": " ".join(a.name for a in agencies),
-        "occupation": f"{occupation.title} {occupation.keywords}",
-        "community": f"{job.community.name} {job.region.name}",
+        "text": text,
+        "synonyms": " ".join(tokens),
         "facets": facets.pack(),
     }
+
+
+_vocabulary: dict[str, tuple[float, frozenset]] = {}
+VOCABULARY_TTL = 600.0
+
+
+def vocabulary() -> frozenset:
+    """Words for "did you mean": published titles, occupations, communities, agencies and
+    the synonym list. Cached for ten minutes per database."""
+    import time
+
+    from portal.models import Community, Occupation
+
+    key = str(db.engine.url)
+    cached = _vocabulary.get(key)
+    if cached and time.monotonic() - cached[0] < VOCABULARY_TTL:
+        return cached[1]
+    texts = list(db.session.scalars(select(Job.title).where(Job.status == "published")
+                                    .distinct()))
+    texts += [f"{o.title} {o.keywords}" for o in db.session.scalars(select(Occupation))]
+    texts += list(db.session.scalars(select(Community.name)))
+    texts += list(db.session.scalars(select(Agency.name).where(Agency.status == "approved")))
+    texts += [phrase for group in synonyms.groups() for phrase in group]
+    words = frozenset(w for text in texts for w in re.findall(r"[a-z][a-z'-]{2,}", text.lower()))
+    _vocabulary[key] = (time.monotonic(), words)
+    return words

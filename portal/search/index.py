@@ -11,6 +11,8 @@ import shutil
 import threading
 import time
 import uuid
+from array import array
+from collections import OrderedDict
 from dataclasses import dataclass, field
 
 from flask import current_app
@@ -78,6 +80,15 @@ def open_index(path: str | None = None):
     return whoosh_index.open_dir(path or current_dir())
 
 
+TERM_CACHE = 64
+
+
+@dataclass(frozen=True)
+class TermDocs:
+    docs: set
+    tfs: array  # docnum -> term frequency (0 when absent)
+
+
 @dataclass
 class View:
     """What one searcher generation knows: live docs and each doc's facet values."""
@@ -86,6 +97,43 @@ class View:
     facets: list  # docnum -> Facets | None
     live: frozenset
     cache: dict = field(default_factory=dict)
+    terms: OrderedDict = field(default_factory=OrderedDict)
+
+    def term(self, fieldname: str, text: str) -> "TermDocs":
+        """The live docs containing a term and their term frequencies (cached, LRU)."""
+        key = (fieldname, text)
+        found = self.terms.get(key)
+        if found is not None:
+            self.terms.move_to_end(key)
+            return found
+        tfs = array("H", bytes(2 * len(self.facets)))
+        docs = set()
+        reader = self.searcher.reader()
+        if (fieldname, text) in reader:
+            for leaf, offset in reader.leaf_readers():
+                if (fieldname, text) not in leaf:
+                    continue
+                matcher = leaf.postings(fieldname, text)
+                while matcher.is_active():
+                    docnum = offset + matcher.id()
+                    tfs[docnum] = min(int(matcher.weight()), 65535)
+                    docs.add(docnum)
+                    matcher.next()
+        found = TermDocs(docs & self.live, tfs)
+        self.terms[key] = found
+        if len(self.terms) > TERM_CACHE:
+            self.terms.popitem(last=False)
+        return found
+
+    def matched(self, key: str, run) -> set:
+        """Live docnums matching a text query; the most recent queries are cached."""
+        found = self.cache.get(("q", key))
+        if found is None:
+            found = set(run()) & self.live
+            if len(self.cache) > 2000:
+                self.cache.clear()
+            self.cache[("q", key)] = found
+        return found
 
     def docs_where(self, key: str, test) -> frozenset:
         """Live docnums whose facets pass ``test``; cached per generation by ``key``."""
@@ -114,11 +162,11 @@ class SearcherPool:
                 self._close()
                 self.path, self.index = path, open_index(path)
                 self.view = self._build(self.index.searcher())
-            else:
-                searcher = self.view.searcher.refresh()
-                if searcher is not self.view.searcher:
-                    self.view.searcher.close()
-                    self.view = self._build(searcher)
+            elif not self.view.searcher.up_to_date():
+                # a new searcher, not refresh(): Whoosh-Reloaded's refresh() reuses segment
+                # readers with their old deletions (an updated job shows twice, a closed one
+                # stays) and fails on an empty index. Facets are still cached per segment.
+                self.view = self._build(self.index.searcher())
             return self.view
 
     def _close(self) -> None:

@@ -6,20 +6,22 @@ per index segment (see ``index.View``), which is far cheaper than Whoosh query f
 """
 
 import heapq
+import math
 import re
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from markupsafe import Markup
-from whoosh import highlight
-from whoosh.qparser import AndGroup, MultifieldParser
-from whoosh.query import NullQuery, Or
+from whoosh import highlight, spelling
+from whoosh.qparser import AndGroup, QueryParser
+from whoosh.query import And, NullQuery, Or, Term
 
 from portal.search import synonyms
 from portal.search.analysis import analyzer
+from portal.search.documents import vocabulary
 from portal.search.index import View, pool
-from portal.search.schema import FIELD_BOOSTS, make_schema
+from portal.search.schema import make_schema
 
 PAGE_SIZE = 20
 SORTS = ("relevance", "newest", "pay", "closing")
@@ -137,8 +139,11 @@ class SearchResult:
 # --- text ------------------------------------------------------------------------------
 
 
-def _parser() -> MultifieldParser:
-    return MultifieldParser(list(FIELD_BOOSTS), _SCHEMA, fieldboosts=FIELD_BOOSTS, group=AndGroup)
+@dataclass
+class TextQuery:
+    query: object  # a Whoosh query
+    highlight_terms: frozenset
+    key: str  # cache key for the matched documents
 
 
 def clean_text(text: str) -> str:
@@ -146,45 +151,59 @@ def clean_text(text: str) -> str:
     return cleaned or text
 
 
-def text_query(text: str):
-    parser = _parser()
-    queries = [q for q in (parser.parse(v) for v in synonyms.expand(clean_text(text)))
-               if q is not NullQuery]
-    if not queries:
+def text_query(text: str) -> TextQuery | None:
+    """Words must all match (in any part of the job's text); sector synonyms match
+    through their group token; "quoted phrases" match as phrases."""
+    remaining, tokens, phrases = synonyms.rewrite(clean_text(text))
+    parts = []
+    if remaining.strip():
+        parsed = QueryParser("text", _SCHEMA, group=AndGroup).parse(remaining)
+        if parsed is not NullQuery:
+            parts.append(parsed)
+    parts.extend(Term("synonyms", token) for token in tokens)
+    if not parts:
         return None
-    return queries[0] if len(queries) == 1 else Or(queries)
+    query = parts[0] if len(parts) == 1 else And(parts)
+    terms = {t.decode() if isinstance(t, bytes) else t
+             for field_name, t in query.iter_all_terms(phrases=True) if field_name == "text"}
+    for phrase in phrases:
+        terms.update(token.text for token in _ANALYZER(phrase))
+    return TextQuery(query, frozenset(terms), repr(query))
 
 
-SPELL_FIELDS = ("title", "occupation", "description")
 WORD = re.compile(r"[a-z][a-z'-]+")
 
 
 def _known(reader, word: str) -> bool:
-    return any((f"spell_{name}", word) in reader for name in SPELL_FIELDS)
+    """The index has the word (as its stem), or it is a stop word."""
+    return all(("text", token.text) in reader for token in _ANALYZER(word))
 
 
 def suggest(view: View, text: str) -> str | None:
     """The query with each word the index has never seen replaced by the closest known
     word (or a known synonym, e.g. "childcare" -> "child care"); None if all are known."""
     reader = view.searcher.reader()
+    synonym_words = {w for phrase in synonyms.load().token_of for w in phrase.split()}
+    corrector = None
     lowered = clean_text(text).lower()
     changed = False
     out = lowered
     for word in dict.fromkeys(WORD.findall(lowered)):
-        if len(word) < 3 or _known(reader, word):
+        if len(word) < 3 or word in synonym_words or _known(reader, word):
             continue
         replacement = None
         for group in synonyms.groups():
-            if word in group:
-                replacement = next((alt for alt in group if alt != word and all(
-                    _known(reader, w) for w in alt.split())), None)
+            if word.replace(" ", "") in (p.replace(" ", "") for p in group):
+                replacement = next((alt for alt in group if alt.replace(" ", "") != word
+                                    and all(_known(reader, w) for w in alt.split())), None)
                 if replacement:
                     break
-        for name in SPELL_FIELDS if replacement is None else ():
-            found = view.searcher.suggest(name, word, limit=1, maxdist=2)
-            if found:
-                replacement = found[0]
-                break
+        if replacement is None:
+            if corrector is None:
+                corrector = spelling.ListCorrector(sorted(vocabulary()))
+            found = [w for w in corrector.suggest(word, limit=3, maxdist=2)
+                     if _known(reader, w)]
+            replacement = found[0] if found else None
         if replacement:
             out = re.sub(rf"(?<![\w-]){re.escape(word)}(?![\w-])", replacement, out, count=1)
             changed = True
@@ -276,23 +295,74 @@ FACETS = ("region", "community", "occupation", "type", "agency", "pay", "hours",
 # --- ranking and highlights ------------------------------------------------------------
 
 
-def _order(view: View, query, docs: set, p: SearchParams, limit: int) -> list[int]:
+def _simple_terms(query) -> list | None:
+    """The Term leaves of an And/Or/Term tree, or None if it has other kinds of nodes."""
+    if isinstance(query, Term):
+        return [query]
+    if isinstance(query, (And, Or)):
+        terms = []
+        for child in query.subqueries:
+            found = _simple_terms(child)
+            if found is None:
+                return None
+            terms.extend(found)
+        return terms
+    return None
+
+
+def _matched(view: View, query) -> set:
+    """Docs matching a query: And/Or/Term through cached term doc sets, others by Whoosh."""
+    if isinstance(query, Term):
+        return view.term(query.fieldname, query.text).docs
+    if isinstance(query, And):
+        return _intersect(_matched(view, query.subqueries[0]),
+                          [_matched(view, q) for q in query.subqueries[1:]])
+    if isinstance(query, Or):
+        found = set()
+        for q in query.subqueries:
+            found |= _matched(view, q)
+        return found
+    return view.matched(repr(query), lambda: view.searcher.docs_for_query(query))
+
+
+BM25_K1 = 1.2
+
+
+def _ranked(view: View, terms: list, docs: set, limit: int) -> list[int]:
+    """Top docs by a BM25-style sum over the query terms (term frequency saturation and
+    idf; document text repeats the title and occupation, which weights them)."""
+    total = max(1, len(view.live))
+    weighted = []
+    for t in terms:
+        found = view.term(t.fieldname, t.text)
+        idf = math.log(1 + (total - len(found.docs) + 0.5) / (len(found.docs) + 0.5))
+        weighted.append((found.tfs, idf * (t.boost or 1.0)))
+
+    def score(d):
+        s = 0.0
+        for tfs, idf in weighted:
+            tf = tfs[d]
+            if tf:
+                s += idf * tf * (BM25_K1 + 1) / (tf + BM25_K1)
+        return (s, -d)
+
+    return heapq.nlargest(limit, docs, key=score)
+
+
+def _order(view: View, query: TextQuery | None, docs: set, p: SearchParams,
+           limit: int) -> list[int]:
     facets = view.facets
     if p.sort == "relevance" and query is not None:
-        results = view.searcher.search(query, filter=docs, limit=limit)
+        terms = _simple_terms(query.query)
+        if terms is not None:
+            return _ranked(view, terms, docs, limit)
+        results = view.searcher.search(query.query, filter=docs, limit=limit)
         return [hit.docnum for hit in results]
     if p.sort == "pay":
         return heapq.nlargest(limit, docs, key=lambda d: (facets[d].pay_hourly_cents, -d))
     if p.sort == "closing":
         return heapq.nsmallest(limit, docs, key=lambda d: (facets[d].closes_ord, d))
     return heapq.nlargest(limit, docs, key=lambda d: (facets[d].published_ts, d))
-
-
-def query_terms(query) -> set[str]:
-    if query is None:
-        return set()
-    return {text.decode() if isinstance(text, bytes) else text
-            for _field, text in query.iter_all_terms(phrases=True)}
 
 
 def highlighted(text: str, terms: set[str], chars: int) -> Markup | None:
@@ -332,7 +402,7 @@ def search(p: SearchParams, snippet_source=None) -> SearchResult:
 
 def _run(view: View, query, p: SearchParams, snippet_source) -> SearchResult:
     if query is not None:
-        matched = set(view.searcher.docs_for_query(query)) & view.live
+        matched = _matched(view, query.query)
     elif p.q:
         matched = set()
     else:
@@ -347,7 +417,7 @@ def _run(view: View, query, p: SearchParams, snippet_source) -> SearchResult:
     start = (p.page - 1) * PAGE_SIZE
     ordered = _order(view, query, docs, p, start + PAGE_SIZE)[start:]
     job_ids = [view.facets[d].job_id for d in ordered]
-    terms = query_terms(query)
+    terms = query.highlight_terms if query is not None else frozenset()
     sources = snippet_source(job_ids) if snippet_source else {}
     hits = []
     for job_id in job_ids:
@@ -363,6 +433,6 @@ def _run(view: View, query, p: SearchParams, snippet_source) -> SearchResult:
 def more_like(job_id: int, text: str, limit: int = 5) -> list[int]:
     """Published jobs similar to a job, by Whoosh's more_like_this over ``text``."""
     view = pool().current()
-    results = view.searcher.more_like(None, "description", text=text, top=limit + 1)
+    results = view.searcher.more_like(None, "text", text=text, top=limit + 1)
     return [view.facets[h.docnum].job_id for h in results
             if h.docnum in view.live and view.facets[h.docnum].job_id != job_id][:limit]

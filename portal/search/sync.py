@@ -116,10 +116,18 @@ def outbox_max_id() -> int:
     return db.session.scalar(select(func.coalesce(func.max(SearchOutbox.id), 0)))
 
 
-def set_high_water(value: int) -> None:
+def visible_window_ids() -> set[int]:
+    """Outbox ids in the trailing window that this transaction can see now."""
+    return set(db.session.scalars(
+        select(SearchOutbox.id).where(SearchOutbox.created_at > utcnow() - TRAILING_WINDOW)))
+
+
+def set_high_water(value: int, already_applied: set[int] | None = None) -> None:
+    """After a rebuild: rows up to ``value`` (and the window rows that were visible when
+    the rebuild started) are in the new index; anything else will be applied."""
     node = _node()
     node.high_water = value
-    _recently_applied.pop(f"{index.root_dir()}|{node.name}", None)
+    _recently_applied[f"{index.root_dir()}|{node.name}"] = set(already_applied or ())
 
 
 def process_label() -> str:

@@ -1,19 +1,30 @@
-"""Sector synonyms and acronyms (ECE ↔ early childhood educator, ...), expanded at query time.
+"""Sector synonyms and acronyms (ECE ↔ early childhood educator, CSW ↔ community support
+worker, ...).
 
 The list is ``portal/search/synonyms.txt`` plus ``instance/synonyms.txt`` if an admin
-added one: one group of equivalent phrases per line, comma-separated.
+added one: one group of equivalent phrases per line, comma-separated. At index time every
+group a job's text mentions becomes a token in the ``synonyms`` field; at query time a
+group phrase in the query is replaced by that token, so "ECE" and "early childhood
+educator" match the same jobs through one cheap term. After changing the list, run
+``flask search reindex``.
 """
 
-import itertools
 import os
 import re
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from flask import current_app
+from flask import current_app, has_app_context
 
 BUILTIN = Path(__file__).with_name("synonyms.txt")
-MAX_VARIANTS = 12
+
+
+@dataclass(frozen=True)
+class Groups:
+    phrases: tuple[tuple[str, ...], ...]
+    token_of: dict  # phrase -> token of its group
+    pattern: re.Pattern | None  # any phrase, longest first, on word boundaries
 
 
 def _parse(text: str) -> list[tuple[str, ...]]:
@@ -21,50 +32,68 @@ def _parse(text: str) -> list[tuple[str, ...]]:
     for line in text.splitlines():
         line = line.split("#", 1)[0].strip()
         if line:
-            phrases = tuple(p.strip().lower() for p in line.split(",") if p.strip())
+            phrases = tuple(" ".join(p.lower().split()) for p in line.split(",") if p.strip())
             if len(phrases) > 1:
                 groups.append(phrases)
     return groups
 
 
+def token_for(group: tuple[str, ...]) -> str:
+    return "syn" + re.sub(r"[^a-z0-9]", "", group[0])
+
+
 @lru_cache(maxsize=8)
-def _load(paths: tuple[tuple[str, float], ...]) -> list[tuple[str, ...]]:
-    groups = []
+def _load(paths: tuple[tuple[str, float], ...]) -> Groups:
+    phrases: list[tuple[str, ...]] = []
     for path, _mtime in paths:
-        groups.extend(_parse(Path(path).read_text(encoding="utf-8")))
-    return groups
+        phrases.extend(_parse(Path(path).read_text(encoding="utf-8")))
+    token_of = {}
+    for group in phrases:
+        for phrase in group:
+            token_of.setdefault(phrase, token_for(group))
+    alternatives = sorted(token_of, key=len, reverse=True)
+    pattern = re.compile(r"(?<![\w-])(" + "|".join(map(re.escape, alternatives)) + r")(?![\w-])") \
+        if alternatives else None
+    return Groups(tuple(phrases), token_of, pattern)
 
 
-def groups() -> list[tuple[str, ...]]:
-    paths = [str(BUILTIN), os.path.join(current_app.instance_path, "synonyms.txt")]
+def load() -> Groups:
+    paths = [str(BUILTIN)]
+    if has_app_context():
+        paths.append(os.path.join(current_app.instance_path, "synonyms.txt"))
     present = tuple((p, os.path.getmtime(p)) for p in paths if os.path.exists(p))
     return _load(present)  # re-read when a file changes
 
 
-def _quoted(phrase: str) -> str:
-    return f'"{phrase}"' if " " in phrase else phrase
+def groups() -> tuple[tuple[str, ...], ...]:
+    return load().phrases
 
 
-def expand(query: str) -> list[str]:
-    """The query and its variants with each matched phrase swapped for its synonyms."""
+def tokens_in(text: str) -> list[str]:
+    """A group token for every mention of a group phrase in the text (index time).
+
+    Repeats count: the document text holds the title three times, so a job whose title
+    says "Early Childhood Educator" outranks one that mentions ECE once in passing.
+    """
+    found = load()
+    if found.pattern is None:
+        return []
+    return [found.token_of[m] for m in found.pattern.findall(text.lower())]
+
+
+def rewrite(query: str) -> tuple[str, list[str], list[str]]:
+    """Split a query into (the text left after taking out synonym phrases, their group
+    tokens, the phrases of those groups for highlighting). Quoted phrases stay literal."""
+    found = load()
     lowered = query.lower()
-    if '"' in lowered:
-        return [lowered]  # an explicit phrase query is taken literally
-    options = []
-    for group in groups():
-        for phrase in sorted(group, key=len, reverse=True):
-            pattern = re.compile(rf"(?<![\w-]){re.escape(phrase)}(?![\w-])")
-            if pattern.search(lowered):
-                options.append((pattern, group))
-                break
-    if not options:
-        return [lowered]
-    variants = []
-    for choice in itertools.product(*[group for _, group in options]):
-        text = lowered
-        for (pattern, _), alternative in zip(options, choice, strict=True):
-            text = pattern.sub(_quoted(alternative), text, count=1)
-        variants.append(text)
-        if len(variants) >= MAX_VARIANTS:
-            break
-    return list(dict.fromkeys([lowered, *variants]))
+    if found.pattern is None or '"' in lowered:
+        return query, [], []
+    tokens, phrases = [], []
+    for match in found.pattern.findall(lowered):
+        token = found.token_of[match]
+        if token not in tokens:
+            tokens.append(token)
+            group = next(g for g in found.phrases if token_for(g) == token)
+            phrases.extend(group)
+    remaining = " ".join(found.pattern.sub(" ", lowered).split())
+    return remaining, tokens, phrases
