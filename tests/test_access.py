@@ -34,6 +34,7 @@ LOGIN = "login"
 #   {recruiter_m}          the recruiter's membership of the target agency
 #   {invitation}, {token}  an open invitation of the target agency: its id, its link token
 #   {seeker}               a job seeker
+#   {job}, {draft}         a published job and a draft of the target agency
 MISSING = 999999  # an id that does not exist
 
 # fmt: off
@@ -92,12 +93,35 @@ TABLE = [
     ("GET",  f"/admin/users/{MISSING}",                  LOGIN, 403, 403, 403, 403, 403, 404),
     ("POST", "/admin/users/{seeker}/champion/grant",     LOGIN, 403, 403, 403, 403, 403, 302),
     ("POST", "/admin/users/{seeker}/champion/remove",    LOGIN, 403, 403, 403, 403, 403, 302),
+    # --- jobs: public search and pages; a draft is seen by its agency's staff and admins
+    ("GET",  "/jobs",                                    200,   200, 200, 200, 200, 200, 200),
+    ("GET",  "/jobs/{job}",                              200,   200, 200, 200, 200, 200, 200),
+    ("GET",  "/jobs/{draft}",                            404,   404, 200, 200, 404, 404, 200),
+    ("GET",  f"/jobs/{MISSING}",                         404,   404, 404, 404, 404, 404, 404),
+    # --- the agency's jobs: any staff member; the target agency's jobs are 404 for "other"
+    ("GET",  "/agency/jobs",                             LOGIN, 403, 200, 200, 200, 403, 403),
+    ("GET",  "/agency/jobs/new",                         LOGIN, 403, 200, 200, 200, 403, 403),
+    ("POST", "/agency/jobs/new",                         LOGIN, 403, 200, 200, 200, 403, 403),
+    ("GET",  "/agency/jobs/{job}/edit",                  LOGIN, 403, 200, 200, 404, 403, 403),
+    ("POST", "/agency/jobs/{job}/edit",                  LOGIN, 403, 200, 200, 404, 403, 403),
+    ("GET",  "/agency/jobs/{draft}/edit",                LOGIN, 403, 200, 200, 404, 403, 403),
+    ("GET",  f"/agency/jobs/{MISSING}/edit",             LOGIN, 403, 404, 404, 404, 403, 403),
+    ("POST", "/agency/jobs/{draft}/publish",             LOGIN, 403, 302, 302, 404, 403, 403),
+    ("POST", "/agency/jobs/{job}/close",                 LOGIN, 403, 302, 302, 404, 403, 403),
+    ("POST", "/agency/jobs/{job}/fill",                  LOGIN, 403, 302, 302, 404, 403, 403),
+    ("POST", "/agency/jobs/{job}/extend",                LOGIN, 403, 302, 302, 404, 403, 403),
+    ("POST", "/agency/jobs/{job}/duplicate",             LOGIN, 403, 302, 302, 404, 403, 403),
+    ("POST", f"/agency/jobs/{MISSING}/duplicate",        LOGIN, 403, 404, 404, 404, 403, 403),
+    ("POST", "/agency/jobs/bulk-close",                  LOGIN, 403, 302, 302, 302, 403, 403),
+    # --- job moderation
+    ("POST", "/admin/jobs/{job}/unpublish",              LOGIN, 403, 403, 403, 403, 403, 302),
+    ("POST", f"/admin/jobs/{MISSING}/unpublish",         LOGIN, 403, 403, 403, 403, 403, 404),
 ]
 # fmt: on
 
 UNCHECKED_ENDPOINTS = {"static", "bootstrap.static"}
 DUMMY_IDS = {"agency": 1, "pending_agency": 2, "owner_m": 1, "recruiter_m": 2,
-             "invitation": 1, "token": "token", "seeker": 1}
+             "invitation": 1, "token": "token", "seeker": 1, "job": 1, "draft": 2}
 
 
 def cases():
@@ -120,7 +144,7 @@ class World:
 
 
 @pytest.fixture
-def world(db, make_user, make_agency, make_recruiter):
+def world(db, make_user, make_agency, make_recruiter, make_job):
     from portal.agencies.services import invite_recruiter
 
     owner = make_user(role="agency", name="Olive Owner")
@@ -139,6 +163,8 @@ def world(db, make_user, make_agency, make_recruiter):
     }
     invitation = invite_recruiter(agency, "invitee@example.org", owner)
     db.session.commit()
+    job = make_job(agency=agency, title="Published Support Worker")
+    draft = make_job(agency=agency, status="draft", title="Draft Support Worker")
     body = db.session.scalar(
         select(OutboxMessage.body_text).where(OutboxMessage.recipient == "invitee@example.org")
     )
@@ -158,6 +184,8 @@ def world(db, make_user, make_agency, make_recruiter):
         "invitation": invitation.id,
         "token": token,
         "seeker": users["seeker"].id,
+        "job": job.id,
+        "draft": draft.id,
     }
     return World(users=users, ids=ids)
 

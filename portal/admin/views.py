@@ -3,6 +3,7 @@
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from portal import search
 from portal.admin import forms, services
 from portal.agencies import services as agency_services
 from portal.auth.forms import ConfirmForm
@@ -47,6 +48,7 @@ def agency(agency_id: int):
             form.reason.errors.append(str(exc))
         else:
             db.session.commit()
+            search.sync_after_commit()  # the agency's jobs enter or leave search now
             flash(f"{found.name} is now {found.status}.", "success")
             return redirect(url_for("admin.agency", agency_id=found.id))
     return render_template("admin/agency.html", agency=found, form=form)

@@ -1,6 +1,6 @@
 """What the search page and job page show: jobs for hits, facet labels, JSON-LD."""
 
-from datetime import UTC, datetime, time
+from datetime import datetime, time
 
 from flask import url_for
 from sqlalchemy import select
@@ -12,6 +12,7 @@ from portal.models.jobs import EMPLOYMENT_TYPES
 from portal.search import SearchResult
 from portal.search.documents import plain_text
 from portal.search.query import HOURS_BUCKETS, PAY_STEPS, POSTED_WITHIN
+from portal.templating import PACIFIC, render_markdown
 
 HOURS_LABELS = {"under-20": "Under 20 h", "20-30": "20–30 h", "30-plus": "30 h or more"}
 SCHEMA_EMPLOYMENT = {"full_time": "FULL_TIME", "part_time": "PART_TIME", "casual": "PER_DIEM",
@@ -83,12 +84,13 @@ def facet_options(result: SearchResult) -> dict[str, list[dict]]:
 def json_ld(job: Job) -> dict:
     """schema.org JobPosting for search engines."""
     employers = job.employers or [job.agency]
-    closes = datetime.combine(job.closes_on, time(23, 59), tzinfo=UTC)
+    # open through the closing day in BC (``expire_due`` uses the Pacific date)
+    closes = datetime.combine(job.closes_on, time(23, 59), tzinfo=PACIFIC)
     return {
         "@context": "https://schema.org/",
         "@type": "JobPosting",
         "title": job.title,
-        "description": job.description,
+        "description": str(render_markdown(job.description)),  # HTML, sanitised like the page
         "datePosted": (job.published_at or job.created_at).date().isoformat(),
         "validThrough": closes.isoformat(),
         "employmentType": SCHEMA_EMPLOYMENT[job.employment_type],

@@ -176,7 +176,6 @@ def extend(job: Job, closes_on: date, by: User) -> None:
 
 def duplicate(job: Job, by: User) -> Job:
     copy = Job(agency_id=job.agency_id, created_by=by, status="draft")
-    db.session.add(copy)
     data = {key: getattr(job, key) for key in (
         "title", "description", "occupation_id", "community_id", "employment_type",
         "hours_per_week", "schedule", "pay_min_cents", "pay_max_cents", "pay_unit",
@@ -185,6 +184,7 @@ def duplicate(job: Job, by: User) -> Job:
     data["closes_on"] = max(job.closes_on, today_pacific() + timedelta(days=30))
     data["required_credentials"] = [c.credential_id for c in job.credentials if c.required]
     data["preferred_credentials"] = [c.credential_id for c in job.credentials if not c.required]
+    db.session.add(copy)  # only now: reading ``job`` above autoflushes the session
     _apply(copy, data)
     db.session.flush()
     audit.record("job.duplicated", by, copy, detail=f"from job {job.id}")
@@ -223,7 +223,9 @@ def expire_due() -> int:
 def count_view(job: Job) -> None:
     """Count a view of a job page, without recording who viewed it."""
     db.session.execute(
-        update(Job).where(Job.id == job.id).values(view_count=Job.view_count + 1)
+        # updated_at kept: a view is not an edit (the column's onupdate would bump it)
+        update(Job).where(Job.id == job.id)
+        .values(view_count=Job.view_count + 1, updated_at=Job.updated_at)
         .execution_options(synchronize_session=False)
     )
 

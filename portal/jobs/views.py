@@ -49,7 +49,8 @@ def show(job_id: int):
     if job.status == "published":
         services.count_view(job)
         db.session.commit()
-    similar = listing.jobs_by_id(search.more_like(job.id, job.title + " " + job.description))
+    similar = listing.jobs_by_id(search.more_like(
+        job.id, " ".join([job.title] * 3 + [job.occupation.title, job.description])))
     return render_template("jobs/show.html", job=job, json_ld=listing.json_ld(job),
                            staff_view=can_see_unpublished(job),
                            similar=list(similar.values()),
@@ -143,6 +144,8 @@ def edit(job_id: int):
             db.session.rollback()
             stale = isinstance(exc, (services.StaleEdit, StaleDataError))
             form.form_errors.append(str(services.StaleEdit() if stale else exc))
+            if stale:  # the user has now seen the conflict: saving again is deliberate
+                form.version_id.data = job.version_id
             return render_template("jobs/edit.html", form=form, job=job,
                                    agency=membership.agency,
                                    can_publish=can_publish(membership.agency)), 409 if stale \

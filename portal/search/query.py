@@ -365,13 +365,15 @@ def _order(view: View, query: TextQuery | None, docs: set, p: SearchParams,
     return heapq.nlargest(limit, docs, key=lambda d: (facets[d].published_ts, d))
 
 
-def highlighted(text: str, terms: set[str], chars: int) -> Markup | None:
-    """The best fragment of ``text`` with query terms in <mark>; escaped."""
+def highlighted(text: str, terms: frozenset, chars: int | None) -> Markup | None:
+    """``text`` with query terms in <mark> (escaped): the whole text when ``chars`` is None,
+    else its best fragment of about that length."""
     if not terms:
         return None
+    fragmenter = highlight.WholeFragmenter() if chars is None else \
+        highlight.ContextFragmenter(maxchars=chars, surround=60)
     fragment = highlight.highlight(
-        text, frozenset(terms), _ANALYZER,
-        highlight.ContextFragmenter(maxchars=chars, surround=60),
+        text, terms, _ANALYZER, fragmenter,
         highlight.HtmlFormatter(tagname="mark", between=" … "), top=1,
     )
     return Markup(fragment) if fragment else None
@@ -424,15 +426,18 @@ def _run(view: View, query, p: SearchParams, snippet_source) -> SearchResult:
         title, body = sources.get(job_id, ("", ""))
         hits.append(Hit(
             job_id=job_id,
-            title=highlighted(title, terms, 300) or Markup.escape(title),
+            title=highlighted(title, terms, None) or Markup.escape(title),
             snippet=highlighted(body, terms, 220),
         ))
     return SearchResult(params=p, total=len(docs), hits=hits, facets=facet_counts)
 
 
 def more_like(job_id: int, text: str, limit: int = 5) -> list[int]:
-    """Published jobs similar to a job, by Whoosh's more_like_this over ``text``."""
+    """Published jobs similar to a job: Whoosh picks the text's key terms (as
+    more_like_this does), ranked with the cached term doc sets."""
     view = pool().current()
-    results = view.searcher.more_like(None, "text", text=text, top=limit + 1)
-    return [view.facets[h.docnum].job_id for h in results
-            if h.docnum in view.live and view.facets[h.docnum].job_id != job_id][:limit]
+    keys = view.searcher.key_terms_from_text("text", text, numterms=8)
+    terms = [Term("text", word) for word, _weight in keys]
+    docs = _matched(view, Or(terms)) if terms else set()
+    ranked = _ranked(view, terms, docs, limit + 1)
+    return [view.facets[d].job_id for d in ranked if view.facets[d].job_id != job_id][:limit]
