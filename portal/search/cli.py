@@ -52,19 +52,24 @@ def reindex_command() -> None:
     click.echo(f"indexed {count} published jobs into {index.current_dir()}")
 
 
-def drift() -> tuple[set[int], set[int]]:
-    """(jobs missing from the index, documents that should not be there)."""
-    expected = set(db.session.scalars(searchable_query().with_only_columns(db.text("jobs.id"))))
+def drift() -> tuple[set[int], set[int], set[int]]:
+    """(jobs missing from the index, documents that should not be there, documents of an
+    older version of their job)."""
+    expected = dict(db.session.execute(
+        searchable_query().with_only_columns(db.text("jobs.id"), db.text("jobs.version_id"))
+    ).all())
     view = index.pool().current()
-    indexed = {view.facets[d].job_id for d in view.live}
-    return expected - indexed, indexed - expected
+    indexed = {view.facets[d].job_id: view.facets[d].version for d in view.live}
+    stale = {job_id for job_id, version in indexed.items()
+             if job_id in expected and version != expected[job_id]}
+    return set(expected) - set(indexed), set(indexed) - set(expected), stale
 
 
 @search_cli.command("check")
 def check_command() -> None:
     """Compare the index with the database; exit 1 and list the drift if they differ."""
-    missing, extra = drift()
-    if not missing and not extra:
+    missing, extra, stale = drift()
+    if not missing and not extra and not stale:
         click.echo("index matches the database")
         return
     if missing:
@@ -73,4 +78,7 @@ def check_command() -> None:
     if extra:
         click.echo(f"in the index but not searchable ({len(extra)}): "
                    + ", ".join(map(str, sorted(extra)[:50])))
+    if stale:
+        click.echo(f"indexed from an older version ({len(stale)}): "
+                   + ", ".join(map(str, sorted(stale)[:50])))
     raise SystemExit(1)

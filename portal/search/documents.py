@@ -32,6 +32,7 @@ class Facets:
     pay_hourly_cents: int  # the top of the range, as an hourly rate
     published_ts: int
     closes_ord: int  # closing date as a proleptic ordinal
+    version: int = 0  # the job's version_id when indexed: `search check` spots stale docs
 
     def pack(self) -> bytes:
         return SEP.join([
@@ -39,7 +40,7 @@ class Facets:
             str(self.occupation_id), self.employment_type,
             LIST_SEP.join(map(str, self.agency_ids)), "1" if self.pooled else "0",
             f"{self.hours:g}", str(self.pay_hourly_cents), str(self.published_ts),
-            str(self.closes_ord),
+            str(self.closes_ord), str(self.version),
         ]).encode()
 
     @classmethod
@@ -47,7 +48,8 @@ class Facets:
         p = raw.decode().split(SEP)
         return cls(int(p[0]), int(p[1]), int(p[2]), int(p[3]), p[4],
                    tuple(int(a) for a in p[5].split(LIST_SEP) if a), p[6] == "1",
-                   float(p[7]), int(p[8]), int(p[9]), int(p[10]))
+                   float(p[7]), int(p[8]), int(p[9]), int(p[10]),
+                   int(p[11]) if len(p) > 11 else 0)
 
 
 def hourly_cents(cents: int, unit: str) -> int:
@@ -100,6 +102,7 @@ def document(job: Job) -> dict:
         pay_hourly_cents=pay,
         published_ts=int(published.timestamp()),
         closes_ord=job.closes_on.toordinal(),
+        version=job.version_id,
     )
     occupation = f"{job.occupation.title} {job.occupation.keywords}"
     rest = "\n".join([
