@@ -77,7 +77,8 @@ class SearchParams:
             hours=sorted({h for h in args.getlist("hours") if h in HOURS_BUCKETS}),
             pooled=args.get("pooled") in ("1", "on", "true", "yes"),
             posted=one_int("posted", POSTED_WITHIN),
-            sort=sort if sort in SORTS else ("relevance" if args.get("q") else "newest"),
+            sort=sort if sort in SORTS and (sort != "relevance" or args.get("q", "").strip())
+            else ("relevance" if args.get("q", "").strip() else "newest"),
             page=max(1, min(one_int("page") or 1, 500)),
         )
 
@@ -97,7 +98,7 @@ class SearchParams:
         if values["posted"]:
             args["posted"] = values["posted"]
         default_sort = "relevance" if values["q"] else "newest"
-        if values["sort"] != default_sort:
+        if values["sort"] != default_sort and (values["q"] or values["sort"] != "relevance"):
             args["sort"] = values["sort"]
         if values["page"] > 1:
             args["page"] = values["page"]
@@ -359,10 +360,13 @@ def _order(view: View, query: TextQuery | None, docs: set, p: SearchParams,
         results = view.searcher.search(query.query, filter=docs, limit=limit)
         return [hit.docnum for hit in results]
     if p.sort == "pay":
-        return heapq.nlargest(limit, docs, key=lambda d: (facets[d].pay_hourly_cents, -d))
+        return heapq.nlargest(limit, docs,
+                              key=lambda d: (facets[d].pay_hourly_cents, -facets[d].job_id))
     if p.sort == "closing":
-        return heapq.nsmallest(limit, docs, key=lambda d: (facets[d].closes_ord, d))
-    return heapq.nlargest(limit, docs, key=lambda d: (facets[d].published_ts, d))
+        return heapq.nsmallest(limit, docs,
+                               key=lambda d: (facets[d].closes_ord, facets[d].job_id))
+    # ties broken by job id, so pages stay stable across merges and reindexing
+    return heapq.nlargest(limit, docs, key=lambda d: (facets[d].published_ts, facets[d].job_id))
 
 
 def highlighted(text: str, terms: frozenset, chars: int | None) -> Markup | None:
