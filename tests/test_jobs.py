@@ -853,3 +853,28 @@ def test_similar_jobs(app, db, make_job):
     listed = re.findall(r'<a href="/jobs/(\d+)">([^<]+)</a>', section)
     assert (str(similar.id), "Residential Community Support Worker") in listed
     assert {title for _id, title in listed} == {"Residential Community Support Worker"}
+
+
+def test_job_of_a_suspended_agency_is_not_public(app, client, db, make_job, make_user, login):
+    job = make_job(title="Hidden While Suspended")
+    job.agency.status = "suspended"
+    db.session.commit()
+    assert client.get(f"/jobs/{job.id}").status_code == 404
+    staff_client = app.test_client()
+    login(staff_client, job.agency.owner)
+    assert staff_client.get(f"/jobs/{job.id}").status_code == 200
+
+
+def test_dashboard_title_filter_treats_wildcards_literally(client, db, staff, make_job):
+    make_job(agency=staff, title="Youth Worker")
+    make_job(agency=staff, title="100% Youth Worker")
+    page = text(client.get("/agency/jobs", query_string={"q": "%"}))
+    assert "100% Youth Worker" in page and ">Youth Worker<" not in page
+
+
+def test_extend_refuses_a_draft(client, db, staff, make_job):
+    job = make_job(agency=staff, status="draft")
+    before = job.closes_on
+    client.post_form(f"/agency/jobs/{job.id}/extend", {"closes_on": in_days(40).isoformat()})
+    db.session.expire_all()
+    assert job.closes_on == before and job.status == "draft"

@@ -22,7 +22,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from portal.agencies.forms import community_choices
 from portal.extensions import db
-from portal.jobs.services import check_pay, today_pacific
+from portal.jobs.services import MAX_OPEN_DAYS, check_pay, today_pacific
 from portal.models import Credential, Occupation
 from portal.models.jobs import EMPLOYMENT_TYPES, PAY_UNITS
 
@@ -102,8 +102,8 @@ class JobForm(FlaskForm):
             raise ValidationError(problem)
 
     def validate_closes_on(self, field) -> None:
-        if field.data and field.data > today_pacific() + timedelta(days=180):
-            raise ValidationError("A posting can stay open at most 180 days.")
+        if field.data and field.data > today_pacific() + timedelta(days=MAX_OPEN_DAYS):
+            raise ValidationError(f"A posting can stay open at most {MAX_OPEN_DAYS} days.")
 
     def validate_preferred_credentials(self, field) -> None:
         both = set(field.data or []) & set(self.required_credentials.data or [])

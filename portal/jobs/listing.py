@@ -91,7 +91,7 @@ def json_ld(job: Job) -> dict:
         "@type": "JobPosting",
         "title": job.title,
         "description": str(render_markdown(job.description)),  # HTML, sanitised like the page
-        "datePosted": (job.published_at or job.created_at).date().isoformat(),
+        "datePosted": (job.published_at or job.created_at).astimezone(PACIFIC).date().isoformat(),
         "validThrough": closes.isoformat(),
         "employmentType": SCHEMA_EMPLOYMENT[job.employment_type],
         "hiringOrganization": {"@type": "Organization", "name": employers[0].name,

@@ -161,6 +161,8 @@ def mark_filled(job: Job, by: User) -> None:
 
 def extend(job: Job, closes_on: date, by: User) -> None:
     """Move the closing date; a closed or expired job is published again (renewed)."""
+    if job.status not in ("published", "closed", "expired"):
+        raise PortalError(f"A {job.status} job has no closing date to extend; edit it instead.")
     today = today_pacific()
     if closes_on < today:
         raise PortalError("The new closing date must be today or later.")

@@ -10,7 +10,7 @@ from flask import (
     url_for,
 )
 from flask_login import current_user, login_required
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, select
 from sqlalchemy.orm.exc import StaleDataError
 
 from portal import search
@@ -42,8 +42,8 @@ def index():
 @bp.route("/jobs/<int:job_id>")
 def show(job_id: int):
     job = db.session.get(Job, job_id) or abort(404)
-    if job.status == "draft" and not can_see_unpublished(job):
-        abort(404)
+    if (job.status == "draft" or not job.agency.is_approved) and not can_see_unpublished(job):
+        abort(404)  # drafts, and jobs of agencies not (or no longer) approved
     if services.is_gone(job):
         return render_template("jobs/gone.html", job=job), 410
     if job.status == "published":
@@ -68,7 +68,8 @@ def agency_jobs():
     q, status = request.args.get("q", "").strip(), request.args.get("status", "")
     query = select(Job).where(Job.agency_id == membership.agency_id)
     if q:
-        query = query.where(or_(func.lower(Job.title).like(f"%{q.lower()}%")))
+        pattern = q.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        query = query.where(func.lower(Job.title).like(f"%{pattern}%", escape="\\"))
     if status in JOB_STATUSES:
         query = query.where(Job.status == status)
     page = db.paginate(query.order_by(Job.updated_at.desc()), per_page=25)
