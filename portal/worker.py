@@ -37,7 +37,9 @@ def sync_search() -> str:
     applied = search_sync.apply_pending()
     pruned = search_sync.prune_outbox()
     db.session.commit()
-    return f"applied {applied} outbox rows, pruned {pruned}"
+    merged = search_sync.merge_segments()
+    merged_note = ", merged segments" if merged else ""
+    return f"applied {applied} outbox rows, pruned {pruned}{merged_note}"
 
 
 TASKS = [

@@ -59,8 +59,11 @@ def apply_jobs(writer, job_ids: list[int]) -> None:
             writer.update_document(**document(job))
 
 
-def apply_pending() -> int:
-    """One consumer pass for this node; returns the number of outbox rows applied."""
+def apply_pending(merge: bool = True) -> int:
+    """One consumer pass for this node; returns the number of outbox rows applied.
+
+    ``merge=False`` (used inside web requests) skips merging segments, which can take
+    a while; the worker's passes merge the small segments that pile up."""
     node = _node()
     key = f"{index.root_dir()}|{node.name}"
     seen = _recently_applied.setdefault(key, set())
@@ -82,7 +85,7 @@ def apply_pending() -> int:
     except BaseException:
         writer.cancel()
         raise
-    writer.commit()
+    writer.commit(merge=merge)
     top = max(row_id for row_id, _ in rows)
     node.high_water = max(node.high_water, top)
     node.updated_at = utcnow()
@@ -99,7 +102,7 @@ def sync_after_commit() -> None:
     If another process holds the writer lock for too long, the worker catches up later.
     """
     try:
-        apply_pending()
+        apply_pending(merge=False)
     except LockError:
         db.session.rollback()
         current_app.logger.warning("search index busy; the worker will apply the change")
@@ -132,3 +135,16 @@ def set_high_water(value: int, already_applied: set[int] | None = None) -> None:
 
 def process_label() -> str:
     return f"{node_name()}:{os.getpid()}"
+
+
+MAX_SEGMENTS = 8
+
+
+def merge_segments() -> bool:
+    """Merge the small segments that web requests left (they commit without merging)."""
+    ix = index.open_index()
+    if len(ix._segments()) <= MAX_SEGMENTS:
+        return False
+    writer = ix.writer(timeout=WRITER_TIMEOUT)
+    writer.commit(merge=True)
+    return True
