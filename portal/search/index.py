@@ -125,6 +125,14 @@ class View:
             self.terms.popitem(last=False)
         return found
 
+    def column(self, attr: str) -> list:
+        """One facet attribute of every doc, as a list indexed by docnum (cached)."""
+        found = self.cache.get(("col", attr))
+        if found is None:
+            found = [getattr(f, attr) if f is not None else None for f in self.facets]
+            self.cache[("col", attr)] = found
+        return found
+
     def matched(self, key: str, run) -> set:
         """Live docnums matching a text query; the most recent queries are cached."""
         found = self.cache.get(("q", key))

@@ -264,29 +264,28 @@ def _intersect(base: set, sets) -> set:
 
 
 def _count(view: View, docs, name: str) -> Counter:
-    facets = view.facets
+    """Facet counts over ``docs`` (C-speed Counter over cached columns where possible)."""
     if name == "agency":
-        return Counter(a for d in docs for a in facets[d].agency_ids)
+        agencies = view.column("agency_ids")
+        return Counter(a for d in docs for a in agencies[d])
     if name == "hours":
-        counts = Counter()
-        for d in docs:
-            h = facets[d].hours
-            for key, (low, high) in HOURS_BUCKETS.items():
-                if low <= h < high:
-                    counts[key] += 1
-        return counts
+        hours = Counter(map(view.column("hours").__getitem__, docs))
+        return Counter({key: sum(n for h, n in hours.items() if low <= h < high)
+                        for key, (low, high) in HOURS_BUCKETS.items()})
     if name == "pay":
-        pays = [facets[d].pay_hourly_cents for d in docs]
-        return Counter({step: sum(1 for c in pays if c >= step * 100) for step in PAY_STEPS})
+        pays = Counter(map(view.column("pay_hourly_cents").__getitem__, docs))
+        return Counter({step: sum(n for c, n in pays.items() if c >= step * 100)
+                        for step in PAY_STEPS})
     if name == "pooled":
-        return Counter({True: sum(1 for d in docs if facets[d].pooled)})
+        return Counter({True: sum(map(view.column("pooled").__getitem__, docs))})
     if name == "posted":
         now = datetime.now(UTC).timestamp()
-        ages = [now - facets[d].published_ts for d in docs]
-        return Counter({n: sum(1 for a in ages if a <= n * 86400) for n in POSTED_WITHIN})
+        stamps = Counter(map(view.column("published_ts").__getitem__, docs))
+        return Counter({n: sum(c for ts, c in stamps.items() if now - ts <= n * 86400)
+                        for n in POSTED_WITHIN})
     attr = {"region": "region_id", "community": "community_id",
             "occupation": "occupation_id", "type": "employment_type"}[name]
-    return Counter(getattr(facets[d], attr) for d in docs)
+    return Counter(map(view.column(attr).__getitem__, docs))
 
 
 FACETS = ("region", "community", "occupation", "type", "agency", "pay", "hours", "pooled",
