@@ -156,6 +156,19 @@ def edit(job_id: int):
                            extend_form=forms.ExtendForm(), action_form=ConfirmForm())
 
 
+def _change(action, success_message) -> None:
+    """Run a service; commit, update search and flash success, or roll back and flash why."""
+    try:
+        action()
+    except PortalError as exc:
+        db.session.rollback()
+        flash(str(exc), "danger")
+    else:
+        db.session.commit()
+        search.sync_after_commit()
+        flash(success_message(), "success")
+
+
 ACTIONS = {
     "publish": (services.publish, "The job is published."),
     "close": (services.close, "The job is closed and no longer in search."),
@@ -170,15 +183,7 @@ def lifecycle(job_id: int, action: str):
     if not ConfirmForm().validate_on_submit():
         abort(400)
     do, message = ACTIONS[action]
-    try:
-        do(job, current_user)
-    except PortalError as exc:
-        db.session.rollback()
-        flash(str(exc), "danger")
-    else:
-        db.session.commit()
-        search.sync_after_commit()
-        flash(message, "success")
+    _change(lambda: do(job, current_user), lambda: message)
     return redirect(url_for("jobs.edit", job_id=job.id))
 
 
@@ -190,15 +195,8 @@ def extend(job_id: int):
     if not form.validate_on_submit():
         flash("Enter a valid new closing date.", "danger")
         return redirect(url_for("jobs.edit", job_id=job.id))
-    try:
-        services.extend(job, form.closes_on.data, current_user)
-    except PortalError as exc:
-        db.session.rollback()
-        flash(str(exc), "danger")
-    else:
-        db.session.commit()
-        search.sync_after_commit()
-        flash(f"The job now closes on {job.closes_on:%B %-d, %Y}.", "success")
+    _change(lambda: services.extend(job, form.closes_on.data, current_user),
+            lambda: f"The job now closes on {job.closes_on:%B %-d, %Y}.")
     return redirect(url_for("jobs.edit", job_id=job.id))
 
 
@@ -223,15 +221,8 @@ def unpublish(job_id: int):
     job = db.session.get(Job, job_id) or abort(404)
     form = forms.UnpublishForm()
     if form.validate_on_submit():
-        try:
-            services.unpublish(job, form.reason.data, current_user)
-        except PortalError as exc:
-            db.session.rollback()
-            flash(str(exc), "danger")
-        else:
-            db.session.commit()
-            search.sync_after_commit()
-            flash("The job is unpublished and has left search.", "success")
+        _change(lambda: services.unpublish(job, form.reason.data, current_user),
+                lambda: "The job is unpublished and has left search.")
     else:
         flash("Give a reason: the agency will see it.", "danger")
     return redirect(url_for("jobs.show", job_id=job.id))
