@@ -637,3 +637,15 @@ def test_the_page_works_without_javascript(db, client, make_agency, make_job):
     assert facets(page)["Employment type"]["Part-time"]["args"] == {
         "q": ["support"], "type": ["part_time"]}
     assert '<select class="form-select form-select-lg" id="sort" name="sort">' in page
+
+
+def test_hours_range_filter_from_the_url(client, make_job):
+    part = make_job(title="Respite Worker", hours_per_week=16.0)
+    mid = make_job(title="Respite Worker", hours_per_week=30.0)
+    full = make_job(title="Respite Worker", hours_per_week=37.5)
+    page = client.get("/jobs?q=respite&hmin=20&hmax=35").get_data(as_text=True)
+    assert f'href="/jobs/{mid.id}"' in page
+    assert f'href="/jobs/{part.id}"' not in page and f'href="/jobs/{full.id}"' not in page
+    assert 'name="hmin" value="20"' in page  # the range form keeps what was asked
+    only_min = client.get("/jobs?q=respite&hmin=30").get_data(as_text=True)
+    assert f'href="/jobs/{full.id}"' in only_min and f'href="/jobs/{part.id}"' not in only_min

@@ -46,6 +46,8 @@ class SearchParams:
     agency: list[int] = field(default_factory=list)
     pay: int | None = None  # minimum dollars per hour
     hours: list[str] = field(default_factory=list)  # keys of HOURS_BUCKETS
+    hours_min: int | None = None  # an explicit hours-per-week range
+    hours_max: int | None = None
     pooled: bool = False
     posted: int | None = None  # within N days
     sort: str = "relevance"
@@ -75,6 +77,8 @@ class SearchParams:
             agency=ints("agency"),
             pay=one_int("pay"),
             hours=sorted({h for h in args.getlist("hours") if h in HOURS_BUCKETS}),
+            hours_min=one_int("hmin"),
+            hours_max=one_int("hmax"),
             pooled=args.get("pooled") in ("1", "on", "true", "yes"),
             posted=one_int("posted", POSTED_WITHIN),
             sort=sort if sort in SORTS and (sort != "relevance" or args.get("q", "").strip())
@@ -93,6 +97,10 @@ class SearchParams:
                 args[name] = sorted(values[name])
         if values["pay"]:
             args["pay"] = values["pay"]
+        if values["hours_min"] is not None:
+            args["hmin"] = values["hours_min"]
+        if values["hours_max"] is not None:
+            args["hmax"] = values["hours_max"]
         if values["pooled"]:
             args["pooled"] = 1
         if values["posted"]:
@@ -113,7 +121,8 @@ class SearchParams:
     @property
     def has_filters(self) -> bool:
         return bool(self.region or self.community or self.occupation or self.type
-                    or self.agency or self.pay or self.hours or self.pooled or self.posted)
+                    or self.agency or self.pay or self.hours or self.pooled or self.posted
+                    or self.hours_min is not None or self.hours_max is not None)
 
 
 @dataclass
@@ -246,6 +255,12 @@ def _filters(view: View, p: SearchParams) -> dict[str, set]:
             low, high = HOURS_BUCKETS[key]
             docs |= view.docs_where(f"hours={key}", lambda f, lo=low, hi=high: lo <= f.hours < hi)
         found["hours"] = docs
+    if p.hours_min is not None or p.hours_max is not None:
+        low = p.hours_min if p.hours_min is not None else 0
+        high = p.hours_max if p.hours_max is not None else 10_000
+        hours = view.column("hours")
+        in_range = {d for d in view.live if low <= hours[d] <= high}
+        found["hours"] = found["hours"] & in_range if "hours" in found else in_range
     if p.pooled:
         found["pooled"] = set(view.docs_where("pooled", lambda f: f.pooled))
     if p.posted:
