@@ -5,6 +5,7 @@ set, once more on PostgreSQL (test ids end in ``[sqlite]`` / ``[postgresql]``).
 """
 
 import contextvars
+import html
 import os
 import re
 import shutil
@@ -269,37 +270,59 @@ def make_recruiter(db, make_user):
     return make
 
 
-@pytest.fixture
-def make_job(db, make_agency):
-    """A job through the portal's own services (published by default) and in the index."""
+def job_fields(db, **fields) -> dict:
+    """A complete, valid job form's data for the job services; ``fields`` override it."""
     from datetime import timedelta
 
     from sqlalchemy import select
 
     from portal.jobs import services
     from portal.models import Community, Occupation
+
+    data = {
+        "title": "Community Support Worker",
+        "description": "Support adults with developmental disabilities in a group home.",
+        "occupation_id": db.session.scalar(
+            select(Occupation.id).where(Occupation.noc_code == "42201")),
+        "community_id": db.session.scalar(select(Community.id).order_by(Community.id)),
+        "employment_type": "full_time",
+        "hours_per_week": 37.5,
+        "schedule": "Monday to Friday",
+        "pay_min_cents": 2600,
+        "pay_max_cents": 3100,
+        "pay_unit": "hourly",
+        "union_position": False,
+        "how_to_apply": "Apply on the portal.",
+        "closes_on": services.today_pacific() + timedelta(days=30),
+    }
+    data.update(fields)
+    return data
+
+
+def text(response) -> str:
+    """The page of a response, HTML entities decoded."""
+    return html.unescape(response.get_data(as_text=True))
+
+
+def field_error(page: str, field: str) -> str | None:
+    """The inline error shown under ``field`` (rendered by the ``field`` macro)."""
+    found = re.search(rf'<div id="{field}-error" class="invalid-feedback d-block">([^<]*)</div>',
+                      page)
+    return found.group(1) if found else None
+
+
+@pytest.fixture
+def make_job(db, make_agency):
+    """A job through the portal's own services (published by default) and in the index."""
+
+
+    from portal.jobs import services
     from portal.search import sync_after_commit
 
     def make(agency=None, status: str = "published", **fields):
         agency = agency or make_agency()
         owner = agency.owner
-        data = {
-            "title": "Community Support Worker",
-            "description": "Support adults with developmental disabilities in a group home.",
-            "occupation_id": db.session.scalar(
-                select(Occupation.id).where(Occupation.noc_code == "42201")),
-            "community_id": db.session.scalar(select(Community.id).order_by(Community.id)),
-            "employment_type": "full_time",
-            "hours_per_week": 37.5,
-            "schedule": "Monday to Friday",
-            "pay_min_cents": 2600,
-            "pay_max_cents": 3100,
-            "pay_unit": "hourly",
-            "union_position": False,
-            "how_to_apply": "Apply on the portal.",
-            "closes_on": services.today_pacific() + timedelta(days=30),
-        }
-        data.update(fields)
+        data = job_fields(db, **fields)
         job = services.create_draft(agency, data, owner)
         if status != "draft":
             services.publish(job, owner)

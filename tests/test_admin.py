@@ -1,14 +1,13 @@
 """Administration: agency decisions, searching users and agencies, the HR champion role,
 and ``flask users create-admin``."""
 
-import html
 import re
 
 import pytest
 from sqlalchemy import func, select
 
 from portal.models import AuditEvent, Membership, User
-from tests.conftest import PASSWORD, path_of
+from tests.conftest import PASSWORD, field_error, path_of, text
 
 
 @pytest.fixture
@@ -23,14 +22,7 @@ def admin_client(app, admin, login):
     return client
 
 
-def text(response) -> str:
-    return html.unescape(response.get_data(as_text=True))
 
-
-def field_error(page: str, field: str) -> str | None:
-    found = re.search(rf'<div id="{field}-error" class="invalid-feedback d-block">([^<]*)</div>',
-                      page)
-    return found.group(1) if found else None
 
 
 def linked_names(page: str) -> set[str]:

@@ -1,6 +1,5 @@
 """Agencies: registration, details, switching, staff invitations, removal, ownership."""
 
-import html
 import re
 from datetime import timedelta
 
@@ -18,20 +17,12 @@ from portal.models import (
     User,
 )
 from portal.models.types import utcnow
-from tests.conftest import PASSWORD, path_of
+from tests.conftest import PASSWORD, field_error, path_of, text
 
 NAV_AGENCY_RE = re.compile(r'<a class="nav-link" href="/agency">([^<]+)</a>')
 
 
-def text(response) -> str:
-    return html.unescape(response.get_data(as_text=True))
 
-
-def field_error(page: str, field: str) -> str | None:
-    """The inline error shown under ``field`` (rendered by the ``field`` macro)."""
-    found = re.search(rf'<div id="{field}-error" class="invalid-feedback d-block">([^<]*)</div>',
-                      page)
-    return found.group(1) if found else None
 
 
 def nav_agency(page: str) -> str | None:

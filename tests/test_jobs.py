@@ -23,6 +23,7 @@ from portal.models import (
 )
 from portal.models.types import utcnow
 from portal.templating import PACIFIC
+from tests.conftest import field_error, text
 
 HIT_RE = re.compile(r'<h3 class="h5 mb-1"><a href="/jobs/(\d+)">')
 VERSION_RE = re.compile(r'name="version_id" type="hidden" value="(\d*)"')
@@ -30,15 +31,7 @@ JSON_LD_RE = re.compile(r'<script type="application/ld\+json">(.*?)</script>', r
 NOINDEX = '<meta name="robots" content="noindex">'
 
 
-def text(response) -> str:
-    return html.unescape(response.get_data(as_text=True))
 
-
-def field_error(page: str, field: str) -> str | None:
-    """The inline error shown under ``field`` (rendered by the ``field`` macro)."""
-    found = re.search(rf'<div id="{field}-error" class="invalid-feedback d-block">([^<]*)</div>',
-                      page)
-    return found.group(1) if found else None
 
 
 def count(db, model) -> int:

@@ -19,6 +19,7 @@ from portal.models import Community, Job, Occupation, Region, SearchNode, Search
 from portal.models.types import utcnow
 from portal.search import SearchParams, index, search, sync
 from portal.search.query import PAGE_SIZE
+from tests.conftest import job_fields
 
 HIT_RE = re.compile(r'<h3 class="h5 mb-1"><a href="[^"]*/jobs/(\d+)">')
 TOTAL_RE = re.compile(r'<h2 class="h5" id="results-heading"[^>]*>([\d,]+) jobs?\b')
@@ -87,23 +88,7 @@ def occupation_id(db, noc: str) -> int:
 
 
 def job_data(db, **fields) -> dict:
-    data = {
-        "title": "Community Support Worker",
-        "description": "Support adults with developmental disabilities in a group home.",
-        "occupation_id": occupation_id(db, "42201"),
-        "community_id": community(db, "Nanaimo").id,
-        "employment_type": "full_time",
-        "hours_per_week": 37.5,
-        "schedule": "Monday to Friday",
-        "pay_min_cents": 2600,
-        "pay_max_cents": 3100,
-        "pay_unit": "hourly",
-        "union_position": False,
-        "how_to_apply": "Apply on the portal.",
-        "closes_on": services.today_pacific() + timedelta(days=30),
-    }
-    data.update(fields)
-    return data
+    return job_fields(db, **{"community_id": community(db, "Nanaimo").id, **fields})
 
 
 def publish_without_sync(db, agency, **fields) -> int:
