@@ -28,14 +28,18 @@ def create_app(config_name: str | None = None, overrides: dict | None = None) ->
     # features, one blueprint each
     from portal.admin.views import bp as admin_bp
     from portal.agencies.views import bp as agencies_bp
+    from portal.applications.views import bp as applications_bp
     from portal.auth.views import bp as auth_bp
     from portal.jobs.views import bp as jobs_bp
     from portal.pages.views import bp as pages_bp
+    from portal.seekers.views import bp as seekers_bp
 
     app.register_blueprint(pages_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(agencies_bp)
     app.register_blueprint(jobs_bp)
+    app.register_blueprint(seekers_bp)
+    app.register_blueprint(applications_bp)
     app.register_blueprint(admin_bp, url_prefix="/admin")
 
     errors.register(app)

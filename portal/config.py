@@ -52,6 +52,11 @@ class Config:
     AGENCY_INVITATION_TTL = timedelta(days=14)
 
     FULL_TIME_HOURS = 37.5
+
+    # Résumés: stored under instance/uploads/ (or UPLOAD_DIR), never under static/
+    UPLOAD_DIR = None
+    RESUME_MAX_BYTES = 5 * 1024 * 1024
+    MAX_CONTENT_LENGTH = 6 * 1024 * 1024  # a bigger request is refused before it is read
     WORKER_INTERVAL_SECONDS = 60
 
 

@@ -1,6 +1,15 @@
 """All models, imported here so Alembic and the app see every table."""
 
 from portal.models.agencies import Agency, AgencyInvitation, Membership
+from portal.models.applications import (
+    AgencyMessage,
+    Application,
+    ApplicationAnswer,
+    ApplicationDecision,
+    ApplicationEvent,
+    ApplicationNote,
+    ScreeningQuestion,
+)
 from portal.models.audit import AuditEvent
 from portal.models.jobs import Job, JobCredential, JobShare, SearchNode, SearchOutbox
 from portal.models.mail import OutboxMessage
@@ -12,13 +21,28 @@ from portal.models.reference import (
     Region,
     Subsector,
 )
+from portal.models.seekers import (
+    ConsentRecord,
+    Resume,
+    ResumeView,
+    SavedJob,
+    SeekerCredential,
+    SeekerProfile,
+)
 from portal.models.users import LoginFailure, User, UserToken
 
 __all__ = [
     "Agency",
     "AgencyInvitation",
+    "AgencyMessage",
+    "Application",
+    "ApplicationAnswer",
+    "ApplicationDecision",
+    "ApplicationEvent",
+    "ApplicationNote",
     "AuditEvent",
     "Community",
+    "ConsentRecord",
     "Credential",
     "CsseaDivision",
     "Job",
@@ -29,8 +53,14 @@ __all__ = [
     "Occupation",
     "OutboxMessage",
     "Region",
+    "Resume",
+    "ResumeView",
+    "SavedJob",
+    "ScreeningQuestion",
     "SearchNode",
     "SearchOutbox",
+    "SeekerCredential",
+    "SeekerProfile",
     "Subsector",
     "User",
     "UserToken",

@@ -1,0 +1,1 @@
+"""Applications: applying, screening questions, the agency's pipeline, emails."""

@@ -1,0 +1,218 @@
+"""Job seekers: their profile, credentials, résumés (immutable files), who viewed them,
+the visibility consent they gave, and the jobs they saved."""
+
+from datetime import date, datetime
+
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    Column,
+    Date,
+    ForeignKey,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from portal.extensions import db
+from portal.models.agencies import Agency
+from portal.models.jobs import Job
+from portal.models.reference import Community, Credential, Occupation, Region
+from portal.models.types import UTCDateTime, utcnow
+from portal.models.users import User
+
+HOURS_WANTED = {
+    "any": "Any hours",
+    "full_time": "Full-time",
+    "part_time": "Part-time",
+    "casual": "Casual",
+}
+VISIBILITIES = {
+    "private": "Private — only agencies I apply to see my profile",
+    "agencies": "Visible to approved agencies",
+}
+RECOGNITION_STATUSES = {
+    "not_started": "Recognition in BC not started",
+    "in_progress": "Recognition in BC in progress",
+    "recognised": "Recognised in BC",
+}
+WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+DAY_PARTS = ("morning", "day", "evening", "night")
+
+
+profile_occupations = Table(
+    "profile_occupations",
+    db.metadata,
+    Column("profile_id", ForeignKey("seeker_profiles.id", ondelete="CASCADE"), primary_key=True),
+    Column("occupation_id", ForeignKey("occupations.id"), primary_key=True),
+)
+profile_regions = Table(
+    "profile_regions",
+    db.metadata,
+    Column("profile_id", ForeignKey("seeker_profiles.id", ondelete="CASCADE"), primary_key=True),
+    Column("region_id", ForeignKey("regions.id"), primary_key=True),
+)
+profile_communities = Table(
+    "profile_communities",
+    db.metadata,
+    Column("profile_id", ForeignKey("seeker_profiles.id", ondelete="CASCADE"), primary_key=True),
+    Column("community_id", ForeignKey("communities.id"), primary_key=True),
+)
+
+
+class SeekerProfile(db.Model):
+    __tablename__ = "seeker_profiles"
+    __table_args__ = (
+        CheckConstraint("hours_wanted IN ('any', 'full_time', 'part_time', 'casual')",
+                        name="hours_wanted_valid"),
+        CheckConstraint("visibility IN ('private', 'agencies')", name="visibility_valid"),
+        CheckConstraint("pay_unit IN ('hourly', 'annual')", name="pay_unit_valid"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), unique=True)
+    headline: Mapped[str] = mapped_column(String(200), default="")
+    summary: Mapped[str] = mapped_column(Text, default="")
+    hours_wanted: Mapped[str] = mapped_column(String(20), default="any")
+    pay_expectation_cents: Mapped[int | None]
+    pay_unit: Mapped[str] = mapped_column(String(10), default="hourly")
+    willing_to_travel: Mapped[bool] = mapped_column(default=False)
+    languages: Mapped[str] = mapped_column(String(300), default="")
+    # [[weekday 0-6, "morning" | "day" | "evening" | "night"], ...]
+    availability: Mapped[list] = mapped_column(JSON, default=list)
+    earliest_start: Mapped[date | None] = mapped_column(Date)
+    visibility: Mapped[str] = mapped_column(String(20), default="private")
+    consent_id: Mapped[int | None] = mapped_column(
+        ForeignKey("consent_records.id", ondelete="SET NULL")
+    )
+    resume_id: Mapped[int | None] = mapped_column(
+        ForeignKey("resumes.id", ondelete="SET NULL")
+    )
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    user: Mapped[User] = relationship()
+    occupations: Mapped[list[Occupation]] = relationship(secondary=profile_occupations,
+                                                         order_by=Occupation.title)
+    regions: Mapped[list[Region]] = relationship(secondary=profile_regions,
+                                                 order_by=Region.name)
+    communities: Mapped[list[Community]] = relationship(secondary=profile_communities,
+                                                        order_by=Community.name)
+    credentials: Mapped[list["SeekerCredential"]] = relationship(
+        back_populates="profile", cascade="all, delete-orphan", order_by="SeekerCredential.id"
+    )
+    consent: Mapped["ConsentRecord | None"] = relationship(foreign_keys=[consent_id])
+    resume: Mapped["Resume | None"] = relationship(foreign_keys=[resume_id])
+
+    @property
+    def is_visible(self) -> bool:
+        return self.visibility == "agencies" and self.consent_id is not None
+
+    @property
+    def hours_wanted_label(self) -> str:
+        return HOURS_WANTED[self.hours_wanted]
+
+    def available(self, weekday: int, part: str) -> bool:
+        return [weekday, part] in (self.availability or [])
+
+
+class SeekerCredential(db.Model):
+    """A credential the seeker holds: from the portal's list or named freely; earned in
+    Canada or abroad (then with its recognition status in BC)."""
+
+    __tablename__ = "seeker_credentials"
+    __table_args__ = (
+        CheckConstraint(
+            "recognition IS NULL OR recognition IN ('not_started', 'in_progress', 'recognised')",
+            name="recognition_valid",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    profile_id: Mapped[int] = mapped_column(
+        ForeignKey("seeker_profiles.id", ondelete="CASCADE"), index=True
+    )
+    credential_id: Mapped[int | None] = mapped_column(ForeignKey("credentials.id"))
+    name: Mapped[str] = mapped_column(String(200), default="")  # when not in the list
+    outside_canada: Mapped[bool] = mapped_column(default=False)
+    country: Mapped[str] = mapped_column(String(100), default="")
+    recognition: Mapped[str | None] = mapped_column(String(20))
+    year: Mapped[int | None]
+
+    profile: Mapped[SeekerProfile] = relationship(back_populates="credentials")
+    credential: Mapped[Credential | None] = relationship()
+
+    @property
+    def label(self) -> str:
+        return self.credential.name if self.credential else self.name
+
+    @property
+    def recognition_label(self) -> str:
+        return RECOGNITION_STATUSES.get(self.recognition or "", "")
+
+
+class ConsentRecord(db.Model):
+    """Consent given (and maybe withdrawn) by a person, with the exact text and version."""
+
+    __tablename__ = "consent_records"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    purpose: Mapped[str] = mapped_column(String(50))  # "profile_visibility"
+    version: Mapped[str] = mapped_column(String(20))
+    text: Mapped[str] = mapped_column(Text)
+    granted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class Resume(db.Model):
+    """An uploaded résumé file. Rows and files are never changed: a new upload makes a new
+    row, so an application keeps exactly the file it was sent with."""
+
+    __tablename__ = "resumes"
+    __table_args__ = (
+        CheckConstraint("kind IN ('pdf', 'docx')", name="kind_valid"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    filename: Mapped[str] = mapped_column(String(255))  # as uploaded, for the download name
+    stored_name: Mapped[str] = mapped_column(String(64), unique=True)  # random
+    kind: Mapped[str] = mapped_column(String(10))
+    size: Mapped[int]
+    sha256: Mapped[str] = mapped_column(String(64))
+    uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    user: Mapped[User] = relationship()
+
+
+class ResumeView(db.Model):
+    """Agency staff opened a résumé (the seeker sees these as "who viewed my résumé")."""
+
+    __tablename__ = "resume_views"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    resume_id: Mapped[int] = mapped_column(ForeignKey("resumes.id", ondelete="CASCADE"),
+                                           index=True)
+    seeker_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"),
+                                           index=True)
+    viewer_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    agency_id: Mapped[int | None] = mapped_column(ForeignKey("agencies.id", ondelete="SET NULL"))
+    viewed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    viewer: Mapped[User | None] = relationship(foreign_keys=[viewer_id])
+    agency: Mapped[Agency | None] = relationship()
+
+
+class SavedJob(db.Model):
+    __tablename__ = "saved_jobs"
+    __table_args__ = (UniqueConstraint("user_id", "job_id", name="uq_saved_jobs"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    job_id: Mapped[int] = mapped_column(ForeignKey("jobs.id", ondelete="CASCADE"))
+    saved_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    job: Mapped[Job] = relationship()
+

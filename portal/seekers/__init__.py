@@ -1,0 +1,1 @@
+"""Job seekers: profile, visibility consent, résumés, saved jobs."""
