@@ -10,6 +10,7 @@ import click
 from flask import current_app
 
 from portal import mail
+from portal.applications import services as application_services
 from portal.auth import services as auth_services
 from portal.extensions import db
 from portal.jobs import services as job_services
@@ -43,6 +44,7 @@ def sync_search() -> str:
 
 
 TASKS = [
+    ("digests", application_services.send_digests_task),
     ("mail", send_mail),
     ("expire-jobs", expire_jobs),
     ("search", sync_search),

@@ -119,7 +119,8 @@ def app(request, tmp_path):
     else:
         url = request.getfixturevalue("pg_database")
     app = create_app("testing", {"DATABASE_URL": url,
-                                 "SEARCH_INDEX_DIR": str(tmp_path / "search")})
+                                 "SEARCH_INDEX_DIR": str(tmp_path / "search"),
+                                 "UPLOAD_DIR": str(tmp_path / "uploads")})
     app.test_client_class = PortalClient
     ctx = app.app_context()
     ctx.push()

@@ -15,6 +15,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from portal import search
 from portal.agencies.permissions import can_publish, require_membership
+from portal.applications import services as applications
 from portal.auth.forms import ConfirmForm
 from portal.auth.permissions import require_role
 from portal.errors import PortalError
@@ -51,7 +52,11 @@ def show(job_id: int):
         db.session.commit()
     similar = listing.jobs_by_id(search.more_like(
         job.id, " ".join([job.title] * 3 + [job.occupation.title, job.description])))
+    applied = applications.application_of(job, current_user) \
+        if current_user.is_authenticated and current_user.role == "seeker" else None
     return render_template("jobs/show.html", job=job, json_ld=listing.json_ld(job),
+                           applied=applied,
+                           open_for_applications=applications.job_open_for_applications(job),
                            staff_view=can_see_unpublished(job),
                            similar=list(similar.values()),
                            workbc=listing.workbc_url(job.occupation),
@@ -73,7 +78,9 @@ def agency_jobs():
     if status in JOB_STATUSES:
         query = query.where(Job.status == status)
     page = db.paginate(query.order_by(Job.updated_at.desc()), per_page=25)
+    counts = applications.counts_by_job([job.id for job in page.items], membership.agency_id)
     return render_template("jobs/agency_list.html", page=page, q=q, status=status,
+                           applicant_counts=counts,
                            statuses=JOB_STATUSES, agency=membership.agency, form=ConfirmForm())
 
 

@@ -1,0 +1,153 @@
+"""Demo seekers' profiles, résumés and applications, moved along the pipeline, so the
+agency pages have applicants to review (idempotent: seekers with a profile are skipped)."""
+
+import io
+import random
+from datetime import timedelta
+
+from flask import current_app
+from sqlalchemy import delete, func, select
+from werkzeug.datastructures import FileStorage
+
+from portal.applications import services as applications
+from portal.extensions import db
+from portal.models import (
+    Agency,
+    Application,
+    Credential,
+    Job,
+    Occupation,
+    OutboxMessage,
+    Region,
+    SeekerProfile,
+    User,
+)
+from portal.models.seekers import DAY_PARTS
+from portal.models.types import utcnow
+
+PROFILES = 80
+APPLICATIONS = 240
+HEADLINES = [
+    "Community support worker with {n} years in group homes",
+    "Early childhood educator (ECE) — infant/toddler certified",
+    "Child and youth care graduate looking for a full-time role",
+    "Social worker (BSW) with child protection experience",
+    "Mental health and substance use worker, trauma-informed",
+    "Internationally trained social worker, recognition in progress",
+    "Settlement worker fluent in Punjabi and Hindi",
+    "Employment counsellor and career development practitioner",
+]
+LANGUAGES = ["English", "English, French", "English, Punjabi", "English, Mandarin",
+             "English, Tagalog", "English, Arabic", "English, Spanish", "English, Cree"]
+
+
+def resume_pdf(name: str, headline: str) -> bytes:
+    """A small, valid one-page PDF with the person's name and headline."""
+    text = f"BT /F1 18 Tf 72 720 Td ({name}) Tj 0 -28 Td /F1 12 Tf ({headline}) Tj ET"
+    objects = [
+        "<< /Type /Catalog /Pages 2 0 R >>",
+        "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
+        "/Resources << /Font << /F1 5 0 R >> >> >>",
+        f"<< /Length {len(text)} >>\nstream\n{text}\nendstream",
+        "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    out = io.BytesIO()
+    out.write(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, 1):
+        offsets.append(out.tell())
+        out.write(f"{number} 0 obj\n{body}\nendobj\n".encode("latin-1"))
+    xref = out.tell()
+    out.write(f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode())
+    for offset in offsets:
+        out.write(f"{offset:010d} 00000 n \n".encode())
+    out.write(f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n"
+              .encode())
+    return out.getvalue()
+
+
+def seed_applications(seed: int = 2027) -> dict[str, int]:
+    """Runs the real services (which queue emails and build links); the demo's emails
+    are neither logged nor kept."""
+    app = current_app._get_current_object()
+    log_messages = app.config["MAIL_LOG_MESSAGES"]
+    last_mail = db.session.scalar(select(func.max(OutboxMessage.id))) or 0
+    app.config["MAIL_LOG_MESSAGES"] = False
+    try:
+        with app.test_request_context(base_url=app.config["BASE_URL"]):
+            created = _seed(random.Random(seed))
+    finally:
+        app.config["MAIL_LOG_MESSAGES"] = log_messages
+    db.session.execute(delete(OutboxMessage).where(OutboxMessage.id > last_mail))
+    return created
+
+
+def _seed(rng: random.Random) -> dict[str, int]:
+    from portal.seekers import resumes
+
+    seekers = list(db.session.scalars(
+        select(User).where(User.role == "seeker", User.email.like("seeker%@demo.sectorjobs.ca"))
+        .order_by(User.id).limit(PROFILES)))
+    have_profile = set(db.session.scalars(select(SeekerProfile.user_id)))
+    occupations = list(db.session.scalars(select(Occupation).order_by(Occupation.id)))
+    regions = list(db.session.scalars(select(Region).order_by(Region.id)))
+    credentials = list(db.session.scalars(select(Credential).order_by(Credential.id)))
+    created = {"profiles": 0, "applications": 0}
+    for seeker in seekers:
+        if seeker.id in have_profile:
+            continue
+        headline = rng.choice(HEADLINES).format(n=rng.randint(2, 15))
+        profile = SeekerProfile(
+            user=seeker, headline=headline, hours_wanted=rng.choice(
+                ["any", "full_time", "full_time", "part_time", "casual"]),
+            summary="I bring patience, reliability and a person-centred approach.",
+            languages=rng.choice(LANGUAGES), willing_to_travel=rng.random() < 0.3,
+            visibility="private", availability=[[d, p] for d in range(7) for p in DAY_PARTS
+                                                if rng.random() < 0.45])
+        profile.occupations = rng.sample(occupations, 2)
+        profile.regions = rng.sample(regions, 2)
+        db.session.add(profile)
+        db.session.flush()
+        for credential in rng.sample(credentials, 2):
+            profile.credentials.append(_held(credential))
+        stored = resumes.store(seeker, FileStorage(
+            io.BytesIO(resume_pdf(seeker.name, headline)),
+            filename=f"{seeker.name.replace(' ', '-')}-resume.pdf"))
+        profile.resume_id = stored.id
+        created["profiles"] += 1
+    db.session.flush()
+    if db.session.scalar(select(Application.id).limit(1)) is not None:
+        return created
+    jobs = list(db.session.scalars(
+        select(Job).join(Agency, Job.agency_id == Agency.id)
+        .where(Job.status == "published", Agency.slug.like("demo-%"))
+        .order_by(Job.id)))
+    lead_jobs = [j for j in jobs if j.agency.slug == "demo-001"] or jobs[:5]
+    applicants = [s for s in seekers if s.email != "seeker001@demo.sectorjobs.ca"]
+    now = utcnow()
+    for i in range(APPLICATIONS):
+        job = lead_jobs[i % len(lead_jobs)] if i < 40 else rng.choice(jobs)
+        seeker = rng.choice(applicants)
+        if applications.application_of(job, seeker) is not None:
+            continue
+        application = applications.apply(job, seeker, "I would love to join your team.", {})
+        application.submitted_at = now - timedelta(days=rng.randint(0, 20), hours=i % 24)
+        target = rng.choice(["new", "new", "screening", "interview", "offer", "declined"])
+        for step in ("screening", "interview", "offer"):
+            if target == "new" or (target == "declined" and step != "screening"):
+                break
+            applications.change_status(application.decisions[0], step, job.agency.owner)
+            if step == target:
+                break
+        if target == "declined":
+            applications.change_status(application.decisions[0], "declined", job.agency.owner)
+        created["applications"] += 1
+    db.session.flush()
+    return created
+
+
+def _held(credential: Credential):
+    from portal.models import SeekerCredential
+
+    return SeekerCredential(credential_id=credential.id)
