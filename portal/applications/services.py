@@ -245,9 +245,8 @@ def bulk_change(decisions: list[ApplicationDecision], status: str, by: User,
     """Change many; returns how many changed and why the others were skipped."""
     changed, skipped = 0, []
     for decision in decisions:
-        try:
-            with db.session.begin_nested():
-                change_status(decision, status, by, message)
+        try:  # change_status checks everything before it writes anything
+            change_status(decision, status, by, message)
         except PortalError as exc:
             skipped.append(str(exc))
         else:

@@ -5,6 +5,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user, login_required
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import contains_eager
 
 from portal import search
 from portal.agencies.permissions import require_membership
@@ -218,6 +219,9 @@ def pipeline(job_id: int):
     if q:
         pattern = q.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
         query = query.where(func.lower(User.name).like(f"%{pattern}%", escape="\\"))
+    query = query.options(  # one query per relation for the page, not one per row
+        contains_eager(ApplicationDecision.application).contains_eager(Application.seeker),
+        contains_eager(ApplicationDecision.application).selectinload(Application.answers))
     page = db.paginate(query.order_by(*SORTS[sort]), per_page=50)
     counts = dict(db.session.execute(
         select(ApplicationDecision.status, func.count())

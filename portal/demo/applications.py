@@ -43,7 +43,12 @@ LANGUAGES = ["English", "English, French", "English, Punjabi", "English, Mandari
 
 def resume_pdf(name: str, headline: str) -> bytes:
     """A small, valid one-page PDF with the person's name and headline."""
-    text = f"BT /F1 18 Tf 72 720 Td ({name}) Tj 0 -28 Td /F1 12 Tf ({headline}) Tj ET"
+    def literal(value: str) -> str:
+        value = value.replace("\u2014", "-").encode("latin-1", "replace").decode("latin-1")
+        return value.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
+
+    text = (f"BT /F1 18 Tf 72 720 Td ({literal(name)}) Tj 0 -28 Td /F1 12 Tf "
+            f"({literal(headline)}) Tj ET")
     objects = [
         "<< /Type /Catalog /Pages 2 0 R >>",
         "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
