@@ -17,6 +17,11 @@ def register(app: Flask) -> None:
     def not_found(error):
         return render_template("errors/404.html"), 404
 
+    @app.errorhandler(413)
+    def too_large(error):
+        megabytes = app.config["RESUME_MAX_BYTES"] // (1024 * 1024)
+        return render_template("errors/413.html", max_mb=megabytes), 413
+
     @app.errorhandler(CSRFError)
     def csrf_failed(error):
         return render_template("errors/400.html", reason=error.description), 400

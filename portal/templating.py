@@ -51,10 +51,13 @@ def register(app: Flask) -> None:
     def navigation():
         if not has_request_context():  # an email rendered by a command or the worker
             return {}
+        # the sign-out form needs only its CSRF token: it must not read the request body
+        # (the 413 page is rendered for a body too large to read)
+        nav_form = ConfirmForm(formdata=None)
         if current_user.is_authenticated and current_user.role == "agency":
             return {
                 "nav_memberships": memberships_of(current_user),
                 "nav_membership": current_membership(),
-                "nav_form": ConfirmForm(),
+                "nav_form": nav_form,
             }
-        return {"nav_memberships": [], "nav_membership": None, "nav_form": ConfirmForm()}
+        return {"nav_memberships": [], "nav_membership": None, "nav_form": nav_form}

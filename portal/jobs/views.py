@@ -24,6 +24,7 @@ from portal.jobs import forms, listing, services
 from portal.jobs.permissions import can_see_unpublished, require_agency_job
 from portal.models import Job
 from portal.models.jobs import JOB_STATUSES
+from portal.seekers import services as seekers
 
 bp = Blueprint("jobs", __name__)
 
@@ -52,10 +53,11 @@ def show(job_id: int):
         db.session.commit()
     similar = listing.jobs_by_id(search.more_like(
         job.id, " ".join([job.title] * 3 + [job.occupation.title, job.description])))
-    applied = applications.application_of(job, current_user) \
-        if current_user.is_authenticated and current_user.role == "seeker" else None
+    seeker = current_user.is_authenticated and current_user.role == "seeker"
+    applied = applications.application_of(job, current_user) if seeker else None
+    saved = seekers.saved_job(current_user, job) is not None if seeker else False
     return render_template("jobs/show.html", job=job, json_ld=listing.json_ld(job),
-                           applied=applied,
+                           applied=applied, saved=saved, save_form=ConfirmForm(),
                            open_for_applications=applications.job_open_for_applications(job),
                            staff_view=can_see_unpublished(job),
                            similar=list(similar.values()),

@@ -4,6 +4,7 @@ from flask import Blueprint, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
 from portal.pages import services
+from portal.seekers import services as seekers
 
 bp = Blueprint("pages", __name__)
 
@@ -26,7 +27,10 @@ def dashboard():
     if role == "champion":
         return render_template("pages/dashboard_champion.html",
                                regions=services.agencies_by_region())
-    return render_template("pages/dashboard_seeker.html")
+    profile = seekers.profile_of(current_user.id)
+    return render_template("pages/dashboard_seeker.html", profile=profile,
+                           missing=seekers.missing_parts(profile),
+                           saved_count=seekers.saved_count(current_user))
 
 
 @bp.route("/privacy")

@@ -1,5 +1,228 @@
-"""The seeker's profile, résumé and saved jobs; agencies' view of a visible profile."""
+"""The seeker's profile, résumé and saved jobs; agencies' view of a visible profile.
 
-from flask import Blueprint
+Who may use what:
+- ``/profile…``, ``/saved-jobs``, ``/jobs/<id>/save|unsave``: job seekers only (403 otherwise).
+- ``/agency/people…``: staff of an approved agency; a profile or résumé only when
+  ``agency_can_view_seeker`` (else 404). Staff of an agency awaiting approval are told
+  they can search once it is approved.
+"""
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from portal.agencies.permissions import require_membership
+from portal.auth.forms import ConfirmForm
+from portal.auth.permissions import require_role, safe_next
+from portal.errors import PortalError
+from portal.extensions import db
+from portal.models import Job, Occupation, Region
+from portal.models.seekers import DAY_PARTS, HOURS_WANTED
+from portal.seekers import forms, resumes, services
+from portal.seekers.permissions import applied_to_agency, require_viewable_seeker
 
 bp = Blueprint("seekers", __name__)
+
+
+# The seeker's own profile ----------------------------------------------------------------
+
+
+def _profile_page(profile, form, visibility_form, status: int = 200):
+    return render_template(
+        "seekers/profile.html", profile=profile, form=form, visibility_form=visibility_form,
+        consent_text=services.CONSENT_TEXT, consent_version=services.CONSENT_VERSION,
+        last_consent=services.last_consent(current_user),
+        weekdays=forms.WEEKDAY_NAMES, day_parts=DAY_PARTS, part_labels=forms.DAY_PART_LABELS,
+        slot_value=forms.slot_value), status
+
+
+def _visibility_form(profile):
+    return forms.VisibilityForm(formdata=None,
+                                visibility="agencies" if profile.is_visible else "private")
+
+
+@bp.route("/profile", methods=["GET", "POST"])
+@require_role("seeker")
+def profile():
+    profile = services.get_or_create_profile(current_user)
+    form = forms.ProfileForm()
+    if not form.is_submitted():
+        db.session.commit()  # the empty profile, on the first visit
+        form.load(profile)
+    elif form.validate():
+        try:
+            services.update_profile(profile, form.profile_data())
+        except PortalError as exc:  # nothing is committed
+            form.form_errors.append(str(exc))
+        else:
+            db.session.commit()
+            flash("Your profile is saved.", "success")
+            return redirect(url_for("seekers.profile"))
+    status = 400 if form.is_submitted() else 200
+    return _profile_page(profile, form, _visibility_form(profile), status)
+
+
+@bp.route("/profile/visibility", methods=["POST"])
+@require_role("seeker")
+def visibility():
+    profile = services.get_or_create_profile(current_user)
+    form = forms.VisibilityForm()
+    if form.validate_on_submit():
+        if form.visibility.data == "agencies":
+            services.make_visible(profile, current_user)
+            message = "Your profile is now visible to approved agencies."
+        else:
+            services.make_private(profile, current_user)
+            message = "Your profile is private: agencies can no longer find it."
+        db.session.commit()
+        flash(message, "success")
+        return redirect(url_for("seekers.profile") + "#visibility")
+    profile_form = forms.ProfileForm(formdata=None)
+    profile_form.load(profile)
+    return _profile_page(profile, profile_form, form, 400)
+
+
+# Résumés ---------------------------------------------------------------------------------
+
+
+@bp.route("/profile/resume", methods=["GET", "POST"])
+@require_role("seeker")
+def resume():
+    form = forms.ResumeForm()
+    if form.validate_on_submit():
+        try:
+            services.attach_resume(current_user, form.file.data)
+        except PortalError as exc:
+            form.file.errors.append(str(exc))
+        else:
+            db.session.commit()
+            flash("Your résumé is uploaded. It is sent with the applications you make from "
+                  "now on.", "success")
+            return redirect(url_for("seekers.resume"))
+    return render_template(
+        "seekers/resume.html", form=form, profile=services.profile_of(current_user.id),
+        sent=services.resumes_sent(current_user), views=services.resume_views(current_user),
+        remove_form=ConfirmForm(),
+        max_mb=resumes.max_megabytes()), 400 if form.is_submitted() else 200
+
+
+@bp.route("/profile/resume/remove", methods=["POST"])
+@require_role("seeker")
+def remove_resume():
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    profile = services.get_or_create_profile(current_user)
+    try:
+        services.remove_resume(profile, current_user)
+    except PortalError as exc:
+        flash(str(exc), "info")
+    else:
+        db.session.commit()
+        flash("Your résumé is removed from your profile. Copies sent with applications "
+              "stay with those applications.", "success")
+    return redirect(url_for("seekers.resume"))
+
+
+@bp.route("/profile/resumes/<int:resume_id>/file")
+@require_role("seeker")
+def resume_file(resume_id: int):
+    resume = services.own_resume(current_user, resume_id) or abort(404)
+    return resumes.send(resume)
+
+
+# Saved jobs ------------------------------------------------------------------------------
+
+
+def _back_to(job: Job):
+    return redirect(safe_next(request.form.get("next")) or url_for("jobs.show", job_id=job.id))
+
+
+@bp.route("/jobs/<int:job_id>/save", methods=["POST"])
+@require_role("seeker")
+def save_job(job_id: int):
+    job = db.session.get(Job, job_id)
+    if job is None or not services.can_be_seen(job):
+        abort(404)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    try:
+        services.save_job(current_user, job)
+    except PortalError as exc:
+        flash(str(exc), "warning")
+        return _back_to(job)
+    try:
+        db.session.commit()
+    except IntegrityError:  # saved at the same moment by another request: already saved
+        db.session.rollback()
+    flash("Job saved. You find it under “Saved jobs”.", "success")
+    return _back_to(job)
+
+
+@bp.route("/jobs/<int:job_id>/unsave", methods=["POST"])
+@require_role("seeker")
+def unsave_job(job_id: int):
+    job = db.session.get(Job, job_id) or abort(404)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    services.unsave_job(current_user, job)
+    db.session.commit()
+    flash("Job removed from your saved jobs.", "success")
+    return _back_to(job)
+
+
+@bp.route("/saved-jobs")
+@require_role("seeker")
+def saved_jobs():
+    return render_template("seekers/saved_jobs.html", saved=services.saved_jobs(current_user),
+                           is_open=services.is_open, can_be_seen=services.can_be_seen,
+                           form=ConfirmForm())
+
+
+# Agencies: visible profiles ----------------------------------------------------------------
+
+
+@bp.route("/agency/people")
+@login_required
+def people():
+    membership = require_membership()
+    agency = membership.agency
+    if not agency.is_approved:
+        return render_template("seekers/people.html", agency=agency, page=None)
+    occupation = request.args.get("occupation", type=int)
+    region = request.args.get("region", type=int)
+    hours = request.args.get("hours", "")
+    page = db.paginate(services.visible_profiles(occupation, region, hours), per_page=20)
+    return render_template(
+        "seekers/people.html", agency=agency, page=page,
+        chosen={"occupation": occupation, "region": region, "hours": hours},
+        occupations=db.session.scalars(select(Occupation).order_by(Occupation.noc_code)),
+        regions=db.session.scalars(select(Region).order_by(Region.name)),
+        hours_options=HOURS_WANTED)
+
+
+@bp.route("/agency/people/<int:user_id>")
+@login_required
+def person(user_id: int):
+    membership = require_membership()
+    seeker = require_viewable_seeker(membership.agency, user_id)
+    profile = services.profile_of(seeker.id)
+    return render_template(
+        "seekers/person.html", seeker=seeker, profile=profile,
+        applied=applied_to_agency(membership.agency, seeker.id),
+        availability=services.availability_summary(profile) if profile else {},
+        weekdays=forms.WEEKDAY_NAMES, part_labels=forms.DAY_PART_LABELS)
+
+
+@bp.route("/agency/people/<int:user_id>/resume")
+@login_required
+def person_resume(user_id: int):
+    """The seeker's current résumé; every opening is recorded and shown to the seeker."""
+    membership = require_membership()
+    seeker = require_viewable_seeker(membership.agency, user_id)
+    profile = services.profile_of(seeker.id)
+    if profile is None or profile.resume is None:
+        abort(404)
+    resumes.record_view(profile.resume, current_user, membership.agency)
+    db.session.commit()
+    return resumes.send(profile.resume)

@@ -1,0 +1,41 @@
+"""Who may see a job seeker's profile and résumé.
+
+A seeker's own pages are for role ``seeker`` only (``require_role("seeker")``). Agency staff
+see a seeker only through ``agency_can_view_seeker``: nobody else reads a private profile.
+"""
+
+from flask import abort
+from sqlalchemy import exists, select
+
+from portal.extensions import db
+from portal.models import Agency, Application, ApplicationDecision, SeekerProfile, User
+
+
+def applied_to_agency(agency: Agency, seeker_id: int) -> bool:
+    """The seeker applied for a job in which ``agency`` has a share (and a decision)."""
+    return bool(db.session.scalar(select(exists().where(
+        Application.seeker_id == seeker_id,
+        ApplicationDecision.application_id == Application.id,
+        ApplicationDecision.agency_id == agency.id,
+    ))))
+
+
+def agency_can_view_seeker(agency: Agency | None, seeker_id: int) -> bool:
+    """An approved agency sees a seeker whose profile is visible to agencies, or who
+    applied to it."""
+    if agency is None or agency.status != "approved":
+        return False
+    seeker = db.session.get(User, seeker_id)
+    if seeker is None or seeker.role != "seeker" or not seeker.is_active:
+        return False
+    profile = db.session.scalar(select(SeekerProfile).where(SeekerProfile.user_id == seeker_id))
+    if profile is not None and profile.is_visible:
+        return True
+    return applied_to_agency(agency, seeker_id)
+
+
+def require_viewable_seeker(agency: Agency, seeker_id: int) -> User:
+    """The seeker, if the agency may see them; else 404 (a private profile is not there)."""
+    if not agency_can_view_seeker(agency, seeker_id):
+        abort(404)
+    return db.session.get(User, seeker_id)
