@@ -37,6 +37,13 @@ HEADLINES = [
     "Settlement worker fluent in Punjabi and Hindi",
     "Employment counsellor and career development practitioner",
 ]
+DEMO_QUESTIONS = [
+    {"text": "Do you hold a valid BC Class 5 driver's licence and have a reliable vehicle?",
+     "kind": "yes_no", "required": True, "knockout_answer": "yes"},
+    {"text": "How soon could you start?", "kind": "text", "required": True,
+     "knockout_answer": None},
+]
+START_ANSWERS = ["Right away", "In two weeks", "After one month's notice", "From January"]
 LANGUAGES = ["English", "English, French", "English, Punjabi", "English, Mandarin",
              "English, Tagalog", "English, Arabic", "English, Spanish", "English, Cree"]
 
@@ -129,6 +136,9 @@ def _seed(rng: random.Random) -> dict[str, int]:
         .where(Job.status == "published", Agency.slug.like("demo-%"))
         .order_by(Job.id)))
     lead_jobs = [j for j in jobs if j.agency.slug == "demo-001"] or jobs[:5]
+    for job in lead_jobs:
+        for question in DEMO_QUESTIONS:
+            applications.add_question(job, dict(question), job.agency.owner)
     applicants = [s for s in seekers if s.email != "seeker001@demo.sectorjobs.ca"]
     now = utcnow()
     for i in range(APPLICATIONS):
@@ -136,7 +146,11 @@ def _seed(rng: random.Random) -> dict[str, int]:
         seeker = rng.choice(applicants)
         if applications.application_of(job, seeker) is not None:
             continue
-        application = applications.apply(job, seeker, "I would love to join your team.", {})
+        answers = {q.id: ("yes" if q.kind == "yes_no" and rng.random() < 0.9 else
+                          "no" if q.kind == "yes_no" else rng.choice(START_ANSWERS))
+                   for q in applications.questions_of(job)}
+        application = applications.apply(job, seeker, "I would love to join your team.",
+                                         answers)
         application.submitted_at = now - timedelta(days=rng.randint(0, 20), hours=i % 24)
         target = rng.choice(["new", "new", "screening", "interview", "offer", "declined"])
         for step in ("screening", "interview", "offer"):
@@ -147,6 +161,10 @@ def _seed(rng: random.Random) -> dict[str, int]:
                 break
         if target == "declined":
             applications.change_status(application.decisions[0], "declined", job.agency.owner)
+        for k, event in enumerate(application.events):  # spread the history over days
+            event.created_at = min(now, application.submitted_at + timedelta(days=2 * k))
+        for decision in application.decisions:
+            decision.updated_at = application.events[-1].created_at
         created["applications"] += 1
     db.session.flush()
     return created
