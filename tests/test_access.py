@@ -14,6 +14,7 @@ versus 200 / 302 / 400 for a user who may use the route). One-click actions with
 case's own fresh database.
 """
 
+import io
 import re
 from dataclasses import dataclass
 
@@ -35,6 +36,10 @@ LOGIN = "login"
 #   {invitation}, {token}  an open invitation of the target agency: its id, its link token
 #   {seeker}               a job seeker
 #   {job}, {draft}         a published job and a draft of the target agency
+#   {visible_seeker}       a job seeker whose profile is visible to agencies, with a résumé
+#   {resume}               that seeker's résumé
+#   {question}             a required screening question on {job}
+#   {application}          an application to {job} by another seeker (not ``seeker``)
 MISSING = 999999  # an id that does not exist
 
 # fmt: off
@@ -116,12 +121,74 @@ TABLE = [
     # --- job moderation
     ("POST", "/admin/jobs/{job}/unpublish",              LOGIN, 403, 403, 403, 403, 403, 302),
     ("POST", f"/admin/jobs/{MISSING}/unpublish",         LOGIN, 403, 403, 403, 403, 403, 404),
+    # --- seekers: profile, résumé, saved jobs, agencies' view of visible profiles
+    ("GET",  "/profile",                                 LOGIN, 200, 403, 403, 403, 403, 403),
+    ("POST", "/profile",                                 LOGIN, 302, 403, 403, 403, 403, 403),
+    ("POST", "/profile/visibility",                      LOGIN, 302, 403, 403, 403, 403, 403),
+    ("GET",  "/profile/resume",                          LOGIN, 200, 403, 403, 403, 403, 403),
+    ("POST", "/profile/resume",                          LOGIN, 400, 403, 403, 403, 403, 403),
+    ("POST", "/profile/resume/remove",                   LOGIN, 302, 403, 403, 403, 403, 403),
+    # a résumé is downloaded from here by its owner only (another seeker's: 404)
+    ("GET",  "/profile/resumes/{resume}/file",           LOGIN, 404, 403, 403, 403, 403, 403),
+    ("GET",  f"/profile/resumes/{MISSING}/file",         LOGIN, 404, 403, 403, 403, 403, 403),
+    ("POST", "/jobs/{job}/save",                         LOGIN, 302, 403, 403, 403, 403, 403),
+    ("POST", "/jobs/{draft}/save",                       LOGIN, 404, 403, 403, 403, 403, 403),
+    ("POST", "/jobs/{job}/unsave",                       LOGIN, 302, 403, 403, 403, 403, 403),
+    ("GET",  "/saved-jobs",                              LOGIN, 200, 403, 403, 403, 403, 403),
+    # staff of approved agencies: visible profiles only; a private one is not there (404)
+    ("GET",  "/agency/people",                           LOGIN, 403, 200, 200, 200, 403, 403),
+    ("GET",  "/agency/people/{visible_seeker}",          LOGIN, 403, 200, 200, 200, 403, 403),
+    ("GET",  "/agency/people/{seeker}",                  LOGIN, 403, 404, 404, 404, 403, 403),
+    ("GET",  f"/agency/people/{MISSING}",                LOGIN, 403, 404, 404, 404, 403, 403),
+    ("GET",  "/agency/people/{visible_seeker}/resume",   LOGIN, 403, 200, 200, 200, 403, 403),
+    ("GET",  "/agency/people/{seeker}/resume",           LOGIN, 403, 404, 404, 404, 403, 403),
+    # --- applications: seekers apply; the lead agency's staff ask screening questions; staff
+    # of an agency with a share in the job see its applicants ("other": 404). {application}
+    # belongs to another seeker: ``seeker`` gets 404 (the applicant's own access is tested in
+    # test_applications.py). Empty POSTs: the required question is unanswered (400), no
+    # status is chosen (302 with a message), the wording is reset to the defaults (302).
+    ("GET",  "/jobs/{job}/apply",                        LOGIN, 200, 403, 403, 403, 403, 403),
+    ("POST", "/jobs/{job}/apply",                        LOGIN, 400, 403, 403, 403, 403, 403),
+    ("GET",  "/jobs/{draft}/apply",                      LOGIN, 404, 403, 403, 403, 403, 403),
+    ("GET",  f"/jobs/{MISSING}/apply",                   LOGIN, 404, 403, 403, 403, 403, 403),
+    ("GET",  "/applications",                            LOGIN, 200, 403, 403, 403, 403, 403),
+    ("GET",  "/applications/{application}",              LOGIN, 404, 403, 403, 403, 403, 403),
+    ("GET",  f"/applications/{MISSING}",                 LOGIN, 404, 403, 403, 403, 403, 403),
+    ("POST", "/applications/{application}/withdraw",     LOGIN, 404, 403, 403, 403, 403, 403),
+    ("GET",  "/agency/jobs/{job}/questions",             LOGIN, 403, 200, 200, 404, 403, 403),
+    ("POST", "/agency/jobs/{job}/questions",             LOGIN, 403, 400, 400, 404, 403, 403),
+    ("GET",  "/agency/jobs/{draft}/questions",           LOGIN, 403, 200, 200, 404, 403, 403),
+    ("GET",  f"/agency/jobs/{MISSING}/questions",        LOGIN, 403, 404, 404, 404, 403, 403),
+    ("GET",  "/agency/jobs/{job}/questions/{question}",  LOGIN, 403, 200, 200, 404, 403, 403),
+    ("POST", "/agency/jobs/{job}/questions/{question}",  LOGIN, 403, 400, 400, 404, 403, 403),
+    ("GET",  f"/agency/jobs/{{job}}/questions/{MISSING}", LOGIN, 403, 404, 404, 404, 403, 403),
+    ("GET",  "/agency/jobs/{draft}/questions/{question}", LOGIN, 403, 404, 404, 404, 403, 403),
+    ("POST", "/agency/jobs/{job}/questions/{question}/up", LOGIN, 403, 302, 302, 404, 403, 403),
+    ("POST", "/agency/jobs/{job}/questions/{question}/down", LOGIN, 403, 302, 302, 404, 403,
+     403),
+    ("POST", "/agency/jobs/{job}/questions/{question}/delete", LOGIN, 403, 302, 302, 404, 403,
+     403),
+    ("GET",  "/agency/jobs/{job}/applicants",            LOGIN, 403, 200, 200, 404, 403, 403),
+    ("GET",  f"/agency/jobs/{MISSING}/applicants",       LOGIN, 403, 404, 404, 404, 403, 403),
+    ("POST", "/agency/jobs/{job}/applicants/bulk",       LOGIN, 403, 302, 302, 404, 403, 403),
+    ("GET",  "/agency/applications/{application}",       LOGIN, 403, 200, 200, 404, 403, 403),
+    ("GET",  f"/agency/applications/{MISSING}",          LOGIN, 403, 404, 404, 404, 403, 403),
+    ("POST", "/agency/applications/{application}/status", LOGIN, 403, 302, 302, 404, 403, 403),
+    ("POST", "/agency/applications/{application}/notes", LOGIN, 403, 302, 302, 404, 403, 403),
+    ("GET",  "/agency/applications/{application}/resume", LOGIN, 403, 200, 200, 404, 403, 403),
+    # the agency's email wording: owners only; alerts: each staff member's own choice
+    ("GET",  "/agency/messages",                         LOGIN, 403, 200, 403, 200, 403, 403),
+    ("POST", "/agency/messages",                         LOGIN, 403, 302, 403, 302, 403, 403),
+    ("GET",  "/agency/alerts",                           LOGIN, 403, 200, 200, 200, 403, 403),
+    ("POST", "/agency/alerts",                           LOGIN, 403, 400, 400, 400, 403, 403),
 ]
 # fmt: on
 
 UNCHECKED_ENDPOINTS = {"static", "bootstrap.static"}
 DUMMY_IDS = {"agency": 1, "pending_agency": 2, "owner_m": 1, "recruiter_m": 2,
-             "invitation": 1, "token": "token", "seeker": 1, "job": 1, "draft": 2}
+             "invitation": 1, "token": "token", "seeker": 1, "job": 1, "draft": 2,
+             "visible_seeker": 2, "resume": 1,
+             "question": 1, "application": 1}
 
 
 def cases():
@@ -169,6 +236,8 @@ def world(db, make_user, make_agency, make_recruiter, make_job):
         select(OutboxMessage.body_text).where(OutboxMessage.recipient == "invitee@example.org")
     )
     token = re.search(r"/invitations/(\S+)", body).group(1)
+    visible_seeker, resume = _visible_seeker(db, make_user)
+    question, application = _application(db, make_user, job)
 
     def membership_id(user):
         return db.session.scalar(
@@ -186,8 +255,50 @@ def world(db, make_user, make_agency, make_recruiter, make_job):
         "seeker": users["seeker"].id,
         "job": job.id,
         "draft": draft.id,
+        "visible_seeker": visible_seeker.id,
+        "resume": resume.id,
+        "question": question.id,
+        "application": application.id,
     }
     return World(users=users, ids=ids)
+
+
+def _visible_seeker(db, make_user):
+    """A seeker who made their profile visible to agencies and uploaded a résumé."""
+    from werkzeug.datastructures import FileStorage
+
+    from portal.seekers import services as seekers
+
+    seeker = make_user(role="seeker", name="Vera Visible")
+    profile = seekers.get_or_create_profile(seeker)
+    seekers.make_visible(profile, seeker)
+    resume = seekers.attach_resume(seeker, FileStorage(io.BytesIO(b"%PDF-1.4 Vera"),
+                                                       filename="vera.pdf"))
+    db.session.commit()
+    return seeker, resume
+
+
+def _application(db, make_user, job):
+    """A required screening question on ``job``, and an application to it by a seeker with
+    a résumé (not ``users["seeker"]``: an agency sees its applicants' profiles, and the
+    ``/agency/people/{seeker}`` rows need a private seeker who did not apply)."""
+    from flask import current_app
+    from werkzeug.datastructures import FileStorage
+
+    from portal.applications import services as applications
+    from portal.seekers import resumes
+    from portal.seekers import services as seekers
+
+    question = applications.add_question(
+        job, {"text": "Do you hold a valid Class 5 licence?", "kind": "yes_no",
+              "required": True, "knockout_answer": None}, job.agency.owner)
+    applicant = make_user(role="seeker", name="Ann Applicant")
+    seekers.get_or_create_profile(applicant).resume = resumes.store(
+        applicant, FileStorage(io.BytesIO(b"%PDF-1.4 Ann"), filename="ann.pdf"))
+    with current_app.test_request_context():  # the emails it sends carry links
+        application = applications.apply(job, applicant, "Cover note", {question.id: "yes"})
+    db.session.commit()
+    return question, application
 
 
 # --- the tests ------------------------------------------------------------------------

@@ -364,4 +364,5 @@ def alerts():
         db.session.commit()
         flash("Your email preference is saved.", "success")
         return redirect(url_for("applications.alerts"))
-    return render_template("applications/alerts.html", form=form, agency=membership.agency)
+    return render_template("applications/alerts.html", form=form, agency=membership.agency), \
+        400 if form.errors else 200
