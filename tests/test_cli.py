@@ -12,6 +12,8 @@ from portal.demo.services import DEMO_PASSWORD, demo_logins
 from portal.extensions import db as database
 from portal.models import (
     Agency,
+    Application,
+    ApplicationEvent,
     Community,
     Credential,
     CsseaDivision,
@@ -19,6 +21,8 @@ from portal.models import (
     Occupation,
     OutboxMessage,
     Region,
+    Resume,
+    SeekerProfile,
     Subsector,
     User,
 )
@@ -35,7 +39,7 @@ REFERENCE_MODELS = {
     "subsectors": Subsector,
     "cssea_divisions": CsseaDivision,
 }
-DEMO_MODELS = (Agency, Membership, User)
+DEMO_MODELS = (Agency, Membership, User, SeekerProfile, Resume, Application, ApplicationEvent)
 
 
 def invoke(runner, *args, exit_code=0):
@@ -153,6 +157,14 @@ def test_seed_demo(runner, db, client, login):
 
     assert users("seeker") >= 200
     assert users("champion") == 1
+
+    # seekers with profiles and résumés, applications at every stage, no demo email kept
+    assert created["profiles"] == 80 and created["applications"] >= 150
+    applications = db.session.scalars(select(Application)).all()
+    assert {a.status for a in applications} >= {"new", "screening", "interview", "offer",
+                                                 "declined"}
+    assert all(a.resume.user_id == a.seeker_id for a in applications)
+    assert db.session.scalar(select(func.count(OutboxMessage.id))) == 0
     assert users("admin") >= 1
 
     # the logins and the shared password are printed, and every login exists
