@@ -119,24 +119,31 @@ def withdraw(application_id: int):
 # Agencies: screening questions --------------------------------------------------------
 
 
-@bp.route("/agency/jobs/<int:job_id>/questions", methods=["GET", "POST"])
-@login_required
-def questions(job_id: int):
-    _, job = require_agency_job(job_id)
-    form = forms.QuestionForm()
+def _question_page(job: Job, form: forms.QuestionForm, save, done: str,
+                   editing=None):
+    """Save a valid question form with ``save(data)``; else show the list and the form."""
     if form.validate_on_submit():
         try:
-            services.add_question(job, form.question_data(), current_user)
+            save(form.question_data())
         except PortalError as exc:
             db.session.rollback()
             form.form_errors.append(str(exc))
         else:
             db.session.commit()
-            flash("Question added.", "success")
+            flash(done, "success")
             return redirect(url_for("applications.questions", job_id=job.id))
     return render_template("applications/questions.html", job=job, form=form,
                            questions=services.questions_of(job), action_form=ConfirmForm(),
-                           editing=None), 400 if form.errors or form.form_errors else 200
+                           editing=editing), 400 if form.errors or form.form_errors else 200
+
+
+@bp.route("/agency/jobs/<int:job_id>/questions", methods=["GET", "POST"])
+@login_required
+def questions(job_id: int):
+    _, job = require_agency_job(job_id)
+    return _question_page(job, forms.QuestionForm(),
+                          lambda data: services.add_question(job, data, current_user),
+                          "Question added.")
 
 
 @bp.route("/agency/jobs/<int:job_id>/questions/<int:question_id>", methods=["GET", "POST"])
@@ -146,19 +153,9 @@ def edit_question(job_id: int, question_id: int):
     form = forms.QuestionForm(obj=None if request.method == "POST" else question)
     if request.method == "GET":
         form.knockout_answer.data = question.knockout_answer or ""
-    if form.validate_on_submit():
-        try:
-            services.update_question(question, form.question_data(), current_user)
-        except PortalError as exc:
-            db.session.rollback()
-            form.form_errors.append(str(exc))
-        else:
-            db.session.commit()
-            flash("Question saved.", "success")
-            return redirect(url_for("applications.questions", job_id=job.id))
-    return render_template("applications/questions.html", job=job, form=form,
-                           questions=services.questions_of(job), action_form=ConfirmForm(),
-                           editing=question), 400 if form.errors or form.form_errors else 200
+    return _question_page(job, form,
+                          lambda data: services.update_question(question, data, current_user),
+                          "Question saved.", editing=question)
 
 
 @bp.route("/agency/jobs/<int:job_id>/questions/<int:question_id>/<any(up, down):direction>",
