@@ -32,6 +32,7 @@ def create_app(config_name: str | None = None, overrides: dict | None = None) ->
     from portal.auth.views import bp as auth_bp
     from portal.jobs.views import bp as jobs_bp
     from portal.pages.views import bp as pages_bp
+    from portal.pools.views import bp as pools_bp
     from portal.seekers.views import bp as seekers_bp
 
     app.register_blueprint(pages_bp)
@@ -40,6 +41,7 @@ def create_app(config_name: str | None = None, overrides: dict | None = None) ->
     app.register_blueprint(jobs_bp)
     app.register_blueprint(seekers_bp)
     app.register_blueprint(applications_bp)
+    app.register_blueprint(pools_bp)
     app.register_blueprint(admin_bp, url_prefix="/admin")
 
     errors.register(app)

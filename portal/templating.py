@@ -11,6 +11,8 @@ from markupsafe import Markup
 
 from portal.agencies.permissions import current_membership, memberships_of
 from portal.auth.forms import ConfirmForm
+from portal.pools import schedules
+from portal.pools import services as pools
 
 PACIFIC = ZoneInfo("America/Vancouver")
 
@@ -46,6 +48,8 @@ def register(app: Flask) -> None:
     app.add_template_filter(local_date, "local_date")
     app.add_template_filter(render_markdown, "markdown")
     app.add_template_filter(money, "money")
+    app.add_template_filter(schedules.describe, "schedule")
+    app.add_template_global(pools.fte, "fte")
 
     @app.context_processor
     def navigation():

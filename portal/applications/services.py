@@ -27,6 +27,7 @@ from portal.models import (
 )
 from portal.models.applications import AGENCY_STATUSES, OPEN_STATUSES, STATUSES
 from portal.models.types import utcnow
+from portal.pools import services as pools
 
 MAX_QUESTIONS = 15
 # the portal's wording of each email to applicants; an agency may replace it with its own
@@ -169,7 +170,7 @@ def apply(job: Job, seeker: User, cover_note: str, answers: dict[int, str]) -> A
         _alert_agency_staff(application, agency_id)
     if application.knocked_out:
         for decision in application.decisions:
-            _set_status(decision, "declined", None,
+            set_status(decision, "declined", None,
                         "Declined automatically: an answer did not meet a requirement.")
             _email_seeker(application, decision.agency_id, "declined")
     audit.record("application.submitted", seeker, application)
@@ -183,7 +184,7 @@ def withdraw(application: Application, by: User) -> None:
     if not open_decisions:
         raise PortalError("This application is no longer open.")
     for decision in open_decisions:
-        _set_status(decision, "withdrawn", by)
+        set_status(decision, "withdrawn", by)
     application.withdrawn_at = utcnow()
     audit.record("application.withdrawn", by, application)
 
@@ -191,7 +192,7 @@ def withdraw(application: Application, by: User) -> None:
 # --- the agency's decisions -----------------------------------------------------------
 
 
-def _set_status(decision: ApplicationDecision, status: str, by: User | None,
+def set_status(decision: ApplicationDecision, status: str, by: User | None,
                 message: str | None = None) -> None:
     decision.application.events.append(ApplicationEvent(
         decision_id=decision.id, agency_id=decision.agency_id, actor=by,
@@ -213,9 +214,12 @@ def change_status(decision: ApplicationDecision, status: str, by: User,
     if decision.status == "hired":
         raise PortalError(f"{name} is already hired for this position.")
     if status == "hired":
+        clash = pools.hired_clash(decision)
+        if clash:
+            raise PortalError(clash)
         _fill_share(decision)
     message = message.strip()
-    _set_status(decision, status, by, message)
+    set_status(decision, status, by, message)
     if status in SEEKER_EMAILS:
         _email_seeker(decision.application, decision.agency_id, status, message)
     audit.record(f"application.{status}", by, decision.application)

@@ -271,8 +271,9 @@ def review(application_id: int):
         notes=services.notes_of(application, membership.agency_id),
         status_form=forms.StatusForm(status=_next_status(decision.status)),
         note_form=forms.NoteForm(),
-        events=[e for e in application.events
-                if e.agency_id in (None, membership.agency_id)])
+        # partners in a pooled job see each other's decisions on its applicants
+        events=application.events,
+        partners=[d for d in application.decisions if d.agency_id != membership.agency_id])
 
 
 def _next_status(status: str) -> str:

@@ -6,6 +6,7 @@ from decimal import Decimal
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 from wtforms import (
+    BooleanField,
     DateField,
     DecimalField,
     HiddenField,
@@ -62,6 +63,10 @@ class JobForm(FlaskForm):
                                        "every posting.")
     pay_unit = RadioField("Pay is", choices=[SelectChoice(k, v) for k, v in PAY_UNITS.items()],
                           default="hourly", validators=[DataRequired("Choose hourly or annual.")])
+    pooled = BooleanField(
+        "Pooled position: partner agencies add their own part-time shares",
+        description="Each partner sets its own hours, schedule, site and pay; seekers see one "
+                    "job with the combined hours. Invite partners after saving the draft.")
     union_position = RadioField(
         "Is this a union position?",
         choices=[SelectChoice("yes", "Yes"), SelectChoice("no", "No")],
@@ -123,6 +128,7 @@ class JobForm(FlaskForm):
             "pay_max_cents": cents(self.pay_max.data),
             "pay_unit": self.pay_unit.data,
             "union_position": self.union_position.data == "yes",
+            "pooled": bool(self.pooled.data),
             "how_to_apply": (self.how_to_apply.data or "").strip(),
             "closes_on": self.closes_on.data,
             "required_credentials": list(self.required_credentials.data or []),
@@ -132,7 +138,8 @@ class JobForm(FlaskForm):
     def load(self, job) -> None:
         """Fill the form from a saved job (first GET of the edit page)."""
         for name in ("title", "description", "occupation_id", "community_id", "employment_type",
-                     "schedule", "pay_unit", "how_to_apply", "closes_on", "version_id"):
+                     "schedule", "pay_unit", "how_to_apply", "closes_on", "version_id",
+                     "pooled"):
             getattr(self, name).data = getattr(job, name)
         self.hours_per_week.data = Decimal(str(job.hours_per_week))
         self.pay_min.data = Decimal(job.pay_min_cents) / 100

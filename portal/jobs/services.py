@@ -14,6 +14,7 @@ from portal.errors import PortalError
 from portal.extensions import db
 from portal.models import Agency, Community, Job, JobCredential, JobShare, User
 from portal.models.types import utcnow
+from portal.pools import services as pools
 
 PACIFIC = ZoneInfo("America/Vancouver")
 # hourly pay must look like a BC wage: at least minimum wage ($17.85 in 2025), at most $250
@@ -61,6 +62,15 @@ def _apply_fields(job: Job, data: dict) -> None:
     problem = check_pay(data["pay_min_cents"], data["pay_max_cents"], data["pay_unit"])
     if problem:
         raise PortalError(problem)
+    pooled = data.get("pooled", job.pooled)
+    if pooled != job.pooled:
+        if job.status != "draft":
+            raise PortalError("Only a draft can become, or stop being, a pooled position.")
+        if not pooled and any(s.agency_id != job.agency_id and s.status in ("invited", "accepted")
+                              for s in job.shares):
+            raise PortalError("Withdraw the partner agencies' shares before making this a "
+                              "single-agency job.")
+    job.pooled = pooled
     for key in ("title", "description", "occupation_id", "community_id", "employment_type",
                 "hours_per_week", "schedule", "pay_min_cents", "pay_max_cents", "pay_unit",
                 "union_position", "how_to_apply", "closes_on"):
@@ -69,6 +79,8 @@ def _apply_fields(job: Job, data: dict) -> None:
     _sync_credentials(job, data.get("required_credentials", []),
                       data.get("preferred_credentials", []))
     _sync_lead_share(job)
+    if job.pooled and job.accepted_shares and all(s.schedule_blocks for s in job.accepted_shares):
+        job.hours_per_week = job.combined_hours  # hours come from the shares' schedules
 
 
 def _sync_credentials(job: Job, required: list[int], preferred: list[int]) -> None:
@@ -86,10 +98,11 @@ def _sync_credentials(job: Job, required: list[int], preferred: list[int]) -> No
 def _sync_lead_share(job: Job) -> None:
     """A single-agency job has one share mirroring the job; pooled jobs edit shares apart."""
     lead = next((s for s in job.shares if s.agency_id == job.agency_id), None)
-    if lead is None:
+    new = lead is None
+    if new:
         lead = JobShare(agency_id=job.agency_id, status="accepted", schedule_blocks=[])
         job.shares.append(lead)
-    if len(job.shares) == 1:
+    if new or not job.pooled:  # a pooled job's lead edits its own share like a partner
         lead.hours_per_week = job.hours_per_week
         lead.community_id = job.community_id
         lead.pay_min_cents, lead.pay_max_cents = job.pay_min_cents, job.pay_max_cents
@@ -131,6 +144,7 @@ def publish(job: Job, by: User) -> None:
     today = today_pacific()
     if job.closes_on < today:
         raise PortalError("Set a closing date from today on before publishing.")
+    pools.check_publishable(job)
     if job.closes_on > today + timedelta(days=MAX_OPEN_DAYS):
         raise PortalError(f"A posting can stay open at most {MAX_OPEN_DAYS} days.")
     job.status = "published"
@@ -181,7 +195,7 @@ def duplicate(job: Job, by: User) -> Job:
     data = {key: getattr(job, key) for key in (
         "title", "description", "occupation_id", "community_id", "employment_type",
         "hours_per_week", "schedule", "pay_min_cents", "pay_max_cents", "pay_unit",
-        "union_position", "how_to_apply")}
+        "union_position", "how_to_apply", "pooled")}
     data["title"] = f"{job.title} (copy)"[:200]
     data["closes_on"] = max(job.closes_on, today_pacific() + timedelta(days=30))
     data["required_credentials"] = [c.credential_id for c in job.credentials if c.required]

@@ -12,6 +12,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -62,6 +63,8 @@ class Job(db.Model):
     pay_max_cents: Mapped[int]
     pay_unit: Mapped[str] = mapped_column(String(10), default="hourly")
     union_position: Mapped[bool] = mapped_column(default=False)
+    # a pooled position: partner agencies add their own shares (hours, schedule, site, pay)
+    pooled: Mapped[bool] = mapped_column(default=False, server_default=false())
     how_to_apply: Mapped[str] = mapped_column(Text, default="")
     closes_on: Mapped[date] = mapped_column(Date)
     status: Mapped[str] = mapped_column(String(20), default="draft", index=True)
@@ -131,6 +134,8 @@ class JobShare(db.Model):
         ),
         CheckConstraint("hours_per_week > 0 AND hours_per_week <= 80", name="hours_range"),
         CheckConstraint("pay_min_cents > 0 AND pay_min_cents <= pay_max_cents", name="pay_range"),
+        # an index, not a constraint: SQLite adds it without rebuilding the table
+        Index("uq_job_shares_job_agency", "job_id", "agency_id", unique=True),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -146,6 +151,8 @@ class JobShare(db.Model):
     unionized: Mapped[bool] = mapped_column(default=False)
     status: Mapped[str] = mapped_column(String(20), default="accepted")
     filled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    invited_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    responded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     job: Mapped[Job] = relationship(back_populates="shares")
     agency: Mapped[Agency] = relationship()

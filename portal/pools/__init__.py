@@ -1,0 +1,1 @@
+"""Pooled positions: part-time shares from several agencies offered as one job."""
