@@ -14,6 +14,7 @@ from portal.applications import services as application_services
 from portal.auth import services as auth_services
 from portal.extensions import db
 from portal.jobs import services as job_services
+from portal.prequal import services as prequal_services
 from portal.search import sync as search_sync
 
 
@@ -45,6 +46,7 @@ def sync_search() -> str:
 
 TASKS = [
     ("digests", application_services.send_digests_task),
+    ("lists", prequal_services.expire_task),
     ("mail", send_mail),
     ("expire-jobs", expire_jobs),
     ("search", sync_search),

@@ -13,6 +13,7 @@ from portal.models.applications import (
 from portal.models.audit import AuditEvent
 from portal.models.jobs import Job, JobCredential, JobShare, SearchNode, SearchOutbox
 from portal.models.mail import OutboxMessage
+from portal.models.prequal import JobInvitation, ListMember, PrequalList
 from portal.models.reference import (
     Community,
     Credential,
@@ -47,11 +48,14 @@ __all__ = [
     "CsseaDivision",
     "Job",
     "JobCredential",
+    "JobInvitation",
     "JobShare",
+    "ListMember",
     "LoginFailure",
     "Membership",
     "Occupation",
     "OutboxMessage",
+    "PrequalList",
     "Region",
     "Resume",
     "ResumeView",

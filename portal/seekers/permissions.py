@@ -9,6 +9,7 @@ from sqlalchemy import exists, select
 
 from portal.extensions import db
 from portal.models import Agency, Application, ApplicationDecision, SeekerProfile, User
+from portal.prequal import services as prequal
 
 
 def applied_to_agency(agency: Agency, seeker_id: int) -> bool:
@@ -21,8 +22,8 @@ def applied_to_agency(agency: Agency, seeker_id: int) -> bool:
 
 
 def agency_can_view_seeker(agency: Agency | None, seeker_id: int) -> bool:
-    """An approved agency sees a seeker whose profile is visible to agencies, or who
-    applied to it."""
+    """An approved agency sees a seeker whose profile is visible to agencies, who applied
+    to it, or who is a qualified member of a pre-qualified list it may see."""
     if agency is None or agency.status != "approved":
         return False
     seeker = db.session.get(User, seeker_id)
@@ -31,7 +32,7 @@ def agency_can_view_seeker(agency: Agency | None, seeker_id: int) -> bool:
     profile = db.session.scalar(select(SeekerProfile).where(SeekerProfile.user_id == seeker_id))
     if profile is not None and profile.is_visible:
         return True
-    return applied_to_agency(agency, seeker_id)
+    return applied_to_agency(agency, seeker_id) or prequal.can_see_member(agency, seeker_id)
 
 
 def require_viewable_seeker(agency: Agency, seeker_id: int) -> User:

@@ -1,0 +1,1 @@
+"""Pre-qualified lists: screened talent pools shared by partner agencies."""
