@@ -33,6 +33,7 @@ def create_app(config_name: str | None = None, overrides: dict | None = None) ->
     from portal.jobs.views import bp as jobs_bp
     from portal.pages.views import bp as pages_bp
     from portal.pools.views import bp as pools_bp
+    from portal.prequal.views import bp as prequal_bp
     from portal.seekers.views import bp as seekers_bp
 
     app.register_blueprint(pages_bp)
@@ -42,6 +43,7 @@ def create_app(config_name: str | None = None, overrides: dict | None = None) ->
     app.register_blueprint(seekers_bp)
     app.register_blueprint(applications_bp)
     app.register_blueprint(pools_bp)
+    app.register_blueprint(prequal_bp)
     app.register_blueprint(admin_bp, url_prefix="/admin")
 
     errors.register(app)

@@ -181,6 +181,30 @@ TABLE = [
     ("POST", "/agency/messages",                         LOGIN, 403, 302, 403, 302, 403, 403),
     ("GET",  "/agency/alerts",                           LOGIN, 403, 200, 200, 200, 403, 403),
     ("POST", "/agency/alerts",                           LOGIN, 403, 400, 400, 400, 403, 403),
+    # --- pre-qualified lists: {plist} is run by the target agency alone (members seen by its
+    # partners only), {list_member} is another seeker's qualified membership and
+    # {job_invitation} another seeker's invitation (so the "seeker" column gets 404 there)
+    ("GET",  "/agency/lists",                            LOGIN, 403, 200, 200, 200, 403, 403),
+    ("GET",  "/agency/lists/new",                        LOGIN, 403, 200, 200, 200, 403, 403),
+    ("POST", "/agency/lists/new",                        LOGIN, 403, 400, 400, 400, 403, 403),
+    ("GET",  "/agency/lists/{plist}",                    LOGIN, 403, 200, 200, 404, 403, 403),
+    ("GET",  f"/agency/lists/{MISSING}",                 LOGIN, 403, 404, 404, 404, 403, 403),
+    ("GET",  "/agency/lists/{plist}/edit",               LOGIN, 403, 200, 200, 404, 403, 403),
+    ("POST", "/agency/lists/{plist}/edit",               LOGIN, 403, 400, 400, 404, 403, 403),
+    ("POST", "/agency/lists/{plist}/partners",           LOGIN, 403, 302, 302, 404, 403, 403),
+    ("POST", "/agency/lists/{plist}/partners/{other_agency}/remove",
+                                                         LOGIN, 403, 302, 302, 404, 403, 403),
+    ("POST", "/agency/lists/members/{list_member}/decide", LOGIN, 403, 302, 302, 404, 403, 403),
+    ("GET",  "/agency/talent",                           LOGIN, 403, 200, 200, 200, 403, 403),
+    ("POST", "/agency/talent/{list_member}/invite",      LOGIN, 403, 302, 302, 404, 403, 403),
+    ("GET",  "/lists",                                   200,   200, 200, 200, 200, 200, 200),
+    ("GET",  "/lists/{plist}",                           200,   200, 200, 200, 200, 200, 200),
+    ("GET",  f"/lists/{MISSING}",                        404,   404, 404, 404, 404, 404, 404),
+    ("POST", "/lists/{plist}/join",                      LOGIN, 400, 403, 403, 403, 403, 403),
+    ("GET",  "/my-lists",                                LOGIN, 200, 403, 403, 403, 403, 403),
+    ("POST", "/my-lists/{list_member}/pause",            LOGIN, 404, 403, 403, 403, 403, 403),
+    ("GET",  "/job-invitations",                         LOGIN, 200, 403, 403, 403, 403, 403),
+    ("POST", "/job-invitations/{job_invitation}/accept", LOGIN, 404, 403, 403, 403, 403, 403),
 ]
 # fmt: on
 
@@ -188,7 +212,8 @@ UNCHECKED_ENDPOINTS = {"static", "bootstrap.static"}
 DUMMY_IDS = {"agency": 1, "pending_agency": 2, "owner_m": 1, "recruiter_m": 2,
              "invitation": 1, "token": "token", "seeker": 1, "job": 1, "draft": 2,
              "visible_seeker": 2, "resume": 1,
-             "question": 1, "application": 1}
+             "question": 1, "application": 1,
+             "plist": 1, "other_agency": 2, "list_member": 1, "job_invitation": 1}
 
 
 def cases():
@@ -218,7 +243,7 @@ def world(db, make_user, make_agency, make_recruiter, make_job):
     agency = make_agency(owner=owner, name="Target Agency")
     recruiter = make_recruiter(agency, make_user(role="agency", name="Rita Recruiter"))
     other = make_user(role="agency", name="Oscar Other")
-    make_agency(owner=other, name="Other Agency")
+    other_agency = make_agency(owner=other, name="Other Agency")
     pending = make_agency(status="pending", name="Pending Agency")
     users = {
         "seeker": make_user(role="seeker", name="Sam Seeker"),
@@ -238,6 +263,7 @@ def world(db, make_user, make_agency, make_recruiter, make_job):
     token = re.search(r"/invitations/(\S+)", body).group(1)
     visible_seeker, resume = _visible_seeker(db, make_user)
     question, application = _application(db, make_user, job)
+    plist, list_member, job_invitation = _prequal(db, make_user, agency, job)
 
     def membership_id(user):
         return db.session.scalar(
@@ -259,8 +285,38 @@ def world(db, make_user, make_agency, make_recruiter, make_job):
         "resume": resume.id,
         "question": question.id,
         "application": application.id,
+        "plist": plist.id,
+        "other_agency": other_agency.id,
+        "list_member": list_member.id,
+        "job_invitation": job_invitation.id,
     }
     return World(users=users, ids=ids)
+
+
+def _prequal(db, make_user, agency, job):
+    """A list run by the target agency, another seeker's qualified membership of it, and
+    that seeker's invitation to the published job."""
+    from datetime import timedelta
+
+    from portal.jobs.services import today_pacific
+    from portal.models import JobInvitation, ListMember, PrequalList
+    from portal.models.types import utcnow
+
+    today = today_pacific()
+    plist = PrequalList(agency_id=agency.id, name="New graduates 2027", description="",
+                        intake_opens_on=today, intake_closes_on=today + timedelta(days=30),
+                        membership_months=12, visibility="partners", questions=[])
+    lister = make_user(role="seeker", name="Lee Lister")
+    db.session.add(plist)
+    db.session.flush()
+    member = ListMember(list_id=plist.id, seeker_id=lister.id, status="qualified",
+                        answers=[], consent_text="consent",
+                        expires_at=utcnow() + timedelta(days=365))
+    invitation = JobInvitation(job_id=job.id, seeker_id=lister.id, agency_id=agency.id,
+                               list_id=plist.id)
+    db.session.add_all([member, invitation])
+    db.session.commit()
+    return plist, member, invitation
 
 
 def _visible_seeker(db, make_user):

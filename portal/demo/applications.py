@@ -11,6 +11,7 @@ from werkzeug.datastructures import FileStorage
 
 from portal.applications import services as applications
 from portal.extensions import db
+from portal.jobs.services import today_pacific
 from portal.models import (
     Agency,
     Application,
@@ -89,6 +90,7 @@ def seed_applications(seed: int = 2027) -> dict[str, int]:
     try:
         with app.test_request_context(base_url=app.config["BASE_URL"]):
             created = _seed(random.Random(seed))
+            created["lists"] = _seed_lists(random.Random(seed))
     finally:
         app.config["MAIL_LOG_MESSAGES"] = log_messages
     db.session.execute(delete(OutboxMessage).where(OutboxMessage.id > last_mail))
@@ -174,3 +176,64 @@ def _held(credential: Credential):
     from portal.models import SeekerCredential
 
     return SeekerCredential(credential_id=credential.id)
+
+
+DEMO_LISTS = [
+    {"name": "New graduates 2027 — Vancouver Island", "region": "vancouver-island-coast",
+     "visibility": "partners", "nocs": ["42201", "42202", "41300"],
+     "description": "For 2027 graduates of social service worker, child and youth care, early "
+                    "childhood education and social work programs. One screening for every "
+                    "partner agency on the Island: qualified members are invited to their "
+                    "openings for a year.",
+     "questions": [{"text": "Will you have completed your program by June 2027?",
+                    "kind": "yes_no", "required": True},
+                   {"text": "Which program and school?", "kind": "text", "required": True}]},
+    {"name": "Internationally trained social service workers — Mainland/Southwest",
+     "region": "mainland-southwest", "visibility": "approved", "nocs": ["42201", "41300"],
+     "description": "For social service workers and social workers trained outside Canada. "
+                    "Tell us where your credential recognition stands; members are seen by "
+                    "every approved agency on the portal.",
+     "questions": [{"text": "Where did you earn your credential?", "kind": "text",
+                    "required": True}]},
+]
+
+
+def _seed_lists(rng: random.Random) -> int:
+    """Two pre-qualified lists run by demo agencies, with members at every stage."""
+    from portal.models import PrequalList
+    from portal.prequal import services as prequal
+
+    if db.session.scalar(select(PrequalList.id).limit(1)) is not None:
+        return 0
+    today = today_pacific()
+    seekers = list(db.session.scalars(
+        select(User).join(SeekerProfile, SeekerProfile.user_id == User.id)
+        .where(SeekerProfile.resume_id.is_not(None), User.email != "seeker001@demo.sectorjobs.ca")
+        .order_by(User.id)))
+    for n, spec in enumerate(DEMO_LISTS):
+        region = db.session.scalar(select(Region).where(Region.code == spec["region"]))
+        agencies = list(db.session.scalars(select(Agency).where(
+            Agency.region_id == region.id, Agency.status == "approved",
+            Agency.slug.like("demo-%")).order_by(Agency.id).limit(3)))
+        lead = agencies[0]
+        plist = prequal.create_list(lead, {
+            "name": spec["name"], "description": spec["description"],
+            "occupation_ids": list(db.session.scalars(select(Occupation.id).where(
+                Occupation.noc_code.in_(spec["nocs"])))),
+            "region_ids": [region.id], "credential_ids": [],
+            "intake_opens_on": today - timedelta(days=20),
+            "intake_closes_on": today + timedelta(days=70), "membership_months": 12,
+            "visibility": spec["visibility"], "questions": spec["questions"]}, lead.owner)
+        for partner in agencies[1:]:
+            prequal.add_partner(plist, partner, lead.owner)
+        for k, seeker in enumerate(seekers[n * 12:(n + 1) * 12]):
+            answers = {i: "yes" if q["kind"] == "yes_no" else "Vancouver Island University"
+                       for i, q in enumerate(spec["questions"])}
+            member = prequal.join(plist, seeker, answers, consent=True)
+            if k % 4 != 0:
+                screener = agencies[k % len(agencies)]
+                prequal.decide(member, k % 5 != 1, "Screened by phone; references checked."
+                               if k % 5 != 1 else "Program not yet started.", screener,
+                               screener.owner)
+    db.session.flush()
+    return len(DEMO_LISTS)

@@ -24,6 +24,7 @@ from portal.jobs import forms, listing, services
 from portal.jobs.permissions import can_see_unpublished, require_agency_job
 from portal.models import Job
 from portal.models.jobs import JOB_STATUSES
+from portal.prequal import services as prequal
 from portal.seekers import services as seekers
 
 bp = Blueprint("jobs", __name__)
@@ -37,7 +38,10 @@ def index():
     params = search.SearchParams.from_args(request.args)
     result = search.search(params, snippet_source=listing.snippet_source)
     jobs = listing.jobs_by_id(h.job_id for h in result.hits)
+    open_lists = prequal.open_lists(params.occupation[0] if params.occupation else None,
+                                    params.region[0] if params.region else None)[:3]
     return render_template("jobs/search.html", result=result, params=params, jobs=jobs,
+                           open_lists=open_lists,
                            facets=listing.facet_options(result))
 
 
@@ -58,6 +62,7 @@ def show(job_id: int):
     saved = seekers.saved_job(current_user, job) is not None if seeker else False
     return render_template("jobs/show.html", job=job, json_ld=listing.json_ld(job),
                            applied=applied, saved=saved, save_form=ConfirmForm(),
+                           open_lists=prequal.open_lists(job.occupation_id, job.region_id)[:3],
                            open_for_applications=applications.job_open_for_applications(job),
                            staff_view=can_see_unpublished(job),
                            similar=list(similar.values()),
