@@ -40,6 +40,9 @@ LOGIN = "login"
 #   {resume}               that seeker's résumé
 #   {question}             a required screening question on {job}
 #   {application}          an application to {job} by another seeker (not ``seeker``)
+#   {pool}                 a pooled draft led by the target agency
+#   {lead_share}           the target agency's own share of {pool}
+#   {pool_share}           "Other Agency"'s share of {pool} (invited): "other" is the partner
 MISSING = 999999  # an id that does not exist
 
 # fmt: off
@@ -121,6 +124,30 @@ TABLE = [
     # --- job moderation
     ("POST", "/admin/jobs/{job}/unpublish",              LOGIN, 403, 403, 403, 403, 403, 302),
     ("POST", f"/admin/jobs/{MISSING}/unpublish",         LOGIN, 403, 403, 403, 403, 403, 404),
+    # --- pooled positions: the lead's staff (owner, recruiter) find and invite partners for
+    # a pooled job ({job} is single-agency: no partners page). "other" owns "Other Agency",
+    # the partner invited to {pool}: it sees its invitations, views, edits, accepts, declines
+    # and withdraws {pool_share}; the lead's staff view {pool_share} and may withdraw it
+    # (cancel the invitation) but not edit, accept or decline it (404). The lead's own
+    # share {lead_share} is edited by the lead's staff only; withdrawing it is refused with
+    # a message (302). Empty POSTs: no agency chosen (302 with a message), the share's form
+    # is incomplete (400); accept, decline and withdraw act in the case's own database.
+    ("GET",  "/agency/jobs/{pool}/partners",             LOGIN, 403, 200, 200, 404, 403, 403),
+    ("GET",  "/agency/jobs/{job}/partners",              LOGIN, 403, 404, 404, 404, 403, 403),
+    ("GET",  f"/agency/jobs/{MISSING}/partners",         LOGIN, 403, 404, 404, 404, 403, 403),
+    ("POST", "/agency/jobs/{pool}/partners/invite",      LOGIN, 403, 302, 302, 404, 403, 403),
+    ("GET",  "/agency/shares",                           LOGIN, 403, 200, 200, 200, 403, 403),
+    ("GET",  "/agency/shares/{pool_share}",              LOGIN, 403, 200, 200, 200, 403, 403),
+    ("POST", "/agency/shares/{pool_share}",              LOGIN, 403, 404, 404, 400, 403, 403),
+    ("GET",  "/agency/shares/{lead_share}",              LOGIN, 403, 200, 200, 404, 403, 403),
+    ("POST", "/agency/shares/{lead_share}",              LOGIN, 403, 400, 400, 404, 403, 403),
+    ("GET",  f"/agency/shares/{MISSING}",                LOGIN, 403, 404, 404, 404, 403, 403),
+    ("POST", "/agency/shares/{pool_share}/accept",       LOGIN, 403, 404, 404, 302, 403, 403),
+    ("POST", "/agency/shares/{pool_share}/decline",      LOGIN, 403, 404, 404, 302, 403, 403),
+    ("POST", "/agency/shares/{pool_share}/withdraw",     LOGIN, 403, 302, 302, 302, 403, 403),
+    ("POST", "/agency/shares/{lead_share}/accept",       LOGIN, 403, 302, 302, 404, 403, 403),
+    ("POST", "/agency/shares/{lead_share}/withdraw",     LOGIN, 403, 302, 302, 404, 403, 403),
+    ("POST", f"/agency/shares/{MISSING}/withdraw",       LOGIN, 403, 404, 404, 404, 403, 403),
     # --- seekers: profile, résumé, saved jobs, agencies' view of visible profiles
     ("GET",  "/profile",                                 LOGIN, 200, 403, 403, 403, 403, 403),
     ("POST", "/profile",                                 LOGIN, 302, 403, 403, 403, 403, 403),
@@ -213,7 +240,8 @@ DUMMY_IDS = {"agency": 1, "pending_agency": 2, "owner_m": 1, "recruiter_m": 2,
              "invitation": 1, "token": "token", "seeker": 1, "job": 1, "draft": 2,
              "visible_seeker": 2, "resume": 1,
              "question": 1, "application": 1,
-             "plist": 1, "other_agency": 2, "list_member": 1, "job_invitation": 1}
+             "plist": 1, "other_agency": 2, "list_member": 1, "job_invitation": 1,
+             "pool": 3, "lead_share": 3, "pool_share": 4}
 
 
 def cases():
@@ -264,6 +292,7 @@ def world(db, make_user, make_agency, make_recruiter, make_job):
     visible_seeker, resume = _visible_seeker(db, make_user)
     question, application = _application(db, make_user, job)
     plist, list_member, job_invitation = _prequal(db, make_user, agency, job)
+    pool, lead_share, pool_share = _pool(db, agency, other_agency)
 
     def membership_id(user):
         return db.session.scalar(
@@ -289,8 +318,27 @@ def world(db, make_user, make_agency, make_recruiter, make_job):
         "other_agency": other_agency.id,
         "list_member": list_member.id,
         "job_invitation": job_invitation.id,
+        "pool": pool.id,
+        "lead_share": lead_share.id,
+        "pool_share": pool_share.id,
     }
     return World(users=users, ids=ids)
+
+
+def _pool(db, agency, partner):
+    """A pooled draft of the target agency, with ``partner`` ("Other Agency") invited."""
+    from flask import current_app
+
+    from portal.jobs import services as jobs
+    from portal.pools import services as pools
+    from tests.conftest import job_fields
+
+    with current_app.test_request_context():  # the invitation email carries a link
+        pool = jobs.create_draft(agency, job_fields(db, title="Pooled Support Worker",
+                                                    pooled=True), agency.owner)
+        share = pools.invite(pool, partner, agency.owner)
+    db.session.commit()
+    return pool, pools.share_of(pool, agency.id), share
 
 
 def _prequal(db, make_user, agency, job):

@@ -7,7 +7,7 @@ from datetime import timedelta
 from flask import current_app, url_for
 from sqlalchemy import func, select, update
 
-from portal import audit, mail, search
+from portal import audit, mail
 from portal.errors import PortalError
 from portal.extensions import db
 from portal.jobs.services import today_pacific
@@ -236,12 +236,7 @@ def _fill_share(decision: ApplicationDecision) -> None:
         raise PortalError("This position is already filled: someone was hired for it.")
     share = db.session.get(JobShare, decision.share_id)
     db.session.refresh(share)
-    job = share.job
-    if all(s.filled_at is not None for s in job.accepted_shares) and job.status != "filled":
-        job.status = "filled"
-        job.ended_at = utcnow()
-        search.enqueue([job.id])
-        audit.record("job.filled", None, job, detail="every share hired")
+    pools.fill_if_complete(share.job)
 
 
 def bulk_change(decisions: list[ApplicationDecision], status: str, by: User,

@@ -153,7 +153,10 @@ def edit(job_id: int):
     elif form.validate():
         try:
             seen = int(form.version_id.data or 0)
-            services.update_job(job, form.job_data(), seen, current_user)
+            data = form.job_data()
+            if job.status != "draft":  # the "pooled" checkbox is only on a draft's form
+                data.pop("pooled")
+            services.update_job(job, data, seen, current_user)
             return _after_save(job, form)
         except (PortalError, StaleDataError) as exc:
             db.session.rollback()

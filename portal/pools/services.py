@@ -82,6 +82,13 @@ def _owners(agency: Agency) -> list[Membership]:
 def respond(share: JobShare, accept: bool, by) -> None:
     if share.status != "invited":
         raise PortalError(f"This invitation is no longer open (the share is {share.status}).")
+    if accept:
+        if share.job.status == "published" and not share.schedule_blocks:
+            raise PortalError("This job is already published: set the schedule of your share "
+                              "before accepting, so that the posting shows it.")
+        problem = _overlap(share, share.schedule_blocks or [])
+        if problem:
+            raise PortalError(problem)
     share.status = "accepted" if accept else "declined"
     share.responded_at = utcnow()
     _job_changed(share.job)
@@ -99,13 +106,9 @@ def update_share(share: JobShare, data: dict, by) -> None:
         data["pay_min_cents"], data["pay_max_cents"], data["pay_unit"])
     if problem:
         raise PortalError(problem)
-    others = [s for s in share.job.shares if s.id != share.id and s.status == "accepted"]
-    for other in others:
-        overlap = schedules.clashes(data["schedule_blocks"], other.schedule_blocks or [])
-        if overlap:
-            raise PortalError(
-                f"This schedule overlaps {other.agency.name}'s share on "
-                f"{', '.join(overlap)}. Shares offered as one job must not overlap.")
+    problem = _overlap(share, data["schedule_blocks"])
+    if problem:
+        raise PortalError(problem)
     if data["unionized"] and not share.agency.unionized:
         raise PortalError(f"{share.agency.name} is not unionized: its share cannot be a "
                           "union position.")
@@ -115,6 +118,17 @@ def update_share(share: JobShare, data: dict, by) -> None:
         setattr(share, key, data[key])
     _job_changed(share.job)
     audit.record("share.updated", by, share.job, detail=f"agency {share.agency_id}")
+
+
+def _overlap(share: JobShare, blocks: list) -> str | None:
+    """A message if ``blocks`` (the share's schedule) overlap another accepted share."""
+    for other in share.job.shares:
+        if other.id != share.id and other.status == "accepted":
+            overlap = schedules.clashes(blocks, other.schedule_blocks or [])
+            if overlap:
+                return (f"This schedule overlaps {other.agency.name}'s share on "
+                        f"{', '.join(overlap)}. Shares offered as one job must not overlap.")
+    return None
 
 
 def withdraw(share: JobShare, by) -> int:
@@ -133,6 +147,7 @@ def withdraw(share: JobShare, by) -> int:
     told = 0
     if was_accepted and job.status == "published":
         told = _tell_applicants(share, by)
+        fill_if_complete(job)  # the partners left may all have hired already
     _job_changed(job)
     audit.record("share.withdrawn", by, job, detail=f"agency {share.agency_id}")
     return told
@@ -157,11 +172,23 @@ def _tell_applicants(share: JobShare, by) -> int:
     return len(decisions)
 
 
-def _job_changed(job: Job) -> None:
-    """Keep the job's hours the combined hours of its accepted shares; update search."""
+def fill_if_complete(job: Job) -> None:
+    """A job whose accepted shares are all filled is filled, and leaves search."""
     accepted = job.accepted_shares
-    if job.pooled and accepted:
-        combined = sum(s.hours_per_week for s in accepted)
+    if accepted and all(s.filled_at is not None for s in accepted) and job.status != "filled":
+        job.status = "filled"
+        job.ended_at = utcnow()
+        search.enqueue([job.id])
+        audit.record("job.filled", None, job, detail="every share hired")
+
+
+def _job_changed(job: Job) -> None:
+    """Keep the job's hours the combined hours of its accepted shares; update search.
+    A share's hours follow from its schedule: one not set yet (its hours are only copied
+    from the job's at the invitation) does not count."""
+    scheduled = [s for s in job.accepted_shares if s.schedule_blocks]
+    if job.pooled and scheduled:
+        combined = sum(s.hours_per_week for s in scheduled)
         if combined > 80:
             raise PortalError("The shares together come to more than 80 hours a week.")
         job.hours_per_week = combined

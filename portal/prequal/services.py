@@ -27,13 +27,15 @@ from portal.models import (
 from portal.models.types import utcnow
 
 CONSENT_TEXT = (
-    "I agree that staff of the agencies this list allows may see my profile and my current "
-    "résumé while I am a qualified member, and may invite me to apply for their jobs. I can "
+    "I agree that staff of the agencies running this list may see my profile and my current "
+    "résumé to screen my application, and that staff of the agencies this list allows may "
+    "see them while I am a qualified member, and may invite me to apply for their jobs. I can "
     "pause or leave the list at any time; my profile is then hidden from them at once."
 )
 REMIND_BEFORE = timedelta(days=30)
 DAYS_PER_MONTH = 30.44
 VISIBLE = ("qualified",)  # paused, left, expired members disappear from agency searches
+REJOIN = ("left", "expired")  # may apply again while the intake is open
 
 
 # --- lists ----------------------------------------------------------------------------
@@ -96,15 +98,18 @@ def lists_of_agency(agency_id: int) -> list[PrequalList]:
 
 def open_lists(occupation_id: int | None = None, region_id: int | None = None,
                agency_id: int | None = None) -> list[PrequalList]:
-    """Lists taking members today, optionally matching an occupation, region or agency."""
+    """Lists taking members today, optionally matching an occupation, region or agency.
+    A list naming no occupation (or no region) is for every occupation (or region)."""
     today = today_pacific()
     query = select(PrequalList).join(Agency, PrequalList.agency_id == Agency.id).where(
         PrequalList.intake_opens_on <= today, PrequalList.intake_closes_on >= today,
         Agency.status == "approved")
     if occupation_id:
-        query = query.where(PrequalList.occupations.any(Occupation.id == occupation_id))
+        query = query.where(~PrequalList.occupations.any()
+                            | PrequalList.occupations.any(Occupation.id == occupation_id))
     if region_id:
-        query = query.where(PrequalList.regions.any(Region.id == region_id))
+        query = query.where(~PrequalList.regions.any()
+                            | PrequalList.regions.any(Region.id == region_id))
     if agency_id:
         query = query.where((PrequalList.agency_id == agency_id)
                             | PrequalList.partners.any(Agency.id == agency_id))
@@ -122,7 +127,8 @@ def membership_of(plist: PrequalList, seeker: User) -> ListMember | None:
 def join(plist: PrequalList, seeker: User, answers: dict[int, str], consent: bool) -> ListMember:
     if not plist.intake_open(today_pacific()) or plist.agency.status != "approved":
         raise PortalError("This list is not taking applications now.")
-    if membership_of(plist, seeker) is not None:
+    member = membership_of(plist, seeker)
+    if member is not None and member.status not in REJOIN:
         raise PortalError("You have already applied to join this list.")
     if not consent:
         raise PortalError("Tick the consent statement: the list's agencies need to see your "
@@ -136,9 +142,14 @@ def join(plist: PrequalList, seeker: User, answers: dict[int, str], consent: boo
         if question.get("required") and not answer:
             raise PortalError(f"Answer the question “{question['text']}”.")
         given.append({"question": question["text"], "answer": answer[:1000]})
-    member = ListMember(list_id=plist.id, seeker_id=seeker.id, status="applied",
-                        answers=given, consent_text=CONSENT_TEXT)
-    db.session.add(member)
+    if member is None:
+        member = ListMember(list_id=plist.id, seeker_id=seeker.id)
+        db.session.add(member)
+    # a member who left or whose membership expired applies again in the same record
+    member.status, member.answers, member.consent_text = "applied", given, CONSENT_TEXT
+    member.applied_at = utcnow()
+    member.decided_at = member.decided_by_id = member.decided_agency_id = None
+    member.reason = member.expires_at = member.reminder_sent_at = None
     db.session.flush()
     audit.record("list.applied", seeker, plist)
     return member
@@ -196,13 +207,27 @@ def visible_lists(agency: Agency) -> list[PrequalList]:
 
 
 def can_see_member(agency: Agency, seeker_id: int) -> bool:
-    """A qualified member (consent given when joining) of a list the agency may see."""
+    """A qualified member (consent given when joining) of a list the agency may see, or an
+    applicant waiting for screening on a list the agency runs (to screen them)."""
     ids = [p.id for p in visible_lists(agency)]
     if not ids:
         return False
+    if db.session.scalar(select(ListMember.id).where(
+            ListMember.seeker_id == seeker_id, ListMember.list_id.in_(ids),
+            ListMember.status.in_(VISIBLE), ListMember.expires_at > utcnow())) is not None:
+        return True
+    running = select(PrequalList.id).where((PrequalList.agency_id == agency.id)
+                                           | PrequalList.partners.any(Agency.id == agency.id))
     return db.session.scalar(select(ListMember.id).where(
-        ListMember.seeker_id == seeker_id, ListMember.list_id.in_(ids),
-        ListMember.status.in_(VISIBLE), ListMember.expires_at > utcnow())) is not None
+        ListMember.seeker_id == seeker_id, ListMember.status == "applied",
+        ListMember.list_id.in_(running))) is not None
+
+
+def can_invite(agency: Agency, member: ListMember) -> bool:
+    """This membership is qualified, unexpired, and on a list the agency may see."""
+    return member.status in VISIBLE and member.expires_at is not None \
+        and member.expires_at > utcnow() \
+        and any(p.id == member.list_id for p in visible_lists(agency))
 
 
 def search_members(agency: Agency, list_id: int | None = None, region_id: int | None = None,
@@ -224,8 +249,10 @@ def search_members(agency: Agency, list_id: int | None = None, region_id: int | 
         query = query.where(SeekerProfile.credentials.any(
             SeekerCredential.credential_id == credential_id))
     members = list(db.session.scalars(query.order_by(ListMember.decided_at.desc())))
-    if weekday is not None and part:  # availability is JSON: filtered here
-        members = [m for m in members if profile_of(m).available(weekday, part)]
+    if weekday is not None or part:  # availability is JSON: filtered here
+        members = [m for m in members if any(
+            (weekday is None or day == weekday) and (not part or when == part)
+            for day, when in profile_of(m).availability or [])]
     return members
 
 
@@ -240,7 +267,7 @@ def invite_to_job(job: Job, member: ListMember, agency: Agency, message: str,
         raise PortalError("Choose one of your agency's jobs.")
     if job.status != "published":
         raise PortalError("Invite people to published jobs only.")
-    if not can_see_member(agency, member.seeker_id):
+    if not can_invite(agency, member):
         raise PortalError("This person is no longer an active member of a list you can see.")
     existing = db.session.scalar(select(JobInvitation).where(
         JobInvitation.job_id == job.id, JobInvitation.seeker_id == member.seeker_id))

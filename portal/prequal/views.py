@@ -4,6 +4,7 @@ find open lists, join, and manage their memberships and job invitations."""
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from wtforms import SelectChoice
 
 from portal.agencies.permissions import require_membership
@@ -202,7 +203,7 @@ def talent():
 def invite(member_id: int):
     membership = require_membership()
     member = db.session.get(ListMember, member_id)
-    if member is None or not services.can_see_member(membership.agency, member.seeker_id):
+    if member is None or not services.can_invite(membership.agency, member):
         abort(404)
     form = _invite_form(membership.agency_id)
     if not form.validate_on_submit():
@@ -237,7 +238,7 @@ def show(list_id: int):
     return render_template("prequal/show.html", plist=plist, member=member,
                            form=forms.join_form_for(plist.questions or []),
                            intake_open=plist.intake_open(today_pacific()),
-                           consent_text=services.CONSENT_TEXT)
+                           today=today_pacific(), consent_text=services.CONSENT_TEXT)
 
 
 @bp.route("/lists/<int:list_id>/join", methods=["POST"])
@@ -252,17 +253,20 @@ def join(list_id: int):
         answers = {i: form[f"a_{i}"].data or "" for i in range(len(questions))}
         try:
             services.join(plist, current_user, answers, bool(form.consent.data))
+            db.session.commit()
+        except IntegrityError:  # a double submit raced the first: one membership stands
+            db.session.rollback()
+            return redirect(url_for("prequal.my_lists"))
         except PortalError as exc:
             db.session.rollback()
             form.form_errors.append(str(exc))
         else:
-            db.session.commit()
             flash("Your application to join the list is sent. You will get an email when "
                   "it is screened.", "success")
             return redirect(url_for("prequal.my_lists"))
     return render_template("prequal/show.html", plist=plist, member=None, form=form,
                            intake_open=plist.intake_open(today_pacific()),
-                           consent_text=services.CONSENT_TEXT), 400
+                           today=today_pacific(), consent_text=services.CONSENT_TEXT), 400
 
 
 @bp.route("/my-lists")
