@@ -41,6 +41,15 @@ def pytest_configure(config):
         )
 
 
+def pytest_collection_modifyitems(config, items):
+    """Tests marked ``postgresql_only`` lose their SQLite variant (deselected, not skipped)."""
+    dropped = [item for item in items if item.get_closest_marker("postgresql_only")
+               and "[sqlite" in item.name]
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+        items[:] = [item for item in items if item not in dropped]
+
+
 def _worker(request) -> str:
     return getattr(request.config, "workerinput", {}).get("workerid", "main")
 
