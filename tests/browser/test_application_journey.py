@@ -4,6 +4,7 @@ application to offer and then hired; the job shows as filled and the seeker sees
 
 import re
 
+from playwright.sync_api import expect
 from sqlalchemy import select
 
 from portal.applications import services as applications
@@ -59,7 +60,7 @@ def test_seeker_applies_and_is_hired(browser, page, live_server, mailbox, db, ma
     page.goto(live_server + "/profile/resume")
     page.get_by_label(re.compile("Résumé file")).set_input_files(str(cv))
     page.get_by_role("button", name="Upload résumé").click()
-    assert page.get_by_text("Priya-Sandhu-CV.pdf").first.is_visible()
+    expect(page.get_by_text("Priya-Sandhu-CV.pdf").first).to_be_visible()
 
     # search and apply
     page.goto(live_server + "/jobs")
@@ -71,7 +72,7 @@ def test_seeker_applies_and_is_hired(browser, page, live_server, mailbox, db, ma
     page.get_by_label("How soon could you start?").fill("In two weeks")
     page.get_by_label("Cover note").fill("I know the Nanaimo community well.")
     page.get_by_role("button", name="Send application").click()
-    assert page.get_by_text("Your application was sent").is_visible()
+    expect(page.get_by_text("Your application was sent")).to_be_visible()
     page.screenshot(path=str(tmp_path / "applied.png"), full_page=True)
 
     # the recruiter moves the application to offer, then hires
@@ -82,11 +83,11 @@ def test_seeker_applies_and_is_hired(browser, page, live_server, mailbox, db, ma
     desk.goto(live_server + "/agency/jobs")
     desk.locator(f'a[href="/agency/jobs/{job_id}/applicants"]').first.click()
     desk.get_by_role("link", name="Priya Sandhu").click()
-    assert desk.get_by_text("In two weeks").is_visible()
+    expect(desk.get_by_text("In two weeks")).to_be_visible()
     for status in ("Offer", "Hired"):
         desk.get_by_label("Move to").select_option(label=status)
         desk.get_by_role("button", name="Change status").click()
-        assert desk.get_by_text(f"Priya Sandhu moved to “{status}”").is_visible()
+        expect(desk.get_by_text(f"Priya Sandhu moved to “{status}”")).to_be_visible()
     desk.screenshot(path=str(tmp_path / "hired.png"), full_page=True)
     staff.close()
 
@@ -94,10 +95,10 @@ def test_seeker_applies_and_is_hired(browser, page, live_server, mailbox, db, ma
     db.session.expire_all()
     assert db.session.get(Job, job_id).status == "filled"
     page.goto(live_server + f"/jobs/{job_id}")
-    assert page.get_by_text("This job is no longer open").is_visible()
+    expect(page.get_by_text("This job is no longer open")).to_be_visible()
     page.goto(live_server + "/jobs?q=residential+support+nanaimo")
     assert page.get_by_role("link", name="Residential Support Worker — Nanaimo").count() == 0
     page.goto(live_server + "/applications")
-    assert page.get_by_text("Hired").first.is_visible()
+    expect(page.get_by_text("Hired").first).to_be_visible()
     application = db.session.scalar(select(Application))
     assert [e.to_status for e in application.events] == ["new", "offer", "hired"]

@@ -8,6 +8,7 @@ import io
 import re
 from datetime import timedelta
 
+from playwright.sync_api import expect
 from sqlalchemy import select
 from werkzeug.datastructures import FileStorage
 
@@ -76,20 +77,20 @@ def test_pooled_position_is_shared_applied_for_and_hired(browser, page, live_ser
         "Support adults with developmental disabilities in two group homes.")
     page.get_by_label("Closing date").fill((today_pacific() + timedelta(days=30)).isoformat())
     page.get_by_role("button", name="Save draft").click()
-    assert page.get_by_text("Saved.").is_visible()
+    expect(page.get_by_text("Saved.")).to_be_visible()
     job_id = int(re.search(r"/agency/jobs/(\d+)/edit", page.url).group(1))
 
     page.get_by_role("link", name=re.compile(r"^Partners and shares")).click()
     page.get_by_label("Agency name").fill("tidewater")
     page.get_by_role("button", name="Find agencies").click()
     page.get_by_role("button", name="Invite Tidewater Family Services").click()
-    assert page.get_by_text("Tidewater Family Services is invited").is_visible()
+    expect(page.get_by_text("Tidewater Family Services is invited")).to_be_visible()
     assert page.get_by_role("row", name=re.compile("Tidewater Family Services")) \
         .get_by_text("Invited").is_visible()
     page.get_by_role("link", name="Edit our share").click()
     fill_week(page, "09:00", "12:45")
     page.get_by_role("button", name="Save our share").click()
-    assert page.get_by_text("Your share is saved.").is_visible()
+    expect(page.get_by_text("Your share is saved.")).to_be_visible()
     assert page.get_by_role("row", name=re.compile("Harbour Community Living")) \
         .get_by_text("18.75 h (0.50 FTE)").is_visible()
 
@@ -100,7 +101,7 @@ def test_pooled_position_is_shared_applied_for_and_hired(browser, page, live_ser
     assert desk.get_by_text("Harbour Community Living invites Tidewater Family Services") \
         .is_visible()
     desk.get_by_role("button", name="Accept", exact=True).click()
-    assert desk.get_by_text("You joined the pooled position").is_visible()
+    expect(desk.get_by_text("You joined the pooled position")).to_be_visible()
     fill_week(desk, "13:00", "16:45")
     desk.get_by_label("Monday from", exact=True).fill("12:00")  # overlaps the lead's morning
     desk.get_by_role("button", name="Save our share").click()
@@ -108,23 +109,23 @@ def test_pooled_position_is_shared_applied_for_and_hired(browser, page, live_ser
                             "Monday 12:00–12:45").is_visible()
     desk.get_by_label("Monday from", exact=True).fill("13:00")
     desk.get_by_role("button", name="Save our share").click()
-    assert desk.get_by_text("Your share is saved.").is_visible()
-    assert desk.get_by_text("Combined: 2 agencies · 37.5 h/week · 1.00 FTE").is_visible()
+    expect(desk.get_by_text("Your share is saved.")).to_be_visible()
+    expect(desk.get_by_text("Combined: 2 agencies · 37.5 h/week · 1.00 FTE")).to_be_visible()
 
     # 3. the lead publishes from the edit page; the posting shows both employers
     page.goto(live_server + "/agency/jobs")
     page.get_by_role("link", name=TITLE).click()
     page.get_by_role("button", name="Save and publish").click()
-    assert page.get_by_text("The job is published and searchable now.").is_visible()
-    assert page.get_by_text("2 agencies · 37.5 h/week · 1.0 FTE").is_visible()
+    expect(page.get_by_text("The job is published and searchable now.")).to_be_visible()
+    expect(page.get_by_text("2 agencies · 37.5 h/week · 1.0 FTE")).to_be_visible()
     assert page.get_by_role("paragraph").filter(
         has_text="Harbour Community Living · Tidewater Family Services").first.is_visible()
     employers = page.get_by_role("region", name="Employers and their shares")
     for name, schedule in (("Harbour Community Living", "09:00–12:45"),
                            ("Tidewater Family Services", "13:00–16:45")):
         row = employers.get_by_role("row", name=re.compile(name))
-        assert row.get_by_text("18.75 h").is_visible()
-        assert row.get_by_text(re.compile(schedule)).is_visible()
+        expect(row.get_by_text("18.75 h")).to_be_visible()
+        expect(row.get_by_text(re.compile(schedule))).to_be_visible()
     page.screenshot(path=str(tmp_path / "pooled-job.png"), full_page=True)
 
     # 4. the seeker filters to pooled positions, finds the job and applies once
@@ -132,13 +133,13 @@ def test_pooled_position_is_shared_applied_for_and_hired(browser, page, live_ser
     sign_in(home, live_server, "priya@example.org")
     home.goto(live_server + "/jobs")
     home.get_by_role("link", name=re.compile("Pooled positions only")).click()
-    assert home.get_by_role("heading", name="1 job").is_visible()
-    assert home.get_by_text("Pooled · 2 agencies · 37.5 h/week · 1.0 FTE").is_visible()
+    expect(home.get_by_role("heading", name="1 job")).to_be_visible()
+    expect(home.get_by_text("Pooled · 2 agencies · 37.5 h/week · 1.0 FTE")).to_be_visible()
     home.get_by_role("link", name=TITLE).click()
     home.get_by_role("link", name="Apply now").click()
     home.get_by_label("Cover note").fill("Mornings and afternoons both suit me.")
     home.get_by_role("button", name="Send application").click()
-    assert home.get_by_text("Your application was sent").is_visible()
+    expect(home.get_by_text("Your application was sent")).to_be_visible()
 
     # 5. each agency hires the applicant into its own share
     page.goto(live_server + "/agency/jobs")
@@ -146,13 +147,13 @@ def test_pooled_position_is_shared_applied_for_and_hired(browser, page, live_ser
     page.get_by_role("link", name="Priya Sandhu").click()
     page.get_by_label("Move to").select_option(label="Hired")
     page.get_by_role("button", name="Change status").click()
-    assert page.get_by_text("Priya Sandhu moved to “Hired”.").is_visible()
+    expect(page.get_by_text("Priya Sandhu moved to “Hired”.")).to_be_visible()
 
     desk.goto(live_server + "/agency")
     desk.get_by_role("link", name="Pooled positions with partners").click()
     desk.get_by_role("row", name=re.compile(TITLE)).get_by_role("link", name="applicants").click()
     desk.get_by_role("link", name="Priya Sandhu").click()
-    assert desk.get_by_text("Harbour Community Living (18.75 h):").is_visible()
+    expect(desk.get_by_text("Harbour Community Living (18.75 h):")).to_be_visible()
     desk.get_by_label("Move to").select_option(label="Hired")
     desk.get_by_role("button", name="Change status").click()
     assert desk.get_by_text("Priya Sandhu moved to “Hired”. The position is filled.") \
@@ -168,9 +169,9 @@ def test_pooled_position_is_shared_applied_for_and_hired(browser, page, live_ser
     home.goto(live_server + "/applications")
     rows = home.get_by_role("row").filter(has=home.get_by_role("link", name=TITLE))
     assert rows.count() == 1
-    assert rows.get_by_text("Hired").is_visible()
+    expect(rows.get_by_text("Hired")).to_be_visible()
     rows.get_by_role("link", name=TITLE).click()
-    assert home.get_by_text("Harbour Community Living: Hired").is_visible()
-    assert home.get_by_text("Tidewater Family Services: Hired").is_visible()
+    expect(home.get_by_text("Harbour Community Living: Hired")).to_be_visible()
+    expect(home.get_by_text("Tidewater Family Services: Hired")).to_be_visible()
     home.screenshot(path=str(tmp_path / "pooled-application.png"), full_page=True)
     seeker_context.close()
