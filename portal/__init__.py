@@ -31,9 +31,11 @@ def create_app(config_name: str | None = None, overrides: dict | None = None) ->
     from portal.applications.views import bp as applications_bp
     from portal.auth.views import bp as auth_bp
     from portal.jobs.views import bp as jobs_bp
+    from portal.lmi.views import bp as lmi_bp
     from portal.pages.views import bp as pages_bp
     from portal.pools.views import bp as pools_bp
     from portal.prequal.views import bp as prequal_bp
+    from portal.returns.views import bp as returns_bp
     from portal.seekers.views import bp as seekers_bp
 
     app.register_blueprint(pages_bp)
@@ -44,6 +46,8 @@ def create_app(config_name: str | None = None, overrides: dict | None = None) ->
     app.register_blueprint(applications_bp)
     app.register_blueprint(pools_bp)
     app.register_blueprint(prequal_bp)
+    app.register_blueprint(returns_bp)
+    app.register_blueprint(lmi_bp)
     app.register_blueprint(admin_bp, url_prefix="/admin")
 
     errors.register(app)

@@ -10,6 +10,7 @@ from portal.demo.applications import seed_applications
 from portal.demo.services import DEMO_PASSWORD, demo_logins, seed_demo, seed_jobs
 from portal.extensions import db
 from portal.jobs.cli import jobs_cli
+from portal.lmi.cli import lmi_cli
 from portal.mail import mail_cli
 from portal.reference.services import load_reference
 from portal.search import sync_after_commit
@@ -58,3 +59,4 @@ def register(app: Flask) -> None:
     app.cli.add_command(mail_cli)
     app.cli.add_command(search_cli)
     app.cli.add_command(jobs_cli)
+    app.cli.add_command(lmi_cli)

@@ -22,6 +22,7 @@ import pytest
 from sqlalchemy import select
 
 from portal.models import Membership, OutboxMessage
+from tests import access_lmi, access_returns
 
 ROLES = ("anon", "seeker", "owner", "recruiter", "other", "champion", "admin")
 
@@ -232,7 +233,7 @@ TABLE = [
     ("POST", "/my-lists/{list_member}/pause",            LOGIN, 404, 403, 403, 403, 403, 403),
     ("GET",  "/job-invitations",                         LOGIN, 200, 403, 403, 403, 403, 403),
     ("POST", "/job-invitations/{job_invitation}/accept", LOGIN, 404, 403, 403, 403, 403, 403),
-]
+] + access_returns.ROWS + access_lmi.ROWS
 # fmt: on
 
 UNCHECKED_ENDPOINTS = {"static", "bootstrap.static"}
@@ -241,7 +242,8 @@ DUMMY_IDS = {"agency": 1, "pending_agency": 2, "owner_m": 1, "recruiter_m": 2,
              "visible_seeker": 2, "resume": 1,
              "question": 1, "application": 1,
              "plist": 1, "other_agency": 2, "list_member": 1, "job_invitation": 1,
-             "pool": 3, "lead_share": 3, "pool_share": 4}
+             "pool": 3, "lead_share": 3, "pool_share": 4,
+             **access_returns.DUMMY_IDS, **access_lmi.DUMMY_IDS}
 
 
 def cases():
@@ -321,6 +323,8 @@ def world(db, make_user, make_agency, make_recruiter, make_job):
         "pool": pool.id,
         "lead_share": lead_share.id,
         "pool_share": pool_share.id,
+        **access_returns.build(db, users, agency, other_agency),
+        **access_lmi.build(db, users, agency, other_agency),
     }
     return World(users=users, ids=ids)
 

@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm.exc import StaleDataError
 
 from portal import search
+from portal.actions import run_action
 from portal.agencies.permissions import can_publish, require_membership
 from portal.applications import services as applications
 from portal.auth.forms import ConfirmForm
@@ -173,19 +174,6 @@ def edit(job_id: int):
                            extend_form=forms.ExtendForm(), action_form=ConfirmForm())
 
 
-def _change(action, success_message) -> None:
-    """Run a service; commit, update search and flash success, or roll back and flash why."""
-    try:
-        action()
-    except PortalError as exc:
-        db.session.rollback()
-        flash(str(exc), "danger")
-    else:
-        db.session.commit()
-        search.sync_after_commit()
-        flash(success_message(), "success")
-
-
 ACTIONS = {
     "publish": (services.publish, "The job is published."),
     "close": (services.close, "The job is closed and no longer in search."),
@@ -200,7 +188,7 @@ def lifecycle(job_id: int, action: str):
     if not ConfirmForm().validate_on_submit():
         abort(400)
     do, message = ACTIONS[action]
-    _change(lambda: do(job, current_user), lambda: message)
+    run_action(lambda: do(job, current_user), lambda: message)
     return redirect(url_for("jobs.edit", job_id=job.id))
 
 
@@ -212,8 +200,8 @@ def extend(job_id: int):
     if not form.validate_on_submit():
         flash("Enter a valid new closing date.", "danger")
         return redirect(url_for("jobs.edit", job_id=job.id))
-    _change(lambda: services.extend(job, form.closes_on.data, current_user),
-            lambda: f"The job now closes on {job.closes_on:%B %-d, %Y}.")
+    run_action(lambda: services.extend(job, form.closes_on.data, current_user),
+               lambda: f"The job now closes on {job.closes_on:%B %-d, %Y}.")
     return redirect(url_for("jobs.edit", job_id=job.id))
 
 
@@ -238,8 +226,8 @@ def unpublish(job_id: int):
     job = db.session.get(Job, job_id) or abort(404)
     form = forms.UnpublishForm()
     if form.validate_on_submit():
-        _change(lambda: services.unpublish(job, form.reason.data, current_user),
-                lambda: "The job is unpublished and has left search.")
+        run_action(lambda: services.unpublish(job, form.reason.data, current_user),
+                   lambda: "The job is unpublished and has left search.")
     else:
         flash("Give a reason: the agency will see it.", "danger")
     return redirect(url_for("jobs.show", job_id=job.id))

@@ -12,6 +12,7 @@ from portal.models.applications import (
 )
 from portal.models.audit import AuditEvent
 from portal.models.jobs import Job, JobCredential, JobShare, SearchNode, SearchOutbox
+from portal.models.lmi import ReportingPeriod, ReturnLine, WorkforceReturn
 from portal.models.mail import OutboxMessage
 from portal.models.prequal import JobInvitation, ListMember, PrequalList
 from portal.models.reference import (
@@ -57,7 +58,9 @@ __all__ = [
     "OutboxMessage",
     "PrequalList",
     "Region",
+    "ReportingPeriod",
     "Resume",
+    "ReturnLine",
     "ResumeView",
     "SavedJob",
     "ScreeningQuestion",
@@ -68,4 +71,5 @@ __all__ = [
     "Subsector",
     "User",
     "UserToken",
+    "WorkforceReturn",
 ]

@@ -4,6 +4,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user, login_required
 
 from portal import search
+from portal.actions import run_action
 from portal.agencies.permissions import require_membership
 from portal.auth.forms import ConfirmForm
 from portal.errors import PortalError
@@ -14,20 +15,6 @@ from portal.pools import forms, services
 from portal.pools.permissions import require_share
 
 bp = Blueprint("pools", __name__)
-
-
-def _done(action, message: str) -> bool:
-    """Run a service: commit and update search, or roll back and flash why."""
-    try:
-        action()
-    except PortalError as exc:
-        db.session.rollback()
-        flash(str(exc), "danger")
-        return False
-    db.session.commit()
-    search.sync_after_commit()
-    flash(message, "success")
-    return True
 
 
 @bp.route("/agency/jobs/<int:job_id>/partners")
@@ -54,8 +41,8 @@ def invite(job_id: int):
     if partner is None:
         flash("Choose an agency to invite.", "danger")
     else:
-        _done(lambda: services.invite(job, partner, current_user),
-              f"{partner.name} is invited; its owners were emailed.")
+        run_action(lambda: services.invite(job, partner, current_user),
+                   f"{partner.name} is invited; its owners were emailed.")
     return redirect(url_for("pools.partners", job_id=job.id))
 
 
@@ -113,7 +100,7 @@ def act(share_id: int, action: str):
     if not ConfirmForm().validate_on_submit():
         abort(400)
     do, message = ACTIONS[action]
-    _done(lambda: do(share), message)
+    run_action(lambda: do(share), message)
     if share.job.agency_id == membership.agency_id and share.agency_id != membership.agency_id:
         return redirect(url_for("pools.partners", job_id=share.job_id))
     return redirect(url_for("pools.share", share_id=share.id))

@@ -7,6 +7,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from wtforms import SelectChoice
 
+from portal.actions import run_action
 from portal.agencies.permissions import require_membership
 from portal.auth.forms import ConfirmForm
 from portal.auth.permissions import require_role
@@ -34,18 +35,6 @@ def _choices() -> dict:
     return {"occupations": db.session.scalars(select(Occupation).order_by(Occupation.noc_code)),
             "regions": db.session.scalars(select(Region).order_by(Region.name)),
             "credentials": db.session.scalars(select(Credential).order_by(Credential.name))}
-
-
-def _done(action, message: str) -> bool:
-    try:
-        action()
-    except PortalError as exc:
-        db.session.rollback()
-        flash(str(exc), "danger")
-        return False
-    db.session.commit()
-    flash(message, "success")
-    return True
 
 
 def require_running_list(list_id: int, lead: bool = False):
@@ -134,8 +123,8 @@ def add_partner(list_id: int):
     if partner is None:
         flash("Choose an agency.", "danger")
     else:
-        _done(lambda: services.add_partner(plist, partner, current_user),
-              f"{partner.name} now runs this list with you.")
+        run_action(lambda: services.add_partner(plist, partner, current_user),
+                   f"{partner.name} now runs this list with you.")
     return redirect(url_for("prequal.screen", list_id=plist.id))
 
 
@@ -146,8 +135,8 @@ def remove_partner(list_id: int, agency_id: int):
     partner = db.session.get(Agency, agency_id)
     if partner is None or not ConfirmForm().validate_on_submit():
         abort(404 if partner is None else 400)
-    _done(lambda: services.remove_partner(plist, partner, current_user),
-          f"{partner.name} no longer runs this list.")
+    run_action(lambda: services.remove_partner(plist, partner, current_user),
+               f"{partner.name} no longer runs this list.")
     return redirect(url_for("prequal.screen", list_id=plist.id))
 
 
@@ -161,9 +150,9 @@ def decide(member_id: int):
         flash("Choose qualify or decline and give a reason: the applicant sees it.", "danger")
     else:
         qualify = form.decision.data == "qualify"
-        _done(lambda: services.decide(member, qualify, form.reason.data, membership.agency,
-                                      current_user),
-              f"{member.seeker.name}: {'qualified' if qualify else 'declined'}.")
+        run_action(lambda: services.decide(member, qualify, form.reason.data, membership.agency,
+                                           current_user),
+                   f"{member.seeker.name}: {'qualified' if qualify else 'declined'}.")
     return redirect(url_for("prequal.screen", list_id=plist.id))
 
 
@@ -210,9 +199,9 @@ def invite(member_id: int):
         flash("Choose one of your published jobs.", "danger")
     else:
         job = db.session.get(Job, form.job_id.data)
-        _done(lambda: services.invite_to_job(job, member, membership.agency,
-                                             form.message.data or "", current_user),
-              f"{member.seeker.name} is invited to apply for {job.title}.")
+        run_action(lambda: services.invite_to_job(job, member, membership.agency,
+                                                  form.message.data or "", current_user),
+                   f"{member.seeker.name} is invited to apply for {job.title}.")
     return redirect(request.referrer if (request.referrer or "").startswith(
         request.host_url + "agency/talent") else url_for("prequal.talent"))
 
@@ -289,7 +278,7 @@ def member_action(member_id: int, action: str):
     messages = {"pause": "Paused: agencies no longer see you on this list.",
                 "resume": "Welcome back: agencies see you on this list again.",
                 "leave": "You left the list; agencies no longer see you on it."}
-    _done(lambda: services.set_own_status(member, action, current_user), messages[action])
+    run_action(lambda: services.set_own_status(member, action, current_user), messages[action])
     return redirect(url_for("prequal.my_lists"))
 
 
@@ -311,9 +300,9 @@ def respond(invitation_id: int, action: str):
         abort(404)
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    if not _done(lambda: services.respond_invitation(invitation, action == "accept"),
-                 "Invitation accepted: apply below." if action == "accept"
-                 else "Invitation declined."):
+    if not run_action(lambda: services.respond_invitation(invitation, action == "accept"),
+                      "Invitation accepted: apply below." if action == "accept"
+                      else "Invitation declined."):
         return redirect(url_for("prequal.invitations"))
     if action == "accept":
         return redirect(url_for("applications.apply", job_id=invitation.job_id))
