@@ -59,6 +59,10 @@ class Config:
     MAX_CONTENT_LENGTH = 6 * 1024 * 1024  # a bigger request is refused before it is read
     WORKER_INTERVAL_SECONDS = 60
 
+    # Workforce returns: BC's general minimum wage (hourly, cents; $17.85 from June 1, 2025)
+    # — pay percentiles below it are refused. Update it when the province raises it.
+    MINIMUM_WAGE_CENTS = 1785
+
 
 class TestConfig(Config):
     TESTING = True
