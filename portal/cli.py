@@ -7,6 +7,7 @@ from flask.cli import AppGroup
 from portal import worker
 from portal.auth.cli import users_cli
 from portal.demo.applications import seed_applications
+from portal.demo.lmi import seed_demo_returns
 from portal.demo.services import DEMO_PASSWORD, demo_logins, seed_demo, seed_jobs
 from portal.extensions import db
 from portal.jobs.cli import jobs_cli
@@ -35,6 +36,7 @@ def seed_demo_command() -> None:
     db.session.commit()
     created["jobs"] = seed_jobs()
     created.update(seed_applications())
+    created.update(seed_demo_returns())
     db.session.commit()
     sync_after_commit()
     click.echo(", ".join(f"{k}: {v} created" for k, v in created.items()))

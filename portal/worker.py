@@ -15,6 +15,7 @@ from portal.auth import services as auth_services
 from portal.extensions import db
 from portal.jobs import services as job_services
 from portal.prequal import services as prequal_services
+from portal.returns import reminders as return_reminders
 from portal.search import sync as search_sync
 
 
@@ -47,6 +48,7 @@ def sync_search() -> str:
 TASKS = [
     ("digests", application_services.send_digests_task),
     ("lists", prequal_services.expire_task),
+    ("return-reminders", return_reminders.remind_task),
     ("mail", send_mail),
     ("expire-jobs", expire_jobs),
     ("search", sync_search),

@@ -2,7 +2,8 @@
 
 import re
 import socket
-from datetime import timedelta
+from collections import Counter, defaultdict
+from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import func, select, update
@@ -21,10 +22,13 @@ from portal.models import (
     Occupation,
     OutboxMessage,
     Region,
+    ReportingPeriod,
     Resume,
+    ReturnLine,
     SeekerProfile,
     Subsector,
     User,
+    WorkforceReturn,
 )
 from portal.models.types import utcnow
 from portal.reference.services import _rows
@@ -39,7 +43,8 @@ REFERENCE_MODELS = {
     "subsectors": Subsector,
     "cssea_divisions": CsseaDivision,
 }
-DEMO_MODELS = (Agency, Membership, User, SeekerProfile, Resume, Application, ApplicationEvent)
+DEMO_MODELS = (Agency, Membership, User, SeekerProfile, Resume, Application, ApplicationEvent,
+               ReportingPeriod, WorkforceReturn, ReturnLine)
 
 
 def invoke(runner, *args, exit_code=0):
@@ -167,6 +172,10 @@ def test_seed_demo(runner, db, client, login):
     assert db.session.scalar(select(func.count(OutboxMessage.id))) == 0
     assert users("admin") >= 1
 
+    # workforce returns for three fiscal years, every line keeping the hard rules
+    assert created["periods"] == 3 and created["returns"] >= 100
+    check_demo_returns(db)
+
     # the logins and the shared password are printed, and every login exists
     assert DEMO_PASSWORD in output
     for _label, email in demo_logins():
@@ -189,6 +198,103 @@ def test_seed_demo(runner, db, client, login):
     agency = db.session.scalar(select(Agency).join(Agency.memberships).join(Membership.user)
                                .where(User.email == owner_email))
     assert agency.name in response.get_data(as_text=True)
+
+
+LINE_COUNTS = ("opening_headcount", "closing_headcount", "hires", "separations", "sep_voluntary",
+               "sep_retirement", "sep_involuntary", "sep_other", "sep_within_90_days",
+               "sep_within_1_year", "vacancies", "vacancies_90_days")
+LINE_PAY = ("pay_p25_cents", "pay_median_cents", "pay_p75_cents")
+
+
+def check_demo_returns(db):
+    """The demo's returns, checked directly (not through the returns' own validation)."""
+    periods = db.session.scalars(
+        select(ReportingPeriod).order_by(ReportingPeriod.fiscal_year)).all()
+    assert [(p.fiscal_year, p.status) for p in periods] == [
+        (2023, "closed"), (2024, "closed"), (2025, "open")]
+    assert periods[-1].due_on == date(2027, 1, 15)
+    year_of = {p.id: p.fiscal_year for p in periods}
+    approved = {a.id: a for a in db.session.scalars(
+        select(Agency).where(Agency.slug.like("demo-%"), Agency.status == "approved"))}
+    owners = dict(db.session.execute(select(Membership.agency_id, Membership.user_id)
+                                      .where(Membership.role == "owner")).all())
+    returns = db.session.scalars(select(WorkforceReturn)).all()
+    assert {r.agency_id for r in returns} <= set(approved)
+
+    # current: per agency and period, the newest version submitted or accepted
+    newest = {}
+    for r in sorted(returns, key=lambda r: r.version):
+        if r.status in ("submitted", "accepted"):
+            newest[(r.agency_id, r.period_id)] = r.id
+    assert {r.id for r in returns if r.is_current} == set(newest.values())
+    for period in periods:
+        reporting = {agency for agency, p in newest if p == period.id}
+        assert 0.7 <= len(reporting) / len(approved) <= 0.9, period.label
+    assert {r.status for r in returns if year_of[r.period_id] < 2025} == {"accepted"}
+    statuses = Counter(r.status for r in returns if year_of[r.period_id] == 2025)
+    assert statuses["held"] >= 1 and statuses["draft"] >= 1 and statuses["accepted"] >= 1
+    assert statuses["submitted"] > statuses.total() / 2  # mostly submitted
+    assert {r.source for r in returns} == {"form", "csv"}
+    for r in returns:
+        if r.status == "draft":
+            assert r.submitted_at is None
+        else:
+            assert r.submitted_at is not None and r.submitted_by_id == owners[r.agency_id]
+        assert (r.reviewed_by_id is not None) == (r.status == "accepted")
+        assert bool(r.warnings) == (r.status == "held")  # the high turnover, confirmed
+    status_of = {r.id: r.status for r in returns}
+
+    rows = db.session.execute(
+        select(ReturnLine, WorkforceReturn.agency_id, WorkforceReturn.period_id,
+               WorkforceReturn.is_current)
+        .join(WorkforceReturn, WorkforceReturn.id == ReturnLine.return_id)
+        .where(WorkforceReturn.status != "draft")).all()
+    assert rows
+    keys, high_turnover = set(), set()
+    by_key = {}
+    totals = defaultdict(Counter)
+    for line, agency_id, period_id, current in rows:
+        counts = {f: getattr(line, f) for f in LINE_COUNTS}
+        pay = [getattr(line, f) for f in LINE_PAY]
+        assert None not in counts.values() and None not in pay and line.fte is not None
+        assert min(counts.values()) >= 0 and line.fte >= 0
+        assert counts["separations"] == (counts["sep_voluntary"] + counts["sep_retirement"]
+                                         + counts["sep_involuntary"] + counts["sep_other"])
+        assert counts["sep_within_90_days"] <= counts["sep_within_1_year"] <= counts["separations"]
+        assert counts["vacancies_90_days"] <= counts["vacancies"]
+        assert line.fte <= 1.3 * counts["closing_headcount"]
+        assert 1785 <= pay[0] <= pay[1] <= pay[2]
+        assert line.bargaining_status != "union" or approved[agency_id].unionized
+        # a turnover above 150 % holds a return for review: only the held ones have one
+        average = (counts["opening_headcount"] + counts["closing_headcount"]) / 2
+        if counts["separations"] > 1.5 * average:
+            high_turnover.add(line.return_id)
+        # no soft warning either: the headcount adds up
+        assert (counts["opening_headcount"] + counts["hires"] - counts["separations"]
+                == counts["closing_headcount"])
+        key = (line.return_id, line.occupation_id, line.region_id, line.employment_status,
+               line.bargaining_status)
+        assert key not in keys
+        keys.add(key)
+        by_key[(agency_id, year_of[period_id]) + key[1:]] = line
+        if current:
+            totals[year_of[period_id]].update(counts)
+    assert high_turnover == {i for i, status in status_of.items() if status == "held"}
+    # consecutive years chain: a line opens with its closing of the year before
+    chained = 0
+    for (agency_id, year, *key), line in by_key.items():
+        before = by_key.get((agency_id, year - 1, *key))
+        if before is not None:
+            assert line.opening_headcount == before.closing_headcount
+            chained += 1
+    assert chained >= len(by_key) / 2
+    # sector-wide figures per year, as ratios of sums
+    for year, t in totals.items():
+        turnover = t["separations"] / ((t["opening_headcount"] + t["closing_headcount"]) / 2)
+        vacancy_rate = t["vacancies"] / (t["closing_headcount"] + t["vacancies"])
+        assert 0.15 <= turnover <= 0.40, (year, turnover)
+        assert 0.04 <= vacancy_rate <= 0.14, (year, vacancy_rate)
+    assert set(totals) == {2023, 2024, 2025}
 
 
 # --- flask mail send -------------------------------------------------------------------

@@ -1,0 +1,258 @@
+"""Labour-market figures from current returns: each formula against hand-computed values,
+ratios of sums (not averages of ratios), weighted pay medians, which returns count, the
+suppression of real tables, and the portal's own recruitment figures.
+
+The helpers here (``Sector``, ``add_return``, ``line``) are shared with
+``test_lmi_views.py``.
+"""
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlalchemy import select
+
+from portal.lmi import figures, portal_figures
+from portal.lmi.confidentiality import TOTAL
+from portal.models import (
+    Application,
+    ApplicationDecision,
+    ApplicationEvent,
+    Community,
+    Occupation,
+    ReportingPeriod,
+    Resume,
+    ReturnLine,
+    Subsector,
+    WorkforceReturn,
+)
+
+COUNTS = ("opening_headcount", "closing_headcount", "hires", "separations", "sep_voluntary",
+          "sep_retirement", "sep_involuntary", "sep_other", "sep_within_90_days",
+          "sep_within_1_year", "vacancies", "vacancies_90_days")
+
+
+def line(counts: tuple, pay: tuple | None = (2500, 2800, 3100), **key) -> dict:
+    """A line from its 12 counts in ``COUNTS`` order and (P25, median, P75) cents."""
+    values = dict(zip(COUNTS, counts, strict=True))
+    values["fte"] = float(values["closing_headcount"])
+    if pay is not None:
+        values.update(zip(("pay_p25_cents", "pay_median_cents", "pay_p75_cents"), pay,
+                          strict=True))
+    values.update(key)
+    return values
+
+
+def period(db, year: int) -> ReportingPeriod:
+    found = db.session.scalar(select(ReportingPeriod).where(ReportingPeriod.fiscal_year == year))
+    if found is None:
+        from datetime import date
+        found = ReportingPeriod(fiscal_year=year, status="open", due_on=date(year + 1, 6, 30))
+        db.session.add(found)
+        db.session.flush()
+    return found
+
+
+def add_return(db, agency, year: int, lines: list[dict], status: str = "accepted",
+               current: bool = True, version: int = 1) -> WorkforceReturn:
+    sector = Sector.of(db)
+    wreturn = WorkforceReturn(agency_id=agency.id, period_id=period(db, year).id,
+                              version=version, status=status, is_current=current)
+    db.session.add(wreturn)
+    db.session.flush()
+    for values in lines:
+        values = {"occupation_id": sector.occupation, "region_id": agency.region_id,
+                  "employment_status": "regular_full_time", "bargaining_status": "union",
+                  **values}
+        db.session.add(ReturnLine(return_id=wreturn.id, **values))
+    db.session.commit()
+    return wreturn
+
+
+class Sector:
+    """Reference ids the tests use: two communities in two regions, two subsectors, an
+    occupation."""
+
+    def __init__(self, db):
+        communities = list(db.session.scalars(select(Community).order_by(Community.id)))
+        self.community = communities[0].id
+        self.region = communities[0].region_id
+        other = next(c for c in communities if c.region_id != self.region)
+        self.other_community, self.other_region = other.id, other.region_id
+        subsectors = list(db.session.scalars(select(Subsector).order_by(Subsector.id)))
+        self.subsector, self.other_subsector = subsectors[0].id, subsectors[1].id
+        self.occupation = db.session.scalar(
+            select(Occupation.id).where(Occupation.noc_code == "42201"))
+
+    @classmethod
+    def of(cls, db) -> "Sector":
+        return cls(db)
+
+
+# the hand-computed sector of 2025: five agencies, one line each
+# (open, close, hires, sep, vol, ret, invol, other, ≤90 d, ≤1 yr, vac, vac 90+), pay
+FIVE = [
+    ((10, 12, 6, 4, 2, 1, 1, 0, 1, 2, 3, 1), (2500, 2800, 3100)),
+    ((17, 15, 4, 6, 3, 1, 1, 1, 2, 3, 2, 2), (2600, 3000, 3300)),
+    ((15, 17, 5, 3, 3, 0, 0, 0, 0, 1, 0, 0), (2400, 2700, 2900)),
+    ((12, 14, 5, 3, 1, 1, 1, 0, 1, 1, 4, 1), (2700, 3100, 3500)),
+    ((16, 14, 2, 4, 2, 0, 1, 1, 0, 0, 1, 0), (2550, 2900, 3200)),
+]
+
+
+@pytest.fixture
+def five(db, make_agency):
+    return build_five(db, make_agency)
+
+
+def build_five(db, make_agency) -> list:
+    """Five agencies (three in one region, two in another) with accepted current returns
+    for 2025, plus returns that must not count: an older version and a draft."""
+    sector = Sector.of(db)
+    agencies = []
+    for i, (counts, pay) in enumerate(FIVE):
+        community = sector.community if i < 3 else sector.other_community
+        agency = make_agency(name=f"Five {i}", community_id=community,
+                             subsector_id=sector.subsector, cssea_member=i % 2 == 0)
+        add_return(db, agency, 2025, [line(counts, pay)], version=2)
+        agencies.append(agency)
+    huge = line((1000,) * 4 + (250,) * 4 + (0, 0, 0, 0))
+    add_return(db, agencies[0], 2025, [huge], status="submitted", current=False, version=1)
+    add_return(db, agencies[1], 2025, [huge], status="draft", current=False, version=3)
+    return agencies
+
+
+def test_each_formula_against_hand_computed_values(five):
+    """Only the current versions count (not the older version, not the draft)."""
+    cell = figures.group_totals([2025])[2025]
+    assert not cell.hidden and not cell.pay_hidden
+    assert cell.agencies == 5
+    assert cell.sums["opening_headcount"] == 70 and cell.sums["closing_headcount"] == 72
+    expected = {
+        "average_headcount": 71,
+        "hires": 22,
+        "separations": 20,
+        "turnover_rate": 100 * 20 / 71,
+        "voluntary_turnover_rate": 100 * 11 / 71,
+        "retirement_turnover_rate": 100 * 3 / 71,
+        "involuntary_turnover_rate": 100 * 4 / 71,
+        "other_turnover_rate": 100 * 2 / 71,
+        "hire_rate": 100 * 22 / 71,
+        "early_leaver_rate": 100 * 4 / 22,
+        "vacancy_rate": 100 * 10 / (72 + 10),
+        "long_term_vacancy_share": 100 * 4 / 10,
+        # closing-headcount-weighted medians of the lines' values (72 employees: the
+        # value at which the running headcount reaches 36)
+        "pay_p25": 25.50,  # 2400×17, 2500×12 (29), 2550×14 (43)
+        "pay_median": 29.00,  # 2700×17, 2800×12 (29), 2900×14 (43)
+        "pay_p75": 32.00,  # 2900×17, 3100×12 (29), 3200×14 (43)
+    }
+    for key, value in expected.items():
+        assert cell.value(key) == pytest.approx(value), key
+
+    # ratios of sums, not averages of the agencies' ratios
+    per_agency = [c[3] / ((c[0] + c[1]) / 2) for c, _ in FIVE]
+    average_of_ratios = 100 * sum(per_agency) / len(per_agency)
+    assert cell.value("turnover_rate") == pytest.approx(100 * 20 / 71)
+    assert cell.value("turnover_rate") != pytest.approx(average_of_ratios, abs=0.01)
+
+
+def test_tables_suppress_small_cells_and_keep_totals(db, five):
+    [region] = figures.tables([2025], [("region",)])
+    sector = Sector.of(db)
+    assert region.cells[(sector.region,)].agencies == 3
+    assert region.cells[(sector.region,)].hidden  # 3 agencies
+    assert region.cells[(sector.other_region,)].hidden  # 2 agencies
+    assert not region.total.hidden
+    assert region.total.value("turnover_rate") == pytest.approx(100 * 20 / 71)
+    assert region.cells[(sector.region,)].value("turnover_rate") == "x"
+    assert region.cells[(sector.region,)].value("pay_median") == "x"
+    # every dimension's table has the same total
+    for table in figures.tables([2025], [(d,) for d in figures.DIMENSIONS]):
+        assert table.total.sums == region.total.sums
+
+
+def test_dominance_and_small_pay_groups(db, make_agency):
+    """Six agencies on regular full-time lines, one of them above 25 % (hidden, with its
+    line's next-smallest cell: term, 5 agencies); six casual lines of 1 employee each:
+    published, but pay from 6 employees is x. The total (1,612) is not dominated."""
+    sector = Sector.of(db)
+    for i in range(6):
+        agency = make_agency(name=f"Dom {i}", community_id=sector.community)
+        big = 200 if i == 0 else 20
+        lines = [line((big, big, 1, 1, 1, 0, 0, 0, 0, 0, 1, 0)),
+                 line((1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0), employment_status="casual")]
+        if i > 0:  # not the big agency
+            lines.append(line((100, 100, 2, 2, 2, 0, 0, 0, 0, 0, 0, 0),
+                              employment_status="term"))
+        add_return(db, agency, 2025, lines)
+    [table] = figures.tables([2025], [("employment_status",)])
+    cells = {k[0]: c for k, c in table.cells.items()}
+    assert cells["regular_full_time"].agencies == 6
+    assert cells["regular_full_time"].hidden  # one agency: 400 of 600 (> 25 %)
+    casual = cells["casual"]
+    assert casual.agencies == 6 and casual.pay_employees == 6
+    assert casual.pay_hidden and casual.value("pay_median") == "x"
+    # complementary: the line had one hidden cell, so the next-smallest (term, 5 agencies)
+    assert cells["term"].hidden
+    assert not casual.hidden and casual.value("turnover_rate") == 0
+    assert not cells[TOTAL].hidden
+
+
+# --- the portal's own figures ------------------------------------------------------------
+
+
+def _application(db, job, seeker, statuses: list[tuple[str, datetime]]):
+    resume = Resume(user_id=seeker.id, filename="cv.pdf", stored_name=f"r{seeker.id}",
+                    kind="pdf", size=10, sha256="0" * 64)
+    db.session.add(resume)
+    db.session.flush()
+    application = Application(job_id=job.id, seeker_id=seeker.id, resume_id=resume.id)
+    db.session.add(application)
+    db.session.flush()
+    share = job.shares[0]
+    decision = ApplicationDecision(application_id=application.id, share_id=share.id,
+                                   agency_id=share.agency_id, status="new")
+    db.session.add(decision)
+    db.session.flush()
+    previous = "new"
+    for status, when in statuses:
+        db.session.add(ApplicationEvent(application_id=application.id, decision_id=decision.id,
+                                        agency_id=share.agency_id, from_status=previous,
+                                        to_status=status, created_at=when))
+        previous = status
+    decision.status = previous
+    db.session.commit()
+
+
+def test_portal_figures(db, make_job, make_agency, make_user):
+    """Six agencies post in fiscal 2025 (published in May 2025, Pacific); one posting gets
+    three applicants: an offer declined, an offer accepted 10 days after publication, a
+    direct hire 20 days after; a posting of March 2025 belongs to fiscal 2024."""
+    published = datetime(2025, 5, 1, 16, tzinfo=UTC)
+    jobs = []
+    for i in range(6):
+        job = make_job(agency=make_agency(name=f"Poster {i}"))
+        job.published_at = published
+        jobs.append(job)
+    old = make_job(agency=make_agency(name="Poster old"))
+    old.published_at = datetime(2025, 4, 1, 5, tzinfo=UTC)  # March 31 in Vancouver
+    db.session.commit()
+    day = timedelta(days=1)
+    _application(db, jobs[0], make_user(), [("offer", published + 5 * day),
+                                            ("declined", published + 6 * day)])
+    _application(db, jobs[0], make_user(), [("interview", published + 3 * day),
+                                            ("offer", published + 8 * day),
+                                            ("hired", published + 10 * day)])
+    _application(db, jobs[0], make_user(), [("hired", published + 20 * day)])
+
+    data = portal_figures.portal_figures()
+    assert data.years == [2024, 2025]
+    year = data.by_year[2025]
+    assert year.postings == 6 and len(year.agencies) == 6 and not year.hidden
+    assert year.median_applicants == 0  # 3, 0, 0, 0, 0, 0
+    assert year.filled == 1 and year.median_days_to_fill == 10.0  # the first hire
+    assert year.offers == 3 and year.hires == 2
+    assert year.acceptance_rate == pytest.approx(100 * 2 / 3)
+    assert data.by_year[2024].postings == 1 and data.by_year[2024].hidden
+    by_region = data.tables["region"][2025]
+    assert by_region[-1].key is TOTAL and by_region[-1].postings == 6
