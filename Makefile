@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-stamp
 FLASK := $(BIN)/flask --app portal
 PYTEST_WORKERS ?= 2
 
-.PHONY: install run test lint bench lock clean
+.PHONY: install run test lint bench bench-lmi lock clean
 
 $(STAMP): pyproject.toml requirements.lock
 	test -d $(VENV) || $(PY) -m venv $(VENV)
@@ -32,6 +32,10 @@ test: install
 BENCH_JOBS ?= 10000
 bench: install
 	$(BIN)/python scripts/bench/search.py --jobs $(BENCH_JOBS)
+
+# Labour-market benchmark: 500 agencies × 5 fiscal years (prints figures)
+bench-lmi: install
+	$(BIN)/python scripts/bench/lmi.py
 
 lint: install
 	$(BIN)/ruff check .
