@@ -256,3 +256,35 @@ def test_portal_figures(db, make_job, make_agency, make_user):
     assert data.by_year[2024].postings == 1 and data.by_year[2024].hidden
     by_region = data.tables["region"][2025]
     assert by_region[-1].key is TOTAL and by_region[-1].postings == 6
+
+
+def test_cross_table_and_one_way_tables_hide_the_same_margins(db, make_agency):
+    """A region × employment-status table where a 3-agency cell (r0, full-time) could be
+    worked out as r0's total − casual's total if the one-way tables published those margins
+    while the cross-table hid them (r1 has no casual line, so casual's total = (r0, casual)).
+    Every margin the cross-table hides is hidden in the one-way tables of the same extract,
+    and the small cell cannot be derived from what is published."""
+    sector = Sector.of(db)
+    shape = [(sector.region, "regular_full_time", 3), (sector.other_region,
+              "regular_full_time", 5), (sector.region, "casual", 10)]
+    counts = (10, 10, 2, 2, 2, 0, 0, 0, 0, 1, 1, 0)
+    n = 0
+    for region, status, agencies in shape:
+        for _ in range(agencies):
+            n += 1
+            agency = make_agency(name=f"Shape {n}")
+            add_return(db, agency, 2025, [line(counts, region_id=region,
+                                               employment_status=status)])
+    breakdowns = [("region",), ("employment_status",), ("region", "employment_status")]
+    by_region, by_status, cross = figures.tables([2025], breakdowns)
+    assert cross.cells[(sector.region, "regular_full_time")].hidden
+    for (r, c), cell in cross.cells.items():
+        if c is TOTAL and r is not TOTAL:
+            assert cell.hidden == by_region.cells[(r,)].hidden, r
+        if r is TOTAL and c is not TOTAL:
+            assert cell.hidden == by_status.cells[(c,)].hidden, c
+    r0_total = by_region.cells[(sector.region,)]
+    casual_total = by_status.cells[("casual",)]
+    casual_r0 = cross.cells[(sector.region, "casual")]
+    # the attack: r0's total − the casual total (= (r0, casual)) gives the small cell
+    assert r0_total.hidden or (casual_total.hidden and casual_r0.hidden)

@@ -214,6 +214,7 @@ def test_benchmark_compares_with_peers_excluding_itself(client, login, db, make_
     row = page.split("Turnover rate (%)</th>")[1].split("</tr>")[0]
     # itself 10 %, region and subsector peers hidden, all others 26/180 (home 0 included)
     assert row.count("10.0 %") == 1 and row.count(">x<") == 2 and "14.4 %" in row
+    assert "2 agencies" not in page and page.count("too few to publish") == 2
 
 
 def test_benchmark_without_a_return_explains_how_to_unlock(client, login, make_agency):

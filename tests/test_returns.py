@@ -119,8 +119,13 @@ def add(client, return_id: int, line: dict):
 
 
 def submit(client, return_id: int, confirm: bool = False):
-    return client.post_form(f"/agency/returns/{return_id}/submit",
-                            {"confirm_warnings": "y"} if confirm else {})
+    """Submit as the page does: with the fingerprint of the warnings it shows."""
+    page = client.get(f"/agency/returns/{return_id}").get_data(as_text=True)
+    seen = re.search(r'name="warnings_seen" type="hidden" value="([^"]*)"', page)
+    data = {"warnings_seen": seen.group(1) if seen else ""}
+    if confirm:
+        data["confirm_warnings"] = "y"
+    return client.post_form(f"/agency/returns/{return_id}/submit", data)
 
 
 # --- the draft: lines through the form ---------------------------------------------------
@@ -202,6 +207,21 @@ def test_submit_versions_and_current(db, client, login, agency, period):
     response = submit(client, draft_id)  # warnings not confirmed: refused
     assert "tick the box to confirm" in text(client.get(response.location))
     assert fresh(db, WorkforceReturn, draft_id).status == "draft"
+
+    # a confirmation covers only the warnings the page showed: a colleague's edit that
+    # adds one (a second line with its own flow warning) makes it stale
+    page = client.get(f"/agency/returns/{draft_id}").get_data(as_text=True)
+    seen = re.search(r'name="warnings_seen" type="hidden" value="([^"]*)"', page).group(1)
+    add(client, draft_id, {**LINE, "closing_headcount": "25", "fte": "20",
+                           "employment_status": "casual"})
+    response = client.post_form(f"/agency/returns/{draft_id}/submit",
+                                {"confirm_warnings": "y", "warnings_seen": seen})
+    assert "The warnings changed since this page was opened" in text(
+        client.get(response.location))
+    assert fresh(db, WorkforceReturn, draft_id).status == "draft"
+    casual = next(ln for ln in fresh(db, WorkforceReturn, draft_id).lines
+                  if ln.employment_status == "casual")
+    client.post_form(f"/agency/returns/{draft_id}/lines/{casual.id}/delete")
 
     submit(client, draft_id, confirm=True)
     v1 = fresh(db, WorkforceReturn, draft_id)

@@ -84,9 +84,11 @@ def _order_key(key) -> tuple:
     return (_order(key),)
 
 
-def _apply_line_rule(lines: list[tuple[list, Hashable]], stats: dict, hidden: set) -> bool:
+def _apply_line_rule(lines: list[tuple[list, Hashable]], stats: dict, hidden: set,
+                     fixed: frozenset = frozenset()) -> bool:
     """Hide the next-smallest visible cell of every line with exactly one hidden cell, until
-    no such line is left. Returns whether anything was hidden."""
+    no such line is left. Returns whether anything was hidden. ``fixed`` cells (published
+    elsewhere) are chosen only when a line has no other visible cell."""
     changed_any = False
     changed = True
     while changed:
@@ -99,6 +101,7 @@ def _apply_line_rule(lines: list[tuple[list, Hashable]], stats: dict, hidden: se
             visible = [k for k in present if k not in hidden]
             if not visible:
                 continue
+            visible = [k for k in visible if k not in fixed] or visible
             choice = min(visible, key=lambda k: _candidate_order(stats, k, k == total))
             hidden.add(choice)
             changed = changed_any = True
@@ -123,20 +126,25 @@ def table_lines(rows: list, columns: list) -> list[tuple[list, tuple]]:
     return lines
 
 
-def suppress_two_way(stats: dict, forced: Iterable = ()) -> set:
+def suppress_two_way(stats: dict, forced: Iterable = (), fixed: Iterable = ()) -> set:
     """The hidden keys of a two-way table with margins: ``stats`` maps ``(row, column)``
-    keys (``TOTAL`` for margins) to ``CellStats``; absent keys are empty cells."""
+    keys (``TOTAL`` for margins) to ``CellStats``; absent keys are empty cells.
+
+    ``fixed`` keys are margins published by the one-way tables: complements are taken from
+    other cells first, and a fixed key is hidden only when nothing else protects a cell —
+    the caller must then hide it in the one-way table too (``figures.tables`` does)."""
+    fixed = frozenset(fixed)
     rows = sorted({r for r, _ in stats if r is not TOTAL}, key=_order)
     columns = sorted({c for _, c in stats if c is not TOTAL}, key=_order)
     lines = table_lines(rows, columns)
     hidden = {k for k, s in stats.items() if fails_primary(s)}
     hidden |= {k for k in forced if not stats.get(k, EMPTY).empty}
     while True:
-        _apply_line_rule(lines, stats, hidden)
+        _apply_line_rule(lines, stats, hidden, fixed)
         bridge = _find_bridge(hidden)
         if bridge is None:
             return hidden
-        choice = _bridge_breaker(bridge, stats, hidden)
+        choice = _bridge_breaker(bridge, stats, hidden, fixed)
         if choice is None:  # cannot happen with consistent margins; nothing left to hide
             return hidden
         hidden.add(choice)
@@ -198,7 +206,7 @@ def _side(graph: dict, start, cut_edge) -> set:
     return seen
 
 
-def _bridge_breaker(bridge: tuple, stats: dict, hidden: set):
+def _bridge_breaker(bridge: tuple, stats: dict, hidden: set, fixed: frozenset = frozenset()):
     """The visible cell to hide so that ``bridge`` joins a cycle: one joining the bridge's
     two sides if there is one (interior cells first, then fewest agencies), else one that
     grows the bridge's component (the loop then tries again)."""
@@ -224,6 +232,7 @@ def _bridge_breaker(bridge: tuple, stats: dict, hidden: set):
         return (TOTAL in key, cell.agencies, cell.total, _order_key(key))
 
     for candidates in (joining, growing):
+        candidates = [k for k in candidates if k not in fixed] or candidates
         if candidates:
             return min(candidates, key=preference)
     return None

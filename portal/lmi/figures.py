@@ -268,11 +268,12 @@ def group_totals(years, where=()) -> dict[int, Cell]:
             for year, cells in _cells_by_year(years, (), where)}
 
 
-def _one_way(year: int, dim: str, cells: dict, total: Cell, labels: list) -> Table:
+def _one_way(year: int, dim: str, cells: dict, total: Cell, labels: list,
+             forced: Iterable = ()) -> Table:
     by_key = {key[0]: cell for key, cell in cells.items()}
     by_key[TOTAL] = total
     stats = {k: c.stats for k, c in by_key.items()}
-    hidden = conf.suppress_one_way(stats)
+    hidden = conf.suppress_one_way(stats, forced)
     table_cells = {}
     for k, cell in by_key.items():
         copy = Cell((k,), cell.agencies, cell.largest, cell.denominator, cell.sums,
@@ -285,8 +286,10 @@ def tables(years, breakdowns: Iterable[tuple[str, ...]]) -> Iterator[Table]:
     """Every requested breakdown (one or two dimensions) for every year with data,
     suppressed; one year at a time (its pay lines are read once for all breakdowns).
 
-    The margins of a two-way table are the one-way tables of its dimensions, and keep those
-    tables' suppression, so a margin hidden in one table is hidden in the other.
+    The margins of a two-way table are the one-way tables of its dimensions and keep those
+    tables' suppression; a two-way table prefers interior cells as complements, and when it
+    must hide a margin anyway, that category is hidden in the one-way table too and every
+    table of the year is worked out again, so no table publishes what another hides.
     """
     breakdowns = list(breakdowns)
     labels = {d: DIMENSIONS[d].categories() for b in breakdowns for d in b}
@@ -296,19 +299,32 @@ def tables(years, breakdowns: Iterable[tuple[str, ...]]) -> Iterator[Table]:
         if year not in totals:
             continue
         total = totals[year][()]
-        one_way: dict[str, Table] = {}
+        dims = list(dict.fromkeys(d for b in breakdowns for d in b))
+        one_cells = {d: dict(_cells_by_year([year], (d,), pay_lines=pay_lines)).get(year, {})
+                     for d in dims}
+        two_cells = {b: dict(_cells_by_year([year], b, pay_lines=pay_lines)).get(year, {})
+                     for b in breakdowns if len(b) == 2}
+        forced: dict[str, set] = {d: set() for d in dims}
+        while True:
+            one_way = {d: _one_way(year, d, one_cells[d], total, [labels[d]], forced[d])
+                       for d in dims}
+            two_way = {b: _two_way(year, b, cells, one_way[b[0]], one_way[b[1]],
+                                   [labels[d] for d in b]) for b, cells in two_cells.items()}
+            grew = False
+            for (row_dim, col_dim), table in two_way.items():
+                for (r, c), cell in table.cells.items():
+                    if not cell.hidden or (r is not TOTAL and c is not TOTAL):
+                        continue
+                    margin = [(row_dim, r)] if c is TOTAL else []
+                    margin += [(col_dim, c)] if r is TOTAL else []
+                    for dim, key in margin:  # the grand total is in both one-way tables
+                        if not one_way[dim].cells[(key,)].hidden:
+                            forced[dim].add(key)
+                            grew = True
+            if not grew:
+                break
         for breakdown in breakdowns:
-            for dim in breakdown:
-                if dim not in one_way:
-                    cells = dict(_cells_by_year([year], (dim,), pay_lines=pay_lines))
-                    one_way[dim] = _one_way(year, dim, cells.get(year, {}), total,
-                                            [labels[dim]])
-            if len(breakdown) == 1:
-                yield one_way[breakdown[0]]
-                continue
-            cells = dict(_cells_by_year([year], breakdown, pay_lines=pay_lines)).get(year, {})
-            yield _two_way(year, breakdown, cells, one_way[breakdown[0]],
-                           one_way[breakdown[1]], [labels[d] for d in breakdown])
+            yield one_way[breakdown[0]] if len(breakdown) == 1 else two_way[breakdown]
 
 
 def _two_way(year, dims, cells: dict, rows: Table, cols: Table, labels) -> Table:
@@ -317,9 +333,11 @@ def _two_way(year, dims, cells: dict, rows: Table, cols: Table, labels) -> Table
         all_cells[(k, TOTAL)] = cell
     for (k,), cell in cols.cells.items():
         all_cells[(TOTAL, k)] = cell
-    forced = {(k, TOTAL) for (k,), c in rows.cells.items() if c.hidden}
-    forced |= {(TOTAL, k) for (k,), c in cols.cells.items() if c.hidden}
-    hidden = conf.suppress_two_way({k: c.stats for k, c in all_cells.items()}, forced)
+    margins = {(k, TOTAL): c for (k,), c in rows.cells.items()}
+    margins |= {(TOTAL, k): c for (k,), c in cols.cells.items()}
+    forced = {k for k, c in margins.items() if c.hidden}
+    fixed = {k for k, c in margins.items() if not c.hidden}
+    hidden = conf.suppress_two_way({k: c.stats for k, c in all_cells.items()}, forced, fixed)
     out = {}
     for key, cell in all_cells.items():
         copy = Cell(key, cell.agencies, cell.largest, cell.denominator, cell.sums,

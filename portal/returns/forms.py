@@ -6,6 +6,7 @@ from sqlalchemy import select
 from wtforms import (
     BooleanField,
     DateField,
+    HiddenField,
     IntegerField,
     SelectChoice,
     SelectField,
@@ -82,6 +83,7 @@ class UploadForm(FlaskForm):
 
 class SubmitForm(FlaskForm):
     confirm_warnings = BooleanField("I checked the warnings above: the numbers are right")
+    warnings_seen = HiddenField()  # validation.fingerprint of the warnings on the page
     submit = SubmitField("Submit the return")
 
 

@@ -279,7 +279,10 @@ def discard(wreturn: WorkforceReturn, by: User) -> None:
     db.session.flush()
 
 
-def submit(wreturn: WorkforceReturn, by: User, confirmed: bool) -> WorkforceReturn:
+def submit(wreturn: WorkforceReturn, by: User, confirmed: bool,
+           seen: str | None = None) -> WorkforceReturn:
+    """Freeze the draft as a version. ``confirmed`` covers the warnings; from a page,
+    ``seen`` is the fingerprint of the warnings it showed, which must still be the same."""
     _require_draft(wreturn)
     if wreturn.agency.status != "approved":
         raise PortalError("Your agency can submit its return once an administrator approves "
@@ -291,6 +294,9 @@ def submit(wreturn: WorkforceReturn, by: User, confirmed: bool) -> WorkforceRetu
     if warnings and not confirmed:
         raise PortalError("Check the warnings listed on this page, then tick the box to "
                           "confirm the numbers are right.")
+    if warnings and seen is not None and seen != validation.fingerprint(warnings):
+        raise PortalError("The warnings changed since this page was opened (the draft was "
+                          "edited meanwhile): check the warnings listed now and confirm again.")
     held = validation.holds_for_review(warnings)
     finish(wreturn, "held" if held else "submitted", warnings, by)
     audit.record("return.submitted", by, wreturn,

@@ -11,6 +11,7 @@ warnings (they need the submitter's confirmation; a turnover above 150 % holds t
 for review).
 """
 
+import hashlib
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass
@@ -294,3 +295,9 @@ def check_return(lines: list[Mapping], *, unionized: bool, minimum_wage_cents: i
 def holds_for_review(warnings: Iterable[Problem]) -> bool:
     return any(w.rule == TURNOVER for w in warnings)
 
+
+def fingerprint(warnings: Iterable[Problem]) -> str:
+    """A short digest of the warnings as shown: a confirmation covers exactly these (if a
+    colleague's edit changes them before the submit, the confirmation no longer holds)."""
+    text = "\n".join(sorted(w.text for w in warnings))
+    return hashlib.sha256(text.encode()).hexdigest()[:16]

@@ -23,7 +23,7 @@ from portal.models.lmi import (
     ReturnLine,
     WorkforceReturn,
 )
-from portal.returns import csvfile, forms, services
+from portal.returns import csvfile, forms, services, validation
 from portal.returns.columns import COLUMNS
 
 bp = Blueprint("returns", __name__)
@@ -96,7 +96,8 @@ def _version_page(membership, wreturn: WorkforceReturn, upload_form=None,
         error_lines={p.where for p in errors}, returned=returned,
         has_draft=any(v.status == "draft" for v in versions),
         upload_form=upload_form or forms.UploadForm(), upload_errors=upload_errors or [],
-        submit_form=forms.SubmitForm(), action_form=ConfirmForm(),
+        submit_form=forms.SubmitForm(warnings_seen=validation.fingerprint(warnings)),
+        action_form=ConfirmForm(),
         columns=COLUMNS), status
 
 
@@ -217,7 +218,8 @@ def submit(return_id: int):
         return f"Thank you: version {wreturn.version} of the return is submitted."
 
     run_action(lambda: services.submit(wreturn, current_user,
-                                       bool(form.confirm_warnings.data)), message)
+                                       bool(form.confirm_warnings.data),
+                                       seen=form.warnings_seen.data or ""), message)
     return _to_version(wreturn)
 
 
