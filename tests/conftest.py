@@ -219,65 +219,95 @@ def path_of(link: str) -> str:
 _seq = count(1)
 
 
-@pytest.fixture
-def make_user(db):
+def new_user(role: str = "seeker", email: str | None = None, name: str | None = None,
+             password: str = PASSWORD, confirmed: bool = True):
+    """A user through the portal's own services (``make_user``).
+
+    The factories are plain functions, usable in any app context (the access test builds
+    its world once per worker with them); the ``make_*`` fixtures hand them out."""
     from portal.auth.services import create_user
 
-    def make(role: str = "seeker", email: str | None = None, name: str | None = None,
-             password: str = PASSWORD, confirmed: bool = True):
-        n = next(_seq)
-        user = create_user(name or f"Person {n}", email or f"person{n}@example.org", password,
-                           role=role)
-        if confirmed:
-            user.email_confirmed_at = utcnow()
-        db.session.commit()
-        return user
-
-    return make
+    n = next(_seq)
+    user = create_user(name or f"Person {n}", email or f"person{n}@example.org", password,
+                       role=role)
+    if confirmed:
+        user.email_confirmed_at = utcnow()
+    _db.session.commit()
+    return user
 
 
-@pytest.fixture
-def make_agency(db, make_user):
+def new_agency(owner=None, status: str = "approved", name: str | None = None, **fields):
+    """An agency through the portal's own services (``make_agency``)."""
     from sqlalchemy import select
 
     from portal.agencies.services import register_agency
     from portal.models import Community, Subsector
 
-    def make(owner=None, status: str = "approved", name: str | None = None, **fields):
-        owner = owner or make_user(role="agency")
-        community = db.session.scalar(select(Community).order_by(Community.id))
-        subsector = db.session.scalar(select(Subsector).order_by(Subsector.id))
-        data = {
-            "legal_name": f"{name or 'Agency'} Society",
-            "name": name or f"Agency {next(_seq)}",
-            "community_id": community.id,
-            "subsector_id": subsector.id,
-            "cssea_member": False,
-            "cssea_division_id": None,
-            "unionized": False,
-            "website": None,
-            "phone": None,
-        }
-        data.update(fields)
-        agency = register_agency(owner, data)
-        agency.status = status
-        db.session.commit()
-        return agency
+    owner = owner or new_user(role="agency")
+    community = _db.session.scalar(select(Community).order_by(Community.id))
+    subsector = _db.session.scalar(select(Subsector).order_by(Subsector.id))
+    data = {
+        "legal_name": f"{name or 'Agency'} Society",
+        "name": name or f"Agency {next(_seq)}",
+        "community_id": community.id,
+        "subsector_id": subsector.id,
+        "cssea_member": False,
+        "cssea_division_id": None,
+        "unionized": False,
+        "website": None,
+        "phone": None,
+    }
+    data.update(fields)
+    agency = register_agency(owner, data)
+    agency.status = status
+    _db.session.commit()
+    return agency
 
-    return make
+
+def new_recruiter(agency, user=None):
+    """A recruiter of ``agency`` (``make_recruiter``)."""
+    from portal.models import Membership
+
+    user = user or new_user(role="agency")
+    _db.session.add(Membership(user=user, agency=agency, role="recruiter"))
+    _db.session.commit()
+    return user
+
+
+def new_job(agency=None, status: str = "published", **fields):
+    """A job through the portal's own services (published by default) and in the index
+    (``make_job``)."""
+    from portal.jobs import services
+    from portal.search import sync_after_commit
+
+    agency = agency or new_agency()
+    owner = agency.owner
+    data = job_fields(_db, **fields)
+    job = services.create_draft(agency, data, owner)
+    if status != "draft":
+        services.publish(job, owner)
+        if status in ("closed", "filled"):
+            services._end(job, status, owner)
+        elif status == "expired":
+            job.status = "expired"
+    _db.session.commit()
+    sync_after_commit()
+    return job
+
+
+@pytest.fixture
+def make_user(db):
+    return new_user
+
+
+@pytest.fixture
+def make_agency(db, make_user):
+    return new_agency
 
 
 @pytest.fixture
 def make_recruiter(db, make_user):
-    from portal.models import Membership
-
-    def make(agency, user=None):
-        user = user or make_user(role="agency")
-        db.session.add(Membership(user=user, agency=agency, role="recruiter"))
-        db.session.commit()
-        return user
-
-    return make
+    return new_recruiter
 
 
 def job_fields(db, **fields) -> dict:
@@ -324,27 +354,7 @@ def field_error(page: str, field: str) -> str | None:
 @pytest.fixture
 def make_job(db, make_agency):
     """A job through the portal's own services (published by default) and in the index."""
-
-
-    from portal.jobs import services
-    from portal.search import sync_after_commit
-
-    def make(agency=None, status: str = "published", **fields):
-        agency = agency or make_agency()
-        owner = agency.owner
-        data = job_fields(db, **fields)
-        job = services.create_draft(agency, data, owner)
-        if status != "draft":
-            services.publish(job, owner)
-            if status in ("closed", "filled"):
-                services._end(job, status, owner)
-            elif status == "expired":
-                job.status = "expired"
-        db.session.commit()
-        sync_after_commit()
-        return job
-
-    return make
+    return new_job
 
 
 @pytest.fixture

@@ -16,13 +16,32 @@ case's own fresh database.
 
 import io
 import re
+import shutil
+import uuid
 from dataclasses import dataclass
+from pathlib import Path
 
+import psycopg
 import pytest
-from sqlalchemy import select
+from flask import Flask
+from sqlalchemy import make_url, select
 
+from portal import create_app
+from portal.extensions import db as _db
 from portal.models import Membership, OutboxMessage
 from tests import access_lmi, access_returns
+from tests.conftest import (
+    BACKENDS,
+    PG_URL,
+    REFERENCE_TABLES,
+    PortalClient,
+    _seed_reference,
+    _worker,
+    new_agency,
+    new_job,
+    new_recruiter,
+    new_user,
+)
 
 ROLES = ("anon", "seeker", "owner", "recruiter", "other", "champion", "admin")
 
@@ -254,46 +273,241 @@ def cases():
 
 
 # --- the world every row runs in ------------------------------------------------------
+#
+# Every case runs in its own copy of the same world, so no case sees another's changes
+# (POST cases act: they remove members, grant roles, withdraw shares; GET cases write too:
+# audit events, view counters, last login). Building the world through the portal's
+# services takes far longer than a case, so it is built once per backend and test worker
+# (``AccessBackend``) and each case gets a fresh copy of its database, uploaded files and
+# search index:
+#   SQLite      the world's database file is copied over the case's database file;
+#   PostgreSQL  the world's rows are copied once into temporary tables, and before each
+#               case the tables are emptied and refilled from them and the sequences set
+#               back, in one transaction: about 20 ms a case, where ``CREATE DATABASE ...
+#               TEMPLATE`` (plus its DROP) took about 1 s and ``TRUNCATE`` 0.3 s.
+# One app per backend and worker serves all the cases, as one server serves many requests
+# (``create_app`` is most of 0.1 s); its connections are closed after each case, and each
+# case points it at its own copies of the upload and search-index directories.
 
 
 @dataclass
 class World:
-    users: dict
+    users: dict  # role -> email (the user logs in with it and conftest's PASSWORD)
     ids: dict
 
     def url(self, template: str) -> str:
         return template.format(**self.ids)
 
 
+class AccessBackend:
+    """The access test's app on one backend, and the world it restores for each case."""
+
+    def __init__(self, backend: str, root: Path, worker: str):
+        self.backend = backend
+        self.root = root
+        self.worker = worker
+        self.uploads = root / "world-uploads"
+        self.search = root / "world-search"
+        self.app: Flask | None = None
+        self.conn: psycopg.Connection | None = None  # PostgreSQL: holds the world's rows
+        self.name: str | None = None  # PostgreSQL: the database's name, once created
+
+    def build(self, sqlite_template: Path | None) -> None:
+        """Create the database and build the world in it, through the portal's services."""
+        backend = self.backend
+        self.uploads.mkdir()
+        self.search.mkdir()
+        if backend == "sqlite":
+            self.path = self.root / "case.db"
+            self.world_path = self.root / "world.db"
+            shutil.copyfile(sqlite_template, self.path)
+            url = f"sqlite:///{self.path}"
+        else:
+            base = make_url(PG_URL)
+            self.admin_dsn = base.set(drivername="postgresql").render_as_string(
+                hide_password=False)
+            name = f"portal_access_{self.worker}_{uuid.uuid4().hex[:8]}"
+            with psycopg.connect(self.admin_dsn, autocommit=True) as conn:
+                conn.execute(f'CREATE DATABASE "{name}"')
+            self.name = name
+            url = base.set(database=name).render_as_string(hide_password=False)
+            self.dsn = base.set(drivername="postgresql", database=name).render_as_string(
+                hide_password=False)
+            _seed_reference(url)
+        self.app = create_app("testing", {"DATABASE_URL": url,
+                                          "SEARCH_INDEX_DIR": str(self.search),
+                                          "UPLOAD_DIR": str(self.uploads)})
+        self.app.test_client_class = PortalClient
+        with self.app.app_context():
+            try:
+                self.world = build_world(_db)
+            finally:
+                _db.session.remove()
+                _db.engine.dispose()
+        if backend == "sqlite":
+            assert not Path(f"{self.path}-wal").exists(), "the world's WAL was not checkpointed"
+            shutil.copyfile(self.path, self.world_path)
+        else:
+            self._pg_snapshot()
+
+    # PostgreSQL: a copy of the world's rows in temporary tables of a connection of our own
+    # (invisible to the app's connections), put back with one statement list per case
+
+    def _pg_snapshot(self) -> None:
+        tables = [table.name for table in _db.metadata.sorted_tables]  # parents first
+        reference = [name for name in tables if name in REFERENCE_TABLES]
+        self.conn = psycopg.connect(self.dsn, autocommit=True)
+        self.conn.execute("; ".join(
+            f'CREATE TEMPORARY TABLE "world_{name}" AS SELECT * FROM "{name}"'
+            for name in tables))
+        sequences = self.conn.execute(
+            "SELECT format('%I.%I', schemaname, sequencename), start_value, last_value "
+            "FROM pg_sequences WHERE schemaname = current_schema()").fetchall()
+        # a sequence never used has no last value: its next value is its start value
+        setvals = ", ".join(
+            f"setval('{name}', {start}, false)" if last is None
+            else f"setval('{name}', {last}, true)"
+            for name, start, last in sequences)
+
+        def restore(names: list[str]) -> str:
+            return "; ".join(
+                ["BEGIN"]
+                + [f'DELETE FROM "{name}"' for name in reversed(names)]  # children first
+                + [f'INSERT INTO "{name}" SELECT * FROM "world_{name}"' for name in names]
+                + [f"SELECT {setvals}" if setvals else "SELECT 1", "COMMIT"])
+
+        # The reference tables are only read by the routes (so putting back their rows, the
+        # slowest part, is mostly skipped); their content is compared before each case.
+        self.reference_check = " UNION ALL ".join(
+            f"SELECT md5(coalesce(string_agg(t::text, '|' ORDER BY t::text), '')) "
+            f'FROM "{name}" t' for name in reference) or "SELECT 1"
+        self.reference_rows = self._reference_rows()
+        self.restore_all = restore(tables)
+        self.restore_data = restore([name for name in tables if name not in reference])
+
+    def _reference_rows(self) -> list:
+        return self.conn.execute(self.reference_check).fetchall()
+
+    def _pg_restore(self) -> None:
+        unchanged = self._reference_rows() == self.reference_rows
+        try:
+            self.conn.execute(self.restore_data if unchanged else self.restore_all)
+        except BaseException:
+            self.conn.execute("ROLLBACK")  # so the next case may try again
+            raise
+
+    # each case
+
+    def fresh_case(self, tmp_path: Path) -> Flask:
+        """The app, on a fresh copy of the world (database, uploads, search index)."""
+        if self.backend == "sqlite":
+            for leftover in (Path(f"{self.path}-wal"), Path(f"{self.path}-shm"), self.path):
+                leftover.unlink(missing_ok=True)
+            shutil.copyfile(self.world_path, self.path)
+        else:
+            self._pg_restore()
+        # a few small files: copied, so a case may add résumés or update the index
+        shutil.copytree(self.uploads, tmp_path / "uploads")
+        shutil.copytree(self.search, tmp_path / "search")
+        self.app.config.update(UPLOAD_DIR=str(tmp_path / "uploads"),
+                               SEARCH_INDEX_DIR=str(tmp_path / "search"))
+        return self.app
+
+    def end_case(self) -> None:
+        with self.app.app_context():
+            engine = _db.engine
+            leaked = engine.pool.checkedout()
+            engine.dispose()  # the next case starts with new connections to its own copy
+        assert leaked == 0, "a request left a database connection checked out"
+
+    def close(self) -> None:
+        if self.app is not None:
+            with self.app.app_context():
+                _db.engine.dispose()
+        if self.conn is not None:
+            self.conn.close()
+        if self.name is not None:
+            with psycopg.connect(self.admin_dsn, autocommit=True) as conn:
+                conn.execute(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)')
+
+
+@pytest.fixture(scope="session")
+def access_backends(request, tmp_path_factory):
+    """This worker's ``AccessBackend`` per backend, built when first needed."""
+    backends: dict[str, AccessBackend] = {}
+    failed: dict[str, str] = {}
+
+    def get(backend: str) -> AccessBackend:
+        if backend in failed:  # built once per worker: later cases do not try again
+            pytest.fail(f"the {backend} world could not be built: {failed[backend]}")
+        if backend not in backends:
+            template = (request.getfixturevalue("sqlite_template") if backend == "sqlite"
+                        else None)
+            found = backends[backend] = AccessBackend(
+                backend, tmp_path_factory.mktemp(f"access-{backend}"), _worker(request))
+            try:
+                found.build(template)
+            except BaseException as error:
+                failed[backend] = repr(error)
+                raise
+        return backends[backend]
+
+    yield get
+    for backend in backends.values():
+        backend.close()
+
+
+@pytest.fixture(params=BACKENDS)
+def access_backend(request, access_backends) -> AccessBackend:
+    return access_backends(request.param)
+
+
 @pytest.fixture
-def world(db, make_user, make_agency, make_recruiter, make_job):
+def access_app(access_backend, tmp_path):
+    app = access_backend.fresh_case(tmp_path)
+    yield app
+    access_backend.end_case()
+
+
+@pytest.fixture
+def access_client(access_app) -> PortalClient:
+    return access_app.test_client()
+
+
+@pytest.fixture
+def world(access_backend, access_app) -> World:
+    return access_backend.world
+
+
+def build_world(db) -> World:
+    """The world, through the portal's own services (in the app context of its database)."""
     from portal.agencies.services import invite_recruiter
 
-    owner = make_user(role="agency", name="Olive Owner")
-    agency = make_agency(owner=owner, name="Target Agency")
-    recruiter = make_recruiter(agency, make_user(role="agency", name="Rita Recruiter"))
-    other = make_user(role="agency", name="Oscar Other")
-    other_agency = make_agency(owner=other, name="Other Agency")
-    pending = make_agency(status="pending", name="Pending Agency")
+    owner = new_user(role="agency", name="Olive Owner")
+    agency = new_agency(owner=owner, name="Target Agency")
+    recruiter = new_recruiter(agency, new_user(role="agency", name="Rita Recruiter"))
+    other = new_user(role="agency", name="Oscar Other")
+    other_agency = new_agency(owner=other, name="Other Agency")
+    pending = new_agency(status="pending", name="Pending Agency")
     users = {
-        "seeker": make_user(role="seeker", name="Sam Seeker"),
+        "seeker": new_user(role="seeker", name="Sam Seeker"),
         "owner": owner,
         "recruiter": recruiter,
         "other": other,
-        "champion": make_user(role="champion", name="Harper Champion"),
-        "admin": make_user(role="admin", name="Alex Admin"),
+        "champion": new_user(role="champion", name="Harper Champion"),
+        "admin": new_user(role="admin", name="Alex Admin"),
     }
     invitation = invite_recruiter(agency, "invitee@example.org", owner)
     db.session.commit()
-    job = make_job(agency=agency, title="Published Support Worker")
-    draft = make_job(agency=agency, status="draft", title="Draft Support Worker")
+    job = new_job(agency=agency, title="Published Support Worker")
+    draft = new_job(agency=agency, status="draft", title="Draft Support Worker")
     body = db.session.scalar(
         select(OutboxMessage.body_text).where(OutboxMessage.recipient == "invitee@example.org")
     )
     token = re.search(r"/invitations/(\S+)", body).group(1)
-    visible_seeker, resume = _visible_seeker(db, make_user)
-    question, application = _application(db, make_user, job)
-    plist, list_member, job_invitation = _prequal(db, make_user, agency, job)
+    visible_seeker, resume = _visible_seeker(db, new_user)
+    question, application = _application(db, new_user, job)
+    plist, list_member, job_invitation = _prequal(db, new_user, agency, job)
     pool, lead_share, pool_share = _pool(db, agency, other_agency)
 
     def membership_id(user):
@@ -326,7 +540,9 @@ def world(db, make_user, make_agency, make_recruiter, make_job):
         **access_returns.build(db, users, agency, other_agency),
         **access_lmi.build(db, users, agency, other_agency),
     }
-    return World(users=users, ids=ids)
+    # the session is removed after the build: what a builder left uncommitted is not part
+    # of the world (the requests never saw it)
+    return World(users={role: user.email for role, user in users.items()}, ids=ids)
 
 
 def _pool(db, agency, partner):
@@ -413,7 +629,8 @@ def _application(db, make_user, job):
 
 
 @pytest.mark.parametrize(("method", "url_template", "role", "expected_status"), list(cases()))
-def test_access(client, login, world, method, url_template, role, expected_status):
+def test_access(access_client, login, world, method, url_template, role, expected_status):
+    client = access_client
     if role != "anon":
         login(client, world.users[role])
     url = world.url(url_template)

@@ -85,28 +85,28 @@ def test_pooled_position_is_shared_applied_for_and_hired(browser, page, live_ser
     page.get_by_role("button", name="Find agencies").click()
     page.get_by_role("button", name="Invite Tidewater Family Services").click()
     expect(page.get_by_text("Tidewater Family Services is invited")).to_be_visible()
-    assert page.get_by_role("row", name=re.compile("Tidewater Family Services")) \
-        .get_by_text("Invited").is_visible()
+    expect(page.get_by_role("row", name=re.compile("Tidewater Family Services"))
+           .get_by_text("Invited")).to_be_visible()
     page.get_by_role("link", name="Edit our share").click()
     fill_week(page, "09:00", "12:45")
     page.get_by_role("button", name="Save our share").click()
     expect(page.get_by_text("Your share is saved.")).to_be_visible()
-    assert page.get_by_role("row", name=re.compile("Harbour Community Living")) \
-        .get_by_text("18.75 h (0.50 FTE)").is_visible()
+    expect(page.get_by_role("row", name=re.compile("Harbour Community Living"))
+           .get_by_text("18.75 h (0.50 FTE)")).to_be_visible()
 
     # 2. the partner accepts by the emailed link and sets a share that does not overlap
     partner_context, desk = new_page(browser)
     sign_in(desk, live_server, partner_owner)
     desk.goto(mailbox.last_link(partner_owner, "/agency/shares/"))
-    assert desk.get_by_text("Harbour Community Living invites Tidewater Family Services") \
-        .is_visible()
+    expect(desk.get_by_text("Harbour Community Living invites Tidewater Family Services")) \
+        .to_be_visible()
     desk.get_by_role("button", name="Accept", exact=True).click()
     expect(desk.get_by_text("You joined the pooled position")).to_be_visible()
     fill_week(desk, "13:00", "16:45")
     desk.get_by_label("Monday from", exact=True).fill("12:00")  # overlaps the lead's morning
     desk.get_by_role("button", name="Save our share").click()
-    assert desk.get_by_text("This schedule overlaps Harbour Community Living's share on "
-                            "Monday 12:00–12:45").is_visible()
+    expect(desk.get_by_text("This schedule overlaps Harbour Community Living's share on "
+                            "Monday 12:00–12:45")).to_be_visible()
     desk.get_by_label("Monday from", exact=True).fill("13:00")
     desk.get_by_role("button", name="Save our share").click()
     expect(desk.get_by_text("Your share is saved.")).to_be_visible()
@@ -118,8 +118,8 @@ def test_pooled_position_is_shared_applied_for_and_hired(browser, page, live_ser
     page.get_by_role("button", name="Save and publish").click()
     expect(page.get_by_text("The job is published and searchable now.")).to_be_visible()
     expect(page.get_by_text("2 agencies · 37.5 h/week · 1.0 FTE")).to_be_visible()
-    assert page.get_by_role("paragraph").filter(
-        has_text="Harbour Community Living · Tidewater Family Services").first.is_visible()
+    expect(page.get_by_role("paragraph").filter(
+        has_text="Harbour Community Living · Tidewater Family Services").first).to_be_visible()
     employers = page.get_by_role("region", name="Employers and their shares")
     for name, schedule in (("Harbour Community Living", "09:00–12:45"),
                            ("Tidewater Family Services", "13:00–16:45")):
@@ -156,8 +156,8 @@ def test_pooled_position_is_shared_applied_for_and_hired(browser, page, live_ser
     expect(desk.get_by_text("Harbour Community Living (18.75 h):")).to_be_visible()
     desk.get_by_label("Move to").select_option(label="Hired")
     desk.get_by_role("button", name="Change status").click()
-    assert desk.get_by_text("Priya Sandhu moved to “Hired”. The position is filled.") \
-        .is_visible()
+    expect(desk.get_by_text("Priya Sandhu moved to “Hired”. The position is filled.")) \
+        .to_be_visible()
     partner_context.close()
 
     # 6. the job is filled; the seeker has one application, hired by both employers

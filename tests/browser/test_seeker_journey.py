@@ -2,6 +2,8 @@
 
 import re
 
+from playwright.sync_api import expect
+
 from tests.conftest import PASSWORD
 
 
@@ -13,7 +15,7 @@ def test_register_confirm_login_dashboard(page, live_server, mailbox, tmp_path):
     page.get_by_label("Password", exact=True).fill(PASSWORD)
     page.get_by_label("Repeat the password").fill(PASSWORD)
     page.get_by_role("button", name="Create account").click()
-    assert page.get_by_role("heading", name="Check your email").is_visible()
+    expect(page.get_by_role("heading", name="Check your email")).to_be_visible()
 
     link = mailbox.last_link("jasmine@example.org", "/confirm/")
     page.goto(link)
@@ -23,8 +25,8 @@ def test_register_confirm_login_dashboard(page, live_server, mailbox, tmp_path):
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_url(re.compile(r"/dashboard$"))
-    assert page.get_by_role("heading", name="Welcome, Jasmine Gill").is_visible()
+    expect(page.get_by_role("heading", name="Welcome, Jasmine Gill")).to_be_visible()
     page.screenshot(path=str(tmp_path / "dashboard.png"), full_page=True)
 
     page.get_by_role("button", name="Sign out").click()
-    assert page.get_by_role("link", name="Sign in").is_visible()
+    expect(page.get_by_role("link", name="Sign in")).to_be_visible()
