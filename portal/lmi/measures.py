@@ -8,22 +8,11 @@ rate is a ratio of sums (Σ numerators ÷ Σ denominators), never an average of 
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from portal.models.lmi import COUNT_FIELDS
+
 # the sums kept for a cell (SUM over its lines)
-SUM_FIELDS = (
-    "opening_headcount",
-    "closing_headcount",
-    "fte",
-    "hires",
-    "separations",
-    "sep_voluntary",
-    "sep_retirement",
-    "sep_involuntary",
-    "sep_other",
-    "sep_within_90_days",
-    "sep_within_1_year",
-    "vacancies",
-    "vacancies_90_days",
-)
+SUM_FIELDS = ("opening_headcount", "closing_headcount", "fte",
+              *COUNT_FIELDS[2:])
 PAY_QUANTILES = {"p25": "pay_p25_cents", "p50": "pay_median_cents", "p75": "pay_p75_cents"}
 
 

@@ -62,8 +62,8 @@ def _clean(value) -> str:
     return "" if value is None else str(value).strip()
 
 
-def parse_count(text: str) -> int | None:
-    """A whole number ≥ 0, or None for blank; ValueError with the reason otherwise."""
+def _parse_number(text: str, what: str) -> Decimal | None:
+    """A finite number ≥ 0 and not too large, or None for blank; ValueError otherwise."""
     text = text.replace(",", "").replace(" ", "")
     if text == "":
         return None
@@ -74,29 +74,25 @@ def parse_count(text: str) -> int | None:
     if not number.is_finite():
         raise ValueError(f"“{text}” is not a number.")
     if number < 0:
-        raise ValueError(f"{text} is negative — counts are 0 or more.")
-    if number != number.to_integral_value():
-        raise ValueError(f"{text} is not a whole number.")
+        raise ValueError(f"{text} is negative — {what} 0 or more.")
     if number > MAX_COUNT:
         raise ValueError(f"{text} is too large.")
+    return number
+
+
+def parse_count(text: str) -> int | None:
+    """A whole number ≥ 0, or None for blank; ValueError with the reason otherwise."""
+    number = _parse_number(text, "counts are")
+    if number is None:
+        return None
+    if number != number.to_integral_value():
+        raise ValueError(f"{text.strip()} is not a whole number.")
     return int(number)
 
 
 def parse_fte(text: str) -> float | None:
-    text = text.replace(",", "").replace(" ", "")
-    if text == "":
-        return None
-    try:
-        number = Decimal(text)
-    except InvalidOperation:
-        raise ValueError(f"“{text}” is not a number.") from None
-    if not number.is_finite():
-        raise ValueError(f"“{text}” is not a number.")
-    if number < 0:
-        raise ValueError(f"{text} is negative — FTE is 0 or more.")
-    if number > MAX_COUNT:
-        raise ValueError(f"{text} is too large.")
-    return float(round(number, 2))
+    number = _parse_number(text, "FTE is")
+    return None if number is None else float(round(number, 2))
 
 
 def parse_dollars(text: str) -> int | None:
