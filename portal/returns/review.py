@@ -24,7 +24,7 @@ def _period(period_id: int) -> ReportingPeriod:
 
 
 def _periods_page(form: forms.PeriodForm, status: int = 200):
-    rows = [{"period": p, "counts": services.status_counts(p),
+    rows = [{"period": p, "counts": services.status_counts(services.returns_for_review(p)),
              "missing": len(services.not_submitted(p))} for p in services.periods()]
     return render_template("returns/periods.html", rows=rows, form=form,
                            due_form=forms.DueDateForm(formdata=None),
@@ -102,9 +102,11 @@ def period_returns(period_id: int):
     status = request.args.get("status") or None
     if status not in RETURN_STATUSES or status == "draft":
         status = None
+    latest = services.returns_for_review(period)
+    returns = [v for v in latest if status is None or v.status == status]
     return render_template("returns/period.html", period=period, status=status,
-                           returns=services.returns_for_review(period, status),
-                           counts=services.status_counts(period),
+                           returns=returns, counts=services.status_counts(latest),
+                           line_counts=services.line_counts(returns),
                            missing=services.not_submitted(period), action_form=ConfirmForm())
 
 

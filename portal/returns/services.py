@@ -6,6 +6,7 @@ from datetime import date
 
 from flask import current_app, url_for
 from sqlalchemy import exists, func, select
+from sqlalchemy.orm import contains_eager
 
 from portal import audit, mail
 from portal.errors import PortalError
@@ -369,17 +370,17 @@ def owners(agency_id: int) -> list[User]:
         Membership.agency_id == agency_id, Membership.role == "owner").order_by(User.id)))
 
 
-def returns_for_review(period: ReportingPeriod, status: str | None = None
-                       ) -> list[WorkforceReturn]:
+def returns_for_review(period: ReportingPeriod) -> list[WorkforceReturn]:
     """Each agency's latest submitted version for the period, held first."""
-    versions = db.session.scalars(select(WorkforceReturn).join(WorkforceReturn.agency).where(
-        WorkforceReturn.period_id == period.id, WorkforceReturn.status != "draft")
+    versions = db.session.scalars(
+        select(WorkforceReturn).join(WorkforceReturn.agency)
+        .options(contains_eager(WorkforceReturn.agency))
+        .where(WorkforceReturn.period_id == period.id, WorkforceReturn.status != "draft")
         .order_by(WorkforceReturn.version.desc())).all()
     latest: dict[int, WorkforceReturn] = {}
     for version in versions:
         latest.setdefault(version.agency_id, version)
-    found = [v for v in latest.values() if status is None or v.status == status]
-    return sorted(found, key=lambda v: (REVIEW_ORDER[v.status], v.agency.name.lower()))
+    return sorted(latest.values(), key=lambda v: (REVIEW_ORDER[v.status], v.agency.name.lower()))
 
 
 def _not_submitted_query(period: ReportingPeriod):
@@ -394,8 +395,19 @@ def not_submitted(period: ReportingPeriod) -> list[Agency]:
     return list(db.session.scalars(_not_submitted_query(period)))
 
 
-def status_counts(period: ReportingPeriod) -> dict[str, int]:
+def status_counts(latest: list[WorkforceReturn]) -> dict[str, int]:
+    """How many of ``returns_for_review``'s versions are in each status."""
     counts = dict.fromkeys(REVIEW_ORDER, 0)
-    for version in returns_for_review(period):
+    for version in latest:
         counts[version.status] += 1
+    return counts
+
+
+def line_counts(versions: list[WorkforceReturn]) -> dict[int, int]:
+    """Return id → number of lines, in one query."""
+    counts = dict.fromkeys((v.id for v in versions), 0)
+    if counts:
+        counts.update(db.session.execute(
+            select(ReturnLine.return_id, func.count()).where(ReturnLine.return_id.in_(counts))
+            .group_by(ReturnLine.return_id)).all())
     return counts
