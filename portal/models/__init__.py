@@ -31,7 +31,7 @@ from portal.models.seekers import (
     SeekerCredential,
     SeekerProfile,
 )
-from portal.models.users import LoginFailure, User, UserToken
+from portal.models.users import LoginFailure, RecoveryCode, TwoStepFailure, User, UserToken
 
 __all__ = [
     "Agency",
@@ -57,6 +57,7 @@ __all__ = [
     "Occupation",
     "OutboxMessage",
     "PrequalList",
+    "RecoveryCode",
     "Region",
     "ReportingPeriod",
     "Resume",
@@ -69,6 +70,7 @@ __all__ = [
     "SeekerCredential",
     "SeekerProfile",
     "Subsector",
+    "TwoStepFailure",
     "User",
     "UserToken",
     "WorkforceReturn",

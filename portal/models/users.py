@@ -1,9 +1,10 @@
-"""People: users, their one-time tokens and failed-login records."""
+"""People: users, their one-time tokens, failed-login records and two-step sign-in
+(recovery codes, failed second steps)."""
 
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.extensions import db
@@ -36,6 +37,12 @@ class User(UserMixin, db.Model):
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # two-step sign-in (portal/twofactor): the TOTP secret (base32; set while being set up,
+    # never shown again once on), when it was turned on, and the last time step whose code
+    # was accepted (a code is not accepted twice)
+    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    totp_enabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    totp_last_timestep: Mapped[int | None]
 
     memberships: Mapped[list["Membership"]] = relationship(  # noqa: F821
         back_populates="user", cascade="all, delete-orphan"
@@ -56,6 +63,10 @@ class User(UserMixin, db.Model):
     @property
     def role_label(self) -> str:
         return ROLE_LABELS[self.role]
+
+    @property
+    def two_step_enabled(self) -> bool:
+        return self.totp_enabled_at is not None
 
 
 class UserToken(db.Model):
@@ -95,5 +106,33 @@ class LoginFailure(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(254))
+    ip: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class RecoveryCode(db.Model):
+    """A one-time code that completes a two-step sign-in without the app (SHA-256 hash only)."""
+
+    __tablename__ = "recovery_codes"
+    __table_args__ = (UniqueConstraint("user_id", "code_hash"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    code_hash: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class TwoStepFailure(db.Model):
+    """One wrong second-step code; counted per account over the sign-in throttle window.
+
+    Kept apart from ``LoginFailure``: a correct password clears those, and must not clear
+    these (else someone holding the password could guess codes without limit)."""
+
+    __tablename__ = "two_step_failures"
+    __table_args__ = (Index("ix_two_step_failures_user_created", "user_id", "created_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     ip: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
