@@ -4,7 +4,7 @@ import os
 
 from flask import Flask
 
-from portal import cli, errors, templating
+from portal import cli, errors, numbers, templating
 from portal.config import CONFIGS
 from portal.extensions import bootstrap, csrf, db, login_manager, migrate
 
@@ -24,6 +24,8 @@ def create_app(config_name: str | None = None, overrides: dict | None = None) ->
     login_manager.init_app(app)
     csrf.init_app(app)
     bootstrap.init_app(app)
+
+    numbers.register(app)  # <int:...> in URLs: ASCII digits within the id range, else 404
 
     # features, one blueprint each
     from portal.admin.views import bp as admin_bp

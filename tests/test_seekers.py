@@ -203,7 +203,7 @@ def test_availability_is_an_accessible_table(client, seeker):
     ({"pay_expectation": "450", "pay_unit": "hourly"}, "pay_expectation",
      "more than $250 an hour"),
     ({"pay_expectation": "-3"}, "pay_expectation", "above zero"),
-    ({"pay_expectation": "NaN"}, "pay_expectation", "above zero"),
+    ({"pay_expectation": "NaN"}, "pay_expectation", "Enter the amount as a number"),
     ({"earliest_start": "2026-13-45"}, "earliest_start", "YYYY-MM-DD"),
     ({"foreign_1_country": ""}, "foreign_1_country", "Enter the country"),
     ({"foreign_1_recognition": ""}, "foreign_1_recognition", "recognition in BC"),

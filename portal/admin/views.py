@@ -3,7 +3,7 @@
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from portal import search
+from portal import numbers, search
 from portal.admin import forms, services
 from portal.agencies import services as agency_services
 from portal.auth.forms import ConfirmForm
@@ -30,7 +30,8 @@ def agencies():
     q, status = request.args.get("q", ""), request.args.get("status", "")
     if status and status not in AGENCY_STATUSES:
         status = ""
-    page = db.paginate(services.agency_query(q, status), per_page=25)
+    page = db.paginate(services.agency_query(q, status), page=numbers.page(request.args),
+                       per_page=25)
     return render_template("admin/agencies.html", page=page, q=q, status=status,
                            statuses=AGENCY_STATUSES)
 
@@ -60,7 +61,8 @@ def users():
     q, role = request.args.get("q", ""), request.args.get("role", "")
     if role and role not in ROLES:
         role = ""
-    page = db.paginate(services.user_query(q, role), per_page=25)
+    page = db.paginate(services.user_query(q, role), page=numbers.page(request.args),
+                       per_page=25)
     return render_template("admin/users.html", page=page, q=q, role=role, roles=ROLES)
 
 

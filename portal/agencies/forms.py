@@ -14,6 +14,7 @@ from wtforms import (
 )
 from wtforms.validators import URL, DataRequired, Length, Optional, Regexp, ValidationError
 
+from portal import numbers
 from portal.auth.forms import AccountFields, email_field
 from portal.extensions import db
 from portal.models import Community, CsseaDivision, Region, Subsector
@@ -44,19 +45,21 @@ class AgencyFields(FlaskForm):
     )
     community_id = SelectField(
         "Community (head office)",
-        coerce=int,
+        coerce=numbers.coerce_whole,
         validators=[DataRequired("Choose the community of the head office.")],
         description="The development region follows from the community.",
     )
     subsector_id = SelectField(
-        "Subsector", coerce=int, validators=[DataRequired("Choose the agency's main subsector.")]
+        "Subsector", coerce=numbers.coerce_whole,
+        validators=[DataRequired("Choose the agency's main subsector.")]
     )
     cssea_member = RadioField(
         "Is the agency a CSSEA member?", choices=YES_NO,
         validators=[DataRequired("Say whether the agency is a CSSEA member.")]
     )
     cssea_division_id = SelectField(
-        "CSSEA division", coerce=int,  # no Optional(): a missing value must still be checked
+        "CSSEA division", coerce=numbers.coerce_whole,
+        # no Optional(): a missing value must still be checked
         description="Only for CSSEA members.",
     )
     unionized = RadioField(

@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import contains_eager
 
-from portal import search
+from portal import numbers, search
 from portal.agencies.permissions import require_membership
 from portal.applications import forms, services
 from portal.applications.permissions import (
@@ -219,7 +219,7 @@ def pipeline(job_id: int):
     query = query.options(  # one query per relation for the page, not one per row
         contains_eager(ApplicationDecision.application).contains_eager(Application.seeker),
         contains_eager(ApplicationDecision.application).selectinload(Application.answers))
-    page = db.paginate(query.order_by(*SORTS[sort]), per_page=50)
+    page = db.paginate(query.order_by(*SORTS[sort]), page=numbers.page(request.args), per_page=50)
     counts = dict(db.session.execute(
         select(ApplicationDecision.status, func.count())
         .join(JobShare, ApplicationDecision.share_id == JobShare.id)
@@ -237,7 +237,7 @@ def pipeline(job_id: int):
 def bulk(job_id: int):
     membership, job = require_agency_job(job_id, lead_only=False)
     form = forms.BulkStatusForm()
-    ids = [int(v) for v in request.form.getlist("application_id") if v.isdigit()]
+    ids = numbers.ids(request.form.getlist("application_id"))
     back = redirect(request.form.get("back") if (request.form.get("back") or "").startswith(
         "/agency/jobs/") else url_for("applications.pipeline", job_id=job.id))
     if not form.validate_on_submit():

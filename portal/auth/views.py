@@ -3,6 +3,7 @@
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
+from portal import numbers
 from portal.auth import forms, services
 from portal.auth.permissions import safe_next
 from portal.errors import PortalError
@@ -21,10 +22,11 @@ def load_user(user_id: str):
     from portal.models import User
 
     ident, _, version = user_id.partition(":")
-    if not ident.isdigit() or not version.isdigit():
+    ident, version = numbers.to_id(ident), numbers.whole(version)
+    if ident is None or version is None:
         return None
-    user = db.session.get(User, int(ident))
-    if user is None or user.session_version != int(version):
+    user = db.session.get(User, ident)
+    if user is None or user.session_version != version:
         return None
     return user
 

@@ -8,7 +8,6 @@ from sqlalchemy import select
 from wtforms import (
     BooleanField,
     DateField,
-    DecimalField,
     HiddenField,
     RadioField,
     SelectChoice,
@@ -21,8 +20,10 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from portal import numbers
 from portal.agencies.forms import community_choices
 from portal.extensions import db
+from portal.forms import AmountField, NumberField
 from portal.jobs.services import MAX_OPEN_DAYS, check_pay, today_pacific
 from portal.models import Credential, Occupation
 from portal.models.jobs import EMPLOYMENT_TYPES, PAY_UNITS
@@ -40,24 +41,24 @@ def cents(value: Decimal | None) -> int:
 class JobForm(FlaskForm):
     title = StringField("Job title", validators=[DataRequired("Enter the job title."),
                                                  Length(max=200)])
-    occupation_id = SelectField("Occupation (NOC 2021)", coerce=int,
+    occupation_id = SelectField("Occupation (NOC 2021)", coerce=numbers.coerce_whole,
                                 validators=[DataRequired("Choose the occupation.")])
-    community_id = SelectField("Community", coerce=int,
+    community_id = SelectField("Community", coerce=numbers.coerce_whole,
                                validators=[DataRequired("Choose where the work is.")])
     employment_type = SelectField(
         "Employment type",
         choices=[SelectChoice(k, v) for k, v in EMPLOYMENT_TYPES.items()],
         validators=[DataRequired("Choose the employment type.")])
-    hours_per_week = DecimalField(
-        "Hours per week", places=1,
+    hours_per_week = NumberField(
+        "Hours per week", places=1, message="Enter the hours as a number, e.g. 37.5.",
         validators=[InputRequired("Enter the hours per week."),
                     NumberRange(min=1, max=80, message="Enter between 1 and 80 hours.")])
     schedule = StringField("Schedule", validators=[Length(max=300)],
                            description="e.g. Monday to Friday, 8:30 am – 4:30 pm; or rotating "
                                        "shifts including weekends.")
-    pay_min = DecimalField("Pay from ($)", places=2,
+    pay_min = AmountField("Pay from ($)", places=2,
                            validators=[InputRequired("Enter the lowest pay of the range.")])
-    pay_max = DecimalField("Pay to ($)", places=2,
+    pay_max = AmountField("Pay to ($)", places=2,
                            validators=[InputRequired("Enter the highest pay of the range.")],
                            description="BC's pay-transparency law requires a pay range on "
                                        "every posting.")
@@ -71,8 +72,8 @@ class JobForm(FlaskForm):
         "Is this a union position?",
         choices=[SelectChoice("yes", "Yes"), SelectChoice("no", "No")],
         validators=[DataRequired("Say whether the position is unionized.")])
-    required_credentials = CheckboxesField("Required credentials", coerce=int)
-    preferred_credentials = CheckboxesField("Preferred credentials", coerce=int)
+    required_credentials = CheckboxesField("Required credentials", coerce=numbers.coerce_whole)
+    preferred_credentials = CheckboxesField("Preferred credentials", coerce=numbers.coerce_whole)
     description = TextAreaField(
         "Description", validators=[DataRequired("Describe the job."), Length(max=20000)],
         description="Markdown: **bold**, *italic*, lists starting with “- ”, headings with “## ”. "

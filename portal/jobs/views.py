@@ -13,7 +13,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import func, select
 from sqlalchemy.orm.exc import StaleDataError
 
-from portal import search
+from portal import numbers, search
 from portal.actions import run_action
 from portal.agencies.permissions import can_publish, require_membership
 from portal.applications import services as applications
@@ -85,7 +85,8 @@ def agency_jobs():
         query = query.where(func.lower(Job.title).like(f"%{pattern}%", escape="\\"))
     if status in JOB_STATUSES:
         query = query.where(Job.status == status)
-    page = db.paginate(query.order_by(Job.updated_at.desc()), per_page=25)
+    page = db.paginate(query.order_by(Job.updated_at.desc()), page=numbers.page(request.args),
+                       per_page=25)
     counts = applications.counts_by_job([job.id for job in page.items], membership.agency_id)
     return render_template("jobs/agency_list.html", page=page, q=q, status=status,
                            applicant_counts=counts,
@@ -98,7 +99,7 @@ def bulk_close():
     membership = require_membership()
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    ids = [int(v) for v in request.form.getlist("job_id") if v.isdigit()]
+    ids = numbers.ids(request.form.getlist("job_id"))
     closed = services.bulk_close(membership.agency, ids, current_user)
     db.session.commit()
     search.sync_after_commit()
@@ -153,7 +154,7 @@ def edit(job_id: int):
         form.load(job)
     elif form.validate():
         try:
-            seen = int(form.version_id.data or 0)
+            seen = numbers.whole(form.version_id.data or "") or 0  # not a number: stale
             data = form.job_data()
             if job.status != "draft":  # the "pooled" checkbox is only on a draft's form
                 data.pop("pooled")

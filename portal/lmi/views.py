@@ -19,7 +19,7 @@ from flask import (
 )
 from flask_login import current_user, login_required
 
-from portal import audit
+from portal import audit, numbers
 from portal.agencies.permissions import require_membership
 from portal.auth.permissions import require_role
 from portal.errors import PortalError
@@ -38,10 +38,7 @@ def lmi_value(value, key_or_unit: str = "count") -> str:
 
 
 def _chosen_year(years: list[int]) -> int | None:
-    try:
-        year = int(request.args.get("period", ""))
-    except ValueError:
-        year = None
+    year = numbers.arg(request.args, "period")
     return year if year in years else (years[-1] if years else None)
 
 

@@ -4,17 +4,17 @@ from decimal import Decimal
 
 from flask_wtf import FlaskForm
 from wtforms import (
-    DecimalField,
-    HiddenField,
     RadioField,
     SelectChoice,
     SelectField,
     StringField,
     SubmitField,
 )
-from wtforms.validators import DataRequired, InputRequired, Optional, Regexp, ValidationError
+from wtforms.validators import DataRequired, InputRequired, Optional, Regexp
 
+from portal import numbers
 from portal.agencies.forms import community_choices
+from portal.forms import AmountField, IdField
 from portal.jobs.forms import cents
 from portal.models.jobs import PAY_UNITS
 from portal.pools.schedules import WEEKDAYS
@@ -23,11 +23,11 @@ TIME = Regexp(r"^([01]\d|2[0-3]):[0-5]\d$", message="Use the 24-hour clock, e.g.
 
 
 class ShareForm(FlaskForm):
-    community_id = SelectField("Where the work is", coerce=int,
+    community_id = SelectField("Where the work is", coerce=numbers.coerce_whole,
                                validators=[DataRequired("Choose the community.")])
-    pay_min = DecimalField("Pay from ($)", places=2,
+    pay_min = AmountField("Pay from ($)", places=2,
                            validators=[InputRequired("Enter the lowest pay of the range.")])
-    pay_max = DecimalField("Pay to ($)", places=2,
+    pay_max = AmountField("Pay to ($)", places=2,
                            validators=[InputRequired("Enter the highest pay of the range.")])
     pay_unit = RadioField("Pay is", choices=[SelectChoice(k, v) for k, v in PAY_UNITS.items()],
                           default="hourly", validators=[DataRequired("Choose hourly or annual.")])
@@ -79,9 +79,6 @@ for _day, _name in enumerate(WEEKDAYS):
 
 
 class InviteForm(FlaskForm):
-    agency_id = HiddenField(validators=[DataRequired()])
+    agency_id = IdField(validators=[DataRequired("Choose an agency.")],
+                        message="Choose an agency.")
     submit = SubmitField("Invite")
-
-    def validate_agency_id(self, field) -> None:
-        if not str(field.data).isdigit():
-            raise ValidationError("Choose an agency.")

@@ -3,7 +3,7 @@
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from portal import search
+from portal import numbers, search
 from portal.actions import run_action
 from portal.agencies.permissions import require_membership
 from portal.auth.forms import ConfirmForm
@@ -24,7 +24,7 @@ def partners(job_id: int):
     if not job.pooled:
         abort(404)
     q = request.args.get("q", "").strip()
-    region = request.args.get("region", type=int)
+    region = numbers.arg(request.args, "region")
     found = services.search_partners(job, q, region) if (q or region) else []
     return render_template("pools/partners.html", job=job, q=q, region=region, found=found,
                            regions=db.session.scalars(db.select(Region).order_by(Region.name)),
@@ -36,8 +36,7 @@ def partners(job_id: int):
 def invite(job_id: int):
     _, job = require_agency_job(job_id)
     form = forms.InviteForm()
-    partner = db.session.get(Agency, int(form.agency_id.data)) \
-        if form.validate_on_submit() else None
+    partner = db.session.get(Agency, form.agency_id.data) if form.validate_on_submit() else None
     if partner is None:
         flash("Choose an agency to invite.", "danger")
     else:

@@ -5,8 +5,6 @@ from sqlalchemy import select
 from wtforms import (
     BooleanField,
     DateField,
-    HiddenField,
-    IntegerField,
     RadioField,
     SelectChoice,
     SelectField,
@@ -16,8 +14,10 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
+from portal import numbers
 from portal.applications.forms import YES_NO
 from portal.extensions import db
+from portal.forms import IdField, WholeNumberField
 from portal.jobs.forms import CheckboxesField
 from portal.models import Credential, Occupation, Region
 from portal.models.prequal import LIST_VISIBILITIES
@@ -31,13 +31,13 @@ class ListForm(FlaskForm):
                        description="e.g. New graduates 2027 — Vancouver Island")
     description = TextAreaField("Who it is for and how screening works",
                                 validators=[Length(max=5000)], render_kw={"rows": 4})
-    occupation_ids = CheckboxesField("Occupations", coerce=int)
-    region_ids = CheckboxesField("Regions", coerce=int)
-    credential_ids = CheckboxesField("Required credentials", coerce=int)
+    occupation_ids = CheckboxesField("Occupations", coerce=numbers.coerce_whole)
+    region_ids = CheckboxesField("Regions", coerce=numbers.coerce_whole)
+    credential_ids = CheckboxesField("Required credentials", coerce=numbers.coerce_whole)
     intake_opens_on = DateField("Intake opens", validators=[DataRequired("Enter a date.")])
     intake_closes_on = DateField("Intake closes", validators=[DataRequired("Enter a date.")])
-    membership_months = IntegerField(
-        "Membership lasts (months)", default=12,
+    membership_months = WholeNumberField(
+        "Membership lasts (months)", default=12, message="Enter a number of months, e.g. 12.",
         validators=[InputRequired("Enter a number of months."),
                     NumberRange(min=1, max=36, message="Between 1 and 36 months.")])
     visibility = RadioField("Who may see qualified members",
@@ -135,11 +135,12 @@ class DecideForm(FlaskForm):
 
 
 class PartnerForm(FlaskForm):
-    agency_id = HiddenField(validators=[DataRequired()])
+    agency_id = IdField(validators=[DataRequired("Choose an agency.")], message="Choose an agency.")
 
 
 class InviteForm(FlaskForm):
-    job_id = SelectField("Job", coerce=int, validators=[DataRequired("Choose a job.")])
+    job_id = SelectField("Job", coerce=numbers.coerce_whole,
+                         validators=[DataRequired("Choose a job.")])
     message = TextAreaField("Message (optional)", validators=[Length(max=2000)],
                             render_kw={"rows": 2})
     submit = SubmitField("Send invitation")

@@ -7,6 +7,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from wtforms import SelectChoice
 
+from portal import numbers
 from portal.actions import run_action
 from portal.agencies.permissions import require_membership
 from portal.auth.forms import ConfirmForm
@@ -118,8 +119,7 @@ def screen(list_id: int):
 def add_partner(list_id: int):
     _, plist = require_running_list(list_id, lead=True)
     form = forms.PartnerForm()
-    partner = db.session.get(Agency, int(form.agency_id.data)) \
-        if form.validate_on_submit() and str(form.agency_id.data).isdigit() else None
+    partner = db.session.get(Agency, form.agency_id.data) if form.validate_on_submit() else None
     if partner is None:
         flash("Choose an agency.", "danger")
     else:
@@ -172,13 +172,12 @@ def _invite_form(agency_id: int) -> forms.InviteForm:
 def talent():
     membership = require_membership()
     args = request.args
-    weekday = args.get("day", type=int)
+    weekday = numbers.arg(args, "day", 0, 6)
     part = args.get("part") if args.get("part") in DAY_PARTS else None
     members = services.search_members(
-        membership.agency, list_id=args.get("list", type=int),
-        region_id=args.get("region", type=int), occupation_id=args.get("occupation", type=int),
-        credential_id=args.get("credential", type=int),
-        weekday=weekday if weekday in range(7) else None, part=part)
+        membership.agency, list_id=numbers.arg(args, "list"),
+        region_id=numbers.arg(args, "region"), occupation_id=numbers.arg(args, "occupation"),
+        credential_id=numbers.arg(args, "credential"), weekday=weekday, part=part)
     form = _invite_form(membership.agency_id)
     return render_template("prequal/talent.html", members=members, agency=membership.agency,
                            lists=services.visible_lists(membership.agency), args=args,
@@ -211,8 +210,8 @@ def invite(member_id: int):
 
 @bp.route("/lists")
 def lists():
-    occupation = request.args.get("occupation", type=int)
-    region = request.args.get("region", type=int)
+    occupation = numbers.arg(request.args, "occupation")
+    region = numbers.arg(request.args, "region")
     return render_template("prequal/lists.html", lists=services.open_lists(occupation, region),
                            occupation=occupation, region=region, **_choices())
 

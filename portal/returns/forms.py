@@ -7,7 +7,6 @@ from wtforms import (
     BooleanField,
     DateField,
     HiddenField,
-    IntegerField,
     SelectChoice,
     SelectField,
     StringField,
@@ -17,6 +16,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
 
 from portal.extensions import db
+from portal.forms import WholeNumberField
 from portal.models import Occupation, Region
 from portal.models.lmi import BARGAINING_STATUSES, EMPLOYMENT_STATUSES
 from portal.returns import validation
@@ -88,8 +88,9 @@ class SubmitForm(FlaskForm):
 
 
 class PeriodForm(FlaskForm):
-    fiscal_year = IntegerField(
+    fiscal_year = WholeNumberField(
         "Fiscal year (April 1 to March 31), by the year it starts",
+        message="Enter a year such as 2025.",
         validators=[InputRequired("Enter the year the fiscal year starts, e.g. 2025."),
                     NumberRange(min=2000, max=2100, message="Enter a year such as 2025.")])
     due_on = DateField("Returns due on", validators=[DataRequired("Enter the due date.")])

@@ -17,6 +17,7 @@ from whoosh import highlight, spelling
 from whoosh.qparser import AndGroup, QueryParser
 from whoosh.query import And, NullQuery, Or, Term
 
+from portal import numbers
 from portal.search import synonyms
 from portal.search.analysis import analyzer
 from portal.search.documents import vocabulary
@@ -55,14 +56,11 @@ class SearchParams:
 
     @classmethod
     def from_args(cls, args) -> "SearchParams":
-        def ints(name):
-            return sorted({int(v) for v in args.getlist(name) if v.strip().isdigit()})
+        def ints(name):  # ids: anything else is ignored (portal.numbers)
+            return numbers.ids(args.getlist(name))
 
         def one_int(name, allowed=None):
-            value = args.get(name, "").strip()
-            if not value.isdigit():
-                return None
-            number = int(value)
+            number = numbers.arg(args, name, 0, numbers.INT_MAX)
             return number if allowed is None or number in allowed else None
 
         from portal.models.jobs import EMPLOYMENT_TYPES

@@ -8,7 +8,6 @@ from sqlalchemy import select
 from wtforms import (
     BooleanField,
     DateField,
-    DecimalField,
     RadioField,
     SelectChoice,
     SelectField,
@@ -19,8 +18,10 @@ from wtforms import (
 )
 from wtforms.validators import Length, Optional, ValidationError
 
+from portal import numbers
 from portal.agencies.forms import community_choices
 from portal.extensions import db
+from portal.forms import AmountField
 from portal.jobs.forms import CheckboxesField
 from portal.models import Credential, Occupation, Region, SeekerProfile
 from portal.models.jobs import PAY_UNITS
@@ -33,16 +34,6 @@ FOREIGN_ROWS = 3
 # hourly expectations above this are almost surely annual amounts typed as hourly
 MAX_HOURLY = Decimal(250)
 MAX_ANNUAL = Decimal(400000)
-
-
-class AmountField(DecimalField):
-    """A dollar amount, with a plain message when it is not a number."""
-
-    def process_formdata(self, valuelist):
-        try:
-            super().process_formdata(valuelist)
-        except ValueError as exc:
-            raise ValueError("Enter the amount as a number, e.g. 28.50 or 62000.") from exc
 
 
 class PlainDateField(DateField):
@@ -66,10 +57,10 @@ class ProfileForm(FlaskForm):
     summary = TextAreaField(
         "About you", validators=[Length(max=5000, message="Keep this under 5,000 characters.")],
         render_kw={"rows": 6})
-    occupations = CheckboxesField("Occupations you want", coerce=int)
-    regions = CheckboxesField("Regions where you want to work", coerce=int)
+    occupations = CheckboxesField("Occupations you want", coerce=numbers.coerce_whole)
+    regions = CheckboxesField("Regions where you want to work", coerce=numbers.coerce_whole)
     communities = SelectMultipleField(
-        "Communities where you want to work", coerce=int,
+        "Communities where you want to work", coerce=numbers.coerce_whole,
         description="Hold Ctrl (Cmd on a Mac) to choose several.", render_kw={"size": 10})
     hours_wanted = RadioField(
         "Hours wanted", choices=[SelectChoice(k, v) for k, v in HOURS_WANTED.items()],
@@ -90,7 +81,7 @@ class ProfileForm(FlaskForm):
                  for day, name in enumerate(WEEKDAY_NAMES) for part in DAY_PARTS])
     earliest_start = PlainDateField("Earliest start date", validators=[Optional()],
                                     description="Leave empty if you can start now.")
-    credentials = CheckboxesField("Credentials you hold", coerce=int)
+    credentials = CheckboxesField("Credentials you hold", coerce=numbers.coerce_whole)
     submit = SubmitField("Save profile")
 
     def __init__(self, *args, **kwargs):

@@ -12,6 +12,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from portal import numbers
 from portal.agencies.permissions import require_membership
 from portal.auth.forms import ConfirmForm
 from portal.auth.permissions import require_role, safe_next
@@ -189,10 +190,11 @@ def people():
     agency = membership.agency
     if not agency.is_approved:
         return render_template("seekers/people.html", agency=agency, page=None)
-    occupation = request.args.get("occupation", type=int)
-    region = request.args.get("region", type=int)
+    occupation = numbers.arg(request.args, "occupation")
+    region = numbers.arg(request.args, "region")
     hours = request.args.get("hours", "")
-    page = db.paginate(services.visible_profiles(occupation, region, hours), per_page=20)
+    page = db.paginate(services.visible_profiles(occupation, region, hours),
+                       page=numbers.page(request.args), per_page=20)
     return render_template(
         "seekers/people.html", agency=agency, page=page,
         chosen={"occupation": occupation, "region": region, "hours": hours},

@@ -1,0 +1,92 @@
+"""Form fields shared by every feature's forms: numbers read the one way of
+``portal.numbers`` (ASCII digits, within the column's range, finite).
+
+A value that is not such a number leaves the field's ``data`` as None and puts a plain
+message next to the field; the page shows the value as typed (``raw_data``).
+"""
+
+from decimal import Decimal
+
+from wtforms import DecimalField, HiddenField, IntegerField
+from wtforms.validators import StopValidation
+
+from portal import numbers
+
+# pay is stored in integer cents: the largest amount in dollars an INTEGER column holds
+MAX_DOLLARS = Decimal(numbers.INT_MAX) / 100
+
+
+class NumberField(DecimalField):
+    """A finite decimal number (e.g. hours per week) typed as plain digits with an optional
+    sign and point, no larger than ``high`` either way; a blank is "no value" (for
+    ``InputRequired`` or ``Optional`` to judge). Validators judge the range the form needs
+    (``NumberRange``, "above zero"...): the field only keeps out what is not a number."""
+
+    def __init__(self, label=None, validators=None, high: Decimal | int = numbers.INT_MAX,
+                 message: str = "Enter a number, e.g. 37.5.", **kwargs):
+        super().__init__(label, validators, **kwargs)
+        self.high, self.message = Decimal(high), message
+
+    def process_formdata(self, valuelist):
+        if not valuelist:
+            return
+        text = valuelist[0] if isinstance(valuelist[0], str) else ""
+        if not text.strip():
+            self.data = None
+            return
+        self.data = numbers.decimal(text, -self.high, self.high)
+        if self.data is None:
+            too_large = numbers.decimal(text, Decimal("-1e30"), Decimal("1e30")) is not None
+            raise ValueError(f"Enter at most {self.high:,f}." if too_large else self.message)
+
+    def pre_validate(self, form):
+        if self.process_errors:  # not a number: its message alone, not the range's as well
+            raise StopValidation()
+
+
+class AmountField(NumberField):
+    """A dollar amount (pay), 0 to what integer cents can hold."""
+
+    def __init__(self, label=None, validators=None,
+                 message: str = "Enter the amount as a number, e.g. 28.50 or 62000.",
+                 high: Decimal | int = MAX_DOLLARS, **kwargs):
+        super().__init__(label, validators, high=high, message=message, **kwargs)
+
+
+class WholeNumberField(IntegerField):
+    """A whole number in ``low``..``high`` (ASCII digits); a blank is "no value"."""
+
+    def __init__(self, label=None, validators=None, low: int = 0, high: int = numbers.INT_MAX,
+                 message: str = "Enter a whole number.", **kwargs):
+        super().__init__(label, validators, **kwargs)
+        self.low, self.high, self.message = low, high, message
+
+    def process_formdata(self, valuelist):
+        if not valuelist:
+            return
+        text = valuelist[0] if isinstance(valuelist[0], str) else ""
+        if not text.strip():
+            self.data = None
+            return
+        self.data = numbers.whole(text, self.low, self.high)
+        if self.data is None:
+            raise ValueError(self.message)
+
+    def pre_validate(self, form):
+        if self.process_errors:  # not a number: its message alone, not the range's as well
+            raise StopValidation()
+
+
+class IdField(HiddenField):
+    """A hidden field holding an id (1..2147483647); anything else is a field error."""
+
+    def __init__(self, label=None, validators=None, message: str = "Choose one.", **kwargs):
+        super().__init__(label, validators, **kwargs)
+        self.message = message
+
+    def process_formdata(self, valuelist):
+        if not valuelist:
+            return
+        self.data = numbers.to_id(valuelist[0])
+        if self.data is None:
+            raise ValueError(self.message)
