@@ -39,9 +39,11 @@ def create_app(config_name: str | None = None, overrides: dict | None = None) ->
     from portal.prequal.views import bp as prequal_bp
     from portal.returns.views import bp as returns_bp
     from portal.seekers.views import bp as seekers_bp
+    from portal.twofactor.views import bp as twofactor_bp
 
     app.register_blueprint(pages_bp)
     app.register_blueprint(auth_bp)
+    app.register_blueprint(twofactor_bp)
     app.register_blueprint(agencies_bp)
     app.register_blueprint(jobs_bp)
     app.register_blueprint(seekers_bp)

@@ -46,6 +46,13 @@ class Config:
     LOGIN_MAX_FAILURES_PER_ACCOUNT = 5
     LOGIN_MAX_FAILURES_PER_IP = 20
 
+    # Two-step sign-in (portal/twofactor): how long the code page waits after a correct
+    # password, how many wrong codes an account may send per LOGIN_THROTTLE_WINDOW, and the
+    # name authenticator apps show for the account
+    TWO_STEP_PENDING_TTL = timedelta(minutes=5)
+    TWO_STEP_MAX_FAILURES = 5
+    TWO_STEP_ISSUER = "Sector Jobs Portal"
+
     # Token lifetimes
     EMAIL_CONFIRM_TTL = timedelta(days=3)
     PASSWORD_RESET_TTL = timedelta(hours=1)

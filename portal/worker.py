@@ -17,6 +17,7 @@ from portal.jobs import services as job_services
 from portal.prequal import services as prequal_services
 from portal.returns import reminders as return_reminders
 from portal.search import sync as search_sync
+from portal.twofactor import services as two_step_services
 
 
 def send_mail() -> str:
@@ -25,7 +26,7 @@ def send_mail() -> str:
 
 
 def prune_accounts() -> str:
-    removed = auth_services.prune()
+    removed = auth_services.prune() + two_step_services.prune()
     db.session.commit()
     return f"removed {removed} expired records"
 

@@ -10,11 +10,13 @@ import os
 import re
 import shutil
 import socket
+import time
 import uuid
 from email import message_from_bytes, policy
 from itertools import count
 
 import psycopg
+import pyotp
 import pytest
 from aiosmtpd.controller import Controller
 from flask.testing import FlaskClient
@@ -220,8 +222,9 @@ _seq = count(1)
 
 
 def new_user(role: str = "seeker", email: str | None = None, name: str | None = None,
-             password: str = PASSWORD, confirmed: bool = True):
-    """A user through the portal's own services (``make_user``).
+             password: str = PASSWORD, confirmed: bool = True, two_step: bool = False):
+    """A user through the portal's own services (``make_user``); ``two_step``: with
+    two-step sign-in on (the ``login`` fixture then sends a code from its secret).
 
     The factories are plain functions, usable in any app context (the access test builds
     its world once per worker with them); the ``make_*`` fixtures hand them out."""
@@ -232,6 +235,9 @@ def new_user(role: str = "seeker", email: str | None = None, name: str | None = 
                        role=role)
     if confirmed:
         user.email_confirmed_at = utcnow()
+    if two_step:
+        user.totp_secret = pyotp.random_base32()
+        user.totp_enabled_at = utcnow()
     _db.session.commit()
     return user
 
@@ -357,12 +363,55 @@ def make_job(db, make_agency):
     return new_job
 
 
+def two_step_code(app, email: str) -> str:
+    """A code from the user's authenticator app, as the app would show it: for the current
+    time step, or the next one when the current one's code was already used (the portal
+    accepts one step either side). Read in a context of its own, as a request would."""
+    from sqlalchemy import select
+
+    from portal.models import User
+
+    def read():
+        with app.app_context():
+            return _db.session.execute(
+                select(User.totp_secret, User.totp_last_timestep)
+                .where(User.email == email.strip().lower())).one()
+
+    secret, last = contextvars.Context().run(read)
+    now = int(time.time()) // 30
+    step = now if last is None or last < now else last + 1
+    assert step <= now + 1, "this user's codes for now and the next 30 s are used up"
+    return pyotp.TOTP(secret).generate_otp(step)
+
+
+def set_up_two_step(client: PortalClient, next_url: str | None = None):
+    """Turn on two-step sign-in through its pages, as a signed-in user would; returns the
+    secret (read from the page, as typed into an app) and the recovery codes shown."""
+    url = "/account/two-step/setup" + (f"?next={next_url}" if next_url else "")
+    page = text(client.get(url))
+    secret = re.search(r'<code class="two-step-secret" id="secret">([A-Z2-7 ]+)</code>',
+                       page).group(1).replace(" ", "")
+    response = client.post_form(url, {"code": pyotp.TOTP(secret).now(),
+                                      "next": next_url or ""})
+    assert response.status_code == 200, text(response)[:2000]
+    codes = re.findall(r"<li><code>([a-z2-9]{5}-[a-z2-9]{5})</code></li>", text(response))
+    assert len(codes) == 10
+    return secret, codes
+
+
 @pytest.fixture
 def login():
+    """Sign in through the sign-in page; a user with two-step sign-in on then sends a code
+    from their app (see ``two_step_code``)."""
+
     def do(client: PortalClient, user_or_email, password: str = PASSWORD):
         email = getattr(user_or_email, "email", user_or_email)
         response = client.post_form("/login", {"email": email, "password": password})
         assert response.status_code == 302, response.get_data(as_text=True)[:2000]
+        if response.location.split("?")[0].endswith("/login/verify"):
+            response = client.post_form(
+                "/login/verify", {"code": two_step_code(client.application, email)})
+            assert response.status_code == 302, response.get_data(as_text=True)[:2000]
         return response
 
     return do

@@ -92,6 +92,17 @@ TABLE = [
     ("POST", "/account/password",                        LOGIN, 400, 400, 400, 400, 400, 400),
     ("POST", "/account/email",                           LOGIN, 400, 400, 400, 400, 400, 400),
     ("GET",  "/account/email/confirm/not-a-token",       302,   302, 302, 302, 302, 302, 302),
+    # --- two-step sign-in: the champion and admin have it on (so setting it up again is
+    # 302 back to its page), the others not (so its forms for an enabled account are 302)
+    ("GET",  "/account/two-step",                        LOGIN, 200, 200, 200, 200, 200, 200),
+    ("GET",  "/account/two-step/setup",                  LOGIN, 200, 200, 200, 200, 302, 302),
+    ("POST", "/account/two-step/setup",                  LOGIN, 400, 400, 400, 400, 302, 302),
+    ("POST", "/account/two-step/recovery-codes",         LOGIN, 302, 302, 302, 302, 400, 400),
+    ("POST", "/account/two-step/disable",                LOGIN, 302, 302, 302, 302, 400, 400),
+    # the code page needs a sign-in waiting for its code (else back to /login); signed-in
+    # users are sent to their dashboard
+    ("GET",  "/login/verify",                            LOGIN, 302, 302, 302, 302, 302, 302),
+    ("POST", "/login/verify",                            LOGIN, 302, 302, 302, 302, 302, 302),
     # --- agencies: seekers and champions never run an agency
     ("GET",  "/agencies/register",                       200,   403, 200, 200, 200, 403, 200),
     ("POST", "/agencies/register",                       200,   403, 200, 200, 200, 403, 200),
@@ -494,8 +505,9 @@ def build_world(db) -> World:
         "owner": owner,
         "recruiter": recruiter,
         "other": other,
-        "champion": new_user(role="champion", name="Harper Champion"),
-        "admin": new_user(role="admin", name="Alex Admin"),
+        # two-step sign-in on: they may download extracts and manage users
+        "champion": new_user(role="champion", name="Harper Champion", two_step=True),
+        "admin": new_user(role="admin", name="Alex Admin", two_step=True),
     }
     invitation = invite_recruiter(agency, "invitee@example.org", owner)
     db.session.commit()

@@ -7,12 +7,12 @@ import pytest
 from sqlalchemy import func, select
 
 from portal.models import AuditEvent, Membership, User
-from tests.conftest import PASSWORD, field_error, path_of, text
+from tests.conftest import PASSWORD, field_error, path_of, set_up_two_step, text
 
 
 @pytest.fixture
 def admin(make_user):
-    return make_user(role="admin", name="Root Admin", email="root@example.org")
+    return make_user(role="admin", name="Root Admin", email="root@example.org", two_step=True)
 
 
 @pytest.fixture
@@ -312,6 +312,11 @@ def test_create_admin_command(client, db, runner, login):
 
     login(client, "boss@example.org")
     assert client.get("/dashboard").location == "/admin/"
+    # a new administrator sets up two-step sign-in first, then returns to the page
+    response = client.get("/admin/")
+    assert response.status_code == 302 and response.location.startswith(
+        "/account/two-step/setup")
+    set_up_two_step(client, "/admin/")
     response = client.get("/admin/")
     assert response.status_code == 200 and "Administration" in text(response)
 
@@ -335,4 +340,6 @@ def test_create_admin_promotes_existing_user(client, db, runner, make_user, logi
     assert user.role == "admin" and user.name == "Pat Existing"
     assert db.session.scalar(select(func.count(User.id))) == 1
     login(client, user)
+    assert client.get("/admin/").status_code == 302  # to set up two-step sign-in
+    set_up_two_step(client)
     assert client.get("/admin/").status_code == 200

@@ -585,7 +585,7 @@ def test_admin_unpublishes_with_reason(app, client, db, staff, make_job, make_us
     anyone = app.test_client()
     assert search_ids(anyone, "snapdragon") == [job.id]
     admin = app.test_client()
-    login(admin, make_user(role="admin"))
+    login(admin, make_user(role="admin", two_step=True))
     assert "Moderation" in text(admin.get(f"/jobs/{job.id}"))
 
     # a reason is required
@@ -745,7 +745,7 @@ def test_suspending_agency_removes_its_jobs_from_search(app, db, make_agency, ma
     anyone = app.test_client()
     assert sorted(search_ids(anyone, "ptarmigan")) == sorted([job.id, other.id])
     admin = app.test_client()
-    login(admin, make_user(role="admin"))
+    login(admin, make_user(role="admin", two_step=True))
 
     response = admin.post_form(f"/admin/agencies/{agency.id}",
                                {"suspend": "Suspend", "reason": "Complaints under review."})

@@ -26,7 +26,7 @@ def five(db, make_agency):
 
 @pytest.fixture
 def champion(client, login, make_user):
-    user = make_user(role="champion")
+    user = make_user(role="champion", two_step=True)
     login(client, user)
     return user
 

@@ -13,12 +13,14 @@ from portal.extensions import db
 from portal.models import Agency, User
 from portal.models.agencies import AGENCY_STATUSES
 from portal.models.users import ROLES
+from portal.twofactor.permissions import require_two_step
 
 bp = Blueprint("admin", __name__)
 
 
 @bp.route("/")
 @require_role("admin")
+@require_two_step
 def index():
     pending = db.session.scalars(services.agency_query(status="pending")).all()
     return render_template("admin/index.html", pending=pending, counts=services.counts())
@@ -26,6 +28,7 @@ def index():
 
 @bp.route("/agencies")
 @require_role("admin")
+@require_two_step
 def agencies():
     q, status = request.args.get("q", ""), request.args.get("status", "")
     if status and status not in AGENCY_STATUSES:
@@ -38,6 +41,7 @@ def agencies():
 
 @bp.route("/agencies/<int:agency_id>", methods=["GET", "POST"])
 @require_role("admin")
+@require_two_step
 def agency(agency_id: int):
     found = db.session.get(Agency, agency_id) or abort(404)
     form = forms.AgencyDecisionForm()
@@ -57,6 +61,7 @@ def agency(agency_id: int):
 
 @bp.route("/users")
 @require_role("admin")
+@require_two_step
 def users():
     q, role = request.args.get("q", ""), request.args.get("role", "")
     if role and role not in ROLES:
@@ -68,6 +73,7 @@ def users():
 
 @bp.route("/users/<int:user_id>")
 @require_role("admin")
+@require_two_step
 def user(user_id: int):
     found = db.session.get(User, user_id) or abort(404)
     return render_template("admin/user.html", user=found, form=ConfirmForm())
@@ -75,6 +81,7 @@ def user(user_id: int):
 
 @bp.route("/users/<int:user_id>/champion/<any(grant, remove):action>", methods=["POST"])
 @require_role("admin")
+@require_two_step
 def champion(user_id: int, action: str):
     found = db.session.get(User, user_id) or abort(404)
     if not ConfirmForm().validate_on_submit():

@@ -8,6 +8,7 @@ from portal.auth import forms, services
 from portal.auth.permissions import safe_next
 from portal.errors import PortalError
 from portal.extensions import db, login_manager
+from portal.twofactor import pending as two_step_pending
 
 bp = Blueprint("auth", __name__)
 
@@ -108,6 +109,9 @@ def login():
                 "Please confirm your email address first: use the link we emailed you."
             )
             return render_template("auth/login.html", form=form, offer_resend=True)
+        elif user.two_step_enabled:  # the password is right: now the code from the app
+            two_step_pending.begin(user, safe_next(request.args.get("next")))
+            return redirect(url_for("twofactor.verify"))
         else:
             start_session(user)
             flash(f"Welcome, {user.name}.", "success")

@@ -27,6 +27,7 @@ from portal.models import Job
 from portal.models.jobs import JOB_STATUSES
 from portal.prequal import services as prequal
 from portal.seekers import services as seekers
+from portal.twofactor.permissions import require_two_step
 
 bp = Blueprint("jobs", __name__)
 
@@ -223,6 +224,7 @@ def duplicate(job_id: int):
 
 @bp.route("/admin/jobs/<int:job_id>/unpublish", methods=["POST"])
 @require_role("admin")
+@require_two_step
 def unpublish(job_id: int):
     job = db.session.get(Job, job_id) or abort(404)
     form = forms.UnpublishForm()

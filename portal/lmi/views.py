@@ -27,6 +27,7 @@ from portal.extensions import db
 from portal.lmi import benchmark, charts, dashboard, extracts, figures
 from portal.lmi.figures import DIMENSIONS
 from portal.lmi.measures import BY_KEY, CHART_MEASURES, MEASURES, SUPPRESSION_NOTES
+from portal.twofactor.permissions import require_two_step
 
 bp = Blueprint("lmi", __name__)
 
@@ -59,6 +60,7 @@ def index():
 
 @bp.route("/lmi/extract")
 @require_role("champion", "admin")
+@require_two_step
 def extract():
     args = request.args
     breakdowns = args.getlist("by")

@@ -1,0 +1,215 @@
+"""Two-step sign-in rules: the TOTP secret and its QR code, checking codes (never the same
+time step twice), recovery codes, and the throttle on wrong codes.
+
+Codes are RFC 6238 TOTP (6 digits, 30-second steps, SHA-1: what every authenticator app
+reads from the QR code); the step before and after the current one are accepted too, for
+clocks a little out. Recovery codes are random, shown once, and stored as SHA-256 hashes
+(10 characters from a 31-letter alphabet: about 50 bits, far beyond guessing under the
+throttle, so a slow hash adds nothing). Services flush but never commit.
+"""
+
+import hashlib
+import hmac
+import secrets
+import time
+
+import pyotp
+import segno
+from flask import current_app
+from sqlalchemy import delete, func, select
+
+from portal import audit
+from portal.auth.passwords import verify_password
+from portal.auth.services import WrongPassword
+from portal.errors import PortalError
+from portal.extensions import db
+from portal.models import RecoveryCode, TwoStepFailure, User
+from portal.models.types import utcnow
+
+STEP_SECONDS = 30
+VALID_WINDOW = 1  # steps either side of now
+RECOVERY_CODE_COUNT = 10
+RECOVERY_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"  # no 0/o, 1/l/i: easy to copy by hand
+
+
+class WrongCode(PortalError):
+    pass
+
+
+class TwoStepThrottled(PortalError):
+    pass
+
+
+# --- the secret ------------------------------------------------------------------------
+
+
+def start_setup(user: User) -> str:
+    """The secret being set up: a new one, kept until it is confirmed (a reload of the
+    setup page shows the same QR code)."""
+    if user.two_step_enabled:
+        raise PortalError("Two-step sign-in is already on.")
+    if not user.totp_secret:
+        user.totp_secret = pyotp.random_base32()  # 32 characters, 160 bits
+        db.session.flush()
+    return user.totp_secret
+
+
+def grouped(secret: str) -> str:
+    """The secret in groups of four, for typing into an app by hand."""
+    return " ".join(secret[i:i + 4] for i in range(0, len(secret), 4))
+
+
+def provisioning_uri(user: User) -> str:
+    return pyotp.TOTP(user.totp_secret).provisioning_uri(
+        name=user.email, issuer_name=current_app.config["TWO_STEP_ISSUER"])
+
+
+def qr_code_data_uri(user: User) -> str:
+    """The ``otpauth://`` link as a QR code: an SVG in a ``data:`` URI for an ``<img>``
+    (the page's CSP allows ``img-src data:``; nothing inline in the page itself)."""
+    return segno.make(provisioning_uri(user), error="m").svg_data_uri(scale=5, border=4)
+
+
+# --- checking a code -------------------------------------------------------------------
+
+
+def current_step() -> int:
+    return int(time.time()) // STEP_SECONDS
+
+
+def _app_code_step(user: User, code: str) -> tuple[int | None, bool]:
+    """(the time step whose code this is, or None; whether it is an already used step)."""
+    code = "".join(code.split())
+    if not (len(code) == 6 and code.isascii() and code.isdigit()) or not user.totp_secret:
+        return None, False
+    totp = pyotp.TOTP(user.totp_secret)
+    now = current_step()
+    for step in range(now - VALID_WINDOW, now + VALID_WINDOW + 1):
+        if hmac.compare_digest(totp.generate_otp(step), code):
+            last = user.totp_last_timestep
+            return step, last is not None and step <= last
+    return None, False
+
+
+def _digest(code: str) -> str:
+    normal = "".join(code.lower().replace("-", "").split())
+    return hashlib.sha256(normal.encode()).hexdigest()
+
+
+def check_throttle(user: User) -> None:
+    config = current_app.config
+    since = utcnow() - config["LOGIN_THROTTLE_WINDOW"]
+    failures = db.session.scalar(
+        select(func.count(TwoStepFailure.id)).where(TwoStepFailure.user_id == user.id,
+                                                    TwoStepFailure.created_at > since))
+    if failures >= config["TWO_STEP_MAX_FAILURES"]:
+        minutes = int(config["LOGIN_THROTTLE_WINDOW"].total_seconds() // 60)
+        raise TwoStepThrottled(
+            f"Too many wrong codes. Please wait {minutes} minutes and try again.")
+
+
+def _refuse(user: User, ip: str, message: str) -> None:
+    db.session.add(TwoStepFailure(user_id=user.id, ip=ip))
+    db.session.flush()
+    raise WrongCode(message)
+
+
+def check_code(user: User, code: str, ip: str, recovery: bool = True) -> int | None:
+    """Accept a current code from the app (its step is then used up) or, if ``recovery``,
+    an unused recovery code (then used up); return the number of recovery codes left when
+    one was used, else None. Raises TwoStepThrottled, or WrongCode (the caller commits:
+    wrong codes are counted)."""
+    check_throttle(user)
+    step, reused = _app_code_step(user, code)
+    if step is not None and not reused:
+        user.totp_last_timestep = step
+        db.session.execute(delete(TwoStepFailure).where(TwoStepFailure.user_id == user.id))
+        return None
+    if reused:
+        _refuse(user, ip, "That code has already been used. Wait for the next code from "
+                          "your app.")
+    found = recovery and db.session.scalar(
+        select(RecoveryCode).where(RecoveryCode.user_id == user.id,
+                                   RecoveryCode.code_hash == _digest(code),
+                                   RecoveryCode.used_at.is_(None)))
+    if not found:
+        _refuse(user, ip, "That code is not right. Enter the 6-digit code your app shows "
+                          "now" + (", or one of your recovery codes." if recovery else "."))
+    found.used_at = utcnow()
+    db.session.execute(delete(TwoStepFailure).where(TwoStepFailure.user_id == user.id))
+    db.session.flush()
+    left = recovery_codes_left(user)
+    audit.record("two_step.recovery_code_used", user, user, detail=f"{left} left")
+    return left
+
+
+# --- turning it on and off; recovery codes ---------------------------------------------
+
+
+def enable(user: User, code: str) -> list[str]:
+    """Confirm the secret with a current code; return the new recovery codes (shown once)."""
+    if user.two_step_enabled:
+        raise PortalError("Two-step sign-in is already on.")
+    step, _ = _app_code_step(user, code)
+    if step is None:
+        raise WrongCode("That code is not right. Enter the 6-digit code your app shows now "
+                        "(check that the time on your phone is set automatically).")
+    user.totp_enabled_at = utcnow()
+    user.totp_last_timestep = step
+    audit.record("two_step.enabled", user, user)
+    return new_recovery_codes(user)
+
+
+def disable(user: User, password: str, code: str, ip: str) -> None:
+    ok, _ = verify_password(user.password_hash, password)
+    if not ok:
+        raise WrongPassword()
+    check_code(user, code, ip)
+    user.totp_secret = None
+    user.totp_enabled_at = None
+    user.totp_last_timestep = None
+    db.session.execute(delete(RecoveryCode).where(RecoveryCode.user_id == user.id))
+    audit.record("two_step.disabled", user, user)
+
+
+def new_recovery_codes(user: User) -> list[str]:
+    """Replace the user's recovery codes with ten new ones; return them (shown once)."""
+    db.session.execute(delete(RecoveryCode).where(RecoveryCode.user_id == user.id))
+    codes = []
+    while len(codes) < RECOVERY_CODE_COUNT:
+        raw = "".join(secrets.choice(RECOVERY_ALPHABET) for _ in range(10))
+        code = f"{raw[:5]}-{raw[5:]}"
+        if code not in codes:
+            codes.append(code)
+    db.session.add_all(RecoveryCode(user_id=user.id, code_hash=_digest(code)) for code in codes)
+    db.session.flush()
+    return codes
+
+
+def regenerate_recovery_codes(user: User, proof: str, ip: str) -> list[str]:
+    """New recovery codes, for a current code from the app or the account's password."""
+    proof = proof.strip()
+    if proof.isascii() and "".join(proof.split()).isdigit():
+        check_code(user, proof, ip, recovery=False)
+    else:
+        check_throttle(user)
+        ok, _ = verify_password(user.password_hash, proof)
+        if not ok:
+            _refuse(user, ip, "That is neither a current code from your app nor your "
+                              "password.")
+    codes = new_recovery_codes(user)
+    audit.record("two_step.recovery_codes_renewed", user, user)
+    return codes
+
+
+def recovery_codes_left(user: User) -> int:
+    return db.session.scalar(
+        select(func.count(RecoveryCode.id)).where(RecoveryCode.user_id == user.id,
+                                                  RecoveryCode.used_at.is_(None)))
+
+
+def prune() -> int:
+    """Delete wrong-code records past the throttle window."""
+    since = utcnow() - current_app.config["LOGIN_THROTTLE_WINDOW"]
+    return db.session.execute(
+        delete(TwoStepFailure).where(TwoStepFailure.created_at < since)).rowcount
