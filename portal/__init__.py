@@ -4,7 +4,7 @@ import os
 
 from flask import Flask
 
-from portal import cli, errors, numbers, templating
+from portal import cli, errors, inputs, numbers, templating
 from portal.config import CONFIGS
 from portal.extensions import bootstrap, csrf, db, login_manager, migrate
 
@@ -26,6 +26,7 @@ def create_app(config_name: str | None = None, overrides: dict | None = None) ->
     bootstrap.init_app(app)
 
     numbers.register(app)  # <int:...> in URLs: ASCII digits within the id range, else 404
+    inputs.register(app)  # a NUL character anywhere in a request: 400 before any view
 
     # features, one blueprint each
     from portal.admin.views import bp as admin_bp
