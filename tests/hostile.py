@@ -19,7 +19,7 @@ from werkzeug.exceptions import HTTPException
 
 from portal.extensions import db
 from portal.numbers import IdConverter
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, two_step_code
 from tests.test_access import DUMMY_IDS, LOGIN, ROLES, TABLE, UNCHECKED_ENDPOINTS, World
 
 # values no number, id or token of the portal may be: unicode digits (``"²".isdigit()``),
@@ -38,6 +38,7 @@ class Route:
     method: str
     template: str  # a TABLE url template with {ids} of the world
     role: str  # a role that may use it (its TABLE status is not 403 / 404 / login)
+    roles: list = field(default_factory=list)  # every such role
     rule: object = None
     args: dict = field(default_factory=dict)  # the world's values of its path parameters
 
@@ -71,7 +72,8 @@ def routes(app: Flask, world: World) -> list[Route]:
         allowed = allowed or [role for role, status in zip(ROLES, statuses, strict=True)
                               if status == 404 and role != "anon"]
         if allowed:
-            route = found[endpoint, method] = Route(endpoint, method, template, allowed[0])
+            route = found[endpoint, method] = Route(endpoint, method, template, allowed[0],
+                                                    allowed)
             route.rule, route.args = adapter.match(
                 world.url(template).partition("?")[0], method=method, return_rule=True)
     in_app = {(rule.endpoint, method) for rule in app.url_map.iter_rules()
@@ -94,9 +96,13 @@ class Clients:
         if role not in self._clients:
             client = self._clients[role] = self.app.test_client()
             if role != "anon":
-                response = client.post_form("/login", {"email": self.world.users[role],
-                                                       "password": PASSWORD})
+                email = self.world.users[role]
+                response = client.post_form("/login", {"email": email, "password": PASSWORD})
                 assert response.status_code == 302, f"{role} could not sign in"
+                if response.location.split("?")[0].endswith("/login/verify"):
+                    response = client.post_form(
+                        "/login/verify", {"code": two_step_code(self.app, email)})
+                    assert response.status_code == 302, f"{role}: second step refused"
             self._tokens[role] = client.csrf_token()
         return self._clients[role]
 
@@ -139,13 +145,14 @@ class RecordingRequest(Request):
     parameter_storage_class = _RecordingArgs
 
 
-def args_read(app: Flask, clients: Clients, role: str, url: str) -> list[str]:
-    """The query-string names the page at ``url`` reads (through ``request.args``)."""
+def args_read(app: Flask, clients: Clients, role: str, url: str, method: str = "GET") -> list:
+    """The query-string names the page at ``url`` reads (through ``request.args``); for a
+    POST (sent with the CSRF token only), the form fields it reads as well."""
     original = app.request_class
     app.request_class = RecordingRequest
     READ_ARGS.clear()
     try:
-        clients[role].get(url)
+        clients.request(role, method, url)
     finally:
         app.request_class = original
     return sorted(READ_ARGS - {"csrf_token"})
@@ -211,11 +218,10 @@ def find_forms(app: Flask, clients: Clients, world: World, all_routes: list[Rout
     adapter = app.url_map.bind("localhost")
     posts = {(r.endpoint, r.method): r for r in all_routes if r.method == "POST"}
     found: dict = {}
-    for route in all_routes:
-        if route.method != "GET":
-            continue
-        url = route.url(world)
-        response = clients[route.role].get(url)
+    pages = [(route.url(world), role) for route in all_routes if route.method == "GET"
+             for role in route.roles]
+    for url, role in pages:
+        response = clients[role].get(url)
         if response.status_code != 200 or not response.mimetype == "text/html":
             continue
         for form in forms_on(response.get_data(as_text=True), url):
