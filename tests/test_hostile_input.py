@@ -253,3 +253,26 @@ def test_share_form_with_a_non_finite_pay_shows_a_field_message(access_app, worl
     with access_app.app_context():
         assert hostile.row_counts() == before
         hostile.db.session.remove()
+
+
+def test_return_csv_with_hostile_numbers_is_refused_with_messages(access_app, world):
+    """A workforce-return CSV whose every number column holds a hostile value: row
+    messages, no 5xx, the draft's lines unchanged."""
+    from portal.returns.columns import COLUMN_NAMES
+    from tests.test_returns import LINE, csv_file, upload
+
+    numeric = [name for name in COLUMN_NAMES if name not in (
+        "occupation", "region", "employment_status", "bargaining_status")]
+    rows = [{**LINE, **{name: value for name in numeric}}
+            for value in ("²", "٣", "NaN", "Infinity", "1e400", "-1", BIG, "x" * 5000)]
+    clients = hostile.Clients(access_app, world)
+    clients["owner"]  # signed in
+    with access_app.app_context():
+        before = hostile.row_counts()
+        hostile.db.session.remove()
+    response = upload(clients["owner"], world.ids["rdraft"], csv_file(rows))
+    assert response.status_code == 400, response.status_code
+    assert "Row 2" in text(response)
+    with access_app.app_context():
+        assert hostile.row_counts() == before
+        hostile.db.session.remove()

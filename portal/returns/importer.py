@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import func, select
 
-from portal import audit
+from portal import audit, numbers
 from portal.extensions import db
 from portal.models import Agency
 from portal.models.lmi import ReportingPeriod, ReturnLine, WorkforceReturn
@@ -41,11 +41,12 @@ def plan(rows: Iterable[tuple[int, Mapping]]) -> tuple[list[Group], list[validat
         elif agency.status != "approved":
             problems.append(validation.Problem(where, None, f"the agency “{slug}” is not "
                                                f"approved (it is {agency.status})."))
-        if not year_text.isdigit():
+        year = numbers.whole(year_text, 1900, 2999)
+        if year is None:
             problems.append(validation.Problem(where, None, f"fiscal_year “{year_text}” is "
                                                "not a year such as 2025."))
         else:
-            period = periods.get(int(year_text))
+            period = periods.get(year)
             if period is None:
                 problems.append(validation.Problem(where, None, f"no reporting period for the "
                                                    f"fiscal year {year_text}: open it first."))

@@ -67,6 +67,8 @@ def _parse_number(text: str, what: str) -> Decimal | None:
     text = text.replace(",", "").replace(" ", "")
     if text == "":
         return None
+    if not text.isascii():  # Decimal("٣") is 3: digits are ASCII digits (portal.numbers)
+        raise ValueError(f"“{text}” is not a number.")
     try:
         number = Decimal(text)
     except InvalidOperation:
@@ -100,7 +102,7 @@ def parse_dollars(text: str) -> int | None:
     text = text.replace("$", "").replace(",", "").replace(" ", "")
     if text == "":
         return None
-    if not re.fullmatch(r"\d+(\.\d{1,2})?|\.\d{1,2}", text):
+    if not re.fullmatch(r"[0-9]+(\.[0-9]{1,2})?|\.[0-9]{1,2}", text):
         if re.fullmatch(r"-\d+(\.\d*)?", text):
             raise ValueError(f"{text} is negative.")
         if re.fullmatch(r"\d+\.\d{3,}", text):
@@ -119,7 +121,7 @@ def parse_line(raw: Mapping, codes: Codes) -> tuple[dict, dict[str, str]]:
     line: dict = {}
     errors: dict[str, str] = {}
     occupation = _clean(raw.get("occupation"))
-    if occupation.isdigit() and len(occupation) < 5:
+    if occupation.isascii() and occupation.isdigit() and len(occupation) < 5:
         occupation = occupation.zfill(5)  # a spreadsheet dropped the leading zero
     region = _clean(raw.get("region")).lower()
     for name, value, known in (("occupation", occupation, codes.occupations),
