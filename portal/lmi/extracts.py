@@ -16,6 +16,7 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font
 
+from portal import numbers
 from portal.errors import PortalError
 from portal.lmi import figures
 from portal.lmi.figures import DIMENSIONS, SUPPRESSED, Table
@@ -82,10 +83,10 @@ def make_request(years: Iterable, breakdowns: Iterable[str], fmt: str | None,
     fmt = (fmt or "csv").lower()
     if fmt not in FORMATS:
         raise PortalError("Choose CSV or XLSX.")
-    try:
-        chosen = sorted({int(y) for y in years})
-    except (TypeError, ValueError):
-        raise PortalError("Choose periods from the list.") from None
+    read = [numbers.whole(y, 1900, 2999) for y in years]  # ASCII digits only
+    if None in read:
+        raise PortalError("Choose periods from the list.")
+    chosen = sorted(set(read))
     missing = [y for y in chosen if y not in available]
     if missing:
         raise PortalError(f"There is no reporting period {missing[0]}.")
