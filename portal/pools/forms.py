@@ -19,7 +19,7 @@ from portal.jobs.forms import cents
 from portal.models.jobs import PAY_UNITS
 from portal.pools.schedules import WEEKDAYS
 
-TIME = Regexp(r"^([01]\d|2[0-3]):[0-5]\d$", message="Use the 24-hour clock, e.g. 09:00.")
+TIME = Regexp(r"^([01][0-9]|2[0-3]):[0-5][0-9]\Z", message="Use the 24-hour clock, e.g. 09:00.")
 
 
 class ShareForm(FlaskForm):

@@ -4,7 +4,7 @@ Two schedules clash when blocks on the same weekday overlap; hours follow from t
 import re
 
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-TIME_RE = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
+TIME_RE = re.compile(r"^([01][0-9]|2[0-3]):([0-5][0-9])\Z")  # ASCII digits
 
 
 def minutes(value: str) -> int:
