@@ -121,6 +121,7 @@ def test_wrong_code_is_refused_and_right_code_turns_it_on_with_ten_codes(client,
 
 def test_sign_in_asks_for_the_code_and_a_right_code_signs_in(client, db, enabled):
     user, secret, _ = enabled
+    logins = len(events(db, "user.login", user))
     response = sign_in_password(client, user, next_url="/account")
     assert response.status_code == 302 and response.location == "/login/verify"
     page = text(client.get("/login/verify"))
@@ -137,10 +138,12 @@ def test_sign_in_asks_for_the_code_and_a_right_code_signs_in(client, db, enabled
         assert response.status_code == 400
         assert CODE_MESSAGE in field_error(text(response), "code")
         assert client.get("/account").status_code == 302
+        assert len(events(db, "user.login", user)) == logins  # the password alone is not
 
         response = send_code(client, pyotp.TOTP(secret).now())
         assert response.status_code == 302 and response.location == "/account"  # next kept
         assert client.get("/account").status_code == 200
+        assert len(events(db, "user.login", user)) == logins + 1
         # the code page is done with
         assert client.get("/login/verify").location == "/dashboard"
 

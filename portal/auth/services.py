@@ -165,10 +165,16 @@ def authenticate(email: str, password: str, ip: str) -> User | None:
         db.session.add(LoginFailure(email=email, ip=ip))
         return None
     db.session.execute(delete(LoginFailure).where(LoginFailure.email == email))
-    if user.email_confirmed:  # the caller refuses unconfirmed accounts: no sign-in happens
-        user.last_login_at = utcnow()
-        audit.record("user.login", user, user)
+    # the caller refuses unconfirmed accounts (no sign-in happens) and asks two-step users
+    # for their code first (portal/twofactor records the sign-in when it is right)
+    if user.email_confirmed and not user.two_step_enabled:
+        record_login(user)
     return user
+
+
+def record_login(user: User, detail: str | None = None) -> None:
+    user.last_login_at = utcnow()
+    audit.record("user.login", user, user, detail=detail)
 
 
 def end_sessions(user: User) -> None:

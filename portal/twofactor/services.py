@@ -20,7 +20,7 @@ from sqlalchemy import delete, func, select
 
 from portal import audit
 from portal.auth.passwords import verify_password
-from portal.auth.services import WrongPassword
+from portal.auth.services import WrongPassword, record_login
 from portal.errors import PortalError
 from portal.extensions import db
 from portal.models import RecoveryCode, TwoStepFailure, User
@@ -112,6 +112,13 @@ def _refuse(user: User, ip: str, message: str) -> None:
     db.session.add(TwoStepFailure(user_id=user.id, ip=ip))
     db.session.flush()
     raise WrongCode(message)
+
+
+def complete_sign_in(user: User, code: str, ip: str) -> int | None:
+    """The second step of signing in: ``check_code``, then the sign-in is recorded."""
+    left = check_code(user, code, ip)
+    record_login(user, detail="two-step: " + ("app code" if left is None else "recovery code"))
+    return left
 
 
 def check_code(user: User, code: str, ip: str, recovery: bool = True) -> int | None:

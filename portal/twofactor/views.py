@@ -119,7 +119,7 @@ def verify():
     status = 200
     if form.validate_on_submit():
         try:
-            left = services.check_code(user, form.code.data, client_ip())
+            left = services.complete_sign_in(user, form.code.data, client_ip())
         except services.TwoStepThrottled as exc:
             form.form_errors.append(str(exc))
             status = 429
