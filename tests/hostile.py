@@ -19,13 +19,14 @@ from werkzeug.exceptions import HTTPException
 
 from portal.extensions import db
 from portal.numbers import IdConverter
-from tests.conftest import PASSWORD, two_step_code
+from tests.conftest import PASSWORD, REFERENCE_TABLES, two_step_code
 from tests.test_access import DUMMY_IDS, LOGIN, ROLES, TABLE, UNCHECKED_ENDPOINTS, World
 
 # values no number, id or token of the portal may be: unicode digits (``"²".isdigit()``),
-# signs, exponents, NaN/Infinity, 0, one past the INTEGER range, 30 digits, NUL, 5,000 chars
-HOSTILE = ["²", "٣", "-1", "0", "1e3", "NaN", "Infinity", "2147483648", "9" * 30, "\x00",
-           "x" * 5000]
+# signs, exponents, NaN/Infinity, 0, the INTEGER range's last value (no such row) and one
+# past it, 30 digits, NUL, 5,000 characters
+HOSTILE = ["²", "٣", "-1", "0", "1e3", "NaN", "Infinity", "2147483647", "2147483648", "9" * 30,
+           "\x00", "x" * 5000]
 DENIED = (403, 404, LOGIN)
 # signing out would end the role's session for the requests after it
 SESSION_ENDING = {("auth.logout", "POST")}
@@ -166,6 +167,11 @@ class Form:
     action: str
     fields: dict = field(default_factory=dict)  # name -> list of offered values ([] for text)
     files: set = field(default_factory=set)
+    # what a browser would send as the page filled it in (an edit form: the saved values)
+    filled: dict = field(default_factory=dict)  # name -> list of values
+
+    def fill(self, name: str, value: str) -> None:
+        self.filled.setdefault(name, []).append(value)
 
 
 class _FormParser(HTMLParser):
@@ -175,12 +181,15 @@ class _FormParser(HTMLParser):
         self.forms: list[Form] = []
         self._form: Form | None = None
         self._select: str | None = None
+        self._select_filled = False
+        self._textarea: str | None = None
 
     def handle_starttag(self, tag, attrs):
         a = dict(attrs)
         if tag == "form":
             post = (a.get("method") or "get").lower() == "post"
             self._form = Form(a.get("action") or self.page_url) if post else None
+            self._buttons: set = set()
             if post:
                 self.forms.append(self._form)
         elif self._form is None:
@@ -191,16 +200,40 @@ class _FormParser(HTMLParser):
                 self._form.files.add(name)
                 return
             offered = self._form.fields.setdefault(name, [])
+            value = a.get("value") or ""
             if tag == "select":
-                self._select = name
+                self._select, self._select_filled = name, False
+            elif tag == "textarea":
+                self._textarea = name
+                self._form.fill(name, "")
             elif kind in ("checkbox", "radio", "hidden", "submit") or tag == "button":
-                offered.append(a.get("value") or "")
+                offered.append(value)
+                if kind == "hidden" or ("checked" in a and kind in ("checkbox", "radio")):
+                    self._form.fill(name, value)
+                elif kind == "submit" or tag == "button":  # the first button is pressed
+                    if not any(n in self._form.filled for n in self._buttons):
+                        self._form.fill(name, value)
+                    self._buttons.add(name)
+            else:
+                self._form.fill(name, value)
         elif tag == "option" and self._select:
-            self._form.fields[self._select].append(a.get("value") or "")
+            value = a.get("value") or ""
+            self._form.fields[self._select].append(value)
+            if "selected" in a and not self._select_filled:
+                self._form.filled[self._select] = [value]
+                self._select_filled = True
+            elif self._select not in self._form.filled:
+                self._form.fill(self._select, value)  # the first option, as a browser sends
+
+    def handle_data(self, data):
+        if self._form is not None and self._textarea:
+            self._form.filled[self._textarea][-1] += data
 
     def handle_endtag(self, tag):
         if tag == "select":
             self._select = None
+        elif tag == "textarea":
+            self._textarea = None
         elif tag == "form":
             self._form = None
 
@@ -249,3 +282,11 @@ def row_counts() -> tuple:
     tables = [t for t in db.metadata.sorted_tables if t.name not in LOG_TABLES]
     counts = select(*(select(func.count()).select_from(t).scalar_subquery() for t in tables))
     return tuple(db.session.execute(counts).one())
+
+
+def contents() -> dict:
+    """Every row of every table (except logs and the read-only reference tables), so a
+    refused request that changed part of a row is caught too (the world is small)."""
+    return {t.name: sorted(map(repr, db.session.execute(select(t)).all()))
+            for t in db.metadata.sorted_tables
+            if t.name not in LOG_TABLES and t.name not in REFERENCE_TABLES}
