@@ -358,3 +358,25 @@ def test_the_command_line_extract_is_unaffected(db, runner, tmp_path):
     result = runner.invoke(args=["lmi", "export", "--format", "csv", "--output", str(out)])
     assert result.exit_code == 0, result.output
     assert out.exists()
+
+
+def test_an_administrator_resets_it_from_the_command_line(client, db, runner, login, enabled):
+    user, _, codes = enabled
+    login(client, user)
+    db.session.expire_all()  # the command reads the account afresh, as a new process would
+    result = runner.invoke(args=["users", "reset-two-step", user.email.upper()])
+    assert result.exit_code == 0, result.output
+    assert f"Two-step sign-in is off for {user.email}" in result.output
+    assert client.get("/account").status_code == 302  # their sessions ended
+    db.session.expire_all()
+    assert not db.session.get(User, user.id).two_step_enabled
+    assert db.session.scalar(select(RecoveryCode.id)) is None
+    assert db.session.scalar(select(AuditEvent.detail).where(
+        AuditEvent.action == "two_step.reset", AuditEvent.object_id == user.id)) == \
+        "command line"
+    assert sign_in_password(client, user).location == "/dashboard"
+
+    result = runner.invoke(args=["users", "reset-two-step", user.email])
+    assert result.exit_code == 1 and "does not use two-step sign-in" in result.output
+    result = runner.invoke(args=["users", "reset-two-step", "nobody@example.org"])
+    assert result.exit_code == 1 and "No account uses" in result.output
