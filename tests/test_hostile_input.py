@@ -280,3 +280,49 @@ def test_return_csv_with_hostile_numbers_is_refused_with_messages(access_app, wo
     with access_app.app_context():
         assert hostile.row_counts() == before
         hostile.db.session.remove()
+
+
+# text fields whose value is parsed into something else and never stored as text
+PARSED_TEXT_FIELDS = {
+    ("LineForm", name) for name in (
+        "opening_headcount", "closing_headcount", "fte", "hires", "separations",
+        "sep_voluntary", "sep_retirement", "sep_involuntary", "sep_other",
+        "sep_within_90_days", "sep_within_1_year", "vacancies", "vacancies_90_days",
+        "pay_p25", "pay_median", "pay_p75")}
+
+
+def test_every_text_field_has_a_length_limit():
+    """A value longer than its column fails on PostgreSQL ("value too long"): every text
+    field of every form (including forms added later) is bounded by a validator, except
+    hidden and password fields (never stored as typed) and fields parsed into numbers."""
+    from flask_wtf import FlaskForm
+    from wtforms import HiddenField, PasswordField, StringField
+    from wtforms.fields.core import UnboundField
+    from wtforms.validators import AnyOf, Email, Length, Regexp
+
+    from portal import create_app
+
+    create_app("testing", {"DATABASE_URL": "sqlite://"})  # imports every feature's forms
+
+    def subclasses(cls):
+        for sub in cls.__subclasses__():
+            yield sub
+            yield from subclasses(sub)
+
+    unbounded, checked = [], 0
+    for form in set(subclasses(FlaskForm)):
+        if not form.__module__.startswith("portal."):
+            continue
+        for name in dir(form):
+            field = getattr(form, name, None)
+            if not (isinstance(field, UnboundField) and issubclass(field.field_class, StringField)
+                    and not issubclass(field.field_class, HiddenField | PasswordField)):
+                continue
+            checked += 1
+            validators = field.kwargs.get("validators") or (
+                field.args[1] if len(field.args) > 1 else [])
+            if not any(isinstance(v, Length | Regexp | AnyOf | Email) for v in validators) \
+                    and (form.__name__, name) not in PARSED_TEXT_FIELDS:
+                unbounded.append(f"{form.__module__}.{form.__name__}.{name}")
+    assert checked > 50
+    assert not unbounded, unbounded
