@@ -115,22 +115,22 @@ def test_search_params_ignore_bad_filters():
 # --- the examples -----------------------------------------------------------------
 
 
-@pytest.mark.parametrize("name", ["region", "page", "pay", "hmin", "hmax", "posted",
-                                  "community", "occupation", "agency"])
-@pytest.mark.parametrize("value", ["²", BIG, "NaN"])
-def test_search_filter_with_a_bad_number_is_ignored(client, name, value):
-    response = client.get("/jobs", query_string={name: value})
-    assert response.status_code == 200
+def test_search_filter_with_a_bad_number_is_ignored(client, make_job):
+    make_job(title="Support Worker")
+    for name in ("region", "page", "pay", "hmin", "hmax", "posted", "community",
+                 "occupation", "agency"):
+        for value in ("²", "٣", BIG, "NaN", "-1"):
+            response = client.get("/jobs", query_string={name: value})
+            assert response.status_code == 200, (name, value)
+            assert "Support Worker" in text(response), (name, value)  # the filter is ignored
 
 
-@pytest.mark.parametrize("path", [
-    f"/jobs/{BIG}", "/jobs/99999999999999999999999", "/jobs/²", "/jobs/٣", "/jobs/0",
-    f"/applications/{BIG}", f"/admin/users/{BIG}", f"/returns/{BIG}", f"/lists/{BIG}",
-    f"/profile/resumes/{BIG}/file", "/jobs/2147483648",
-])
-def test_ids_that_cannot_exist_are_404(client, login, make_user, path):
+def test_ids_that_cannot_exist_are_404(client, login, make_user):
     login(client, make_user(role="admin"))
-    assert client.get(path).status_code == 404
+    for path in (f"/jobs/{BIG}", "/jobs/99999999999999999999999", "/jobs/²", "/jobs/٣",
+                 "/jobs/0", "/jobs/2147483648", f"/applications/{BIG}", f"/admin/users/{BIG}",
+                 f"/returns/{BIG}", f"/lists/{BIG}", f"/profile/resumes/{BIG}/file"):
+        assert client.get(path).status_code == 404, path
 
 
 @pytest.mark.parametrize("path", ["/lists?region=", "/lists?occupation=", "/agency/people?region=",
@@ -138,19 +138,17 @@ def test_ids_that_cannot_exist_are_404(client, login, make_user, path):
                                   "/agency/talent?day=", "/agency/jobs?page=",
                                   "/admin/users?page=", "/admin/agencies?page=",
                                   "/lmi?period="])
-@pytest.mark.parametrize("value", [BIG, "²", "٣"])
 def test_query_filters_with_bad_numbers_are_ignored(client, login, make_user, make_agency,
-                                                    path, value):
+                                                    path):
     role = "admin" if path.startswith("/admin") else (
         "champion" if path.startswith("/lmi") else "agency")
-    user = make_user(role=role)
+    user = make_user(role=role, two_step=role != "agency")  # as champions and admins must
     if role == "agency":
         make_agency(owner=user)
     if not path.startswith("/lists"):
         login(client, user)
-    status = client.get(path + value).status_code
-    # admins and champions may first be sent to set up two-step sign-in
-    assert status == 200 or (role != "agency" and status == 302)
+    for value in (BIG, "²", "٣"):
+        assert client.get(path + value).status_code == 200, value
 
 
 @pytest.mark.parametrize("value", ["²", "٣", BIG, "2147483648", "-1"])
