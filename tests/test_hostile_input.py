@@ -324,3 +324,20 @@ def test_every_text_field_has_a_length_limit():
                 unbounded.append(f"{form.__module__}.{form.__name__}.{name}")
     assert checked > 50
     assert not unbounded, unbounded
+
+
+@pytest.mark.parametrize("value", ["²", "٣", BIG, "1e3", "NaN", "-1", "12.5"])
+def test_whole_number_fields_refuse_what_is_not_a_whole_number(access_app, world, value):
+    clients = hostile.Clients(access_app, world)
+    response = clients.post("champion", "/returns/periods",
+                            {"fiscal_year": value, "due_on": "2027-06-30"})
+    assert response.status_code == 400
+    assert field_error(text(response), "fiscal_year") == "Enter a year such as 2025."
+    response = clients.post("owner", "/agency/lists/new",
+                            {"name": "Hostile list", "membership_months": value,
+                             "intake_opens_on": "2026-01-01", "intake_closes_on": "2026-02-01",
+                             "visibility": "partners"})
+    assert response.status_code == 400
+    assert field_error(text(response), "membership_months") in (
+        "Enter a number of months, e.g. 12.", "Between 1 and 36 months.")
+    assert f'value="{value}"' in text(response)
