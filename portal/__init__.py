@@ -5,8 +5,8 @@ import os
 from flask import Flask
 
 from portal import cli, errors, inputs, numbers, templating
-from portal.config import CONFIGS
-from portal.extensions import bootstrap, csrf, db, login_manager, migrate
+from portal.config import CONFIGS, settle
+from portal.extensions import bootstrap, csrf, db, limiter, login_manager, migrate
 
 
 def create_app(config_name: str | None = None, overrides: dict | None = None) -> Flask:
@@ -24,6 +24,7 @@ def create_app(config_name: str | None = None, overrides: dict | None = None) ->
     login_manager.init_app(app)
     csrf.init_app(app)
     bootstrap.init_app(app)
+    limiter.init_app(app)  # rate limits: portal/ratelimits.py, settings RATELIMIT_*
 
     numbers.register(app)  # <int:...> in URLs: ASCII digits within the id range, else 404
     inputs.register(app)  # a NUL character anywhere in a request: 400 before any view
@@ -69,10 +70,8 @@ def configure(app: Flask, config_name: str | None, overrides: dict | None) -> No
     app.config.from_prefixed_env("PORTAL")
     app.config.update(overrides or {})
 
-    if not app.config.get("SECRET_KEY"):
-        raise RuntimeError("PORTAL_SECRET_KEY must be set (production refuses to start without it)")
-
     os.makedirs(app.instance_path, exist_ok=True)
+    settle(app)  # secret key (development: a random one kept in instance/), rate-limit storage
     url = app.config.get("DATABASE_URL") or "sqlite:///" + os.path.join(
         app.instance_path, "portal.db"
     )

@@ -5,11 +5,14 @@ environment variables (e.g. ``PORTAL_DATABASE_URL``, ``PORTAL_SECRET_KEY``,
 ``PORTAL_MAIL_SERVER``). Nothing here reads the environment at import time.
 """
 
+import os
+import secrets
+import time
 from datetime import timedelta
 
 
 class Config:
-    SECRET_KEY = "dev-only-not-secret"
+    SECRET_KEY = None  # PORTAL_SECRET_KEY; in development a random one kept in instance/
     DATABASE_URL = None  # default: SQLite file in the instance folder
     SQLALCHEMY_ENGINE_OPTIONS: dict = {}
 
@@ -70,10 +73,28 @@ class Config:
     # — pay percentiles below it are refused. Update it when the province raises it.
     MINIMUM_WAGE_CENTS = 1785
 
+    # --- Safe defaults (issue 12 §4) ---------------------------------------------------
+    # Without SECRET_KEY, development makes a random key once in this file (relative to
+    # instance/, mode 600) and reuses it; production has no file and refuses to start.
+    SECRET_KEY_FILE = "secret_key"
+    # Rate limits (Flask-Limiter, portal/ratelimits.py), in the `limits` notation
+    # ("5 per hour", "100 per day"), counted per signed-in user, else per client address.
+    RATELIMIT_ENABLED = True
+    RATELIMIT_STORAGE_URL = "memory://"  # one process; redis://host:6379/0 shares the counts
+    RATELIMIT_HEADERS_ENABLED = True  # X-RateLimit-* on limited forms, Retry-After on a 429
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True  # Redis unreachable: count in-process, no 500
+    RATELIMIT_REGISTER = "10 per hour"  # seeker and agency registration together, per address
+    RATELIMIT_PASSWORD_RESET = "5 per hour"
+    RATELIMIT_CONFIRMATION_RESEND = "5 per hour"
+    RATELIMIT_PER_EMAIL = "3 per hour"  # emails sent to one address by each of those forms
+    RATELIMIT_APPLY = "30 per hour"
+    RATELIMIT_INVITATIONS = "100 per day"  # staff, job and partner invitations together
+    RATELIMIT_API = "600 per hour"
+
 
 class TestConfig(Config):
     TESTING = True
-    SECRET_KEY = "test-secret"
+    SECRET_KEY = "test-secret"  # nosec B105 — fixed key of the test suite, used nowhere else
     MAIL_LOG_MESSAGES = False
     # cheap hashes so the suite stays fast; still argon2id
     ARGON2_TIME_COST = 1
@@ -81,12 +102,62 @@ class TestConfig(Config):
     ARGON2_PARALLELISM = 1
     SERVER_NAME = "localhost"
     BASE_URL = "http://localhost"
+    # the suite makes many requests from one address; tests/test_ratelimits.py sets real limits
+    RATELIMIT_REGISTER = "10000 per hour"
+    RATELIMIT_PASSWORD_RESET = "10000 per hour"
+    RATELIMIT_CONFIRMATION_RESEND = "10000 per hour"
+    RATELIMIT_PER_EMAIL = "10000 per hour"
+    RATELIMIT_APPLY = "10000 per hour"
+    RATELIMIT_INVITATIONS = "10000 per day"
+    RATELIMIT_API = "10000 per hour"
 
 
 class ProductionConfig(Config):
     SECRET_KEY = None
+    SECRET_KEY_FILE = None  # PORTAL_SECRET_KEY or no start
     SESSION_COOKIE_SECURE = True
     MAIL_LOG_MESSAGES = False
 
 
 CONFIGS = {"development": Config, "testing": TestConfig, "production": ProductionConfig}
+
+
+def settle(app) -> None:
+    """Settings that follow from the others once every source has been read."""
+    app.config["SECRET_KEY"] = secret_key(app)
+    app.config["RATELIMIT_STORAGE_URI"] = app.config["RATELIMIT_STORAGE_URL"]  # Flask-Limiter's
+
+
+def secret_key(app) -> str:
+    """PORTAL_SECRET_KEY (or portal.cfg); else, in development, the instance's own key."""
+    if app.config.get("SECRET_KEY"):
+        return app.config["SECRET_KEY"]
+    if not app.config.get("SECRET_KEY_FILE"):
+        raise RuntimeError("PORTAL_SECRET_KEY must be set (production refuses to start without it)")
+    return instance_key(os.path.join(app.instance_path, app.config["SECRET_KEY_FILE"]))
+
+
+def instance_key(path: str) -> str:
+    """The key in ``path``, made there first if missing: random, readable by the owner only.
+
+    O_EXCL makes the creation atomic: of several processes starting at once, one writes
+    the key and the others read that one."""
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return _read_key(path)
+    key = secrets.token_hex(32)
+    with os.fdopen(fd, "w") as handle:
+        handle.write(key + "\n")
+    return key
+
+
+def _read_key(path: str) -> str:
+    for _ in range(50):  # the process that created the file may not have written it yet
+        with open(path, encoding="utf-8") as handle:
+            key = handle.read().strip()
+        if key:
+            return key
+        time.sleep(0.02)
+    raise RuntimeError(f"{path} is empty: delete it to have a new key made, or set "
+                       "PORTAL_SECRET_KEY")

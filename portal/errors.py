@@ -1,7 +1,12 @@
 """Error pages and the portal's exception types."""
 
+import math
+import time
+
 from flask import Flask, render_template
 from flask_wtf.csrf import CSRFError
+
+from portal.extensions import limiter
 
 
 class PortalError(Exception):
@@ -25,6 +30,16 @@ def register(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def csrf_failed(error):
         return render_template("errors/400.html", reason=error.description), 400
+
+    @app.errorhandler(429)
+    def too_many_requests(error):
+        """A rate limit (portal/ratelimits.py) was reached: say how long to wait."""
+        current = limiter.current_limit
+        seconds = max(1, int(current.reset_at - time.time())) if current else 60
+        minutes = math.ceil(seconds / 60) if current else None
+        response = app.make_response((render_template("errors/429.html", minutes=minutes), 429))
+        response.headers["Retry-After"] = str(seconds)
+        return response
 
     @app.errorhandler(500)
     def server_error(error):

@@ -2,8 +2,10 @@
 
 import sqlite3
 
+from flask import request
 from flask_bootstrap import Bootstrap5
-from flask_login import LoginManager
+from flask_limiter import Limiter
+from flask_login import LoginManager, current_user
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
@@ -29,6 +31,28 @@ migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()
 bootstrap = Bootstrap5()
+
+
+def user_or_ip() -> str:
+    """Who a rate limit counts: the signed-in user, else the client's address."""
+    if current_user.is_authenticated:
+        return f"user:{current_user.id}"
+    return f"ip:{request.remote_addr or 'unknown'}"
+
+
+class PortalLimiter(Limiter):
+    """Flask-Limiter, reading its key prefix afresh for each app it is initialised with.
+
+    Flask-Limiter keeps the first non-empty ``RATELIMIT_KEY_PREFIX`` it saw; the factory
+    makes many apps in one process (the tests do), each with its own settings."""
+
+    def init_app(self, app) -> None:
+        self._key_prefix = ""
+        super().init_app(app)
+
+
+# limits and storage come from the app's RATELIMIT_* settings (portal.config, portal.ratelimits)
+limiter = PortalLimiter(key_func=user_or_ip)
 
 
 @event.listens_for(Engine, "connect")

@@ -3,6 +3,7 @@
 from flask import Blueprint, abort, flash, redirect, render_template, session, url_for
 from flask_login import current_user, login_required, login_user
 
+from portal import ratelimits
 from portal.agencies import forms, services
 from portal.agencies.permissions import (
     can_manage_staff,
@@ -22,6 +23,7 @@ bp = Blueprint("agencies", __name__)
 
 
 @bp.route("/agencies/register", methods=["GET", "POST"])
+@ratelimits.register
 def register():
     """Anyone may register an agency; a visitor creates their staff account at the same time."""
     if current_user.is_authenticated and current_user.role not in ("agency", "admin"):
@@ -87,6 +89,7 @@ def edit():
 
 
 @bp.route("/agency/staff/invite", methods=["POST"])
+@ratelimits.invitations
 @login_required
 def invite():
     membership = require_membership("owner")

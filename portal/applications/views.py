@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import contains_eager
 
-from portal import numbers, search
+from portal import numbers, ratelimits, search
 from portal.agencies.permissions import require_membership
 from portal.applications import forms, services
 from portal.applications.permissions import (
@@ -35,6 +35,7 @@ def _commit_and_sync() -> None:
 
 
 @bp.route("/jobs/<int:job_id>/apply", methods=["GET", "POST"])
+@ratelimits.apply
 @require_role("seeker")
 def apply(job_id: int):
     job = db.session.get(Job, job_id)

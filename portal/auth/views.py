@@ -3,7 +3,7 @@
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
-from portal import numbers
+from portal import numbers, ratelimits
 from portal.auth import forms, services
 from portal.auth.permissions import safe_next
 from portal.errors import PortalError
@@ -45,6 +45,7 @@ def start_session(user) -> None:
 
 
 @bp.route("/register", methods=["GET", "POST"])
+@ratelimits.register
 def register():
     if current_user.is_authenticated:
         return redirect(url_for("pages.dashboard"))
@@ -80,6 +81,7 @@ def confirm_email(token: str):
 
 
 @bp.route("/confirm", methods=["GET", "POST"])
+@ratelimits.confirmation_resend
 def resend_confirmation():
     form = forms.EmailOnlyForm()
     if form.validate_on_submit():
@@ -133,6 +135,7 @@ def logout():
 
 
 @bp.route("/forgot", methods=["GET", "POST"])
+@ratelimits.password_reset
 def forgot_password():
     form = forms.EmailOnlyForm()
     if form.validate_on_submit():

@@ -3,7 +3,7 @@
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from portal import numbers, search
+from portal import numbers, ratelimits, search
 from portal.actions import run_action
 from portal.agencies.permissions import require_membership
 from portal.auth.forms import ConfirmForm
@@ -32,6 +32,7 @@ def partners(job_id: int):
 
 
 @bp.route("/agency/jobs/<int:job_id>/partners/invite", methods=["POST"])
+@ratelimits.invitations
 @login_required
 def invite(job_id: int):
     _, job = require_agency_job(job_id)

@@ -7,7 +7,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from wtforms import SelectChoice
 
-from portal import numbers
+from portal import numbers, ratelimits
 from portal.actions import run_action
 from portal.agencies.permissions import require_membership
 from portal.auth.forms import ConfirmForm
@@ -115,6 +115,7 @@ def screen(list_id: int):
 
 
 @bp.route("/agency/lists/<int:list_id>/partners", methods=["POST"])
+@ratelimits.invitations
 @login_required
 def add_partner(list_id: int):
     _, plist = require_running_list(list_id, lead=True)
@@ -187,6 +188,7 @@ def talent():
 
 
 @bp.route("/agency/talent/<int:member_id>/invite", methods=["POST"])
+@ratelimits.invitations
 @login_required
 def invite(member_id: int):
     membership = require_membership()
