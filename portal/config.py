@@ -73,6 +73,18 @@ class Config:
     # — pay percentiles below it are refused. Update it when the province raises it.
     MINIMUM_WAGE_CENTS = 1785
 
+    # --- Sessions and passwords (issue 12 §3, portal/auth/sessions.py) -----------------
+    # A session ends after this long without a request, and in any case this long after
+    # signing in. "Staff" is agency staff, HR champions and admins. A seeker who ticks
+    # "keep me signed in" stays signed in SESSION_REMEMBER_DAYS (idle and at most); the
+    # same number of days is also every seeker session's upper bound.
+    SESSION_IDLE_MINUTES_STAFF = 30
+    SESSION_MAX_HOURS_STAFF = 12
+    SESSION_IDLE_MINUTES_SEEKER = 120
+    SESSION_REMEMBER_DAYS = 14
+    # zxcvbn score (0-4) a new password needs; names and email addresses count as guessable
+    PASSWORD_MIN_STRENGTH = 3
+
     # --- Safe defaults (issue 12 §4) ---------------------------------------------------
     # Without SECRET_KEY, development makes a random key once in this file (relative to
     # instance/, mode 600) and reuses it; production has no file and refuses to start.

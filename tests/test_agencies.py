@@ -17,7 +17,7 @@ from portal.models import (
     User,
 )
 from portal.models.types import utcnow
-from tests.conftest import PASSWORD, field_error, path_of, text
+from tests.conftest import CSRF_RE, PASSWORD, field_error, path_of, text
 
 NAV_AGENCY_RE = re.compile(r'<a class="nav-link" href="/agency">([^<]+)</a>')
 
@@ -177,7 +177,7 @@ def test_seeker_cannot_register_agency(client, db, make_user, login):
     ("cssea_division_id", None, "cssea_division_id", "Choose the agency's CSSEA division."),
     ("website", "not a url", "website", "Enter a full address, like https://www.example.org."),
     ("phone", "abc", "phone", "Enter a phone number, like 250-555-0100."),
-    ("email", "taken@example.org", "email", "An account with this email already exists."),
+    # a registered email is not refused here: see test_register_with_a_registered_email_*
 ])
 def test_register_bad_input_keeps_values(client, db, make_user, field, value, error_field,
                                          message):
@@ -206,6 +206,37 @@ def test_register_bad_input_keeps_values(client, db, make_user, field, value, er
         select(User).where(User.email.in_(["new.owner@example.org", "taken@example.org"]),
                            User.name != "Already Here")
     ) is None
+
+
+def test_register_with_a_registered_email_looks_the_same_and_tells_its_owner(
+        app, db, mailbox, make_user):
+    """Issue 12 §3: the answer does not reveal that the address is registered; no agency or
+    account is made, and the account's owner is told by email, with a sign-in and a reset
+    link."""
+    make_user(role="seeker", email="taken@example.org", name="Already Here")
+    users_before = count(db, User)
+
+    def register(email: str):
+        client = app.test_client()
+        data = {**account_fields(email=email), **agency_fields(db)}
+        response = client.post_form("/agencies/register", data)
+        assert response.status_code == 302
+        page = client.get(response.location)
+        return page.status_code, CSRF_RE.sub("", text(page)).replace(email, "EMAIL")
+
+    taken = register("Taken@Example.org")
+    assert count(db, Agency) == 0 and count(db, User) == users_before
+    assert taken == register("fresh.owner@example.org")
+    assert count(db, Agency) == 1  # the new address's agency, waiting for confirmation
+
+    notice = mailbox.to("taken@example.org")
+    assert [m["Subject"] for m in notice] == ["Someone tried to register with your email address"]
+    body = notice[0].get_body(("plain",)).get_content()
+    assert "Hello Already Here" in body and "no new one was made" in body
+    assert "http://localhost/login" in body
+    reset = mailbox.last_link("taken@example.org", "/reset/")
+    assert app.test_client().get(path_of(reset)).status_code == 200
+    assert PASSWORD not in body
 
 
 # --- details ---------------------------------------------------------------------------

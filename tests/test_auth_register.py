@@ -1,10 +1,13 @@
 """Seeker registration and email confirmation."""
 
+from urllib.parse import quote
+
+import argon2
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from portal.models import User
-from tests.conftest import PASSWORD, path_of
+from tests.conftest import CSRF_RE, PASSWORD, path_of, text
 
 
 def test_register_confirm_and_login(client, db, mailbox):
@@ -56,3 +59,82 @@ def test_register_bad_input_keeps_values(client, db, field, value, message):
     if field != "email":
         assert 'value="omar@example.org"' in page
     assert db.session.scalar(select(User).where(User.email == "omar@example.org")) is None
+
+
+# --- a registered address (issue 12 §3): the same answer, and an email to its owner -------
+
+
+def _register(client, email: str, password: str = PASSWORD):
+    return client.post_form("/register", {"full_name": "Someone New", "email": email,
+                                          "password": password, "confirm": password})
+
+
+def _answer(client, email: str) -> tuple[int, str, int, str]:
+    """What the registering person sees: the status and address of the answer and the page
+    it leads to, without the CSRF token and the address typed."""
+    response = _register(client, email)
+    page = client.get(response.location)
+    location = response.location.replace(quote(email, safe="@"), "EMAIL")
+    return (response.status_code, location, page.status_code,
+            CSRF_RE.sub("", text(page)).replace(email, "EMAIL"))
+
+
+@pytest.mark.parametrize("confirmed", [True, False])
+def test_registering_a_registered_email_looks_the_same(app, db, mailbox, make_user, confirmed):
+    owner = make_user(email="taken@example.org", name="Tomas Taken", confirmed=confirmed)
+    old_hash = owner.password_hash
+    taken = _answer(app.test_client(), "Taken@Example.org")
+    fresh = _answer(app.test_client(), "fresh@example.org")
+    assert taken == fresh
+    assert taken[0] == 302 and taken[2] == 200 and "Check your email" in taken[3]
+    assert "already" not in taken[3]
+
+    # nothing changed about the account; one new account for the new address only
+    db.session.expire_all()
+    assert db.session.scalar(select(func.count(User.id))) == 2
+    same = db.session.scalar(select(User).where(User.email == "taken@example.org"))
+    assert (same.name, same.password_hash, same.role) == ("Tomas Taken", old_hash, "seeker")
+
+
+def test_the_owner_of_a_registered_email_is_told(app, db, mailbox, make_user):
+    make_user(email="taken@example.org", name="Tomas Taken")
+    _register(app.test_client(), "taken@example.org", "violet lantern orbit 2026")
+    messages = mailbox.to("taken@example.org")
+    assert [m["Subject"] for m in messages] == ["Someone tried to register with your email address"]
+    body = messages[0].get_body(("plain",)).get_content()
+    assert "Hello Tomas Taken" in body
+    assert "You already have an account, so no new one was made" in body
+    assert "http://localhost/login" in body.split()  # a sign-in link
+    assert "violet lantern orbit 2026" not in body  # what was typed is not sent anywhere
+    html_body = messages[0].get_body(("html",)).get_content()
+    assert 'href="http://localhost/login"' in html_body and "/reset/" in html_body
+
+    # the reset link in it works
+    reset = path_of(mailbox.last_link("taken@example.org", "/reset/"))
+    client = app.test_client()
+    assert client.get(reset).status_code == 200
+    new = "a different but equally long passphrase"
+    response = client.post_form(reset, {"password": new, "confirm": new})
+    assert response.status_code == 302 and response.location == "/login"
+    response = client.post_form("/login", {"email": "taken@example.org", "password": new})
+    assert response.status_code == 302 and response.location == "/dashboard"
+
+
+def test_registering_a_registered_email_does_the_same_argon2_work(app, make_user, monkeypatch):
+    """No easy timing oracle: both answers hash the typed password once."""
+    make_user(email="taken@example.org")
+    calls = []
+    for name in ("hash", "verify"):
+        original = getattr(argon2.PasswordHasher, name)
+
+        def spy(self, *args, _name=name, _original=original, **kwargs):
+            calls.append(_name)
+            return _original(self, *args, **kwargs)
+
+        monkeypatch.setattr(argon2.PasswordHasher, name, spy)
+    work = {}
+    for email in ("taken@example.org", "fresh@example.org"):
+        calls.clear()
+        assert _register(app.test_client(), email).status_code == 302
+        work[email] = calls[:]
+    assert work["taken@example.org"] == work["fresh@example.org"] == ["hash"]

@@ -1,7 +1,7 @@
 """Agency registration, the agency's home page, its details and its staff."""
 
 from flask import Blueprint, abort, flash, redirect, render_template, session, url_for
-from flask_login import current_user, login_required, login_user
+from flask_login import current_user, login_required
 
 from portal import ratelimits
 from portal.agencies import forms, services
@@ -14,6 +14,7 @@ from portal.agencies.permissions import (
 )
 from portal.auth import services as auth_services
 from portal.auth.forms import AccountFields, ConfirmForm
+from portal.auth.views import start_session
 from portal.errors import PortalError
 from portal.extensions import db
 from portal.models import AgencyInvitation
@@ -31,26 +32,22 @@ def register():
     with_account = not current_user.is_authenticated
     form = forms.AgencyWithAccountForm() if with_account else forms.AgencyRegisterForm()
     if form.validate_on_submit():
-        if with_account and auth_services.email_taken(form.email.data):
-            form.email.errors.append(
-                "An account with this email already exists. Sign in first, then register "
-                "the agency."
+        if with_account:
+            # a registered address gets the same page, and no agency; its owner is told by
+            # email (they sign in, then register the agency)
+            owner = auth_services.register_or_notify(
+                form.full_name.data, form.email.data, form.password.data, role="agency"
             )
-        else:
-            if with_account:
-                owner = auth_services.register(
-                    form.full_name.data, form.email.data, form.password.data, role="agency"
-                )
-            else:
-                owner = current_user
-            agency = services.register_agency(owner, form.agency_data())
+            if owner is not None:
+                services.register_agency(owner, form.agency_data())
             db.session.commit()
-            if with_account:
-                return redirect(url_for("auth.check_email", email=form.email.data))
-            session["agency_id"] = agency.id
-            flash(f"{agency.name} is registered and waits for approval. You can prepare "
-                  "your postings meanwhile.", "success")
-            return redirect(url_for("agencies.home"))
+            return redirect(url_for("auth.check_email", email=form.email.data))
+        agency = services.register_agency(current_user, form.agency_data())
+        db.session.commit()
+        session["agency_id"] = agency.id
+        flash(f"{agency.name} is registered and waits for approval. You can prepare "
+              "your postings meanwhile.", "success")
+        return redirect(url_for("agencies.home"))
     return render_template("agencies/register.html", form=form, with_account=with_account)
 
 
@@ -202,6 +199,7 @@ def invitation(token: str):
 
     existing = auth_services.find_user(found.email)
     form = InvitationAccountForm(email=found.email)
+    form.known_words = [found.email]  # the password may not be built from it
     if existing is None and form.validate_on_submit():
         # the link reached this inbox, so the address is confirmed
         user = auth_services.create_user(form.full_name.data, found.email, form.password.data,
@@ -209,8 +207,7 @@ def invitation(token: str):
         user.email_confirmed_at = utcnow()
         services.accept_invitation(found, user)
         db.session.commit()
-        session.clear()
-        login_user(user)
+        start_session(user)
         session["agency_id"] = found.agency_id
         flash(f"Welcome to {found.agency.name}.", "success")
         return redirect(url_for("agencies.home"))

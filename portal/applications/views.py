@@ -16,7 +16,7 @@ from portal.applications.permissions import (
     require_own_application,
 )
 from portal.auth.forms import ConfirmForm
-from portal.auth.permissions import require_role
+from portal.auth.permissions import require_role, safe_back
 from portal.errors import PortalError
 from portal.extensions import db
 from portal.jobs.permissions import require_agency_job
@@ -239,8 +239,8 @@ def bulk(job_id: int):
     membership, job = require_agency_job(job_id, lead_only=False)
     form = forms.BulkStatusForm()
     ids = numbers.ids(request.form.getlist("application_id"))
-    back = redirect(request.form.get("back") if (request.form.get("back") or "").startswith(
-        "/agency/jobs/") else url_for("applications.pipeline", job_id=job.id))
+    back = redirect(safe_back(request.form.get("back"),
+                              url_for("applications.pipeline", job_id=job.id)))
     if not form.validate_on_submit():
         flash("Choose a status for the selected applicants.", "danger")
         return back

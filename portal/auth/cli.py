@@ -5,6 +5,7 @@ from flask.cli import AppGroup
 
 from portal import audit
 from portal.auth import services
+from portal.auth.passwords import guessable_words, weakness
 from portal.extensions import db
 from portal.models.types import utcnow
 
@@ -24,6 +25,9 @@ def create_admin(email: str, name: str, password: str) -> None:
         raise click.ClickException(f"The password must have {low} to {high} characters.")
     user = services.find_user(email)
     if user is None:
+        reason = weakness(password, guessable_words(name, email))
+        if reason:
+            raise click.ClickException(reason)
         user = services.create_user(name, email, password, role="admin")
         user.email_confirmed_at = utcnow()
         click.echo(f"Created administrator {user.email}")

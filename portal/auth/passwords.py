@@ -1,10 +1,12 @@
-"""Password hashing with argon2id; parameters come from the app config."""
+"""Password hashing with argon2id (parameters from the app config) and strength checks."""
 
+import re
 from functools import lru_cache
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
+from zxcvbn import zxcvbn
 
 
 def _hasher() -> PasswordHasher:
@@ -47,3 +49,50 @@ def burn_time(password: str) -> None:
         )
     except VerificationError:
         pass
+
+
+# --- strength (zxcvbn, offline: the password never leaves this process) -----------------
+
+STRENGTH_CHARACTERS = 64  # zxcvbn's time grows fast with length; a longer password is
+#                           judged on its start (64 random characters take about 0.4 s)
+
+
+def guessable_words(*texts: str | None) -> list[str]:
+    """Words someone who knows the person would try first: their name and email address,
+    whole, run together and in parts (for "mayasingh2026", "maya.singh" or "riverbank")."""
+    words: set[str] = set()
+    for text in texts:
+        text = (text or "").strip().lower()
+        if not text:
+            continue
+        parts = [part for part in re.split(r"[\W_]+", text) if part]
+        words.update([text, "".join(parts), *parts])
+        local = text.partition("@")[0]
+        if local != text:
+            words.add(local)
+    return sorted(word for word in words if len(word) >= 3)
+
+
+def weakness(password: str, user_inputs: list[str]) -> str | None:
+    """Why ``password`` is too easy to guess, in plain words; None if it is strong enough
+    (zxcvbn score of at least PASSWORD_MIN_STRENGTH)."""
+    result = zxcvbn(password[:STRENGTH_CHARACTERS], user_inputs=user_inputs,
+                    max_length=STRENGTH_CHARACTERS)
+    if result["score"] >= current_app.config["PASSWORD_MIN_STRENGTH"]:
+        return None
+    reasons = []
+    if any(match.get("dictionary_name") == "user_inputs" for match in result["sequence"]):
+        reasons.append("It contains your name, email address or agency name, which others "
+                       "can guess.")
+    feedback = result["feedback"]
+    if feedback.get("warning"):
+        reasons.append(_sentence(feedback["warning"]))
+    reasons.extend(_sentence(suggestion) for suggestion in feedback.get("suggestions", []))
+    if not reasons:
+        reasons.append("Add another word or two. Uncommon words are better.")
+    return " ".join(["This password is too easy to guess."] + list(dict.fromkeys(reasons)))
+
+
+def _sentence(text: str) -> str:
+    text = text.strip()
+    return text if text.endswith((".", "!", "?")) else text + "."

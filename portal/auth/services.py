@@ -59,6 +59,33 @@ def register(name: str, email: str, password: str, role: str = "seeker") -> User
     return user
 
 
+def register_or_notify(name: str, email: str, password: str,
+                       role: str = "seeker") -> User | None:
+    """Register, unless the address already has an account: then tell its owner, by
+    email, that someone tried (with a sign-in and a password-reset link), and return None.
+
+    Nobody learns from the answer whether an address is registered: the caller shows the
+    same "check your email" page either way, and both ways do comparable work — hash the
+    password, issue a token, queue one email, write an audit event."""
+    existing = find_user(email)
+    if existing is None:
+        return register(name, email, password, role)
+    hash_password(password)  # the same argon2 work as a new account's hash; then dropped
+    notify_registration_attempt(existing)
+    return None
+
+
+def notify_registration_attempt(user: User) -> None:
+    sign_in = url_for("auth.login", _external=True)
+    reset = None
+    if user.is_active:
+        raw = issue_token(user, "reset_password", current_app.config["PASSWORD_RESET_TTL"])
+        reset = url_for("auth.reset_password", token=raw, _external=True)
+    mail.queue(user.email, "Someone tried to register with your email address",
+               "registration_attempt", user=user, sign_in=sign_in, reset=reset)
+    audit.record("user.registration_attempt", None, user)
+
+
 # --- one-time tokens -------------------------------------------------------------------
 
 

@@ -1,10 +1,10 @@
 """Sign up, sign in and out, confirm email, reset and change password and email."""
 
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_required, logout_user
 
 from portal import numbers, ratelimits
-from portal.auth import forms, services
+from portal.auth import forms, services, sessions
 from portal.auth.permissions import safe_next
 from portal.errors import PortalError
 from portal.extensions import db, login_manager
@@ -36,9 +36,10 @@ def client_ip() -> str:
     return request.remote_addr or "unknown"
 
 
-def start_session(user) -> None:
-    session.clear()
-    login_user(user)
+def start_session(user, remember: bool = False) -> None:
+    """Sign ``user`` in: a new session, which ends when idle or too old (``remember``:
+    "keep me signed in", for seekers). Every way of signing in ends here."""
+    sessions.start(user, remember=remember)
 
 
 # Anyone -------------------------------------------------------------------------------
@@ -51,14 +52,10 @@ def register():
         return redirect(url_for("pages.dashboard"))
     form = forms.RegisterForm()
     if form.validate_on_submit():
-        if services.email_taken(form.email.data):
-            form.email.errors.append(
-                "An account with this email already exists. Sign in or reset your password."
-            )
-        else:
-            services.register(form.full_name.data, form.email.data, form.password.data)
-            db.session.commit()
-            return redirect(url_for("auth.check_email", email=form.email.data))
+        # a registered address gets the same page; its owner is told by email
+        services.register_or_notify(form.full_name.data, form.email.data, form.password.data)
+        db.session.commit()
+        return redirect(url_for("auth.check_email", email=form.email.data))
     return render_template("auth/register.html", form=form)
 
 
@@ -112,10 +109,11 @@ def login():
             )
             return render_template("auth/login.html", form=form, offer_resend=True)
         elif user.two_step_enabled:  # the password is right: now the code from the app
-            two_step_pending.begin(user, safe_next(request.args.get("next")))
+            two_step_pending.begin(user, safe_next(request.args.get("next")),
+                                   remember=form.remember.data)
             return redirect(url_for("twofactor.verify"))
         else:
-            start_session(user)
+            start_session(user, remember=form.remember.data)
             flash(f"Welcome, {user.name}.", "success")
             return redirect(safe_next(request.args.get("next")) or url_for("pages.dashboard"))
     return render_template("auth/login.html", form=form)
@@ -149,11 +147,13 @@ def forgot_password():
 
 @bp.route("/reset/<token>", methods=["GET", "POST"])
 def reset_password(token: str):
-    if services.find_token(token, "reset_password") is None:
+    found = services.find_token(token, "reset_password")
+    if found is None:
         flash("This reset link is invalid, already used or expired. Ask for a new one.",
               "danger")
         return redirect(url_for("auth.forgot_password"))
     form = forms.ResetPasswordForm()
+    form.known_words = [found.user.name, found.user.email]  # not guessable from these
     if form.validate_on_submit():
         services.reset_password(token, form.password.data)
         db.session.commit()
@@ -187,7 +187,7 @@ def change_password():
             form.current_password.errors.append(str(exc))
         else:
             db.session.commit()
-            start_session(current_user._get_current_object())
+            start_session(current_user._get_current_object(), remember=sessions.remembered())
             flash("Your password is changed. Other devices have been signed out.", "success")
             return redirect(url_for("auth.account"))
     return render_template("auth/account.html", password_form=form,

@@ -11,7 +11,7 @@ from portal import numbers, ratelimits
 from portal.actions import run_action
 from portal.agencies.permissions import require_membership
 from portal.auth.forms import ConfirmForm
-from portal.auth.permissions import require_role
+from portal.auth.permissions import require_role, safe_back
 from portal.errors import PortalError
 from portal.extensions import db
 from portal.jobs.services import today_pacific
@@ -203,8 +203,7 @@ def invite(member_id: int):
         run_action(lambda: services.invite_to_job(job, member, membership.agency,
                                                   form.message.data or "", current_user),
                    f"{member.seeker.name} is invited to apply for {job.title}.")
-    return redirect(request.referrer if (request.referrer or "").startswith(
-        request.host_url + "agency/talent") else url_for("prequal.talent"))
+    return redirect(safe_back(request.referrer, url_for("prequal.talent")))
 
 
 # Seekers and the public -----------------------------------------------------------------

@@ -7,7 +7,7 @@ from flask_login import current_user
 
 from portal.actions import run_action
 from portal.auth.forms import ConfirmForm
-from portal.auth.permissions import require_role
+from portal.auth.permissions import require_role, safe_back
 from portal.errors import PortalError
 from portal.extensions import db
 from portal.jobs.services import today_pacific
@@ -91,8 +91,7 @@ def remind(period_id: int):
     run_action(lambda: sent.append(reminders.send_reminders(period, force=True)),
                lambda: f"Reminders sent: {sent[0]} email{'s' if sent[0] != 1 else ''} to "
                        "owners of agencies that have not submitted.")
-    return redirect(request.referrer if request.referrer and "/returns/periods" in
-                    request.referrer else url_for("returns.periods"))
+    return redirect(safe_back(request.referrer, url_for("returns.periods")))
 
 
 @bp.route("/returns/periods/<int:period_id>")
