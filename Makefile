@@ -26,6 +26,7 @@ run: install
 
 test: install
 	$(BIN)/ruff check .
+	$(BIN)/bandit -q -r portal
 	$(BIN)/pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 # Search benchmark (prints figures; BENCH_JOBS=100000 for the large size)
@@ -39,6 +40,7 @@ bench-lmi: install
 
 lint: install
 	$(BIN)/ruff check .
+	$(BIN)/bandit -q -r portal
 
 # Refresh the lock file after changing pyproject.toml
 lock:

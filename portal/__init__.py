@@ -6,7 +6,7 @@ from flask import Flask
 
 from portal import cli, errors, inputs, numbers, templating
 from portal.auth import sessions
-from portal.config import CONFIGS, settle
+from portal.config import CONFIGS, settle, trust_proxies
 from portal.extensions import bootstrap, csrf, db, limiter, login_manager, migrate
 
 
@@ -18,6 +18,7 @@ def create_app(config_name: str | None = None, overrides: dict | None = None) ->
         instance_relative_config=True,
     )
     configure(app, config_name, overrides)
+    trust_proxies(app)  # client address and https as the proxy in front saw them
 
     # extensions
     db.init_app(app)

@@ -1,7 +1,7 @@
 """Command-line interface: ``flask portal ...`` plus each feature's own group."""
 
 import click
-from flask import Flask
+from flask import Flask, current_app
 from flask.cli import AppGroup
 
 from portal import worker
@@ -32,6 +32,10 @@ def load_reference_command() -> None:
 @portal_cli.command("seed-demo")
 def seed_demo_command() -> None:
     """Add the demo agencies, staff and seekers (idempotent) and print the demo logins."""
+    if not current_app.config["DEMO_DATA_ALLOWED"]:
+        raise click.ClickException(
+            "seed-demo is refused in production: its accounts share a published password "
+            "(set PORTAL_DEMO_DATA_ALLOWED=true on a demonstration server)")
     created = seed_demo()
     db.session.commit()
     created["jobs"] = seed_jobs()

@@ -10,6 +10,8 @@ import secrets
 import time
 from datetime import timedelta
 
+from werkzeug.middleware.proxy_fix import ProxyFix
+
 
 class Config:
     SECRET_KEY = None  # PORTAL_SECRET_KEY; in development a random one kept in instance/
@@ -88,7 +90,7 @@ class Config:
     # --- Safe defaults (issue 12 §4) ---------------------------------------------------
     # Without SECRET_KEY, development makes a random key once in this file (relative to
     # instance/, mode 600) and reuses it; production has no file and refuses to start.
-    SECRET_KEY_FILE = "secret_key"
+    SECRET_KEY_FILE = "secret_key"  # nosec B105 # a file name, not a key
     # Rate limits (Flask-Limiter, portal/ratelimits.py), in the `limits` notation
     # ("5 per hour", "100 per day"), counted per signed-in user, else per client address.
     RATELIMIT_ENABLED = True
@@ -96,17 +98,22 @@ class Config:
     RATELIMIT_HEADERS_ENABLED = True  # X-RateLimit-* on limited forms, Retry-After on a 429
     RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True  # Redis unreachable: count in-process, no 500
     RATELIMIT_REGISTER = "10 per hour"  # seeker and agency registration together, per address
-    RATELIMIT_PASSWORD_RESET = "5 per hour"
+    RATELIMIT_PASSWORD_RESET = "5 per hour"  # nosec B105 # a rate, not a password
     RATELIMIT_CONFIRMATION_RESEND = "5 per hour"
     RATELIMIT_PER_EMAIL = "3 per hour"  # emails sent to one address by each of those forms
     RATELIMIT_APPLY = "30 per hour"
     RATELIMIT_INVITATIONS = "100 per day"  # staff, job and partner invitations together
     RATELIMIT_API = "600 per hour"
+    # Proxies in front of the portal (nginx: 1) whose X-Forwarded-For/-Proto are believed;
+    # 0 believes none, so nobody escapes a rate limit or the sign-in throttle by sending one.
+    TRUSTED_PROXIES = 0
+    # `flask portal seed-demo` (accounts with a published password): not in production
+    DEMO_DATA_ALLOWED = True
 
 
 class TestConfig(Config):
     TESTING = True
-    SECRET_KEY = "test-secret"  # nosec B105 — fixed key of the test suite, used nowhere else
+    SECRET_KEY = "test-secret"  # nosec B105 # the test suite's fixed key, used nowhere else
     MAIL_LOG_MESSAGES = False
     # cheap hashes so the suite stays fast; still argon2id
     ARGON2_TIME_COST = 1
@@ -116,7 +123,7 @@ class TestConfig(Config):
     BASE_URL = "http://localhost"
     # the suite makes many requests from one address; tests/test_ratelimits.py sets real limits
     RATELIMIT_REGISTER = "10000 per hour"
-    RATELIMIT_PASSWORD_RESET = "10000 per hour"
+    RATELIMIT_PASSWORD_RESET = "10000 per hour"  # nosec B105 # a rate, not a password
     RATELIMIT_CONFIRMATION_RESEND = "10000 per hour"
     RATELIMIT_PER_EMAIL = "10000 per hour"
     RATELIMIT_APPLY = "10000 per hour"
@@ -127,6 +134,7 @@ class TestConfig(Config):
 class ProductionConfig(Config):
     SECRET_KEY = None
     SECRET_KEY_FILE = None  # PORTAL_SECRET_KEY or no start
+    DEMO_DATA_ALLOWED = False
     SESSION_COOKIE_SECURE = True
     MAIL_LOG_MESSAGES = False
 
@@ -138,6 +146,13 @@ def settle(app) -> None:
     """Settings that follow from the others once every source has been read."""
     app.config["SECRET_KEY"] = secret_key(app)
     app.config["RATELIMIT_STORAGE_URI"] = app.config["RATELIMIT_STORAGE_URL"]  # Flask-Limiter's
+
+
+def trust_proxies(app) -> None:
+    """Behind TRUSTED_PROXIES proxies, request.remote_addr and the scheme are the client's."""
+    hops = app.config["TRUSTED_PROXIES"]
+    if hops:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
 
 
 def secret_key(app) -> str:

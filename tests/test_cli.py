@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import func, select, update
 
 from portal import mail
+from portal.config import ProductionConfig
 from portal.demo.services import DEMO_PASSWORD, demo_logins
 from portal.extensions import db as database
 from portal.models import (
@@ -137,6 +138,16 @@ def test_load_reference_is_idempotent_and_repairs(runner, db):
 
 
 # --- portal seed-demo ------------------------------------------------------------------
+
+
+def test_seed_demo_is_refused_in_production(app, runner, db):
+    """Its accounts share a password printed for all to see: not on a real server."""
+    app.config["DEMO_DATA_ALLOWED"] = False
+    result = runner.invoke(args=["portal", "seed-demo"])
+    assert result.exit_code == 1
+    assert "refused in production" in result.output
+    assert db.session.scalar(select(func.count(User.id))) == 0
+    assert ProductionConfig.DEMO_DATA_ALLOWED is False
 
 
 def test_seed_demo(runner, db, client, login):

@@ -7,14 +7,15 @@ import uuid
 
 import pytest
 import redis
+from flask import Blueprint
 from limits import parse
 
-from portal import create_app
+from portal import create_app, ratelimits
 from portal.config import Config
 from portal.extensions import db as _db
 from tests.conftest import PortalClient, text
 
-REDIS_URL = "redis://127.0.0.1:6379/1"
+REDIS_URL = os.environ.get("PORTAL_TEST_REDIS_URL", "redis://127.0.0.1:6379/1")
 
 
 def signed_in(role):
@@ -121,6 +122,28 @@ def test_signed_in_users_are_counted_each_on_their_own(app, login, make_user):
     assert second.post_form("/jobs/1/apply", {}).status_code != 429  # same address
 
 
+def test_a_forged_forwarded_for_does_not_escape_the_limit(app, client):
+    app.config["RATELIMIT_PASSWORD_RESET"] = "1 per hour"
+    client.post_form("/forgot", {"email": "a@example.org"},
+                     headers={"X-Forwarded-For": "203.0.113.1"})
+    assert_refused(client.post_form("/forgot", {"email": "b@example.org"},
+                                    headers={"X-Forwarded-For": "203.0.113.2"}))
+
+
+def test_behind_a_trusted_proxy_each_client_is_counted_by_its_own_address(app):
+    proxied = another_app(app, TRUSTED_PROXIES=1)  # nginx in front: all from 127.0.0.1
+    try:
+        client = proxied.test_client()
+        for n in (1, 2):
+            response = client.post("/forgot", data={"email": f"{n}@example.org"},
+                                   headers={"X-Forwarded-For": f"203.0.113.{n}"})
+            assert response.status_code == 302
+        assert_refused(client.post("/forgot", data={"email": "3@example.org"},
+                                   headers={"X-Forwarded-For": "203.0.113.1"}))
+    finally:
+        dispose(proxied)
+
+
 def test_one_inbox_gets_only_a_few_emails_from_each_form(app, client):
     """Counted per address typed in: a flood from many client addresses still stops."""
     app.config["RATELIMIT_PER_EMAIL"] = "2 per hour"
@@ -133,6 +156,23 @@ def test_one_inbox_gets_only_a_few_emails_from_each_form(app, client):
     assert client.post_form("/forgot", {"email": "other@example.org"}).status_code == 302
     # the other forms count their own emails
     assert client.post_form("/confirm", {"email": "victim@example.org"}).status_code == 302
+
+
+def test_api_limit_covers_every_route_of_a_blueprint(app, client):
+    """For the API when it comes: ``ratelimits.api(bp)`` limits each route, each method."""
+    api = Blueprint(f"api_{uuid.uuid4().hex}", __name__, url_prefix="/api-probe")
+
+    @api.route("/<int:n>", methods=["GET", "POST"])
+    def probe(n):
+        return "ok"
+
+    ratelimits.api(api)
+    app.register_blueprint(api)
+    app.config["RATELIMIT_API"] = "3 per hour"
+    assert client.get("/api-probe/1").status_code == 200
+    assert client.get("/api-probe/2").status_code == 200
+    assert client.post_form("/api-probe/3").status_code == 200
+    assert_refused(client.get("/api-probe/4"))
 
 
 def test_storage_is_memory_by_default_and_counts_in_this_process_only(app, client):

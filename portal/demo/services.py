@@ -11,7 +11,8 @@ from portal.extensions import db
 from portal.models import Agency, Community, CsseaDivision, Membership, Region, Subsector, User
 from portal.models.types import utcnow
 
-DEMO_PASSWORD = "demo-password-2026"
+# published on purpose (printed, in the README); seed-demo refuses in production
+DEMO_PASSWORD = "demo-password-2026"  # nosec B105
 DEMO_DOMAIN = "demo.sectorjobs.ca"
 
 NAME_PATTERNS = {
@@ -58,7 +59,7 @@ def _user(email: str, name: str, role: str, password_hash: str) -> tuple[User, b
 
 def seed_demo(seed: int = 2027) -> dict[str, int]:
     """Create whatever of the demo is missing; returns counts of rows created."""
-    rng = random.Random(seed)
+    rng = random.Random(seed)  # nosec B311 # seeded on purpose: the same demo every run
     password_hash = hash_password(DEMO_PASSWORD)  # hashed once, shared by demo accounts
     created = {"agencies": 0, "staff": 0, "seekers": 0, "others": 0}
 
@@ -215,4 +216,5 @@ def seed_jobs(seed: int = 2027) -> int:
         select(func.count(Job.id)).where(Job.agency_id.in_([a.id for a in demo_agencies])))
     if existing >= DEMO_JOBS or not demo_agencies:
         return 0
-    return create_generated_jobs(random.Random(seed), DEMO_JOBS - existing, demo_agencies)
+    rng = random.Random(seed)  # nosec B311 # seeded on purpose: the same demo every run
+    return create_generated_jobs(rng, DEMO_JOBS - existing, demo_agencies)

@@ -392,7 +392,8 @@ def highlighted(text: str, terms: frozenset, chars: int | None) -> Markup | None
         text, terms, _ANALYZER, fragmenter,
         highlight.HtmlFormatter(tagname="mark", between=" … "), top=1,
     )
-    return Markup(fragment) if fragment else None
+    # HtmlFormatter escapes the text (whoosh htmlescape); only its own <mark> tags are markup
+    return Markup(fragment) if fragment else None  # nosec B704
 
 
 # --- the search ------------------------------------------------------------------------
