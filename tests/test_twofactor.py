@@ -215,6 +215,19 @@ def test_the_code_page_waits_five_minutes(app, client, enabled):
         assert client.get("/account").status_code == 302
 
 
+@pytest.mark.parametrize("remember", [True, False])
+def test_keep_me_signed_in_is_kept_through_the_second_step(client, enabled, remember):
+    user, secret, _ = enabled
+    form = {"email": user.email, "password": PASSWORD} | ({"remember": "y"} if remember else {})
+    assert client.post_form("/login", form).location == "/login/verify"
+    with freeze_time(utcnow() + timedelta(seconds=60)):
+        response = send_code(client, pyotp.TOTP(secret).now())
+    assert response.status_code == 302
+    session_cookie = [c for c in response.headers.getlist("Set-Cookie")
+                      if c.startswith("session=")]
+    assert session_cookie and ("Expires=" in session_cookie[0]) == remember
+
+
 def test_a_password_change_elsewhere_ends_the_waiting_sign_in(client, db, enabled):
     user, secret, _ = enabled
     sign_in_password(client, user)
