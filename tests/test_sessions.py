@@ -293,3 +293,18 @@ def test_signing_out_for_inactivity_is_recorded_nowhere_else(client, db, make_us
         ended(client)
     db.session.expire_all()
     assert db.session.scalar(select(User.session_version).where(User.id == user.id)) == version
+
+
+def test_static_files_are_not_activity(client, make_user):
+    """A stylesheet fetched by an open tab neither keeps a session going nor sets the
+    session cookie again."""
+    user = make_user(role="agency")
+    with freeze_time(utcnow()) as clock:
+        sign_in(client, user)
+        for url in ("/static/css/portal.css", "/bootstrap/static/css/bootstrap.min.css"):
+            clock.tick(timedelta(minutes=20))
+            response = client.get(url)
+            assert response.status_code == 200
+            assert not response.headers.getlist("Set-Cookie")
+            response.close()
+        assert STAFF_IDLE in ended(client)[1]  # 40 minutes since the last page

@@ -95,9 +95,9 @@ class LoginForm(FlaskForm):
         config = current_app.config
         self.remember.description = (
             f"Job seekers stay signed in on this device for {config['SESSION_REMEMBER_DAYS']} "
-            "days. Not on a shared computer. Agency staff, HR champions and administrators "
-            f"are signed out after {config['SESSION_IDLE_MINUTES_STAFF']} minutes without "
-            "activity."
+            "days; leave it unticked on a shared computer. Agency staff, HR champions and "
+            f"administrators are signed out after {config['SESSION_IDLE_MINUTES_STAFF']} "
+            "minutes without activity."
         )
 
 

@@ -28,8 +28,8 @@ from portal.auth.permissions import safe_back, safe_next
 SIGNED_IN_AT = "signed_in_at"
 LAST_SEEN = "last_seen"
 REMEMBER = "keep_signed_in"
-#  where signing in again may not send anyone back to
-NOT_BACK_TO = ("auth.login", "auth.logout", "static")
+# where signing in again does not send anyone back to
+NOT_BACK_TO = ("auth.login", "auth.logout")
 
 
 def register(app) -> None:
@@ -77,7 +77,7 @@ def duration(seconds: int) -> str:
 
 def check():
     """Before every request: end a signed-in session that has lasted too long."""
-    if request.endpoint == "static" or not current_user.is_authenticated:
+    if _static(request.endpoint) or not current_user.is_authenticated:
         return None
     now = time.time()
     signed_in_at, last_seen = session.get(SIGNED_IN_AT), session.get(LAST_SEEN)
@@ -92,6 +92,12 @@ def check():
                    "Sign in again to continue where you were.")
     session[LAST_SEEN] = int(now)
     return None
+
+
+def _static(endpoint: str | None) -> bool:
+    """A file under static/ or Bootstrap-Flask's (not a page: neither activity nor a
+    reason to set the cookie again)."""
+    return endpoint is not None and (endpoint == "static" or endpoint.endswith(".static"))
 
 
 def end(message: str):
