@@ -308,3 +308,22 @@ def test_static_files_are_not_activity(client, make_user):
             assert not response.headers.getlist("Set-Cookie")
             response.close()
         assert STAFF_IDLE in ended(client)[1]  # 40 minutes since the last page
+
+
+def test_signing_in_again_with_two_step_returns_to_the_page_asked_for(app, client, make_user):
+    """The way back survives the second step of signing in (portal/twofactor)."""
+    admin = make_user(role="admin", two_step=True)
+    with freeze_time(utcnow()) as clock:
+        sign_in(client, admin)
+        client.post_form("/login/verify", {"code": two_step_code(app, admin.email)})
+        assert signed_in(client)
+        clock.tick(timedelta(minutes=31))
+        location, page = ended(client, "/admin/users?role=seeker")
+        assert login_back_to(location) == "/admin/users?role=seeker" and STAFF_IDLE in page
+        clock.tick(timedelta(seconds=31))  # the next time step: a code not used yet
+        response = client.post_form(location, {"email": admin.email, "password": PASSWORD})
+        assert response.location == "/login/verify"
+        response = client.post_form("/login/verify",
+                                    {"code": two_step_code(app, admin.email)})
+        assert response.status_code == 302 and response.location == "/admin/users?role=seeker"
+        assert client.get(response.location).status_code == 200
