@@ -41,13 +41,15 @@ def user_or_ip() -> str:
 
 
 class PortalLimiter(Limiter):
-    """Flask-Limiter, reading its key prefix afresh for each app it is initialised with.
+    """Flask-Limiter, starting afresh for each app it is initialised with.
 
-    Flask-Limiter keeps the first non-empty ``RATELIMIT_KEY_PREFIX`` it saw; the factory
-    makes many apps in one process (the tests do), each with its own settings."""
+    Flask-Limiter keeps the first non-empty ``RATELIMIT_KEY_PREFIX`` it saw, and once its
+    storage failed it keeps counting in memory; the factory makes many apps in one
+    process (the tests do), each with its own settings and storage."""
 
     def init_app(self, app) -> None:
         self._key_prefix = ""
+        self._storage_dead = False
         super().init_app(app)
 
 

@@ -3,6 +3,7 @@ and Retry-After once its limit is used up; counts are per user, else per address
 email address for the mailing forms; memory storage by default, Redis when configured."""
 
 import os
+import socket
 import uuid
 
 import pytest
@@ -228,6 +229,20 @@ def another_app(app, **settings):
 def dispose(other):
     with other.app_context():
         _db.engine.dispose()
+
+
+def test_unreachable_redis_falls_back_to_counting_in_memory(app):
+    """Redis down: the limited forms still work and are still limited, never a 500."""
+    with socket.socket() as probe:  # a port where nothing listens
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    down = another_app(app, RATELIMIT_STORAGE_URL=f"redis://127.0.0.1:{port}/0")
+    try:
+        client = down.test_client()
+        assert client.post("/forgot", data={"email": "a@example.org"}).status_code == 302
+        assert_refused(client.post("/forgot", data={"email": "b@example.org"}))
+    finally:
+        dispose(down)
 
 
 def test_redis_storage_shares_the_count_between_apps(app, redis_prefix, monkeypatch):
