@@ -53,6 +53,8 @@ confirmation_resend = _both(
     limiter.limit(setting("RATELIMIT_CONFIRMATION_RESEND"), methods=["POST"]),
     _per_email("confirmation-resend"),
 )
+# a signed-in user's new address gets a confirmation link: counted per user
+email_change = limiter.limit(setting("RATELIMIT_CONFIRMATION_RESEND"), methods=["POST"])
 apply = limiter.limit(setting("RATELIMIT_APPLY"), methods=["POST"])
 # staff invitations, job invitations to list members, partner invitations: one count
 invitations = limiter.shared_limit(setting("RATELIMIT_INVITATIONS"), scope="invitations",

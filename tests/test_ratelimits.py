@@ -41,6 +41,8 @@ CASES = {
                        lambda i: {"email": f"someone{i}@example.org"}),
     "confirmation-resend": ("RATELIMIT_CONFIRMATION_RESEND", None, lambda i: "/confirm",
                             lambda i: {"email": f"someone{i}@example.org"}),
+    "email-change": ("RATELIMIT_CONFIRMATION_RESEND", "seeker", lambda i: "/account/email",
+                     lambda i: {"new_email": f"new{i}@example.org", "email_password": "no"}),
     "apply": ("RATELIMIT_APPLY", "seeker", lambda i: "/jobs/1/apply", lambda i: {}),
     "staff-invitation": ("RATELIMIT_INVITATIONS", "agency", lambda i: "/agency/staff/invite",
                          lambda i: {"email": f"recruiter{i}@example.org"}),

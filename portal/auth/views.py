@@ -195,6 +195,7 @@ def change_password():
 
 
 @bp.route("/account/email", methods=["POST"])
+@ratelimits.email_change
 @login_required
 def change_email():
     form = forms.ChangeEmailForm()
