@@ -79,7 +79,8 @@ class Config:
     # A session ends after this long without a request, and in any case this long after
     # signing in. "Staff" is agency staff, HR champions and admins. A seeker who ticks
     # "keep me signed in" stays signed in SESSION_REMEMBER_DAYS (idle and at most); the
-    # same number of days is also every seeker session's upper bound.
+    # same number of days is also every seeker session's upper bound (and Flask's
+    # PERMANENT_SESSION_LIFETIME, the "keep me signed in" cookie's, follows it).
     SESSION_IDLE_MINUTES_STAFF = 30
     SESSION_MAX_HOURS_STAFF = 12
     SESSION_IDLE_MINUTES_SEEKER = 120
