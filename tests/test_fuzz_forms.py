@@ -8,6 +8,7 @@ generated values for those fields (text, unicode digits, signed/huge integers, d
 with NaN/Infinity, long strings, the offered values) by a role that may use it.
 """
 
+import os
 import time
 
 import pytest
@@ -21,8 +22,9 @@ access_backend = test_access.access_backend
 access_app = test_access.access_app
 world = test_access.world
 
-EXAMPLES_PER_FORM = 10
-SEARCH_EXAMPLES = 60
+# modest, to keep the suite fast; PORTAL_FUZZ_EXAMPLES=200 for a longer hunt
+EXAMPLES_PER_FORM = int(os.environ.get("PORTAL_FUZZ_EXAMPLES", "10"))
+SEARCH_EXAMPLES = 6 * EXAMPLES_PER_FORM
 REFUSED = (400, 409, 422)
 SEARCH_NAMES = ("q", "region", "community", "occupation", "type", "agency", "pay", "hours",
                 "hmin", "hmax", "pooled", "posted", "sort", "page")
