@@ -341,3 +341,33 @@ def test_whole_number_fields_refuse_what_is_not_a_whole_number(access_app, world
     assert field_error(text(response), "membership_months") in (
         "Enter a number of months, e.g. 12.", "Between 1 and 36 months.")
     assert f'value="{value}"' in text(response)
+
+
+def test_numbers_are_read_one_way():
+    """Code added later reads numbers from requests through ``portal.numbers`` and the
+    fields of ``portal.forms``, not with the readers that let "²", "٣", NaN or a 30-digit id
+    through (the CLI's ``click`` options are not requests)."""
+    import re
+    from pathlib import Path
+
+    import portal
+
+    root = Path(portal.__file__).parent
+    banned = {
+        "type=int": re.compile(r"\btype=int\b"),
+        "coerce=int": re.compile(r"\bcoerce=int\b"),
+        "str.isdigit without isascii": re.compile(r"^(?!.*isascii).*\.isdigit\(\)"),
+        "int()/float()/Decimal() of request data": re.compile(
+            r"\b(int|float|Decimal)\(\s*(request\.|form\.\w+\.data|args\.get)"),
+        "a plain IntegerField/DecimalField/FloatField": re.compile(
+            r"\b(IntegerField|DecimalField|FloatField)\("),
+    }
+    found = []
+    for path in sorted(root.rglob("*.py")):
+        if path.name in ("numbers.py", "forms.py") and path.parent == root \
+                or path.name == "cli.py":
+            continue
+        for number, line in enumerate(path.read_text().splitlines(), 1):
+            found += [f"{path.relative_to(root)}:{number}: {what}: {line.strip()}"
+                      for what, pattern in banned.items() if pattern.search(line)]
+    assert not found, "\n".join(found)
