@@ -4,7 +4,7 @@ import os
 
 from flask import Flask
 
-from portal import cli, errors, inputs, numbers, templating
+from portal import cli, errors, inputs, numbers, security_headers, templating
 from portal.auth import sessions
 from portal.config import CONFIGS, settle, trust_proxies
 from portal.extensions import bootstrap, csrf, db, limiter, login_manager, migrate
@@ -31,6 +31,7 @@ def create_app(config_name: str | None = None, overrides: dict | None = None) ->
     numbers.register(app)  # <int:...> in URLs: ASCII digits within the id range, else 404
     inputs.register(app)  # a NUL character anywhere in a request: 400 before any view
     sessions.register(app)  # sign-ins end when idle or too old (SESSION_* settings)
+    security_headers.register(app)  # CSP, no framing, no-store when signed in, HSTS
 
     # features, one blueprint each
     from portal.admin.views import bp as admin_bp

@@ -111,6 +111,11 @@ class Config:
     # `flask portal seed-demo` (accounts with a published password): not in production
     DEMO_DATA_ALLOWED = True
 
+    # --- Security headers (issue 12 §2, portal/security_headers.py) ---------------------
+    # Strict-Transport-Security max-age in seconds (with includeSubDomains); 0 sends none.
+    # Production: one year — browsers then only ever reach the site over HTTPS.
+    HSTS_SECONDS = 0
+
 
 class TestConfig(Config):
     TESTING = True
@@ -138,6 +143,7 @@ class ProductionConfig(Config):
     DEMO_DATA_ALLOWED = False
     SESSION_COOKIE_SECURE = True
     MAIL_LOG_MESSAGES = False
+    HSTS_SECONDS = 31536000  # issue 12 §2
 
 
 CONFIGS = {"development": Config, "testing": TestConfig, "production": ProductionConfig}

@@ -57,8 +57,9 @@ def register(app: Flask) -> None:
         if not has_request_context():  # an email rendered by a command or the worker
             return {}
         # the sign-out form needs only its CSRF token: it must not read the request body
-        # (the 413 page is rendered for a body too large to read)
-        nav_form = ConfirmForm(formdata=None)
+        # (the 413 page is rendered for a body too large to read). Signed out, there is no
+        # form: a public page then carries no token and sets no cookie, so it may be cached
+        nav_form = ConfirmForm(formdata=None) if current_user.is_authenticated else None
         if current_user.is_authenticated and current_user.role == "agency":
             return {
                 "nav_memberships": memberships_of(current_user),

@@ -42,6 +42,7 @@ from tests.conftest import (
     new_recruiter,
     new_user,
 )
+from tests.security_headers import assert_security_headers
 
 ROLES = ("anon", "seeker", "owner", "recruiter", "other", "champion", "admin")
 
@@ -659,6 +660,7 @@ def test_access(access_client, login, world, method, url_template, role, expecte
         assert "You do not have access" in response.get_data(as_text=True) or (
             "registered from a staff account" in response.get_data(as_text=True)
         )
+    assert_security_headers(response, signed_in=role != "anon")
 
 
 def test_every_route_is_in_the_table(app):

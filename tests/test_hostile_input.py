@@ -15,6 +15,7 @@ from portal.models import Application, ApplicationDecision, Job
 from portal.search import SearchParams
 from tests import hostile, test_access
 from tests.conftest import field_error, text
+from tests.security_headers import assert_security_headers
 
 # the access test's world, built once per backend and worker, a fresh copy for each test
 access_backends = test_access.access_backends
@@ -28,7 +29,7 @@ BIG = "9" * 30
 def test_every_route_with_hostile_path_values(access_app, world, record_property):
     """Each path parameter of each route (rule × method), one at a time, gets each hostile
     value (the others keep the world's ids), as a role that may use the route: never a 5xx,
-    and an id that cannot exist is 404."""
+    an id that cannot exist is 404, and every response carries the security headers."""
     clients = hostile.Clients(access_app, world)
     started, failures, requests, routes_walked = time.monotonic(), [], 0, set()
     all_routes = hostile.routes(access_app, world)
@@ -37,10 +38,14 @@ def test_every_route_with_hostile_path_values(access_app, world, record_property
             routes_walked.add((route.endpoint, route.method))
             for value in hostile.HOSTILE:
                 path = route.path_with(name, value)
-                status = clients.request(route.role, route.method, path).status_code
-                requests += 1
+                response = clients.request(route.role, route.method, path)
+                status, requests = response.status_code, requests + 1
                 if status >= 500 or (route.is_id(name) and status != 404):
                     failures.append(f"{route.method} {path[:120]} as {route.role}: {status}")
+                try:  # error pages carry the security headers too
+                    assert_security_headers(response, signed_in=route.role != "anon")
+                except AssertionError as error:
+                    failures.append(f"{route.method} {path[:120]} as {route.role}: {error}")
     record_property("hostile_path_requests", requests)
     print(f"\nhostile path values: {len(all_routes)} routes (rule × method), "
           f"{len(routes_walked)} with path parameters × "
