@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from portal import create_app
+from portal.extensions import db as _db
 from tests.security_headers import INLINE_CODE, assert_security_headers
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
@@ -67,10 +68,15 @@ def test_hsts_only_in_production(app, env, monkeypatch):
     monkeypatch.setenv("PORTAL_SECRET_KEY", "hsts-test-secret-key-0123456789abcdef")
     monkeypatch.setenv("PORTAL_DATABASE_URL", app.config["SQLALCHEMY_DATABASE_URI"])
     monkeypatch.setenv("PORTAL_SEARCH_INDEX_DIR", app.config["SEARCH_INDEX_DIR"])
-    client = create_app().test_client()
-    for url in ("/jobs", "/static/css/portal.css", "/no-such-page"):
-        response = client.get(url, base_url="https://localhost", buffered=True)
-        assert_security_headers(response, hsts=env == "production")
+    other = create_app()
+    client = other.test_client()
+    try:
+        for url in ("/jobs", "/static/css/portal.css", "/no-such-page"):
+            response = client.get(url, base_url="https://localhost", buffered=True)
+            assert_security_headers(response, hsts=env == "production")
+    finally:
+        with other.app_context():
+            _db.engine.dispose()  # its own connections, closed now rather than by the GC
     if env == "production":
         assert response.headers["Strict-Transport-Security"] == (
             "max-age=31536000; includeSubDomains")
