@@ -1,5 +1,6 @@
 """Search behind gunicorn with two worker processes while jobs are published: every
-request answers, no Whoosh lock errors, and new jobs are searchable at once."""
+request answers, no Whoosh lock errors, and new jobs are searchable at once. The responses
+carry the production security headers and a ``Server`` header without gunicorn's version."""
 
 import os
 import socket
@@ -14,6 +15,12 @@ from urllib.parse import urlencode
 def _get(url: str) -> tuple[int, str]:
     with urllib.request.urlopen(url, timeout=30) as response:
         return response.status, response.read().decode()
+
+
+def _headers(url: str):
+    with urllib.request.urlopen(url, timeout=30) as response:
+        response.read()
+        return response.headers
 
 
 def test_two_gunicorn_workers_search_while_jobs_are_published(app, make_job, tmp_path):
@@ -40,6 +47,13 @@ def test_two_gunicorn_workers_search_while_jobs_are_published(app, make_job, tmp
                     break
             except OSError:
                 time.sleep(0.1)
+        # production headers (HSTS too), and gunicorn names itself without its version
+        for path in ("/jobs", "/static/css/portal.css"):
+            headers = _headers(base + path)
+            server_banner = headers.get_all("Server") or []
+            assert server_banner in ([], ["gunicorn"]), server_banner  # no "gunicorn/27.0.1"
+            assert "Strict-Transport-Security" in headers
+            assert "frame-ancestors 'none'" in headers["Content-Security-Policy"]
         statuses: list[int] = []
         errors: list[str] = []
 
