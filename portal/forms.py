@@ -45,7 +45,8 @@ class NumberField(DecimalField):
 
 
 class AmountField(NumberField):
-    """A dollar amount (pay), 0 to what integer cents can hold."""
+    """A dollar amount (pay), no larger either way than integer cents can hold (the form's
+    own checks refuse a negative or implausible amount with their message)."""
 
     def __init__(self, label=None, validators=None,
                  message: str = "Enter the amount as a number, e.g. 28.50 or 62000.",
