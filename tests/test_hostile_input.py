@@ -376,3 +376,28 @@ def test_numbers_are_read_one_way():
             found += [f"{path.relative_to(root)}:{number}: {what}: {line.strip()}"
                       for what, pattern in banned.items() if pattern.search(line)]
     assert not found, "\n".join(found)
+
+
+def test_lmi_import_with_hostile_years_and_numbers_reports_rows(db, runner, make_agency,
+                                                                make_user):
+    """``flask lmi import``: a fiscal year "²" made ``int()`` raise; now every bad value is a
+    row message and nothing is imported."""
+    from datetime import date
+
+    from portal.models.lmi import WorkforceReturn
+    from portal.returns import services
+    from portal.returns.columns import IMPORT_COLUMNS
+    from tests.test_returns import LINE, csv_file
+
+    services.open_period(2025, date(2026, 6, 30), make_user(role="champion"))
+    db.session.commit()
+    agency = make_agency(name="Hostile Import")
+    rows = [{"agency": agency.slug, "fiscal_year": year, **LINE}
+            for year in ("²", "٣٣٣٣", BIG, "NaN", "-2025")]
+    rows.append({"agency": agency.slug, "fiscal_year": "2025", **LINE, "hires": "٣"})
+    result = runner.invoke(args=["lmi", "import", "-"], input=csv_file(rows, IMPORT_COLUMNS))
+    assert result.exit_code == 1, result.output
+    assert "Row 2: fiscal_year “²” is not a year such as 2025." in result.output
+    assert "Row 7, Hires: “٣” is not a number." in result.output
+    assert "nothing was imported" in result.output
+    assert db.session.scalar(select(func.count(WorkforceReturn.id))) == 0
