@@ -77,4 +77,4 @@ def _belongs_to_one_visitor(response: Response) -> bool:
         return True
     token = g.get(current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token"))
     return bool(token and response.mimetype == "text/html" and not response.direct_passthrough
-                and token in response.get_data(as_text=True))
+                and not response.is_streamed and token in response.get_data(as_text=True))
