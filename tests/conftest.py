@@ -158,6 +158,24 @@ def runner(app):
     return app.test_cli_runner()
 
 
+@pytest.fixture
+def argon2_calls(monkeypatch) -> list[str]:
+    """The argon2 work done while the test runs: "hash" and "verify", in order (to show
+    that two answers cost the same, so timing tells nothing)."""
+    import argon2
+
+    calls: list[str] = []
+    for name in ("hash", "verify"):
+        original = getattr(argon2.PasswordHasher, name)
+
+        def spy(self, *args, _name=name, _original=original, **kwargs):
+            calls.append(_name)
+            return _original(self, *args, **kwargs)
+
+        monkeypatch.setattr(argon2.PasswordHasher, name, spy)
+    return calls
+
+
 # --- mail: a real SMTP server ----------------------------------------------------------
 
 
