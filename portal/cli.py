@@ -47,6 +47,8 @@ def seed_demo_command() -> None:
     click.echo(f"\nDemo logins (password for all: {DEMO_PASSWORD})")
     for label, email in demo_logins():
         click.echo(f"  {label:34} {email}")
+    click.echo("The administrator and the HR champion set up two-step sign-in (any "
+               "authenticator app) the first time they manage users or download an extract.")
 
 
 @portal_cli.command("worker")
