@@ -80,6 +80,7 @@ def test_setup_shows_qr_code_and_key_in_groups_of_four(client, db, seeker):
     secret = db.session.get(User, seeker.id).totp_secret
     assert shown.split(" ") == [secret[i:i + 4] for i in range(0, len(secret), 4)]
     assert len(secret) == 32
+    assert 'inputmode="numeric"' in code_input(page)  # a number pad on phones
     # reloading shows the same key (the app may already hold it); nothing is on yet
     assert shown in text(client.get("/account/two-step/setup"))
     assert not db.session.get(User, seeker.id).two_step_enabled
@@ -182,6 +183,24 @@ def test_recovery_code_works_once_and_the_count_drops(client, db, enabled):
     response = send_code(client, codes[4])
     assert response.status_code == 302
     assert "You have 8 recovery codes left." in text(client.get("/dashboard"))
+
+
+def code_input(html: str) -> str:
+    return re.search(r'<input[^>]*id="code"[^>]*>', html).group(0)
+
+
+def test_the_code_field_has_a_number_pad_and_a_link_to_the_full_keyboard(client, enabled):
+    user, _, codes = enabled
+    sign_in_password(client, user)
+    html = client.get("/login/verify").get_data(as_text=True)
+    assert 'inputmode="numeric"' in code_input(html)
+    assert 'autocomplete="one-time-code"' in code_input(html)
+    assert 'href="/login/verify?with=recovery-code"' in html
+    html = client.get("/login/verify?with=recovery-code").get_data(as_text=True)
+    assert "inputmode" not in code_input(html)  # a recovery code has letters
+    assert 'autocomplete="one-time-code"' in code_input(html)
+    response = client.post_form("/login/verify?with=recovery-code", {"code": codes[0]})
+    assert response.status_code == 302
 
 
 def test_wrong_codes_are_throttled_and_a_new_password_does_not_reset_it(app, client, db,

@@ -56,6 +56,13 @@ def new_password_field(label: str = "Password") -> PasswordField:
     )
 
 
+def current_password_field(label: str = "Current password",
+                           message: str = "Enter your current password.") -> PasswordField:
+    """The password of the account, asked again (its strength is not judged)."""
+    return PasswordField(label, validators=[DataRequired(message)],
+                         render_kw={"autocomplete": "current-password"})
+
+
 def confirm_password_field(target: str = "password") -> PasswordField:
     return PasswordField(
         "Repeat the password",
@@ -82,11 +89,7 @@ class RegisterForm(AccountFields):
 
 class LoginForm(FlaskForm):
     email = email_field()
-    password = PasswordField(
-        "Password",
-        validators=[DataRequired("Enter your password.")],
-        render_kw={"autocomplete": "current-password"},
-    )
+    password = current_password_field("Password", "Enter your password.")
     remember = BooleanField("Keep me signed in")
     submit = SubmitField("Sign in")
 
@@ -113,11 +116,7 @@ class ResetPasswordForm(FlaskForm):
 
 
 class ChangePasswordForm(FlaskForm):
-    current_password = PasswordField(
-        "Current password",
-        validators=[DataRequired("Enter your current password.")],
-        render_kw={"autocomplete": "current-password"},
-    )
+    current_password = current_password_field()
     password = new_password_field("New password")
     confirm = confirm_password_field()
     submit = SubmitField("Change password")
@@ -125,11 +124,7 @@ class ChangePasswordForm(FlaskForm):
 
 class ChangeEmailForm(FlaskForm):
     new_email = email_field("New email address")
-    email_password = PasswordField(
-        "Current password",
-        validators=[DataRequired("Enter your current password.")],
-        render_kw={"autocomplete": "current-password"},
-    )
+    email_password = current_password_field()
     submit = SubmitField("Send confirmation link")
 
 

@@ -16,7 +16,6 @@ from portal.auth.services import WrongPassword
 from portal.auth.views import client_ip, start_session
 from portal.extensions import db
 from portal.twofactor import forms, pending, services
-from portal.twofactor.permissions import must_set_up_two_step
 
 bp = Blueprint("twofactor", __name__)
 
@@ -59,7 +58,7 @@ def setup():
                                    just_enabled=True, next=safe_next(form.next.data))
     return render_template(
         "twofactor/setup.html", form=form, qr=services.qr_code_data_uri(user),
-        secret=services.grouped(user.totp_secret), required=must_set_up_two_step(user),
+        secret=services.grouped(user.totp_secret),
     ), 400 if form.errors else 200
 
 
@@ -115,7 +114,8 @@ def verify():
         pending.end()
         flash("Your sign-in has expired or ended. Please sign in again.", "info")
         return redirect(url_for("auth.login", next=found["next"] if found else None))
-    form = forms.VerifyForm()
+    with_recovery_code = request.args.get("with") == "recovery-code"
+    form = forms.VerifyForm(recovery_code=with_recovery_code)
     status = 200
     if form.validate_on_submit():
         try:
@@ -137,4 +137,5 @@ def verify():
                       + (": make new ones on your two-step sign-in page." if left < 4 else "."),
                       "warning")
             return redirect(safe_next(found["next"]) or url_for("pages.dashboard"))
-    return render_template("twofactor/verify.html", form=form), status
+    return render_template("twofactor/verify.html", form=form,
+                           with_recovery_code=with_recovery_code), status
