@@ -16,16 +16,13 @@ from portal import numbers
 MAX_DOLLARS = Decimal(numbers.INT_MAX) / 100
 
 
-class NumberField(DecimalField):
-    """A finite decimal number (e.g. hours per week) typed as plain digits with an optional
-    sign and point, no larger than ``high`` either way; a blank is "no value" (for
-    ``InputRequired`` or ``Optional`` to judge). Validators judge the range the form needs
-    (``NumberRange``, "above zero"...): the field only keeps out what is not a number."""
+class _TypedNumber:
+    """How the number fields read what was typed: a blank is "no value" (for
+    ``InputRequired`` or ``Optional`` to judge), anything else goes to the field's ``read``
+    (None: not a number, and ``refusal`` says why next to the field)."""
 
-    def __init__(self, label=None, validators=None, high: Decimal | int = numbers.INT_MAX,
-                 message: str = "Enter a number, e.g. 37.5.", **kwargs):
-        super().__init__(label, validators, **kwargs)
-        self.high, self.message = Decimal(high), message
+    def refusal(self, text: str) -> str:
+        return self.message
 
     def process_formdata(self, valuelist):
         if not valuelist:
@@ -34,14 +31,32 @@ class NumberField(DecimalField):
         if not text.strip():
             self.data = None
             return
-        self.data = numbers.decimal(text, -self.high, self.high)
+        self.data = self.read(text)
         if self.data is None:
-            too_large = numbers.decimal(text, Decimal("-1e30"), Decimal("1e30")) is not None
-            raise ValueError(f"Enter at most {self.high:,f}." if too_large else self.message)
+            raise ValueError(self.refusal(text))
 
     def pre_validate(self, form):
         if self.process_errors:  # not a number: its message alone, not the range's as well
             raise StopValidation()
+
+
+class NumberField(_TypedNumber, DecimalField):
+    """A finite decimal number (e.g. hours per week) typed as plain digits with an optional
+    sign and point, no larger than ``high`` either way; a blank is "no value". Validators
+    judge the range the form needs (``NumberRange``, "above zero"...): the field only keeps
+    out what is not a number."""
+
+    def __init__(self, label=None, validators=None, high: Decimal | int = numbers.INT_MAX,
+                 message: str = "Enter a number, e.g. 37.5.", **kwargs):
+        super().__init__(label, validators, **kwargs)
+        self.high, self.message = Decimal(high), message
+
+    def read(self, text: str) -> Decimal | None:
+        return numbers.decimal(text, -self.high, self.high)
+
+    def refusal(self, text: str) -> str:
+        too_large = numbers.decimal(text, Decimal("-1e30"), Decimal("1e30")) is not None
+        return f"Enter at most {self.high:,f}." if too_large else self.message
 
 
 class AmountField(NumberField):
@@ -54,7 +69,7 @@ class AmountField(NumberField):
         super().__init__(label, validators, high=high, message=message, **kwargs)
 
 
-class WholeNumberField(IntegerField):
+class WholeNumberField(_TypedNumber, IntegerField):
     """A whole number in ``low``..``high`` (ASCII digits); a blank is "no value"."""
 
     def __init__(self, label=None, validators=None, low: int = 0, high: int = numbers.INT_MAX,
@@ -62,20 +77,8 @@ class WholeNumberField(IntegerField):
         super().__init__(label, validators, **kwargs)
         self.low, self.high, self.message = low, high, message
 
-    def process_formdata(self, valuelist):
-        if not valuelist:
-            return
-        text = valuelist[0] if isinstance(valuelist[0], str) else ""
-        if not text.strip():
-            self.data = None
-            return
-        self.data = numbers.whole(text, self.low, self.high)
-        if self.data is None:
-            raise ValueError(self.message)
-
-    def pre_validate(self, form):
-        if self.process_errors:  # not a number: its message alone, not the range's as well
-            raise StopValidation()
+    def read(self, text: str) -> int | None:
+        return numbers.whole(text, self.low, self.high)
 
 
 class IdField(HiddenField):
