@@ -185,6 +185,34 @@ def test_recovery_code_works_once_and_the_count_drops(client, db, enabled):
     assert "You have 8 recovery codes left." in text(client.get("/dashboard"))
 
 
+def test_one_code_sent_twice_at_once_signs_in_once(app, client, monkeypatch, enabled):
+    """Two sign-ins waiting for a code, both sent the same code: the second request reads
+    the account, then the first uses the code and commits, then the second goes on."""
+    from portal.twofactor import services
+
+    user, secret, _ = enabled
+    other = app.test_client()
+    with freeze_time(utcnow() + timedelta(seconds=90)):
+        code = pyotp.TOTP(secret).now()
+        sign_in_password(client, user)
+        sign_in_password(other, user)
+        answers: list[int] = []
+        original = services.check_throttle
+
+        def meanwhile(account):
+            monkeypatch.setattr(services, "check_throttle", original)  # once
+            # the other request, between this one's read and its write
+            answers.append(send_code(other, code).status_code)
+            return original(account)
+
+        monkeypatch.setattr(services, "check_throttle", meanwhile)
+        response = send_code(client, code)
+        assert answers == [302]
+        assert response.status_code == 400
+        assert client.get("/account").status_code == 302
+        assert other.get("/account").status_code == 200
+
+
 def code_input(html: str) -> str:
     return re.search(r'<input[^>]*id="code"[^>]*>', html).group(0)
 
@@ -344,6 +372,25 @@ def test_champions_and_admins_set_it_up_before_extracts_and_user_management(
         assert heading in text(response)
     else:
         assert response.headers["Content-Disposition"].startswith("attachment")
+
+
+def test_turning_it_on_ends_the_other_sessions(app, client, db, login, make_user):
+    """A session opened with the password alone is not a two-step session: once the account
+    turns two-step sign-in on elsewhere, it ends instead of reaching extracts."""
+    db.session.add(ReportingPeriod(fiscal_year=2025, due_on=date(2026, 6, 30)))
+    db.session.commit()
+    champion = make_user(role="champion")
+    earlier = app.test_client()
+    login(earlier, champion)
+    login(client, champion)
+    set_up_two_step(client)
+    response = earlier.get("/lmi/extract?format=csv")
+    assert response.status_code == 302 and response.location.startswith("/login")
+    assert earlier.get("/account").status_code == 302
+    # the session that set it up goes on
+    response = client.get("/lmi/extract?format=csv")
+    assert response.status_code == 200
+    assert response.headers["Content-Disposition"].startswith("attachment")
 
 
 def test_after_setup_the_codes_page_leads_back_to_the_page_asked_for(client, login,

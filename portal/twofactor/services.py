@@ -16,11 +16,11 @@ import time
 import pyotp
 import segno
 from flask import current_app
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, or_, select, update
 
 from portal import audit
 from portal.auth.passwords import verify_password
-from portal.auth.services import WrongPassword, record_login
+from portal.auth.services import WrongPassword, end_sessions, record_login
 from portal.errors import PortalError
 from portal.extensions import db
 from portal.models import RecoveryCode, TwoStepFailure, User
@@ -114,6 +114,24 @@ def _refuse(user: User, ip: str, message: str) -> None:
     raise WrongCode(message)
 
 
+def _claim_step(user: User, step: int) -> bool:
+    """Record ``step`` as the last one used, unless it (or a later one) already is: one
+    conditional UPDATE, so two requests sending the same code at once (each having read
+    the account before the other wrote) cannot both be accepted."""
+    claimed = db.session.execute(
+        update(User).where(User.id == user.id, or_(User.totp_last_timestep.is_(None),
+                                                   User.totp_last_timestep < step))
+        .values(totp_last_timestep=step)).rowcount
+    return claimed == 1
+
+
+def _claim_recovery_code(code: RecoveryCode) -> bool:
+    """Use up a recovery code, unless another request has just used it."""
+    return db.session.execute(
+        update(RecoveryCode).where(RecoveryCode.id == code.id, RecoveryCode.used_at.is_(None))
+        .values(used_at=utcnow())).rowcount == 1
+
+
 def complete_sign_in(user: User, code: str, ip: str) -> int | None:
     """The second step of signing in: ``check_code``, then the sign-in is recorded."""
     left = check_code(user, code, ip)
@@ -129,7 +147,8 @@ def check_code(user: User, code: str, ip: str, recovery: bool = True) -> int | N
     check_throttle(user)
     step, reused = _app_code_step(user, code)
     if step is not None and not reused:
-        user.totp_last_timestep = step
+        reused = not _claim_step(user, step)
+    if step is not None and not reused:
         db.session.execute(delete(TwoStepFailure).where(TwoStepFailure.user_id == user.id))
         return None
     if reused:
@@ -139,10 +158,9 @@ def check_code(user: User, code: str, ip: str, recovery: bool = True) -> int | N
         select(RecoveryCode).where(RecoveryCode.user_id == user.id,
                                    RecoveryCode.code_hash == _digest(code),
                                    RecoveryCode.used_at.is_(None)))
-    if not found:
+    if not found or not _claim_recovery_code(found):
         _refuse(user, ip, "That code is not right. Enter the 6-digit code your app shows "
                           "now" + (", or one of your recovery codes." if recovery else "."))
-    found.used_at = utcnow()
     db.session.execute(delete(TwoStepFailure).where(TwoStepFailure.user_id == user.id))
     db.session.flush()
     left = recovery_codes_left(user)
@@ -154,7 +172,11 @@ def check_code(user: User, code: str, ip: str, recovery: bool = True) -> int | N
 
 
 def enable(user: User, code: str) -> list[str]:
-    """Confirm the secret with a current code; return the new recovery codes (shown once)."""
+    """Confirm the secret with a current code; return the new recovery codes (shown once).
+
+    The account's other sessions end (the caller starts this one again): they were opened
+    with the password alone, and would otherwise pass as two-step sessions — e.g. reach
+    extracts or user management — without anyone there having entered a code."""
     if user.two_step_enabled:
         raise PortalError("Two-step sign-in is already on.")
     step, _ = _app_code_step(user, code)
@@ -163,6 +185,7 @@ def enable(user: User, code: str) -> list[str]:
                         "(check that the time on your phone is set automatically).")
     user.totp_enabled_at = utcnow()
     user.totp_last_timestep = step
+    end_sessions(user)
     audit.record("two_step.enabled", user, user)
     return new_recovery_codes(user)
 

@@ -11,6 +11,7 @@
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
+from portal.auth import sessions
 from portal.auth.permissions import safe_next
 from portal.auth.services import WrongPassword
 from portal.auth.views import client_ip, start_session
@@ -54,6 +55,7 @@ def setup():
             form.code.errors.append(str(exc))
         else:
             db.session.commit()
+            start_session(user, remember=sessions.remembered())  # other sessions ended
             return render_template("twofactor/recovery_codes.html", codes=codes,
                                    just_enabled=True, next=safe_next(form.next.data))
     return render_template(
