@@ -16,6 +16,7 @@ from portal.mail import mail_cli
 from portal.reference.services import load_reference
 from portal.search import sync_after_commit
 from portal.search.cli import search_cli
+from portal.twofactor import cli as _twofactor_cli  # noqa: F401  adds users reset-two-step
 
 portal_cli = AppGroup("portal", help="Portal set-up and background work.")
 

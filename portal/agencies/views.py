@@ -13,8 +13,8 @@ from portal.agencies.permissions import (
     require_membership,
 )
 from portal.auth import services as auth_services
+from portal.auth import sessions
 from portal.auth.forms import AccountFields, ConfirmForm
-from portal.auth.views import start_session
 from portal.errors import PortalError
 from portal.extensions import db
 from portal.models import AgencyInvitation
@@ -207,7 +207,7 @@ def invitation(token: str):
         user.email_confirmed_at = utcnow()
         services.accept_invitation(found, user)
         db.session.commit()
-        start_session(user)
+        sessions.start(user)
         session["agency_id"] = found.agency_id
         flash(f"Welcome to {found.agency.name}.", "success")
         return redirect(url_for("agencies.home"))

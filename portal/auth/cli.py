@@ -38,22 +38,3 @@ def create_admin(email: str, name: str, password: str) -> None:
         click.echo(f"{user.email} is now an administrator (the password is unchanged)")
     audit.record("user.role_changed", None, user, detail="admin (command line)")
     db.session.commit()
-
-
-@users_cli.command("reset-two-step")
-@click.argument("email")
-def reset_two_step(email: str) -> None:
-    """Turn off two-step sign-in for someone who lost their phone and recovery codes
-    (check who is asking first); they sign in with the password and may set it up again."""
-    from portal.errors import PortalError
-    from portal.twofactor import services as two_step
-
-    user = services.find_user(email)
-    if user is None:
-        raise click.ClickException(f"No account uses {email}.")
-    try:
-        two_step.reset(user)
-    except PortalError as exc:
-        raise click.ClickException(str(exc)) from None
-    db.session.commit()
-    click.echo(f"Two-step sign-in is off for {user.email}; their sessions have ended.")

@@ -37,8 +37,14 @@ def register(app) -> None:
     app.before_request(check)
 
 
+def client_ip() -> str:
+    """The client's address (as the trusted proxies in front saw it), for throttles."""
+    return request.remote_addr or "unknown"
+
+
 def start(user, remember: bool = False) -> None:
-    """Sign ``user`` in with a new session (nothing of the signed-out session is kept)."""
+    """Sign ``user`` in with a new session (nothing of the signed-out session is kept);
+    ``remember``: "keep me signed in", for seekers. Every way of signing in ends here."""
     session.clear()
     login_user(user, remember=False)  # never Flask-Login's cookie: it would outlive the limits
     now = int(time.time())

@@ -4,11 +4,10 @@ from flask import Blueprint, flash, redirect, render_template, request, session,
 from flask_login import current_user, login_required, logout_user
 
 from portal import numbers, ratelimits
-from portal.auth import forms, services, sessions
+from portal.auth import forms, pending, services, sessions
 from portal.auth.permissions import safe_next
 from portal.errors import PortalError
 from portal.extensions import db, login_manager
-from portal.twofactor import pending as two_step_pending
 
 bp = Blueprint("auth", __name__)
 
@@ -30,16 +29,6 @@ def load_user(user_id: str):
     if user is None or user.session_version != version:
         return None
     return user
-
-
-def client_ip() -> str:
-    return request.remote_addr or "unknown"
-
-
-def start_session(user, remember: bool = False) -> None:
-    """Sign ``user`` in: a new session, which ends when idle or too old (``remember``:
-    "keep me signed in", for seekers). Every way of signing in ends here."""
-    sessions.start(user, remember=remember)
 
 
 # Anyone -------------------------------------------------------------------------------
@@ -96,7 +85,7 @@ def login():
     form = forms.LoginForm()
     if form.validate_on_submit():
         try:
-            user = services.authenticate(form.email.data, form.password.data, client_ip())
+            user = services.authenticate(form.email.data, form.password.data, sessions.client_ip())
         except services.LoginThrottled as exc:
             form.form_errors.append(str(exc))
             return render_template("auth/login.html", form=form), 429
@@ -109,11 +98,11 @@ def login():
             )
             return render_template("auth/login.html", form=form, offer_resend=True)
         elif user.two_step_enabled:  # the password is right: now the code from the app
-            two_step_pending.begin(user, safe_next(request.args.get("next")),
+            pending.begin(user, safe_next(request.args.get("next")),
                                    remember=form.remember.data)
             return redirect(url_for("twofactor.verify"))
         else:
-            start_session(user, remember=form.remember.data)
+            sessions.start(user, remember=form.remember.data)
             flash(f"Welcome, {user.name}.", "success")
             return redirect(safe_next(request.args.get("next")) or url_for("pages.dashboard"))
     return render_template("auth/login.html", form=form)
@@ -187,7 +176,7 @@ def change_password():
             form.current_password.errors.append(str(exc))
         else:
             db.session.commit()
-            start_session(current_user._get_current_object(), remember=sessions.remembered())
+            sessions.start(current_user._get_current_object(), remember=sessions.remembered())
             flash("Your password is changed. Other devices have been signed out.", "success")
             return redirect(url_for("auth.account"))
     return render_template("auth/account.html", password_form=form,

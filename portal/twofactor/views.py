@@ -11,12 +11,11 @@
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from portal.auth import sessions
+from portal.auth import pending, sessions
 from portal.auth.permissions import safe_next
 from portal.auth.services import WrongPassword
-from portal.auth.views import client_ip, start_session
 from portal.extensions import db
-from portal.twofactor import forms, pending, services
+from portal.twofactor import forms, services
 
 bp = Blueprint("twofactor", __name__)
 
@@ -55,7 +54,7 @@ def setup():
             form.code.errors.append(str(exc))
         else:
             db.session.commit()
-            start_session(user, remember=sessions.remembered())  # other sessions ended
+            sessions.start(user, remember=sessions.remembered())  # other sessions ended
             return render_template("twofactor/recovery_codes.html", codes=codes,
                                    just_enabled=True, next=safe_next(form.next.data))
     return render_template(
@@ -73,7 +72,7 @@ def recovery_codes():
     form = forms.RecoveryCodesForm()
     if form.validate_on_submit():
         try:
-            codes = services.regenerate_recovery_codes(user, form.proof.data, client_ip())
+            codes = services.regenerate_recovery_codes(user, form.proof.data, sessions.client_ip())
         except (services.WrongCode, services.TwoStepThrottled) as exc:
             db.session.commit()  # the wrong attempt is counted
             form.proof.errors.append(str(exc))
@@ -93,7 +92,7 @@ def disable():
     form = forms.DisableForm()
     if form.validate_on_submit():
         try:
-            services.disable(user, form.password.data, form.code.data, client_ip())
+            services.disable(user, form.password.data, form.code.data, sessions.client_ip())
         except WrongPassword as exc:
             form.password.errors.append(str(exc))
         except (services.WrongCode, services.TwoStepThrottled) as exc:
@@ -121,7 +120,7 @@ def verify():
     status = 200
     if form.validate_on_submit():
         try:
-            left = services.complete_sign_in(user, form.code.data, client_ip())
+            left = services.complete_sign_in(user, form.code.data, sessions.client_ip())
         except services.TwoStepThrottled as exc:
             form.form_errors.append(str(exc))
             status = 429
@@ -131,7 +130,7 @@ def verify():
             status = 400
         else:
             db.session.commit()
-            start_session(user, **found["start"])
+            sessions.start(user, **found["start"])
             flash(f"Welcome, {user.name}.", "success")
             if left is not None:
                 flash(f"You signed in with a recovery code; it cannot be used again. You have "

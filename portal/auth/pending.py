@@ -1,6 +1,6 @@
 """The half-finished sign-in: after a correct password, the session holds only who is
 signing in (not signed in), until when, where to go next and the arguments for
-``start_session`` (e.g. "keep me signed in"); the second step completes it.
+``sessions.start`` (e.g. "keep me signed in"); the second step completes it.
 
 The session version travels with it, so a password change or "sign out everywhere" in the
 meantime ends it as it ends sessions."""
@@ -15,12 +15,12 @@ from portal.models import User
 KEY = "two_step_pending"
 
 
-def begin(user: User, next_url: str | None, **start_session_args) -> None:
+def begin(user: User, next_url: str | None, **start_args) -> None:
     session.clear()
     ttl = current_app.config["TWO_STEP_PENDING_TTL"].total_seconds()
     session[KEY] = {"user": user.id, "version": user.session_version,
                     "until": time.time() + ttl, "next": next_url,
-                    "start": start_session_args}
+                    "start": start_args}
 
 
 def get() -> dict | None:
