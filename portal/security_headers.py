@@ -48,7 +48,12 @@ HEADERS = {
     "Cross-Origin-Opener-Policy": "same-origin",
 }
 
-STATIC_ENDPOINTS = {"static", "bootstrap.static"}
+
+
+def is_static_file(endpoint: str | None) -> bool:
+    """A file under static/ or Bootstrap-Flask's: not a page of one visitor (cacheable,
+    and not activity that keeps a sign-in alive)."""
+    return endpoint is not None and (endpoint == "static" or endpoint.endswith(".static"))
 
 
 def register(app: Flask) -> None:
@@ -60,7 +65,7 @@ def add_security_headers(response: Response) -> Response:
     seconds = current_app.config.get("HSTS_SECONDS")
     if seconds:
         response.headers["Strict-Transport-Security"] = f"max-age={int(seconds)}; includeSubDomains"
-    if request.endpoint not in STATIC_ENDPOINTS and _belongs_to_one_visitor(response):
+    if not is_static_file(request.endpoint) and _belongs_to_one_visitor(response):
         if "no-store" not in response.headers.get("Cache-Control", ""):
             response.headers["Cache-Control"] = "no-store"
     return response

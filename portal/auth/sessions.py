@@ -24,6 +24,7 @@ from flask import current_app, flash, redirect, request, session, url_for
 from flask_login import current_user, login_user, logout_user
 
 from portal.auth.permissions import safe_back, safe_next
+from portal.security_headers import is_static_file
 
 SIGNED_IN_AT = "signed_in_at"
 LAST_SEEN = "last_seen"
@@ -83,7 +84,7 @@ def duration(seconds: int) -> str:
 
 def check():
     """Before every request: end a signed-in session that has lasted too long."""
-    if _static(request.endpoint) or not current_user.is_authenticated:
+    if is_static_file(request.endpoint) or not current_user.is_authenticated:
         return None
     now = time.time()
     signed_in_at, last_seen = session.get(SIGNED_IN_AT), session.get(LAST_SEEN)
@@ -98,12 +99,6 @@ def check():
                    "Sign in again to continue where you were.")
     session[LAST_SEEN] = int(now)
     return None
-
-
-def _static(endpoint: str | None) -> bool:
-    """A file under static/ or Bootstrap-Flask's (not a page: neither activity nor a
-    reason to set the cookie again)."""
-    return endpoint is not None and (endpoint == "static" or endpoint.endswith(".static"))
 
 
 def end(message: str):
