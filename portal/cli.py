@@ -36,7 +36,8 @@ def seed_demo_command() -> None:
     if not current_app.config["DEMO_DATA_ALLOWED"]:
         raise click.ClickException(
             "seed-demo is refused in production: its accounts share a published password "
-            "(set PORTAL_DEMO_DATA_ALLOWED=true on a demonstration server)")
+            "(set PORTAL_DEMO_DATA_ALLOWED=true on a demonstration server)"
+        )
     created = seed_demo()
     db.session.commit()
     created["jobs"] = seed_jobs()
@@ -48,8 +49,10 @@ def seed_demo_command() -> None:
     click.echo(f"\nDemo logins (password for all: {DEMO_PASSWORD})")
     for label, email in demo_logins():
         click.echo(f"  {label:34} {email}")
-    click.echo("The administrator and the HR champion set up two-step sign-in (any "
-               "authenticator app) the first time they manage users or download an extract.")
+    click.echo(
+        "The administrator and the HR champion set up two-step sign-in (any "
+        "authenticator app) the first time they manage users or download an extract."
+    )
 
 
 @portal_cli.command("worker")

@@ -193,5 +193,6 @@ def _read_key(path: str) -> str:
         if key:
             return key
         time.sleep(0.02)
-    raise RuntimeError(f"{path} is empty: delete it to have a new key made, or set "
-                       "PORTAL_SECRET_KEY")
+    raise RuntimeError(
+        f"{path} is empty: delete it to have a new key made, or set PORTAL_SECRET_KEY"
+    )

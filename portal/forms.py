@@ -46,8 +46,14 @@ class NumberField(_TypedNumber, DecimalField):
     judge the range the form needs (``NumberRange``, "above zero"...): the field only keeps
     out what is not a number."""
 
-    def __init__(self, label=None, validators=None, high: Decimal | int = numbers.INT_MAX,
-                 message: str = "Enter a number, e.g. 37.5.", **kwargs):
+    def __init__(
+        self,
+        label=None,
+        validators=None,
+        high: Decimal | int = numbers.INT_MAX,
+        message: str = "Enter a number, e.g. 37.5.",
+        **kwargs,
+    ):
         super().__init__(label, validators, **kwargs)
         self.high, self.message = Decimal(high), message
 
@@ -63,17 +69,29 @@ class AmountField(NumberField):
     """A dollar amount (pay), no larger either way than integer cents can hold (the form's
     own checks refuse a negative or implausible amount with their message)."""
 
-    def __init__(self, label=None, validators=None,
-                 message: str = "Enter the amount as a number, e.g. 28.50 or 62000.",
-                 high: Decimal | int = MAX_DOLLARS, **kwargs):
+    def __init__(
+        self,
+        label=None,
+        validators=None,
+        message: str = "Enter the amount as a number, e.g. 28.50 or 62000.",
+        high: Decimal | int = MAX_DOLLARS,
+        **kwargs,
+    ):
         super().__init__(label, validators, high=high, message=message, **kwargs)
 
 
 class WholeNumberField(_TypedNumber, IntegerField):
     """A whole number in ``low``..``high`` (ASCII digits); a blank is "no value"."""
 
-    def __init__(self, label=None, validators=None, low: int = 0, high: int = numbers.INT_MAX,
-                 message: str = "Enter a whole number.", **kwargs):
+    def __init__(
+        self,
+        label=None,
+        validators=None,
+        low: int = 0,
+        high: int = numbers.INT_MAX,
+        message: str = "Enter a whole number.",
+        **kwargs,
+    ):
         super().__init__(label, validators, **kwargs)
         self.low, self.high, self.message = low, high, message
 

@@ -30,7 +30,8 @@ def refuse_nul_characters():
         return render_template(
             "errors/400.html",
             reason="The request contained a character that cannot be part of any text "
-                   "(NUL). Go back, check what you typed or pasted, and try again."), 400
+            "(NUL). Go back, check what you typed or pasted, and try again.",
+        ), 400
     return None
 
 

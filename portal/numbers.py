@@ -97,8 +97,14 @@ class IdConverter(IntegerConverter):
 
     regex = r"[0-9]+"
 
-    def __init__(self, map, fixed_digits: int = 0, min: int | None = ID_MIN,  # noqa: A002
-                 max: int | None = ID_MAX, signed: bool = False) -> None:  # noqa: A002
+    def __init__(
+        self,
+        map,
+        fixed_digits: int = 0,
+        min: int | None = ID_MIN,  # noqa: A002
+        max: int | None = ID_MAX,
+        signed: bool = False,
+    ) -> None:  # noqa: A002
         super().__init__(map, fixed_digits, min, max, signed)
 
     def to_python(self, value: str):

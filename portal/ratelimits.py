@@ -27,8 +27,13 @@ def email_sent(response) -> bool:
 
 def _per_email(scope: str):
     """Counts only accepted forms (a mistyped password costs nothing), per address typed."""
-    return limiter.shared_limit(setting("RATELIMIT_PER_EMAIL"), scope=f"{scope}-email",
-                                key_func=email_typed, methods=["POST"], deduct_when=email_sent)
+    return limiter.shared_limit(
+        setting("RATELIMIT_PER_EMAIL"),
+        scope=f"{scope}-email",
+        key_func=email_typed,
+        methods=["POST"],
+        deduct_when=email_sent,
+    )
 
 
 def _both(*decorators):
@@ -57,7 +62,8 @@ confirmation_resend = _both(
 email_change = limiter.limit(setting("RATELIMIT_CONFIRMATION_RESEND"), methods=["POST"])
 apply = limiter.limit(setting("RATELIMIT_APPLY"), methods=["POST"])
 # staff invitations, job invitations to list members, partner invitations: one count
-invitations = limiter.shared_limit(setting("RATELIMIT_INVITATIONS"), scope="invitations",
-                                   methods=["POST"])
+invitations = limiter.shared_limit(
+    setting("RATELIMIT_INVITATIONS"), scope="invitations", methods=["POST"]
+)
 # for the API blueprint: ``ratelimits.api(bp)`` limits every route of it, every method
 api = limiter.shared_limit(setting("RATELIMIT_API"), scope="api")

@@ -54,13 +54,28 @@ ROWS = [
 # ids used by ROWS' url templates, for the route-coverage check
 DUMMY_IDS: dict = {"period": 1, "wreturn": 1, "rdraft": 2, "rline": 1}
 
-LINE = {"occupation": "42201", "region": "mainland-southwest",
-        "employment_status": "regular_full_time", "bargaining_status": "non_union",
-        "opening_headcount": 10, "closing_headcount": 10, "fte": 9.5, "hires": 2,
-        "separations": 2, "sep_voluntary": 2, "sep_retirement": 0, "sep_involuntary": 0,
-        "sep_other": 0, "sep_within_90_days": 0, "sep_within_1_year": 1, "vacancies": 1,
-        "vacancies_90_days": 0, "pay_p25_cents": None, "pay_median_cents": None,
-        "pay_p75_cents": None}
+LINE = {
+    "occupation": "42201",
+    "region": "mainland-southwest",
+    "employment_status": "regular_full_time",
+    "bargaining_status": "non_union",
+    "opening_headcount": 10,
+    "closing_headcount": 10,
+    "fte": 9.5,
+    "hires": 2,
+    "separations": 2,
+    "sep_voluntary": 2,
+    "sep_retirement": 0,
+    "sep_involuntary": 0,
+    "sep_other": 0,
+    "sep_within_90_days": 0,
+    "sep_within_1_year": 1,
+    "vacancies": 1,
+    "vacancies_90_days": 0,
+    "pay_p25_cents": None,
+    "pay_median_cents": None,
+    "pay_p75_cents": None,
+}
 
 
 def build(db, users: dict, agency, other_agency) -> dict:
@@ -76,5 +91,9 @@ def build(db, users: dict, agency, other_agency) -> dict:
     services.submit(submitted, owner, confirmed=True)
     draft = services.start_draft(agency, period, owner)
     db.session.commit()
-    return {"period": period.id, "wreturn": submitted.id, "rdraft": draft.id,
-            "rline": draft.lines[0].id}
+    return {
+        "period": period.id,
+        "wreturn": submitted.id,
+        "rdraft": draft.id,
+        "rline": draft.lines[0].id,
+    }

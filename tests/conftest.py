@@ -30,8 +30,14 @@ from portal.reference.services import load_reference
 PG_URL = os.environ.get("PORTAL_TEST_DATABASE_URL")
 BACKENDS = ["sqlite"] + (["postgresql"] if PG_URL else [])
 PASSWORD = "correct horse battery staple"
-REFERENCE_TABLES = {"regions", "communities", "occupations", "credentials", "subsectors",
-                    "cssea_divisions"}
+REFERENCE_TABLES = {
+    "regions",
+    "communities",
+    "occupations",
+    "credentials",
+    "subsectors",
+    "cssea_divisions",
+}
 CSRF_RE = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
 
 
@@ -45,8 +51,11 @@ def pytest_configure(config):
 
 def pytest_collection_modifyitems(config, items):
     """Tests marked ``postgresql_only`` lose their SQLite variant (deselected, not skipped)."""
-    dropped = [item for item in items if item.get_closest_marker("postgresql_only")
-               and "[sqlite" in item.name]
+    dropped = [
+        item
+        for item in items
+        if item.get_closest_marker("postgresql_only") and "[sqlite" in item.name
+    ]
     if dropped:
         config.hook.pytest_deselected(items=dropped)
         items[:] = [item for item in items if item not in dropped]
@@ -129,9 +138,14 @@ def app(request, tmp_path):
         url = f"sqlite:///{path}"
     else:
         url = request.getfixturevalue("pg_database")
-    app = create_app("testing", {"DATABASE_URL": url,
-                                 "SEARCH_INDEX_DIR": str(tmp_path / "search"),
-                                 "UPLOAD_DIR": str(tmp_path / "uploads")})
+    app = create_app(
+        "testing",
+        {
+            "DATABASE_URL": url,
+            "SEARCH_INDEX_DIR": str(tmp_path / "search"),
+            "UPLOAD_DIR": str(tmp_path / "uploads"),
+        },
+    )
     app.test_client_class = PortalClient
     ctx = app.app_context()
     ctx.push()
@@ -239,8 +253,14 @@ def path_of(link: str) -> str:
 _seq = count(1)
 
 
-def new_user(role: str = "seeker", email: str | None = None, name: str | None = None,
-             password: str = PASSWORD, confirmed: bool = True, two_step: bool = False):
+def new_user(
+    role: str = "seeker",
+    email: str | None = None,
+    name: str | None = None,
+    password: str = PASSWORD,
+    confirmed: bool = True,
+    two_step: bool = False,
+):
     """A user through the portal's own services (``make_user``); ``two_step``: with
     two-step sign-in on (the ``login`` fixture then sends a code from its secret).
 
@@ -249,8 +269,9 @@ def new_user(role: str = "seeker", email: str | None = None, name: str | None = 
     from portal.auth.services import create_user
 
     n = next(_seq)
-    user = create_user(name or f"Person {n}", email or f"person{n}@example.org", password,
-                       role=role)
+    user = create_user(
+        name or f"Person {n}", email or f"person{n}@example.org", password, role=role
+    )
     if confirmed:
         user.email_confirmed_at = utcnow()
     if two_step:
@@ -347,7 +368,8 @@ def job_fields(db, **fields) -> dict:
         "title": "Community Support Worker",
         "description": "Support adults with developmental disabilities in a group home.",
         "occupation_id": db.session.scalar(
-            select(Occupation.id).where(Occupation.noc_code == "42201")),
+            select(Occupation.id).where(Occupation.noc_code == "42201")
+        ),
         "community_id": db.session.scalar(select(Community.id).order_by(Community.id)),
         "employment_type": "full_time",
         "hours_per_week": 37.5,
@@ -370,8 +392,9 @@ def text(response) -> str:
 
 def field_error(page: str, field: str) -> str | None:
     """The inline error shown under ``field`` (rendered by the ``field`` macro)."""
-    found = re.search(rf'<div id="{field}-error" class="invalid-feedback d-block">([^<]*)</div>',
-                      page)
+    found = re.search(
+        rf'<div id="{field}-error" class="invalid-feedback d-block">([^<]*)</div>', page
+    )
     return found.group(1) if found else None
 
 
@@ -392,8 +415,10 @@ def two_step_code(app, email: str) -> str:
     def read():
         with app.app_context():
             return _db.session.execute(
-                select(User.totp_secret, User.totp_last_timestep)
-                .where(User.email == email.strip().lower())).one()
+                select(User.totp_secret, User.totp_last_timestep).where(
+                    User.email == email.strip().lower()
+                )
+            ).one()
 
     secret, last = contextvars.Context().run(read)
     now = int(time.time()) // 30
@@ -407,10 +432,12 @@ def set_up_two_step(client: PortalClient, next_url: str | None = None):
     secret (read from the page, as typed into an app) and the recovery codes shown."""
     url = "/account/two-step/setup" + (f"?next={next_url}" if next_url else "")
     page = text(client.get(url))
-    secret = re.search(r'<code class="two-step-secret" id="secret">([A-Z2-7 ]+)</code>',
-                       page).group(1).replace(" ", "")
-    response = client.post_form(url, {"code": pyotp.TOTP(secret).now(),
-                                      "next": next_url or ""})
+    secret = (
+        re.search(r'<code class="two-step-secret" id="secret">([A-Z2-7 ]+)</code>', page)
+        .group(1)
+        .replace(" ", "")
+    )
+    response = client.post_form(url, {"code": pyotp.TOTP(secret).now(), "next": next_url or ""})
     assert response.status_code == 200, text(response)[:2000]
     codes = re.findall(r"<li><code>([a-z2-9]{5}-[a-z2-9]{5})</code></li>", text(response))
     assert len(codes) == 10
@@ -428,7 +455,8 @@ def login():
         assert response.status_code == 302, response.get_data(as_text=True)[:2000]
         if response.location.split("?")[0].endswith("/login/verify"):
             response = client.post_form(
-                "/login/verify", {"code": two_step_code(client.application, email)})
+                "/login/verify", {"code": two_step_code(client.application, email)}
+            )
             assert response.status_code == 302, response.get_data(as_text=True)[:2000]
         return response
 

@@ -25,8 +25,20 @@ from tests.test_access import DUMMY_IDS, LOGIN, ROLES, TABLE, UNCHECKED_ENDPOINT
 # values no number, id or token of the portal may be: unicode digits (``"²".isdigit()``),
 # signs, exponents, NaN/Infinity, 0, the INTEGER range's last value (no such row) and one
 # past it, 30 digits, NUL, 5,000 characters
-HOSTILE = ["²", "٣", "-1", "0", "1e3", "NaN", "Infinity", "2147483647", "2147483648", "9" * 30,
-           "\x00", "x" * 5000]
+HOSTILE = [
+    "²",
+    "٣",
+    "-1",
+    "0",
+    "1e3",
+    "NaN",
+    "Infinity",
+    "2147483647",
+    "2147483648",
+    "9" * 30,
+    "\x00",
+    "x" * 5000,
+]
 DENIED = (403, 404, LOGIN)
 # signing out would end the role's session for the requests after it
 SESSION_ENDING = {("auth.logout", "POST")}
@@ -48,6 +60,7 @@ class Route:
 
     def path_with(self, name: str, value: str) -> str:
         """The route's path with ``value`` for the parameter ``name`` (others: the world's)."""
+
         def part(match):
             text = value if match.group(2) == name else str(self.args[match.group(2)])
             return quote(text, safe="")
@@ -66,20 +79,27 @@ def routes(app: Flask, world: World) -> list[Route]:
         endpoint, _ = adapter.match(template.format(**DUMMY_IDS), method=method)
         if (endpoint, method) in found:
             continue
-        allowed = [role for role, status in zip(ROLES, statuses, strict=True)
-                   if status not in DENIED]
+        allowed = [
+            role for role, status in zip(ROLES, statuses, strict=True) if status not in DENIED
+        ]
         # else a role that passes the role check but not the object check: another
         # seeker's application (404) still has its path read first
-        allowed = allowed or [role for role, status in zip(ROLES, statuses, strict=True)
-                              if status == 404 and role != "anon"]
+        allowed = allowed or [
+            role
+            for role, status in zip(ROLES, statuses, strict=True)
+            if status == 404 and role != "anon"
+        ]
         if allowed:
-            route = found[endpoint, method] = Route(endpoint, method, template, allowed[0],
-                                                    allowed)
+            route = found[endpoint, method] = Route(endpoint, method, template, allowed[0], allowed)
             route.rule, route.args = adapter.match(
-                world.url(template).partition("?")[0], method=method, return_rule=True)
-    in_app = {(rule.endpoint, method) for rule in app.url_map.iter_rules()
-              if rule.endpoint not in UNCHECKED_ENDPOINTS
-              for method in rule.methods - {"HEAD", "OPTIONS"}}
+                world.url(template).partition("?")[0], method=method, return_rule=True
+            )
+    in_app = {
+        (rule.endpoint, method)
+        for rule in app.url_map.iter_rules()
+        if rule.endpoint not in UNCHECKED_ENDPOINTS
+        for method in rule.methods - {"HEAD", "OPTIONS"}
+    }
     missing = in_app - set(found)
     assert not missing, f"no TABLE row lets any role use: {sorted(missing)}"
     return [found[key] for key in sorted(in_app)]
@@ -102,7 +122,8 @@ class Clients:
                 assert response.status_code == 302, f"{role} could not sign in"
                 if response.location.split("?")[0].endswith("/login/verify"):
                     response = client.post_form(
-                        "/login/verify", {"code": two_step_code(self.app, email)})
+                        "/login/verify", {"code": two_step_code(self.app, email)}
+                    )
                     assert response.status_code == 302, f"{role}: second step refused"
             self._tokens[role] = client.csrf_token()
         return self._clients[role]
@@ -251,8 +272,12 @@ def find_forms(app: Flask, clients: Clients, world: World, all_routes: list[Rout
     adapter = app.url_map.bind("localhost")
     posts = {(r.endpoint, r.method): r for r in all_routes if r.method == "POST"}
     found: dict = {}
-    pages = [(route.url(world), role) for route in all_routes if route.method == "GET"
-             for role in route.roles]
+    pages = [
+        (route.url(world), role)
+        for route in all_routes
+        if route.method == "GET"
+        for role in route.roles
+    ]
     for url, role in pages:
         response = clients[role].get(url)
         if response.status_code != 200 or not response.mimetype == "text/html":
@@ -273,8 +298,7 @@ def find_forms(app: Flask, clients: Clients, world: World, all_routes: list[Rout
 # --- nothing half saved -------------------------------------------------------------------
 
 # rows a refused request may still write: who signed in or failed to, audit trail, mail
-LOG_TABLES = {"audit_events", "login_failures", "two_step_failures", "mail_outbox",
-              "user_tokens"}
+LOG_TABLES = {"audit_events", "login_failures", "two_step_failures", "mail_outbox", "user_tokens"}
 
 
 def row_counts() -> tuple:
@@ -287,6 +311,8 @@ def row_counts() -> tuple:
 def contents() -> dict:
     """Every row of every table (except logs and the read-only reference tables), so a
     refused request that changed part of a row is caught too (the world is small)."""
-    return {t.name: sorted(map(repr, db.session.execute(select(t)).all()))
-            for t in db.metadata.sorted_tables
-            if t.name not in LOG_TABLES and t.name not in REFERENCE_TABLES}
+    return {
+        t.name: sorted(map(repr, db.session.execute(select(t)).all()))
+        for t in db.metadata.sorted_tables
+        if t.name not in LOG_TABLES and t.name not in REFERENCE_TABLES
+    }

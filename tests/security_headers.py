@@ -16,8 +16,7 @@ REQUIRED_CSP = {
     "frame-ancestors": {"'none'"},
 }
 UNSAFE_SOURCES = {"'unsafe-inline'", "'unsafe-eval'", "'unsafe-hashes'", "*", "http:", "https:"}
-TURNED_OFF_FEATURES = ("camera", "microphone", "geolocation", "payment", "usb",
-                       "browsing-topics")
+TURNED_OFF_FEATURES = ("camera", "microphone", "geolocation", "payment", "usb", "browsing-topics")
 
 # In an HTML page: a style attribute or element, an inline <script> (one with neither src
 # nor a data-block type), an event-handler attribute, or a javascript: link.

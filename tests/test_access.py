@@ -268,13 +268,30 @@ TABLE = [
 # fmt: on
 
 UNCHECKED_ENDPOINTS = {"static", "bootstrap.static"}
-DUMMY_IDS = {"agency": 1, "pending_agency": 2, "owner_m": 1, "recruiter_m": 2,
-             "invitation": 1, "token": "token", "seeker": 1, "job": 1, "draft": 2,
-             "visible_seeker": 2, "resume": 1,
-             "question": 1, "application": 1,
-             "plist": 1, "other_agency": 2, "list_member": 1, "job_invitation": 1,
-             "pool": 3, "lead_share": 3, "pool_share": 4,
-             **access_returns.DUMMY_IDS, **access_lmi.DUMMY_IDS}
+DUMMY_IDS = {
+    "agency": 1,
+    "pending_agency": 2,
+    "owner_m": 1,
+    "recruiter_m": 2,
+    "invitation": 1,
+    "token": "token",
+    "seeker": 1,
+    "job": 1,
+    "draft": 2,
+    "visible_seeker": 2,
+    "resume": 1,
+    "question": 1,
+    "application": 1,
+    "plist": 1,
+    "other_agency": 2,
+    "list_member": 1,
+    "job_invitation": 1,
+    "pool": 3,
+    "lead_share": 3,
+    "pool_share": 4,
+    **access_returns.DUMMY_IDS,
+    **access_lmi.DUMMY_IDS,
+}
 
 
 def cases():
@@ -336,19 +353,24 @@ class AccessBackend:
             url = f"sqlite:///{self.path}"
         else:
             base = make_url(PG_URL)
-            self.admin_dsn = base.set(drivername="postgresql").render_as_string(
-                hide_password=False)
+            self.admin_dsn = base.set(drivername="postgresql").render_as_string(hide_password=False)
             name = f"portal_access_{self.worker}_{uuid.uuid4().hex[:8]}"
             with psycopg.connect(self.admin_dsn, autocommit=True) as conn:
                 conn.execute(f'CREATE DATABASE "{name}"')
             self.name = name
             url = base.set(database=name).render_as_string(hide_password=False)
             self.dsn = base.set(drivername="postgresql", database=name).render_as_string(
-                hide_password=False)
+                hide_password=False
+            )
             _seed_reference(url)
-        self.app = create_app("testing", {"DATABASE_URL": url,
-                                          "SEARCH_INDEX_DIR": str(self.search),
-                                          "UPLOAD_DIR": str(self.uploads)})
+        self.app = create_app(
+            "testing",
+            {
+                "DATABASE_URL": url,
+                "SEARCH_INDEX_DIR": str(self.search),
+                "UPLOAD_DIR": str(self.uploads),
+            },
+        )
         self.app.test_client_class = PortalClient
         with self.app.app_context():
             try:
@@ -369,30 +391,42 @@ class AccessBackend:
         tables = [table.name for table in _db.metadata.sorted_tables]  # parents first
         reference = [name for name in tables if name in REFERENCE_TABLES]
         self.conn = psycopg.connect(self.dsn, autocommit=True)
-        self.conn.execute("; ".join(
-            f'CREATE TEMPORARY TABLE "world_{name}" AS SELECT * FROM "{name}"'
-            for name in tables))
+        self.conn.execute(
+            "; ".join(
+                f'CREATE TEMPORARY TABLE "world_{name}" AS SELECT * FROM "{name}"'
+                for name in tables
+            )
+        )
         sequences = self.conn.execute(
             "SELECT format('%I.%I', schemaname, sequencename), start_value, last_value "
-            "FROM pg_sequences WHERE schemaname = current_schema()").fetchall()
+            "FROM pg_sequences WHERE schemaname = current_schema()"
+        ).fetchall()
         # a sequence never used has no last value: its next value is its start value
         setvals = ", ".join(
-            f"setval('{name}', {start}, false)" if last is None
+            f"setval('{name}', {start}, false)"
+            if last is None
             else f"setval('{name}', {last}, true)"
-            for name, start, last in sequences)
+            for name, start, last in sequences
+        )
 
         def restore(names: list[str]) -> str:
             return "; ".join(
                 ["BEGIN"]
                 + [f'DELETE FROM "{name}"' for name in reversed(names)]  # children first
                 + [f'INSERT INTO "{name}" SELECT * FROM "world_{name}"' for name in names]
-                + [f"SELECT {setvals}" if setvals else "SELECT 1", "COMMIT"])
+                + [f"SELECT {setvals}" if setvals else "SELECT 1", "COMMIT"]
+            )
 
         # The reference tables are only read by the routes (so putting back their rows, the
         # slowest part, is mostly skipped); their content is compared before each case.
-        self.reference_check = " UNION ALL ".join(
-            f"SELECT md5(coalesce(string_agg(t::text, '|' ORDER BY t::text), '')) "
-            f'FROM "{name}" t' for name in reference) or "SELECT 1"
+        self.reference_check = (
+            " UNION ALL ".join(
+                f"SELECT md5(coalesce(string_agg(t::text, '|' ORDER BY t::text), '')) "
+                f'FROM "{name}" t'
+                for name in reference
+            )
+            or "SELECT 1"
+        )
         self.reference_rows = self._reference_rows()
         self.restore_all = restore(tables)
         self.restore_data = restore([name for name in tables if name not in reference])
@@ -421,8 +455,9 @@ class AccessBackend:
         # a few small files: copied, so a case may add résumés or update the index
         shutil.copytree(self.uploads, tmp_path / "uploads")
         shutil.copytree(self.search, tmp_path / "search")
-        self.app.config.update(UPLOAD_DIR=str(tmp_path / "uploads"),
-                               SEARCH_INDEX_DIR=str(tmp_path / "search"))
+        self.app.config.update(
+            UPLOAD_DIR=str(tmp_path / "uploads"), SEARCH_INDEX_DIR=str(tmp_path / "search")
+        )
         return self.app
 
     def end_case(self) -> None:
@@ -453,10 +488,10 @@ def access_backends(request, tmp_path_factory):
         if backend in failed:  # built once per worker: later cases do not try again
             pytest.fail(f"the {backend} world could not be built: {failed[backend]}")
         if backend not in backends:
-            template = (request.getfixturevalue("sqlite_template") if backend == "sqlite"
-                        else None)
+            template = request.getfixturevalue("sqlite_template") if backend == "sqlite" else None
             found = backends[backend] = AccessBackend(
-                backend, tmp_path_factory.mktemp(f"access-{backend}"), _worker(request))
+                backend, tmp_path_factory.mktemp(f"access-{backend}"), _worker(request)
+            )
             try:
                 found.build(template)
             except BaseException as error:
@@ -525,8 +560,9 @@ def build_world(db) -> World:
 
     def membership_id(user):
         return db.session.scalar(
-            select(Membership.id).where(Membership.user_id == user.id,
-                                        Membership.agency_id == agency.id)
+            select(Membership.id).where(
+                Membership.user_id == user.id, Membership.agency_id == agency.id
+            )
         )
 
     ids = {
@@ -567,8 +603,9 @@ def _pool(db, agency, partner):
     from tests.conftest import job_fields
 
     with current_app.test_request_context():  # the invitation email carries a link
-        pool = jobs.create_draft(agency, job_fields(db, title="Pooled Support Worker",
-                                                    pooled=True), agency.owner)
+        pool = jobs.create_draft(
+            agency, job_fields(db, title="Pooled Support Worker", pooled=True), agency.owner
+        )
         share = pools.invite(pool, partner, agency.owner)
     db.session.commit()
     return pool, pools.share_of(pool, agency.id), share
@@ -584,17 +621,30 @@ def _prequal(db, make_user, agency, job):
     from portal.models.types import utcnow
 
     today = today_pacific()
-    plist = PrequalList(agency_id=agency.id, name="New graduates 2027", description="",
-                        intake_opens_on=today, intake_closes_on=today + timedelta(days=30),
-                        membership_months=12, visibility="partners", questions=[])
+    plist = PrequalList(
+        agency_id=agency.id,
+        name="New graduates 2027",
+        description="",
+        intake_opens_on=today,
+        intake_closes_on=today + timedelta(days=30),
+        membership_months=12,
+        visibility="partners",
+        questions=[],
+    )
     lister = make_user(role="seeker", name="Lee Lister")
     db.session.add(plist)
     db.session.flush()
-    member = ListMember(list_id=plist.id, seeker_id=lister.id, status="qualified",
-                        answers=[], consent_text="consent",
-                        expires_at=utcnow() + timedelta(days=365))
-    invitation = JobInvitation(job_id=job.id, seeker_id=lister.id, agency_id=agency.id,
-                               list_id=plist.id)
+    member = ListMember(
+        list_id=plist.id,
+        seeker_id=lister.id,
+        status="qualified",
+        answers=[],
+        consent_text="consent",
+        expires_at=utcnow() + timedelta(days=365),
+    )
+    invitation = JobInvitation(
+        job_id=job.id, seeker_id=lister.id, agency_id=agency.id, list_id=plist.id
+    )
     db.session.add_all([member, invitation])
     db.session.commit()
     return plist, member, invitation
@@ -609,8 +659,9 @@ def _visible_seeker(db, make_user):
     seeker = make_user(role="seeker", name="Vera Visible")
     profile = seekers.get_or_create_profile(seeker)
     seekers.make_visible(profile, seeker)
-    resume = seekers.attach_resume(seeker, FileStorage(io.BytesIO(b"%PDF-1.4 Vera"),
-                                                       filename="vera.pdf"))
+    resume = seekers.attach_resume(
+        seeker, FileStorage(io.BytesIO(b"%PDF-1.4 Vera"), filename="vera.pdf")
+    )
     db.session.commit()
     return seeker, resume
 
@@ -627,11 +678,19 @@ def _application(db, make_user, job):
     from portal.seekers import services as seekers
 
     question = applications.add_question(
-        job, {"text": "Do you hold a valid Class 5 licence?", "kind": "yes_no",
-              "required": True, "knockout_answer": None}, job.agency.owner)
+        job,
+        {
+            "text": "Do you hold a valid Class 5 licence?",
+            "kind": "yes_no",
+            "required": True,
+            "knockout_answer": None,
+        },
+        job.agency.owner,
+    )
     applicant = make_user(role="seeker", name="Ann Applicant")
     seekers.get_or_create_profile(applicant).resume = resumes.store(
-        applicant, FileStorage(io.BytesIO(b"%PDF-1.4 Ann"), filename="ann.pdf"))
+        applicant, FileStorage(io.BytesIO(b"%PDF-1.4 Ann"), filename="ann.pdf")
+    )
     with current_app.test_request_context():  # the emails it sends carry links
         application = applications.apply(job, applicant, "Cover note", {question.id: "yes"})
     db.session.commit()

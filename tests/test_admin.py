@@ -22,9 +22,6 @@ def admin_client(app, admin, login):
     return client
 
 
-
-
-
 def linked_names(page: str) -> set[str]:
     """The link texts of the result table rows (agency or user names)."""
     body = page.split("<tbody>", 1)[1].split("</tbody>", 1)[0] if "<tbody>" in page else ""
@@ -34,8 +31,9 @@ def linked_names(page: str) -> set[str]:
 def events(db, action: str, obj=None) -> list[AuditEvent]:
     query = select(AuditEvent).where(AuditEvent.action == action)
     if obj is not None:
-        query = query.where(AuditEvent.object_type == type(obj).__name__,
-                            AuditEvent.object_id == obj.id)
+        query = query.where(
+            AuditEvent.object_type == type(obj).__name__, AuditEvent.object_id == obj.id
+        )
     return list(db.session.scalars(query))
 
 
@@ -47,8 +45,7 @@ def decide(client, agency, action: str, reason: str = ""):
 # --- agency decisions ------------------------------------------------------------------
 
 
-def test_admin_sees_pending_and_approves(db, admin, admin_client, make_user, make_agency,
-                                         mailbox):
+def test_admin_sees_pending_and_approves(db, admin, admin_client, make_user, make_agency, mailbox):
     owner = make_user(role="agency", email="owner@pending.example", name="Olga Owner")
     pending = make_agency(owner=owner, status="pending", name="Pending Place")
     make_agency(status="approved", name="Already Approved")
@@ -79,16 +76,41 @@ def test_admin_sees_pending_and_approves(db, admin, admin_client, make_user, mak
     assert linked_names(text(admin_client.get("/admin/"))) == set()
 
 
-@pytest.mark.parametrize(("action", "start", "reason", "status", "owner_sees"), [
-    ("reject", "pending", "We could not verify the society number.", "rejected",
-     "The registration was not approved."),
-    ("suspend", "approved", "Postings broke the portal's terms.", "suspended",
-     "The agency is suspended."),
-    ("approve", "rejected", "", "approved", None),
-    ("approve", "suspended", "", "approved", None),
-])
-def test_decision_is_shown_to_owner(app, db, admin, admin_client, make_agency, login, mailbox,
-                                    action, start, reason, status, owner_sees):
+@pytest.mark.parametrize(
+    ("action", "start", "reason", "status", "owner_sees"),
+    [
+        (
+            "reject",
+            "pending",
+            "We could not verify the society number.",
+            "rejected",
+            "The registration was not approved.",
+        ),
+        (
+            "suspend",
+            "approved",
+            "Postings broke the portal's terms.",
+            "suspended",
+            "The agency is suspended.",
+        ),
+        ("approve", "rejected", "", "approved", None),
+        ("approve", "suspended", "", "approved", None),
+    ],
+)
+def test_decision_is_shown_to_owner(
+    app,
+    db,
+    admin,
+    admin_client,
+    make_agency,
+    login,
+    mailbox,
+    action,
+    start,
+    reason,
+    status,
+    owner_sees,
+):
     agency = make_agency(status=start, name="Decided Agency")
     owner = agency.owner
     response = decide(admin_client, agency, action, reason)
@@ -115,18 +137,22 @@ def test_decision_is_shown_to_owner(app, db, admin, admin_client, make_agency, l
             assert warning not in page
 
 
-@pytest.mark.parametrize(("action", "start", "reason", "message", "button_shown"), [
-    ("reject", "pending", "", "Give a reason: the agency will see it.", True),
-    ("reject", "pending", "   ", "Give a reason: the agency will see it.", True),
-    ("suspend", "approved", "", "Give a reason: the agency will see it.", True),
-    ("suspend", "pending", "Because.", "cannot be suspended", False),
-    ("suspend", "rejected", "Because.", "cannot be suspended", False),
-    ("reject", "approved", "Because.", "cannot be rejected", False),
-    ("reject", "suspended", "Because.", "cannot be rejected", False),
-    ("approve", "approved", "", "cannot be approved", False),
-])
-def test_invalid_decision_changes_nothing(db, admin_client, make_agency, mailbox, action, start,
-                                          reason, message, button_shown):
+@pytest.mark.parametrize(
+    ("action", "start", "reason", "message", "button_shown"),
+    [
+        ("reject", "pending", "", "Give a reason: the agency will see it.", True),
+        ("reject", "pending", "   ", "Give a reason: the agency will see it.", True),
+        ("suspend", "approved", "", "Give a reason: the agency will see it.", True),
+        ("suspend", "pending", "Because.", "cannot be suspended", False),
+        ("suspend", "rejected", "Because.", "cannot be suspended", False),
+        ("reject", "approved", "Because.", "cannot be rejected", False),
+        ("reject", "suspended", "Because.", "cannot be rejected", False),
+        ("approve", "approved", "", "cannot be approved", False),
+    ],
+)
+def test_invalid_decision_changes_nothing(
+    db, admin_client, make_agency, mailbox, action, start, reason, message, button_shown
+):
     agency = make_agency(status=start, name="Unchanged Agency")
     page = text(admin_client.get(f"/admin/agencies/{agency.id}"))
     assert (f'name="{action}"' in page) == button_shown
@@ -137,10 +163,14 @@ def test_invalid_decision_changes_nothing(db, admin_client, make_agency, mailbox
     assert message in (field_error(page, "reason") or "")
     db.session.expire_all()
     assert agency.status == start and agency.status_reason is None
-    assert db.session.scalar(
-        select(func.count(AuditEvent.id)).where(AuditEvent.action.like("agency.%"),
-                                                AuditEvent.action != "agency.registered")
-    ) == 0
+    assert (
+        db.session.scalar(
+            select(func.count(AuditEvent.id)).where(
+                AuditEvent.action.like("agency.%"), AuditEvent.action != "agency.registered"
+            )
+        )
+        == 0
+    )
     assert mailbox.to(agency.owner.email) == []
 
 
@@ -155,19 +185,27 @@ def agencies(make_agency):
     make_agency(name="Cedar Lodge", status="suspended", legal_name="Old Harbour Lodge Society")
 
 
-@pytest.mark.parametrize(("query", "expected"), [
-    ("", {"Harbour Youth Services", "Harbourside Family Place", "Mountain View", "Cedar Lodge"}),
-    ("q=HARBOUR", {"Harbour Youth Services", "Harbourside Family Place", "Cedar Lodge"}),
-    ("q=family+place", {"Harbourside Family Place"}),
-    ("q=old+harbour", {"Cedar Lodge"}),  # legal name
-    ("status=pending", {"Harbourside Family Place", "Mountain View"}),
-    ("q=harbour&status=pending", {"Harbourside Family Place"}),
-    ("q=harbour&status=approved", {"Harbour Youth Services"}),
-    ("status=rejected", set()),
-    ("q=nothing+like+this", set()),
-    ("status=bogus", {"Harbour Youth Services", "Harbourside Family Place", "Mountain View",
-                      "Cedar Lodge"}),
-])
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        (
+            "",
+            {"Harbour Youth Services", "Harbourside Family Place", "Mountain View", "Cedar Lodge"},
+        ),
+        ("q=HARBOUR", {"Harbour Youth Services", "Harbourside Family Place", "Cedar Lodge"}),
+        ("q=family+place", {"Harbourside Family Place"}),
+        ("q=old+harbour", {"Cedar Lodge"}),  # legal name
+        ("status=pending", {"Harbourside Family Place", "Mountain View"}),
+        ("q=harbour&status=pending", {"Harbourside Family Place"}),
+        ("q=harbour&status=approved", {"Harbour Youth Services"}),
+        ("status=rejected", set()),
+        ("q=nothing+like+this", set()),
+        (
+            "status=bogus",
+            {"Harbour Youth Services", "Harbourside Family Place", "Mountain View", "Cedar Lodge"},
+        ),
+    ],
+)
 def test_search_agencies(admin_client, agencies, query, expected):
     response = admin_client.get(f"/admin/agencies?{query}")
     assert response.status_code == 200
@@ -185,19 +223,22 @@ def people(make_user, make_agency):
     make_user(role="seeker", name="Dev Patel", email="dev@example.org")
 
 
-@pytest.mark.parametrize(("query", "expected"), [
-    ("q=north", {"Alice Moreau", "Carla Northcott"}),  # email, then name
-    ("q=NORTH", {"Alice Moreau", "Carla Northcott"}),
-    ("q=bob.m@", {"Bob Alder"}),
-    ("q=patel", {"Dev Patel"}),
-    ("role=seeker", {"Alice Moreau", "Dev Patel"}),
-    ("role=agency", {"Bob Alder"}),
-    ("role=admin", {"Root Admin"}),
-    ("q=north&role=seeker", {"Alice Moreau"}),
-    ("q=north&role=champion", {"Carla Northcott"}),
-    ("q=north&role=agency", set()),
-    ("role=bogus", {"Alice Moreau", "Bob Alder", "Carla Northcott", "Dev Patel", "Root Admin"}),
-])
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("q=north", {"Alice Moreau", "Carla Northcott"}),  # email, then name
+        ("q=NORTH", {"Alice Moreau", "Carla Northcott"}),
+        ("q=bob.m@", {"Bob Alder"}),
+        ("q=patel", {"Dev Patel"}),
+        ("role=seeker", {"Alice Moreau", "Dev Patel"}),
+        ("role=agency", {"Bob Alder"}),
+        ("role=admin", {"Root Admin"}),
+        ("q=north&role=seeker", {"Alice Moreau"}),
+        ("q=north&role=champion", {"Carla Northcott"}),
+        ("q=north&role=agency", set()),
+        ("role=bogus", {"Alice Moreau", "Bob Alder", "Carla Northcott", "Dev Patel", "Root Admin"}),
+    ],
+)
 def test_search_users(admin_client, people, query, expected):
     response = admin_client.get(f"/admin/users?{query}")
     assert response.status_code == 200
@@ -210,8 +251,18 @@ def test_search_users(admin_client, people, query, expected):
 
 
 @pytest.mark.parametrize(("with_membership", "back_to"), [(False, "seeker"), (True, "agency")])
-def test_grant_and_remove_champion(app, db, admin, admin_client, make_user, make_agency,
-                                   make_recruiter, login, with_membership, back_to):
+def test_grant_and_remove_champion(
+    app,
+    db,
+    admin,
+    admin_client,
+    make_user,
+    make_agency,
+    make_recruiter,
+    login,
+    with_membership,
+    back_to,
+):
     person = make_user(role=back_to, name="Chris Champion")
     if with_membership:
         make_recruiter(make_agency(name="Chris's Employer"), person)
@@ -254,12 +305,15 @@ def test_grant_and_remove_champion(app, db, admin, admin_client, make_user, make
     ) == (1 if with_membership else 0)
 
 
-@pytest.mark.parametrize(("role", "action", "message"), [
-    ("admin", "grant", "Administrators keep their role"),
-    ("admin", "remove", "Administrators keep their role"),
-    ("champion", "grant", "is already the HR champion"),
-    ("seeker", "remove", "is not an HR champion"),
-])
+@pytest.mark.parametrize(
+    ("role", "action", "message"),
+    [
+        ("admin", "grant", "Administrators keep their role"),
+        ("admin", "remove", "Administrators keep their role"),
+        ("champion", "grant", "is already the HR champion"),
+        ("seeker", "remove", "is not an HR champion"),
+    ],
+)
 def test_champion_change_refused(db, admin_client, make_user, role, action, message):
     person = make_user(role=role, name="Other Person")
     version = person.session_version
@@ -267,8 +321,9 @@ def test_champion_change_refused(db, admin_client, make_user, role, action, mess
         page = text(admin_client.get(f"/admin/users/{person.id}"))
         assert "HR champion" not in page.split("</dl>", 1)[1]
 
-    response = admin_client.post_form(f"/admin/users/{person.id}/champion/{action}",
-                                      follow_redirects=True)
+    response = admin_client.post_form(
+        f"/admin/users/{person.id}/champion/{action}", follow_redirects=True
+    )
     assert message in text(response)
     db.session.expire_all()
     assert person.role == role and person.session_version == version
@@ -302,8 +357,9 @@ def test_anonymous_is_sent_to_sign_in(client, db, make_user):
 
 
 def test_create_admin_command(client, db, runner, login):
-    result = runner.invoke(args=["users", "create-admin", "Boss@Example.org",
-                                 "--password", PASSWORD])
+    result = runner.invoke(
+        args=["users", "create-admin", "Boss@Example.org", "--password", PASSWORD]
+    )
     assert result.exit_code == 0, result.output
     assert "Created administrator boss@example.org" in result.output
     user = db.session.scalar(select(User).where(User.email == "boss@example.org"))
@@ -314,8 +370,7 @@ def test_create_admin_command(client, db, runner, login):
     assert client.get("/dashboard").location == "/admin/"
     # a new administrator sets up two-step sign-in first, then returns to the page
     response = client.get("/admin/")
-    assert response.status_code == 302 and response.location.startswith(
-        "/account/two-step/setup")
+    assert response.status_code == 302 and response.location.startswith("/account/two-step/setup")
     set_up_two_step(client, "/admin/")
     response = client.get("/admin/")
     assert response.status_code == 200 and "Administration" in text(response)
@@ -323,8 +378,9 @@ def test_create_admin_command(client, db, runner, login):
 
 @pytest.mark.parametrize("password", ["short", "x" * 11, "x" * 129])
 def test_create_admin_rejects_bad_password(db, runner, password):
-    result = runner.invoke(args=["users", "create-admin", "boss@example.org",
-                                 "--password", password])
+    result = runner.invoke(
+        args=["users", "create-admin", "boss@example.org", "--password", password]
+    )
     assert result.exit_code != 0
     assert "The password must have 12 to 128 characters." in result.output
     assert db.session.scalar(select(func.count(User.id))) == 0
@@ -332,8 +388,9 @@ def test_create_admin_rejects_bad_password(db, runner, password):
 
 def test_create_admin_promotes_existing_user(client, db, runner, make_user, login):
     user = make_user(role="seeker", email="pat@example.org", name="Pat Existing")
-    result = runner.invoke(args=["users", "create-admin", "pat@example.org",
-                                 "--password", PASSWORD])
+    result = runner.invoke(
+        args=["users", "create-admin", "pat@example.org", "--password", PASSWORD]
+    )
     assert result.exit_code == 0, result.output
     assert "pat@example.org is now an administrator" in result.output
     db.session.expire_all()

@@ -22,9 +22,6 @@ from tests.conftest import CSRF_RE, PASSWORD, field_error, path_of, text
 NAV_AGENCY_RE = re.compile(r'<a class="nav-link" href="/agency">([^<]+)</a>')
 
 
-
-
-
 def nav_agency(page: str) -> str | None:
     found = NAV_AGENCY_RE.search(page)
     return found.group(1) if found else None
@@ -59,8 +56,12 @@ def agency_fields(db, **overrides) -> dict:
 
 
 def account_fields(**overrides) -> dict:
-    data = {"full_name": "Lena Ortiz", "email": "Lena@Riverbank.example",
-            "password": PASSWORD, "confirm": PASSWORD}
+    data = {
+        "full_name": "Lena Ortiz",
+        "email": "Lena@Riverbank.example",
+        "password": PASSWORD,
+        "confirm": PASSWORD,
+    }
     data.update(overrides)
     return data
 
@@ -115,8 +116,9 @@ def test_visitor_registers_agency_with_account(client, db, mailbox, login):
     assert "Yes — General Services" in page
 
 
-def test_agency_user_registers_second_agency_and_switches(client, db, make_user, make_agency,
-                                                          login):
+def test_agency_user_registers_second_agency_and_switches(
+    client, db, make_user, make_agency, login
+):
     owner = make_user(role="agency", name="Ada Owner")
     first = make_agency(owner=owner, name="Alder Street Society")
     stranger = make_agency(name="Cedar Lodge")
@@ -132,8 +134,10 @@ def test_agency_user_registers_second_agency_and_switches(client, db, make_user,
     db.session.expire_all()
     second = agency_named(db, "Birch House")
     assert second.status == "pending"
-    assert {m.agency_id: m.role for m in owner.memberships} == {first.id: "owner",
-                                                                 second.id: "owner"}
+    assert {m.agency_id: m.role for m in owner.memberships} == {
+        first.id: "owner",
+        second.id: "owner",
+    }
     assert owner.role == "agency"
 
     page = text(client.get("/agency"))  # the new agency is the one in use
@@ -168,19 +172,21 @@ def test_seeker_cannot_register_agency(client, db, make_user, login):
     assert count(db, Membership) == 0
 
 
-@pytest.mark.parametrize(("field", "value", "error_field", "message"), [
-    ("legal_name", "", "legal_name", "Enter the agency's legal name."),
-    ("community_id", 0, "community_id", "Choose the community of the head office."),
-    ("cssea_division_id", 0, "cssea_division_id", "Choose the agency's CSSEA division."),
-    ("cssea_member", "no", "cssea_division_id", "Only CSSEA members have a division"),
-    # a member whose request leaves the division out entirely (not sent by a browser)
-    ("cssea_division_id", None, "cssea_division_id", "Choose the agency's CSSEA division."),
-    ("website", "not a url", "website", "Enter a full address, like https://www.example.org."),
-    ("phone", "abc", "phone", "Enter a phone number, like 250-555-0100."),
-    # a registered email is not refused here: see test_register_with_a_registered_email_*
-])
-def test_register_bad_input_keeps_values(client, db, make_user, field, value, error_field,
-                                         message):
+@pytest.mark.parametrize(
+    ("field", "value", "error_field", "message"),
+    [
+        ("legal_name", "", "legal_name", "Enter the agency's legal name."),
+        ("community_id", 0, "community_id", "Choose the community of the head office."),
+        ("cssea_division_id", 0, "cssea_division_id", "Choose the agency's CSSEA division."),
+        ("cssea_member", "no", "cssea_division_id", "Only CSSEA members have a division"),
+        # a member whose request leaves the division out entirely (not sent by a browser)
+        ("cssea_division_id", None, "cssea_division_id", "Choose the agency's CSSEA division."),
+        ("website", "not a url", "website", "Enter a full address, like https://www.example.org."),
+        ("phone", "abc", "phone", "Enter a phone number, like 250-555-0100."),
+        # a registered email is not refused here: see test_register_with_a_registered_email_*
+    ],
+)
+def test_register_bad_input_keeps_values(client, db, make_user, field, value, error_field, message):
     make_user(role="agency", email="taken@example.org", name="Already Here")
     users_before = count(db, User)
     data = {**account_fields(email="new.owner@example.org"), **agency_fields(db)}
@@ -202,14 +208,20 @@ def test_register_bad_input_keeps_values(client, db, make_user, field, value, er
     # nothing saved
     assert count(db, Agency) == 0
     assert count(db, User) == users_before
-    assert db.session.scalar(
-        select(User).where(User.email.in_(["new.owner@example.org", "taken@example.org"]),
-                           User.name != "Already Here")
-    ) is None
+    assert (
+        db.session.scalar(
+            select(User).where(
+                User.email.in_(["new.owner@example.org", "taken@example.org"]),
+                User.name != "Already Here",
+            )
+        )
+        is None
+    )
 
 
 def test_register_with_a_registered_email_looks_the_same_and_tells_its_owner(
-        app, db, mailbox, make_user):
+    app, db, mailbox, make_user
+):
     """Issue 12 §3: the answer does not reveal that the address is registered; no agency or
     account is made, and the account's owner is told by email, with a sign-in and a reset
     link."""
@@ -242,12 +254,15 @@ def test_register_with_a_registered_email_looks_the_same_and_tells_its_owner(
 # --- details ---------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("status", "after"), [
-    ("pending", "pending"),
-    ("approved", "approved"),
-    ("rejected", "pending"),
-    ("suspended", "suspended"),
-])
+@pytest.mark.parametrize(
+    ("status", "after"),
+    [
+        ("pending", "pending"),
+        ("approved", "approved"),
+        ("rejected", "pending"),
+        ("suspended", "suspended"),
+    ],
+)
 def test_owner_edits_details(client, db, make_agency, login, status, after):
     agency = make_agency(status=status, name="Old Name")
     owner = agency.owner
@@ -257,11 +272,20 @@ def test_owner_edits_details(client, db, make_agency, login, status, after):
     assert 'value="Old Name"' in form and 'value="Old Name Society"' in form
     assert ("sends the agency back to the administrators" in form) == (status == "rejected")
 
-    response = client.post_form("/agency/edit", agency_fields(
-        db, name="New Name", legal_name="New Name Society", community_id=community(db,
-                                                                                   "Victoria").id,
-        cssea_member="no", cssea_division_id=0, unionized="no", website="", phone="",
-    ))
+    response = client.post_form(
+        "/agency/edit",
+        agency_fields(
+            db,
+            name="New Name",
+            legal_name="New Name Society",
+            community_id=community(db, "Victoria").id,
+            cssea_member="no",
+            cssea_division_id=0,
+            unionized="no",
+            website="",
+            phone="",
+        ),
+    )
     assert response.status_code == 302 and response.location == "/agency"
     db.session.expire_all()
     assert agency.name == "New Name" and agency.legal_name == "New Name Society"
@@ -305,13 +329,13 @@ def invite(client, email: str):
 
 def invitation_for(db, email: str) -> AgencyInvitation:
     return db.session.scalar(
-        select(AgencyInvitation).where(AgencyInvitation.email == email)
+        select(AgencyInvitation)
+        .where(AgencyInvitation.email == email)
         .order_by(AgencyInvitation.id.desc())
     )
 
 
-def test_invited_visitor_creates_account_and_joins(app, client, db, make_agency, login,
-                                                   mailbox):
+def test_invited_visitor_creates_account_and_joins(app, client, db, make_agency, login, mailbox):
     agency = make_agency(name="Juniper Community Services")
     login(client, agency.owner)
     response = invite(client, "Rita@Example.org")
@@ -330,17 +354,24 @@ def test_invited_visitor_creates_account_and_joins(app, client, db, make_agency,
     assert 'value="rita@example.org" readonly' in page
 
     # a mismatched password re-displays the form and creates nothing
-    response = visitor.post_form(path_of(link), {"full_name": "Rita Gomez", "password": PASSWORD,
-                                                 "confirm": "something else entirely"})
+    response = visitor.post_form(
+        path_of(link),
+        {"full_name": "Rita Gomez", "password": PASSWORD, "confirm": "something else entirely"},
+    )
     assert response.status_code == 200
     assert "The two passwords do not match." in text(response)
     assert db.session.scalar(select(User).where(User.email == "rita@example.org")) is None
 
     # the address cannot be changed: the account gets the invited one
-    response = visitor.post_form(path_of(link), {
-        "full_name": "Rita Gomez", "email": "someone.else@example.org",
-        "password": PASSWORD, "confirm": PASSWORD,
-    })
+    response = visitor.post_form(
+        path_of(link),
+        {
+            "full_name": "Rita Gomez",
+            "email": "someone.else@example.org",
+            "password": PASSWORD,
+            "confirm": PASSWORD,
+        },
+    )
     assert response.status_code == 302 and response.location == "/agency"
     assert db.session.scalar(select(User).where(User.email == "someone.else@example.org")) is None
     rita = db.session.scalar(select(User).where(User.email == "rita@example.org"))
@@ -355,8 +386,9 @@ def test_invited_visitor_creates_account_and_joins(app, client, db, make_agency,
     assert "Recruiter" in page and "Edit agency details" not in page
 
 
-def test_existing_agency_user_signs_in_and_accepts(app, client, db, make_user, make_agency,
-                                                   login, mailbox):
+def test_existing_agency_user_signs_in_and_accepts(
+    app, client, db, make_user, make_agency, login, mailbox
+):
     agency = make_agency(name="Larch Youth Services")
     sam = make_user(role="agency", email="sam@example.org", name="Sam Lee")
     other = make_agency(owner=sam, name="Sam's Own Agency")
@@ -383,13 +415,19 @@ def test_existing_agency_user_signs_in_and_accepts(app, client, db, make_user, m
     assert nav_agency(text(visitor.get("/agency"))) == "Larch Youth Services"
 
 
-@pytest.mark.parametrize(("who", "message"), [
-    ("other agency user", "This invitation was sent to sam@example.org. Sign in with that "
-                          "address to accept it."),
-    ("seeker with that email", "This email belongs to a job-seeker account."),
-])
-def test_invitation_refused_for_wrong_user(app, client, db, make_user, make_agency, login,
-                                           mailbox, who, message):
+@pytest.mark.parametrize(
+    ("who", "message"),
+    [
+        (
+            "other agency user",
+            "This invitation was sent to sam@example.org. Sign in with that address to accept it.",
+        ),
+        ("seeker with that email", "This email belongs to a job-seeker account."),
+    ],
+)
+def test_invitation_refused_for_wrong_user(
+    app, client, db, make_user, make_agency, login, mailbox, who, message
+):
     agency = make_agency(name="Maple Services")
     if who == "other agency user":
         user = make_user(role="agency", email="tom@example.org")
@@ -459,16 +497,18 @@ def test_cannot_revoke_other_agencys_invitation(app, client, db, make_agency, lo
 
 
 @pytest.mark.parametrize("who", ["recruiter", "owner"])
-def test_invite_someone_already_on_staff(client, db, make_user, make_agency, make_recruiter,
-                                         login, mailbox, who):
+def test_invite_someone_already_on_staff(
+    client, db, make_user, make_agency, make_recruiter, login, mailbox, who
+):
     agency = make_agency(name="Poplar Place")
     recruiter = make_recruiter(agency, make_user(role="agency", email="rob@example.org"))
     target = recruiter if who == "recruiter" else agency.owner
     login(client, agency.owner)
     response = invite(client, target.email.upper())
     assert response.status_code == 400
-    assert (field_error(text(response), "email")
-            == f"{target.email} is already on this agency's staff.")
+    assert (
+        field_error(text(response), "email") == f"{target.email} is already on this agency's staff."
+    )
     assert count(db, AgencyInvitation) == 0
     assert mailbox.to(target.email) == []
 
@@ -515,8 +555,9 @@ def test_owner_cannot_be_removed(client, db, make_agency, login):
 
 
 @pytest.mark.parametrize("action", ["remove", "make-owner"])
-def test_owner_cannot_touch_other_agencys_staff(client, db, make_agency, make_recruiter, login,
-                                                action):
+def test_owner_cannot_touch_other_agencys_staff(
+    client, db, make_agency, make_recruiter, login, action
+):
     mine, theirs = make_agency(name="Agency A"), make_agency(name="Agency B")
     outsider = make_recruiter(theirs)
     target_id = membership_of(db, outsider, theirs).id
@@ -565,11 +606,14 @@ def test_transfer_ownership(app, client, db, make_agency, make_recruiter, login)
 # --- permissions -----------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("status", "allowed"), [
-    ("pending", False),
-    ("approved", True),
-    ("rejected", False),
-    ("suspended", False),
-])
+@pytest.mark.parametrize(
+    ("status", "allowed"),
+    [
+        ("pending", False),
+        ("approved", True),
+        ("rejected", False),
+        ("suspended", False),
+    ],
+)
 def test_can_publish_only_when_approved(make_agency, status, allowed):
     assert can_publish(make_agency(status=status)) is allowed

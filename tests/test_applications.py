@@ -52,8 +52,9 @@ def pdf(data: bytes = OLD_PDF, name: str = "resume.pdf") -> FileStorage:
 
 def application_of(db, job, seeker) -> Application | None:
     db.session.expire_all()
-    return db.session.scalar(select(Application).where(Application.job_id == job.id,
-                                                       Application.seeker_id == seeker.id))
+    return db.session.scalar(
+        select(Application).where(Application.job_id == job.id, Application.seeker_id == seeker.id)
+    )
 
 
 def apply(client, job, cover_note: str = COVER, answers_: dict | None = None):
@@ -64,14 +65,19 @@ def apply(client, job, cover_note: str = COVER, answers_: dict | None = None):
 
 
 def set_status(client, application, status: str, message: str = ""):
-    return client.post_form(f"/agency/applications/{application.id}/status",
-                            {"status": status, "message": message})
+    return client.post_form(
+        f"/agency/applications/{application.id}/status", {"status": status, "message": message}
+    )
 
 
-def add_question(db, job, question: str, kind: str = "yes_no", required: bool = True,
-                 knockout: str | None = None) -> ScreeningQuestion:
-    added = services.add_question(job, {"text": question, "kind": kind, "required": required,
-                                        "knockout_answer": knockout}, job.agency.owner)
+def add_question(
+    db, job, question: str, kind: str = "yes_no", required: bool = True, knockout: str | None = None
+) -> ScreeningQuestion:
+    added = services.add_question(
+        job,
+        {"text": question, "kind": kind, "required": required, "knockout_answer": knockout},
+        job.agency.owner,
+    )
     db.session.commit()
     return added
 
@@ -86,9 +92,14 @@ def mails(mailbox, address: str) -> list[tuple[str, str, str]]:
     """(subject, plain text, HTML text) of every email to ``address``, oldest first."""
     import html
 
-    return [(m["Subject"], m.get_body(("plain",)).get_content(),
-             html.unescape(m.get_body(("html",)).get_content()))
-            for m in mailbox.to(address)]
+    return [
+        (
+            m["Subject"],
+            m.get_body(("plain",)).get_content(),
+            html.unescape(m.get_body(("html",)).get_content()),
+        )
+        for m in mailbox.to(address)
+    ]
 
 
 def applicant_names(page: str) -> list[str]:
@@ -97,9 +108,17 @@ def applicant_names(page: str) -> list[str]:
 
 def add_partner_share(db, job, partner) -> JobShare:
     """Make ``job`` pooled: ``partner`` takes a share of its own."""
-    share = JobShare(job_id=job.id, agency_id=partner.id, hours_per_week=20,
-                     community_id=job.community_id, pay_min_cents=2600, pay_max_cents=3000,
-                     pay_unit="hourly", unionized=False, status="accepted")
+    share = JobShare(
+        job_id=job.id,
+        agency_id=partner.id,
+        hours_per_week=20,
+        community_id=job.community_id,
+        pay_min_cents=2600,
+        pay_max_cents=3000,
+        pay_unit="hourly",
+        unionized=False,
+        status="accepted",
+    )
     db.session.add(share)
     db.session.commit()
     return share
@@ -137,8 +156,9 @@ def signed_in(app, login):
 
 @pytest.fixture
 def agency(make_agency, make_user):
-    return make_agency(owner=make_user(role="agency", name="Olive Owner"),
-                       name="Harbour Community Living")
+    return make_agency(
+        owner=make_user(role="agency", name="Olive Owner"), name="Harbour Community Living"
+    )
 
 
 @pytest.fixture
@@ -183,8 +203,11 @@ def test_agency_job_list_shows_applicant_counts(db, job, owner, make_seeker, sig
     apply(signed_in(second), job)
     set_status(owner, application_of(db, job, first), "screening")
     page = text(owner.get("/agency/jobs"))
-    assert re.search(rf'href="/agency/jobs/{job.id}/applicants">2 '
-                     r'<span class="badge text-bg-primary">1 new</span></a>', page), page
+    assert re.search(
+        rf'href="/agency/jobs/{job.id}/applicants">2 '
+        r'<span class="badge text-bg-primary">1 new</span></a>',
+        page,
+    ), page
 
 
 # --- 1. applying once --------------------------------------------------------------------
@@ -212,15 +235,27 @@ def test_apply_with_cover_note_and_answers(db, job, make_seeker, signed_in, make
     assert application.cover_note == COVER and application.knocked_out is False
     # one decision per share, each new
     assert sorted((d.share.agency_id, d.status) for d in application.decisions) == sorted(
-        [(job.agency_id, "new"), (partner.id, "new")])
-    assert [(a.question_id, a.position, a.question_text, a.answer, a.knocked_out)
-            for a in application.answers] == [
+        [(job.agency_id, "new"), (partner.id, "new")]
+    )
+    assert [
+        (a.question_id, a.position, a.question_text, a.answer, a.knocked_out)
+        for a in application.answers
+    ] == [
         (licence.id, 1, "Do you hold a valid BC Class 5 driver's licence?", "yes", False),
-        (start.id, 2, "When could you start?", "In two weeks", False)]
+        (start.id, 2, "When could you start?", "In two weeks", False),
+    ]
     assert [(e.actor_id, e.from_status, e.to_status) for e in application.events] == [
-        (seeker.id, None, "new")]
-    assert count(db, AuditEvent, AuditEvent.action == "application.submitted",
-                 AuditEvent.object_id == application.id) == 1
+        (seeker.id, None, "new")
+    ]
+    assert (
+        count(
+            db,
+            AuditEvent,
+            AuditEvent.action == "application.submitted",
+            AuditEvent.object_id == application.id,
+        )
+        == 1
+    )
 
     page = text(client.get(response.location))
     assert "Your application was sent." in page
@@ -300,15 +335,17 @@ def test_withdraw(db, job, owner, make_seeker, signed_in):
     assert [d.status for d in application.decisions] == ["withdrawn"]
     assert application.withdrawn_at is not None
     assert [(e.actor_id, e.from_status, e.to_status) for e in application.events][-1] == (
-        seeker.id, "new", "withdrawn")
+        seeker.id,
+        "new",
+        "withdrawn",
+    )
     page = text(client.get(response.location))
     assert "Your application is withdrawn" in page and ">Withdrawn</span>" in page
     assert "Withdraw my application" not in page
     assert ">Withdrawn</span>" in text(owner.get(f"/agency/applications/{application.id}"))
 
     # a second time: refused, nothing recorded
-    response = client.post_form(f"/applications/{application.id}/withdraw",
-                                follow_redirects=True)
+    response = client.post_form(f"/applications/{application.id}/withdraw", follow_redirects=True)
     assert "This application is no longer open." in text(response)
     assert count(db, ApplicationEvent, ApplicationEvent.to_status == "withdrawn") == 1
 
@@ -334,16 +371,17 @@ def _past_closing_date(db, job, make_job, agency):
 CANNOT_APPLY = [
     ("closed", _closed, True, "This job is no longer taking applications."),
     ("expired", _expired, True, "This job is no longer taking applications."),
-    ("past-closing-date", _past_closing_date, True,
-     "This job is no longer taking applications."),
+    ("past-closing-date", _past_closing_date, True, "This job is no longer taking applications."),
     ("no-resume", None, False, "Upload your résumé before applying"),
 ]
 
 
-@pytest.mark.parametrize(("case", "make_target", "has_resume", "message"), CANNOT_APPLY,
-                         ids=[c[0] for c in CANNOT_APPLY])
-def test_cannot_apply(db, job, agency, make_job, make_seeker, signed_in, case, make_target,
-                      has_resume, message):
+@pytest.mark.parametrize(
+    ("case", "make_target", "has_resume", "message"), CANNOT_APPLY, ids=[c[0] for c in CANNOT_APPLY]
+)
+def test_cannot_apply(
+    db, job, agency, make_job, make_seeker, signed_in, case, make_target, has_resume, message
+):
     target = make_target(db, job, make_job, agency) if make_target else job
     seeker = make_seeker(resume=OLD_PDF if has_resume else None)
     client = signed_in(seeker)
@@ -359,8 +397,12 @@ def test_cannot_apply(db, job, agency, make_job, make_seeker, signed_in, case, m
     assert response.status_code == 400
     assert message in page and "Please fix the following" in page
     assert COVER in page  # the typed cover note is kept
-    assert (count(db, Application), count(db, ApplicationDecision), count(db, ApplicationEvent),
-            count(db, OutboxMessage)) == (0, 0, 0, 0)
+    assert (
+        count(db, Application),
+        count(db, ApplicationDecision),
+        count(db, ApplicationEvent),
+        count(db, OutboxMessage),
+    ) == (0, 0, 0, 0)
 
 
 def test_required_answer_missing(db, job, make_seeker, signed_in):
@@ -394,8 +436,9 @@ def test_required_answer_missing(db, job, make_seeker, signed_in):
 
 @pytest.mark.parametrize("case", ["draft", "suspended-agency", "missing"])
 @pytest.mark.parametrize("method", ["GET", "POST"])
-def test_apply_to_unpublished_job_is_404(db, agency, make_job, make_seeker, signed_in, case,
-                                         method):
+def test_apply_to_unpublished_job_is_404(
+    db, agency, make_job, make_seeker, signed_in, case, method
+):
     if case == "draft":
         job_id = make_job(agency=agency, status="draft").id
     elif case == "suspended-agency":
@@ -405,8 +448,11 @@ def test_apply_to_unpublished_job_is_404(db, agency, make_job, make_seeker, sign
     else:
         job_id = 999999
     client = signed_in(make_seeker())
-    response = client.get(f"/jobs/{job_id}/apply") if method == "GET" else \
-        client.post_form(f"/jobs/{job_id}/apply", {"cover_note": COVER})
+    response = (
+        client.get(f"/jobs/{job_id}/apply")
+        if method == "GET"
+        else client.post_form(f"/jobs/{job_id}/apply", {"cover_note": COVER})
+    )
     assert response.status_code == 404
     assert count(db, Application) == 0
 
@@ -415,8 +461,9 @@ def test_apply_to_unpublished_job_is_404(db, agency, make_job, make_seeker, sign
 
 
 def test_knockout(db, job, owner, make_seeker, signed_in, mailbox):
-    licence = add_question(db, job, "Do you hold a valid BC Class 5 driver's licence?",
-                           knockout="yes")
+    licence = add_question(
+        db, job, "Do you hold a valid BC Class 5 driver's licence?", knockout="yes"
+    )
     out, passed = make_seeker("Bruno Ortiz"), make_seeker("Amelia Zhang")
     out_email, passed_email = out.email, passed.email
     apply(signed_in(out), job, answers_={licence: "no"})
@@ -427,7 +474,9 @@ def test_knockout(db, job, owner, make_seeker, signed_in, mailbox):
     assert [d.status for d in knocked.decisions] == ["declined"]
     assert [a.knocked_out for a in knocked.answers] == [True]
     assert [(e.actor_id, e.from_status, e.to_status) for e in knocked.events] == [
-        (out.id, None, "new"), (None, "new", "declined")]
+        (out.id, None, "new"),
+        (None, "new", "declined"),
+    ]
     assert "automatically" in knocked.events[-1].message
 
     kept = application_of(db, job, passed)
@@ -436,12 +485,14 @@ def test_knockout(db, job, owner, make_seeker, signed_in, mailbox):
 
     assert [s for s, _t, _h in mails(mailbox, out_email)] == [
         "Application received: Harbour Outreach Worker",
-        "Your application for Harbour Outreach Worker"]
+        "Your application for Harbour Outreach Worker",
+    ]
     _s, plain, html_ = mails(mailbox, out_email)[-1]
     assert "decided not to go forward with your application" in plain
     assert "decided not to go forward with your application" in html_
     assert [s for s, _t, _h in mails(mailbox, passed_email)] == [
-        "Application received: Harbour Outreach Worker"]
+        "Application received: Harbour Outreach Worker"
+    ]
 
     review = text(owner.get(f"/agency/applications/{knocked.id}"))
     assert "knocked out by a screening answer" in review and "automatically" in review
@@ -449,22 +500,33 @@ def test_knockout(db, job, owner, make_seeker, signed_in, mailbox):
 
 
 QUESTION_ERRORS = [
-    ({"kind": "text", "knockout_answer": "yes"},
-     "Only a yes / no question can be a knock-out question."),
-    ({"kind": "yes_no", "knockout_answer": "no", "required": None},
-     "A knock-out question must be required."),
+    (
+        {"kind": "text", "knockout_answer": "yes"},
+        "Only a yes / no question can be a knock-out question.",
+    ),
+    (
+        {"kind": "yes_no", "knockout_answer": "no", "required": None},
+        "A knock-out question must be required.",
+    ),
     ({"text": ""}, "Write the question."),
     ({"kind": "multiple"}, "Not a valid choice"),
 ]
 
 
-@pytest.mark.parametrize(("changes", "message"), QUESTION_ERRORS,
-                         ids=["knockout-on-text", "knockout-optional", "no-text", "bad-kind"])
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    QUESTION_ERRORS,
+    ids=["knockout-on-text", "knockout-optional", "no-text", "bad-kind"],
+)
 @pytest.mark.parametrize("action", ["add", "edit"])
 def test_bad_question(db, job, owner, changes, message, action):
     existing = add_question(db, job, "Are you legally entitled to work in Canada?")
-    data = {"text": "Do you have a first aid certificate?", "kind": "yes_no",
-            "required": "y", "knockout_answer": ""}
+    data = {
+        "text": "Do you have a first aid certificate?",
+        "kind": "yes_no",
+        "required": "y",
+        "knockout_answer": "",
+    }
     data.update(changes)
     data = {k: v for k, v in data.items() if v is not None}
     url = f"/agency/jobs/{job.id}/questions" + (f"/{existing.id}" if action == "edit" else "")
@@ -473,15 +535,17 @@ def test_bad_question(db, job, owner, changes, message, action):
     assert response.status_code == 400
     assert message in page and "Please fix the following" in page
     db.session.expire_all()
-    assert [(q.text, q.kind, q.required, q.knockout_answer) for q in services.questions_of(job)] \
-        == [("Are you legally entitled to work in Canada?", "yes_no", True, None)]
+    assert [
+        (q.text, q.kind, q.required, q.knockout_answer) for q in services.questions_of(job)
+    ] == [("Are you legally entitled to work in Canada?", "yes_no", True, None)]
 
 
 def test_question_limit(db, job, owner):
     for n in range(services.MAX_QUESTIONS):
         add_question(db, job, f"Question {n + 1}?")
-    response = owner.post_form(f"/agency/jobs/{job.id}/questions",
-                               {"text": "One more?", "kind": "yes_no", "required": "y"})
+    response = owner.post_form(
+        f"/agency/jobs/{job.id}/questions", {"text": "One more?", "kind": "yes_no", "required": "y"}
+    )
     assert response.status_code == 400
     assert "A job can have at most 15 screening questions." in text(response)
     assert count(db, ScreeningQuestion) == services.MAX_QUESTIONS
@@ -503,20 +567,26 @@ def order_on_page(page: str, texts: list[str]) -> list[str]:
 def test_screening_questions(db, job, owner, make_seeker, signed_in):
     url = f"/agency/jobs/{job.id}/questions"
     assert "No questions yet." in text(owner.get(url))
-    licence, shifts, entitled = ("Do you hold a valid BC Class 5 driver's licence?",
-                                 "Which shifts can you work?",
-                                 "Are you legally entitled to work in Canada?")
-    for data in ({"text": licence, "kind": "yes_no", "required": "y", "knockout_answer": "yes"},
-                 {"text": shifts, "kind": "text", "knockout_answer": ""},
-                 {"text": entitled, "kind": "yes_no", "required": "y", "knockout_answer": ""}):
+    licence, shifts, entitled = (
+        "Do you hold a valid BC Class 5 driver's licence?",
+        "Which shifts can you work?",
+        "Are you legally entitled to work in Canada?",
+    )
+    for data in (
+        {"text": licence, "kind": "yes_no", "required": "y", "knockout_answer": "yes"},
+        {"text": shifts, "kind": "text", "knockout_answer": ""},
+        {"text": entitled, "kind": "yes_no", "required": "y", "knockout_answer": ""},
+    ):
         response = owner.post_form(url, data)
         assert response.status_code == 302 and response.location == url
     assert "Question added." in text(owner.get(url))
     db.session.expire_all()
     questions = services.questions_of(job)
     assert [(q.text, q.kind, q.required, q.knockout_answer, q.position) for q in questions] == [
-        (licence, "yes_no", True, "yes", 1), (shifts, "text", False, None, 2),
-        (entitled, "yes_no", True, None, 3)]
+        (licence, "yes_no", True, "yes", 1),
+        (shifts, "text", False, None, 2),
+        (entitled, "yes_no", True, None, 3),
+    ]
     q_licence, q_shifts, q_entitled = questions
     page = text(owner.get(url))
     assert "knock-out</strong>: must answer Yes" in page
@@ -525,8 +595,9 @@ def test_screening_questions(db, job, owner, make_seeker, signed_in):
     page = text(owner.get(f"{url}/{q_shifts.id}"))
     assert "Edit question" in page and f'value="{shifts}"' in page
     shifts = "Which shifts can you work (days, evenings, nights)?"
-    response = owner.post_form(f"{url}/{q_shifts.id}",
-                               {"text": shifts, "kind": "text", "required": "y"})
+    response = owner.post_form(
+        f"{url}/{q_shifts.id}", {"text": shifts, "kind": "text", "required": "y"}
+    )
     assert response.status_code == 302
     db.session.expire_all()
     assert (q_shifts.text, q_shifts.required) == (shifts, True)
@@ -544,7 +615,10 @@ def test_screening_questions(db, job, owner, make_seeker, signed_in):
     apply_page = text(client.get(f"/jobs/{job.id}/apply"))
     assert order_on_page(apply_page, [licence, shifts, entitled]) == [entitled, licence, shifts]
     assert order_on_page(text(owner.get(url)), [licence, shifts, entitled]) == [
-        entitled, licence, shifts]
+        entitled,
+        licence,
+        shifts,
+    ]
 
     # delete a question that was answered: the answer keeps the question's text
     apply(client, job, answers_={q_entitled: "yes", q_licence: "yes", q_shifts: "Evenings"})
@@ -556,8 +630,11 @@ def test_screening_questions(db, job, owner, make_seeker, signed_in):
     assert question_texts(db, job) == [entitled, shifts]
     assert [q.position for q in services.questions_of(job)] == [1, 2]
     assert db.session.get(ScreeningQuestion, licence_id) is None
-    kept = db.session.scalar(select(ApplicationAnswer).where(
-        ApplicationAnswer.application_id == application.id, ApplicationAnswer.position == 2))
+    kept = db.session.scalar(
+        select(ApplicationAnswer).where(
+            ApplicationAnswer.application_id == application.id, ApplicationAnswer.position == 2
+        )
+    )
     assert (kept.question_id, kept.question_text, kept.answer) == (None, licence, "yes")
     assert licence in text(owner.get(f"/agency/applications/{application.id}"))
     assert licence in text(client.get(f"/applications/{application.id}"))
@@ -566,10 +643,12 @@ def test_screening_questions(db, job, owner, make_seeker, signed_in):
 def test_questions_of_another_job_are_404(db, job, owner, make_job, make_agency):
     foreign_job = make_job(agency=make_agency())
     foreign = add_question(db, foreign_job, "Foreign question?")
-    for method, url in [("GET", f"/agency/jobs/{job.id}/questions/{foreign.id}"),
-                        ("POST", f"/agency/jobs/{job.id}/questions/{foreign.id}/up"),
-                        ("POST", f"/agency/jobs/{job.id}/questions/{foreign.id}/delete"),
-                        ("GET", f"/agency/jobs/{foreign_job.id}/questions")]:
+    for method, url in [
+        ("GET", f"/agency/jobs/{job.id}/questions/{foreign.id}"),
+        ("POST", f"/agency/jobs/{job.id}/questions/{foreign.id}/up"),
+        ("POST", f"/agency/jobs/{job.id}/questions/{foreign.id}/delete"),
+        ("GET", f"/agency/jobs/{foreign_job.id}/questions"),
+    ]:
         response = owner.get(url) if method == "GET" else owner.post_form(url)
         assert response.status_code == 404, url
     assert question_texts(db, foreign_job) == ["Foreign question?"]
@@ -582,16 +661,20 @@ def test_questions_of_another_job_are_404(db, job, owner, make_job, make_agency)
 def applicants(db, job, make_seeker, signed_in):
     """Chloe (passed), Amelia (passed) and Bruno (knocked out) applied in that order, an
     hour apart: neither the name order nor the reverse."""
-    licence = add_question(db, job, "Do you hold a valid BC Class 5 driver's licence?",
-                           knockout="yes")
+    licence = add_question(
+        db, job, "Do you hold a valid BC Class 5 driver's licence?", knockout="yes"
+    )
     people = {}
     for name, answer in (("Chloe Singh", "yes"), ("Amelia Zhang", "yes"), ("Bruno Ortiz", "no")):
         seeker = make_seeker(name)
         apply(signed_in(seeker), job, answers_={licence: answer})
         people[name.split()[0].lower()] = application_of(db, job, seeker)
     for hours_ago, application in zip((3, 2, 1), people.values(), strict=True):
-        db.session.execute(update(Application).where(Application.id == application.id)
-                           .values(submitted_at=utcnow() - timedelta(hours=hours_ago)))
+        db.session.execute(
+            update(Application)
+            .where(Application.id == application.id)
+            .values(submitted_at=utcnow() - timedelta(hours=hours_ago))
+        )
     db.session.commit()
     return people
 
@@ -615,9 +698,11 @@ PIPELINE_VIEWS = [
 ]
 
 
-@pytest.mark.parametrize(("args", "names"), PIPELINE_VIEWS,
-                         ids=["-".join(f"{k}={v}" for k, v in a.items()) or "all"
-                              for a, _n in PIPELINE_VIEWS])
+@pytest.mark.parametrize(
+    ("args", "names"),
+    PIPELINE_VIEWS,
+    ids=["-".join(f"{k}={v}" for k, v in a.items()) or "all" for a, _n in PIPELINE_VIEWS],
+)
 def test_pipeline_filters_and_sorts(job, owner, applicants, args, names):
     response = owner.get(f"/agency/jobs/{job.id}/applicants", query_string=args)
     assert response.status_code == 200
@@ -640,8 +725,7 @@ def test_pipeline_counts_and_recently_changed(job, owner, applicants):
     assert "New (1)" in page and "Screening (1)" in page
 
 
-def test_bulk_status_change(db, job, owner, applicants, make_job, make_seeker, signed_in,
-                            mailbox):
+def test_bulk_status_change(db, job, owner, applicants, make_job, make_seeker, signed_in, mailbox):
     amelia, bruno, chloe = applicants["amelia"], applicants["bruno"], applicants["chloe"]
     signed_in(chloe.seeker).post_form(f"/applications/{chloe.id}/withdraw")  # the first one
     # an application to another job of the agency is not changed from this job's pipeline
@@ -652,10 +736,15 @@ def test_bulk_status_change(db, job, owner, applicants, make_job, make_seeker, s
     emails = {name: a.seeker.email for name, a in applicants.items()}
     before = len(mailbox.deliver())
 
-    response = owner.post_form(f"/agency/jobs/{job.id}/applicants/bulk", {
-        "application_id": [amelia.id, bruno.id, chloe.id, elsewhere.id],
-        "status": "interview", "message": "Please bring two references.",
-        "back": f"/agency/jobs/{job.id}/applicants?status=new"})
+    response = owner.post_form(
+        f"/agency/jobs/{job.id}/applicants/bulk",
+        {
+            "application_id": [amelia.id, bruno.id, chloe.id, elsewhere.id],
+            "status": "interview",
+            "message": "Please bring two references.",
+            "back": f"/agency/jobs/{job.id}/applicants?status=new",
+        },
+    )
     assert response.status_code == 302
     assert response.location == f"/agency/jobs/{job.id}/applicants?status=new"
     page = text(owner.get(response.location))
@@ -664,10 +753,17 @@ def test_bulk_status_change(db, job, owner, applicants, make_job, make_seeker, s
 
     db.session.expire_all()
     assert {name: a.decisions[0].status for name, a in applicants.items()} == {
-        "amelia": "interview", "bruno": "interview", "chloe": "withdrawn"}
+        "amelia": "interview",
+        "bruno": "interview",
+        "chloe": "withdrawn",
+    }
     assert elsewhere.decisions[0].status == "new"
     assert [(e.from_status, e.to_status, e.message, e.actor_id) for e in amelia.events][-1] == (
-        "new", "interview", "Please bring two references.", job.agency.owner.id)
+        "new",
+        "interview",
+        "Please bring two references.",
+        job.agency.owner.id,
+    )
     for name in ("amelia", "bruno"):
         subject, plain, html_ = mails(mailbox, emails[name])[-1]
         assert subject == "Interview: Harbour Outreach Worker"
@@ -677,19 +773,23 @@ def test_bulk_status_change(db, job, owner, applicants, make_job, make_seeker, s
     assert len(mailbox.deliver()) == before + 2
 
     # nothing selected, or no status: a message, nothing changes
-    response = owner.post_form(f"/agency/jobs/{job.id}/applicants/bulk",
-                               {"status": "offer"}, follow_redirects=True)
+    response = owner.post_form(
+        f"/agency/jobs/{job.id}/applicants/bulk", {"status": "offer"}, follow_redirects=True
+    )
     assert "Select at least one applicant." in text(response)
-    response = owner.post_form(f"/agency/jobs/{job.id}/applicants/bulk",
-                               {"application_id": [amelia.id], "status": "withdrawn"},
-                               follow_redirects=True)
+    response = owner.post_form(
+        f"/agency/jobs/{job.id}/applicants/bulk",
+        {"application_id": [amelia.id], "status": "withdrawn"},
+        follow_redirects=True,
+    )
     assert "Choose a status for the selected applicants." in text(response)
     db.session.expire_all()
     assert amelia.decisions[0].status == "interview"
 
 
-def test_review_page_and_private_notes(db, job, owner, make_seeker, signed_in, make_agency,
-                                       make_recruiter):
+def test_review_page_and_private_notes(
+    db, job, owner, make_seeker, signed_in, make_agency, make_recruiter
+):
     partner = make_agency(name="Partner Society")
     add_partner_share(db, job, partner)
     licence = add_question(db, job, "Do you hold a valid BC Class 5 driver's licence?")
@@ -701,7 +801,7 @@ def test_review_page_and_private_notes(db, job, owner, make_seeker, signed_in, m
 
     page = text(owner.get(review_url))
     assert "Nadia Seeker" in page and seeker.email in page
-    assert COVER in page and licence.text in page and "<dd class=\"\">Yes</dd>" in page
+    assert COVER in page and licence.text in page and '<dd class="">Yes</dd>' in page
     assert "nadia-resume.pdf" in page
 
     note = "Strong references from Nelson CLS; call back Tuesday."
@@ -710,7 +810,10 @@ def test_review_page_and_private_notes(db, job, owner, make_seeker, signed_in, m
     assert "Note saved." in text(owner.get(review_url))
     stored = db.session.scalar(select(ApplicationNote))
     assert (stored.body, stored.agency_id, stored.author_id) == (
-        note, job.agency_id, job.agency.owner.id)
+        note,
+        job.agency_id,
+        job.agency.owner.id,
+    )
     response = owner.post_form(f"{review_url}/notes", {"body": "  "}, follow_redirects=True)
     assert "Write the note first." in text(response)
     assert count(db, ApplicationNote) == 1
@@ -745,7 +848,8 @@ def test_emails_use_the_agency_wording(db, job, owner, make_seeker, signed_in, m
     response = owner.post_form("/agency/messages", CUSTOM)
     assert response.status_code == 302
     assert "The wording of your emails to applicants is saved." in text(
-        owner.get("/agency/messages"))
+        owner.get("/agency/messages")
+    )
     assert count(db, AgencyMessage) == 4
     assert CUSTOM["offer"] in text(owner.get("/agency/messages"))
 
@@ -753,21 +857,27 @@ def test_emails_use_the_agency_wording(db, job, owner, make_seeker, signed_in, m
     address = seeker.email
     apply(signed_in(seeker), job)
     application = application_of(db, job, seeker)
-    expected = {kind: body.format(name="Nadia Seeker", agency="Harbour Community Living",
-                                  job="Harbour Outreach Worker")
-                for kind, body in CUSTOM.items()}
+    expected = {
+        kind: body.format(
+            name="Nadia Seeker", agency="Harbour Community Living", job="Harbour Outreach Worker"
+        )
+        for kind, body in CUSTOM.items()
+    }
     [(subject, plain, html_)] = mails(mailbox, address)
     assert subject == "Application received: Harbour Outreach Worker"
     assert expected["received"] in plain and expected["received"] in html_
-    assert path_of(mailbox.last_link(address, "/applications/")) == \
-        f"/applications/{application.id}"
+    assert (
+        path_of(mailbox.last_link(address, "/applications/")) == f"/applications/{application.id}"
+    )
 
     set_status(owner, application, "screening", "Internal step")
     assert len(mails(mailbox, address)) == 1  # no email for screening
 
-    for status, subject in (("interview", "Interview: Harbour Outreach Worker"),
-                            ("offer", "Offer: Harbour Outreach Worker"),
-                            ("declined", "Your application for Harbour Outreach Worker")):
+    for status, subject in (
+        ("interview", "Interview: Harbour Outreach Worker"),
+        ("offer", "Offer: Harbour Outreach Worker"),
+        ("declined", "Your application for Harbour Outreach Worker"),
+    ):
         message = f"A note about the {status} step."
         assert set_status(owner, application, status, message).status_code == 302
         got_subject, plain, html_ = mails(mailbox, address)[-1]
@@ -778,8 +888,7 @@ def test_emails_use_the_agency_wording(db, job, owner, make_seeker, signed_in, m
     assert len(mails(mailbox, address)) == 4
 
 
-def test_emptied_wording_goes_back_to_the_default(db, job, owner, make_seeker, signed_in,
-                                                  mailbox):
+def test_emptied_wording_goes_back_to_the_default(db, job, owner, make_seeker, signed_in, mailbox):
     owner.post_form("/agency/messages", CUSTOM)
     owner.post_form("/agency/messages", {**CUSTOM, "received": ""})
     assert count(db, AgencyMessage) == 3
@@ -789,8 +898,9 @@ def test_emptied_wording_goes_back_to_the_default(db, job, owner, make_seeker, s
     address = seeker.email
     apply(signed_in(seeker), job)
     [(_subject, plain, _html)] = mails(mailbox, address)
-    assert ("Thank you for applying for Harbour Outreach Worker with Harbour Community "
-            "Living.") in plain
+    assert (
+        "Thank you for applying for Harbour Outreach Worker with Harbour Community Living."
+    ) in plain
 
 
 def test_recruiter_cannot_change_the_wording(db, job, make_recruiter, signed_in):
@@ -806,15 +916,17 @@ def staff_alerts(db, job, make_recruiter, signed_in):
     daily, off = make_recruiter(job.agency), make_recruiter(job.agency)
     for user, mode in ((daily, "daily"), (off, "off")):
         client = signed_in(user)
-        assert CHECKED_RE.search(client.get("/agency/alerts").get_data(True)).group(1) == \
-            "immediate"
+        assert (
+            CHECKED_RE.search(client.get("/agency/alerts").get_data(True)).group(1) == "immediate"
+        )
         response = client.post_form("/agency/alerts", {"application_alerts": mode})
         assert response.status_code == 302
         assert "Your email preference is saved." in text(client.get("/agency/alerts"))
     db.session.expire_all()
-    modes = {m.user_id: m.application_alerts
-             for m in db.session.scalars(select(Membership).where(
-                 Membership.agency_id == job.agency_id))}
+    modes = {
+        m.user_id: m.application_alerts
+        for m in db.session.scalars(select(Membership).where(Membership.agency_id == job.agency_id))
+    }
     assert modes == {job.agency.owner.id: "immediate", daily.id: "daily", off.id: "off"}
     return {"immediate": job.agency.owner.email, "daily": daily.email, "off": off.email}
 
@@ -828,8 +940,10 @@ def test_new_application_alerts(db, job, staff_alerts, make_seeker, signed_in, m
     assert subject == "New application: Harbour Outreach Worker"
     assert "Nadia Seeker applied for Harbour Outreach Worker" in plain
     assert "Nadia Seeker" in html_
-    assert path_of(mailbox.last_link(staff_alerts["immediate"])) == \
-        f"/agency/applications/{application.id}"
+    assert (
+        path_of(mailbox.last_link(staff_alerts["immediate"]))
+        == f"/agency/applications/{application.id}"
+    )
     assert mails(mailbox, staff_alerts["daily"]) == []
     assert mails(mailbox, staff_alerts["off"]) == []
 
@@ -852,8 +966,9 @@ def test_new_application_alerts(db, job, staff_alerts, make_seeker, signed_in, m
     assert len(mails(mailbox, staff_alerts["immediate"])) == 1
 
 
-def test_digest_at_most_daily_with_only_new_applications(app, db, job, staff_alerts,
-                                                           make_seeker, signed_in, mailbox):
+def test_digest_at_most_daily_with_only_new_applications(
+    app, db, job, staff_alerts, make_seeker, signed_in, mailbox
+):
     apply(signed_in(make_seeker("Amelia Zhang")), job)
     with app.test_request_context():
         assert services.send_digests() == 1
@@ -895,7 +1010,8 @@ def test_hiring_fills_the_job(app, db, agency, owner, make_job, make_seeker, sig
     response = set_status(owner, hired, "hired")
     assert response.status_code == 302
     assert "Amelia Zhang moved to “Hired”. The position is filled." in text(
-        owner.get(response.location))
+        owner.get(response.location)
+    )
     db.session.expire_all()
     share = db.session.scalar(select(JobShare).where(JobShare.job_id == job.id))
     assert share.filled_at is not None
@@ -908,13 +1024,15 @@ def test_hiring_fills_the_job(app, db, agency, owner, make_job, make_seeker, sig
     mine = text(amelia_client.get("/applications"))
     assert '<span class="badge status-hired">Hired</span>' in mine
     assert "Withdraw my application" not in text(amelia_client.get(f"/applications/{hired.id}"))
-    response = amelia_client.post_form(f"/applications/{hired.id}/withdraw",
-                                       follow_redirects=True)
+    response = amelia_client.post_form(f"/applications/{hired.id}/withdraw", follow_redirects=True)
     assert "You were hired for this job" in text(response)
 
     # time to fill: from publishing to the hire
-    hire = db.session.scalar(select(ApplicationEvent).where(
-        ApplicationEvent.application_id == hired.id, ApplicationEvent.to_status == "hired"))
+    hire = db.session.scalar(
+        select(ApplicationEvent).where(
+            ApplicationEvent.application_id == hired.id, ApplicationEvent.to_status == "hired"
+        )
+    )
     assert hire.created_at > job.published_at and hire.actor_id == agency.owner.id
 
     # a second hire into the filled share is refused and changes nothing
@@ -922,21 +1040,25 @@ def test_hiring_fills_the_job(app, db, agency, owner, make_job, make_seeker, sig
     events = count(db, ApplicationEvent)
     response = set_status(owner, second, "hired")
     assert "This position is already filled: someone was hired for it." in text(
-        owner.get(response.location))
+        owner.get(response.location)
+    )
     db.session.expire_all()
     assert [d.status for d in second.decisions] == ["new"]
     assert share.filled_at == filled_at and count(db, ApplicationEvent) == events
 
 
-def test_pooled_job_is_filled_when_every_share_is(app, db, job, owner, make_agency,
-                                                  make_seeker, signed_in):
+def test_pooled_job_is_filled_when_every_share_is(
+    app, db, job, owner, make_agency, make_seeker, signed_in
+):
     partner = make_agency(name="Partner Society")
     add_partner_share(db, job, partner)
     amelia, bruno = make_seeker("Amelia Zhang"), make_seeker("Bruno Ortiz")
     apply(signed_in(amelia), job)
     apply(signed_in(bruno), job)
-    hired_by_lead, hired_by_partner = application_of(db, job, amelia), application_of(
-        db, job, bruno)
+    hired_by_lead, hired_by_partner = (
+        application_of(db, job, amelia),
+        application_of(db, job, bruno),
+    )
 
     set_status(owner, hired_by_lead, "hired")
     db.session.expire_all()
@@ -951,15 +1073,20 @@ def test_pooled_job_is_filled_when_every_share_is(app, db, job, owner, make_agen
 
 
 def test_bulk_hire_takes_the_share_once(db, job, owner, applicants):
-    response = owner.post_form(f"/agency/jobs/{job.id}/applicants/bulk", {
-        "application_id": [a.id for a in applicants.values()], "status": "hired"})
+    response = owner.post_form(
+        f"/agency/jobs/{job.id}/applicants/bulk",
+        {"application_id": [a.id for a in applicants.values()], "status": "hired"},
+    )
     page = text(owner.get(response.location))
     assert "Moved 1 applicant to “Hired”." in page
     assert page.count("Skipped: This position is already filled: someone was hired for it.") == 2
     db.session.expire_all()
     # the first selected (in the order of the decisions) gets the share
     assert {name: a.decisions[0].status for name, a in applicants.items()} == {
-        "chloe": "hired", "amelia": "new", "bruno": "declined"}
+        "chloe": "hired",
+        "amelia": "new",
+        "bruno": "declined",
+    }
     assert count(db, ApplicationEvent, ApplicationEvent.to_status == "hired") == 1
     assert db.session.get(Job, job.id).status == "filled"
 
@@ -967,8 +1094,9 @@ def test_bulk_hire_takes_the_share_once(db, job, owner, applicants):
 # --- 8. résumé views -------------------------------------------------------------------------
 
 
-def test_resume_views_are_recorded(db, job, owner, make_seeker, signed_in, make_recruiter,
-                                   make_agency):
+def test_resume_views_are_recorded(
+    db, job, owner, make_seeker, signed_in, make_recruiter, make_agency
+):
     seeker = make_seeker("Nadia Seeker")
     apply(signed_in(seeker), job)
     application = application_of(db, job, seeker)
@@ -987,12 +1115,15 @@ def test_resume_views_are_recorded(db, job, owner, make_seeker, signed_in, make_
     views = db.session.scalars(select(ResumeView).order_by(ResumeView.id)).all()
     assert [(v.resume_id, v.seeker_id, v.viewer_id, v.agency_id) for v in views] == [
         (application.resume_id, seeker.id, job.agency.owner.id, job.agency_id),
-        (application.resume_id, seeker.id, recruiter.id, job.agency_id)]
-    audit = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "resume.viewed")
-                               .order_by(AuditEvent.id)).all()
+        (application.resume_id, seeker.id, recruiter.id, job.agency_id),
+    ]
+    audit = db.session.scalars(
+        select(AuditEvent).where(AuditEvent.action == "resume.viewed").order_by(AuditEvent.id)
+    ).all()
     assert [(a.user_id, a.object_type, a.object_id) for a in audit] == [
         (job.agency.owner.id, "Resume", application.resume_id),
-        (recruiter.id, "Resume", application.resume_id)]
+        (recruiter.id, "Resume", application.resume_id),
+    ]
 
 
 # --- 9. another seeker's application -----------------------------------------------------------

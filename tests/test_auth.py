@@ -83,8 +83,11 @@ def error_of(page: str, field_id: str) -> str:
 def add_failures(db, n: int, minutes_ago: float, email=None, ip=None) -> None:
     when = utcnow() - timedelta(minutes=minutes_ago)
     for i in range(n):
-        db.session.add(LoginFailure(email=email or f"other{i}@example.org",
-                                    ip=ip or f"10.9.0.{i}", created_at=when))
+        db.session.add(
+            LoginFailure(
+                email=email or f"other{i}@example.org", ip=ip or f"10.9.0.{i}", created_at=when
+            )
+        )
     db.session.commit()
 
 
@@ -102,8 +105,9 @@ def test_login_success_redirects_to_dashboard(client, db, make_user):
     assert signed_in(client)
     db.session.expire_all()
     assert user.last_login_at is not None
-    assert count(db, AuditEvent, AuditEvent.action == "user.login",
-                 AuditEvent.user_id == user.id) == 1
+    assert (
+        count(db, AuditEvent, AuditEvent.action == "user.login", AuditEvent.user_id == user.id) == 1
+    )
 
 
 def test_wrong_password_and_unknown_email_look_the_same(app, db, make_user):
@@ -115,8 +119,9 @@ def test_wrong_password_and_unknown_email_look_the_same(app, db, make_user):
     assert BAD_LOGIN in text(wrong)
     assert BAD_LOGIN in text(unknown)
     # the pages differ only in the email address typed in (and the CSRF token)
-    assert without_token(text(wrong)).replace("known@", "X@") == \
-        without_token(text(unknown)).replace("unknown@", "X@")
+    assert without_token(text(wrong)).replace("known@", "X@") == without_token(
+        text(unknown)
+    ).replace("unknown@", "X@")
     assert failures(db) == 2
 
 
@@ -167,19 +172,22 @@ def test_wrong_password_for_unconfirmed_account_gives_the_usual_message(client, 
     assert UNCONFIRMED not in page
 
 
-@pytest.mark.parametrize(("next_url", "expected"), [
-    ("/account", "/account"),
-    ("/account?tab=email", "/account?tab=email"),
-    ("https://evil.example/x", "/dashboard"),
-    ("http:evil.example", "/dashboard"),
-    ("//evil.example", "/dashboard"),
-    ("///evil.example", "/dashboard"),
-    (" //evil.example", "/dashboard"),
-    ("/\\evil.example", "/dashboard"),
-    ("/\t/evil.example", "/dashboard"),
-    ("javascript:alert(1)", "/dashboard"),
-    ("account", "/dashboard"),
-])
+@pytest.mark.parametrize(
+    ("next_url", "expected"),
+    [
+        ("/account", "/account"),
+        ("/account?tab=email", "/account?tab=email"),
+        ("https://evil.example/x", "/dashboard"),
+        ("http:evil.example", "/dashboard"),
+        ("//evil.example", "/dashboard"),
+        ("///evil.example", "/dashboard"),
+        (" //evil.example", "/dashboard"),
+        ("/\\evil.example", "/dashboard"),
+        ("/\t/evil.example", "/dashboard"),
+        ("javascript:alert(1)", "/dashboard"),
+        ("account", "/dashboard"),
+    ],
+)
 def test_next_redirect_only_to_local_paths(client, make_user, next_url, expected):
     user = make_user()
     response = attempt(client, user.email, PASSWORD, url="/login?next=" + quote(next_url, safe=""))
@@ -259,8 +267,10 @@ def test_ip_throttled_after_twenty_failures(app, db, make_user):
     # 19 failures: this address may still sign in
     assert attempt(app.test_client(), user.email, PASSWORD, ip="10.0.0.9").status_code == 302
 
-    assert attempt(app.test_client(), "nobody19@example.org", "wrong", ip="10.0.0.9") \
-        .status_code == 200
+    assert (
+        attempt(app.test_client(), "nobody19@example.org", "wrong", ip="10.0.0.9").status_code
+        == 200
+    )
     assert failures(db, LoginFailure.ip == "10.0.0.9") == 20
 
     blocked = app.test_client()
@@ -295,8 +305,9 @@ def test_successful_login_clears_the_accounts_failures(app, db, make_user):
 
 @pytest.mark.parametrize(("minutes_ago", "status"), [(14, 429), (16, 302)])
 @pytest.mark.parametrize("kind", ["account", "ip"])
-def test_failures_older_than_the_window_do_not_count(client, db, make_user, kind,
-                                                     minutes_ago, status):
+def test_failures_older_than_the_window_do_not_count(
+    client, db, make_user, kind, minutes_ago, status
+):
     user = make_user()
     if kind == "account":
         add_failures(db, 5, minutes_ago, email=user.email)
@@ -361,14 +372,18 @@ def request_reset(client, mailbox, email: str) -> str:
     return path_of(mailbox.last_link(email, "/reset/"))
 
 
-@pytest.mark.parametrize(("kind", "sends"), [
-    ("confirmed", True),
-    ("unconfirmed", True),
-    ("inactive", False),
-    ("unknown", False),
-])
-def test_forgot_password_looks_the_same_for_every_address(client, db, mailbox, make_user,
-                                                          kind, sends):
+@pytest.mark.parametrize(
+    ("kind", "sends"),
+    [
+        ("confirmed", True),
+        ("unconfirmed", True),
+        ("inactive", False),
+        ("unknown", False),
+    ],
+)
+def test_forgot_password_looks_the_same_for_every_address(
+    client, db, mailbox, make_user, kind, sends
+):
     email = "reset.me@example.org"
     if kind != "unknown":
         user = make_user(email=email, confirmed=kind != "unconfirmed")
@@ -445,14 +460,18 @@ def test_reset_link_expires_after_one_hour(app, db, mailbox, make_user, minutes,
     assert (hash_of(db, user) != old_hash) is works
 
 
-@pytest.mark.parametrize(("password", "confirm", "field", "message"), [
-    ("too short", "too short", "password", "Use between 12 and 128 characters."),
-    ("x" * 129, "x" * 129, "password", "Use between 12 and 128 characters."),
-    (NEW_PASSWORD, NEW_PASSWORD + "!", "confirm", "The two passwords do not match."),
-    (NEW_PASSWORD, "", "confirm", "Repeat the password."),
-])
-def test_reset_with_a_bad_password_changes_nothing(client, db, mailbox, make_user,
-                                                   password, confirm, field, message):
+@pytest.mark.parametrize(
+    ("password", "confirm", "field", "message"),
+    [
+        ("too short", "too short", "password", "Use between 12 and 128 characters."),
+        ("x" * 129, "x" * 129, "password", "Use between 12 and 128 characters."),
+        (NEW_PASSWORD, NEW_PASSWORD + "!", "confirm", "The two passwords do not match."),
+        (NEW_PASSWORD, "", "confirm", "Repeat the password."),
+    ],
+)
+def test_reset_with_a_bad_password_changes_nothing(
+    client, db, mailbox, make_user, password, confirm, field, message
+):
     user = make_user()
     old_hash = user.password_hash
     link = request_reset(client, mailbox, user.email)
@@ -478,20 +497,30 @@ def test_reset_ends_other_sessions(app, db, mailbox, login, make_user):
 # --- 5. change password -----------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("current", "new", "confirm", "field", "message"), [
-    ("not my password at all", NEW_PASSWORD, NEW_PASSWORD, "current_password",
-     "Your current password is not correct."),
-    ("", NEW_PASSWORD, NEW_PASSWORD, "current_password", "Enter your current password."),
-    (PASSWORD, "too short", "too short", "password", "Use between 12 and 128 characters."),
-    (PASSWORD, NEW_PASSWORD, "something else", "confirm", "The two passwords do not match."),
-])
-def test_change_password_refused(client, db, login, make_user, current, new, confirm,
-                                 field, message):
+@pytest.mark.parametrize(
+    ("current", "new", "confirm", "field", "message"),
+    [
+        (
+            "not my password at all",
+            NEW_PASSWORD,
+            NEW_PASSWORD,
+            "current_password",
+            "Your current password is not correct.",
+        ),
+        ("", NEW_PASSWORD, NEW_PASSWORD, "current_password", "Enter your current password."),
+        (PASSWORD, "too short", "too short", "password", "Use between 12 and 128 characters."),
+        (PASSWORD, NEW_PASSWORD, "something else", "confirm", "The two passwords do not match."),
+    ],
+)
+def test_change_password_refused(
+    client, db, login, make_user, current, new, confirm, field, message
+):
     user = make_user()
     login(client, user)
     old_hash = user.password_hash
-    response = client.post_form("/account/password", {
-        "current_password": current, "password": new, "confirm": confirm})
+    response = client.post_form(
+        "/account/password", {"current_password": current, "password": new, "confirm": confirm}
+    )
     assert response.status_code == 400
     assert message in error_of(text(response), field)
     assert hash_of(db, user) == old_hash
@@ -506,8 +535,10 @@ def test_change_password_signs_out_other_devices_only(app, db, login, make_user)
     login(phone, user)
     old_hash = user.password_hash
 
-    response = laptop.post_form("/account/password", {
-        "current_password": PASSWORD, "password": NEW_PASSWORD, "confirm": NEW_PASSWORD})
+    response = laptop.post_form(
+        "/account/password",
+        {"current_password": PASSWORD, "password": NEW_PASSWORD, "confirm": NEW_PASSWORD},
+    )
     assert response.location == "/account"
     assert "Other devices have been signed out." in followed(laptop, response)
     assert hash_of(db, user) != old_hash
@@ -525,11 +556,11 @@ def test_change_password_signs_out_other_devices_only(app, db, login, make_user)
 def test_change_email(app, client, db, mailbox, login, make_user):
     user = make_user(email="old.address@example.org", name="Lee Chan")
     login(client, user)
-    response = client.post_form("/account/email", {
-        "new_email": "New.Address@Example.org", "email_password": PASSWORD})
+    response = client.post_form(
+        "/account/email", {"new_email": "New.Address@Example.org", "email_password": PASSWORD}
+    )
     assert response.location == "/account"
-    assert "We sent a confirmation link to New.Address@Example.org" in \
-        followed(client, response)
+    assert "We sent a confirmation link to New.Address@Example.org" in followed(client, response)
     db.session.expire_all()
     assert user.email == "old.address@example.org"  # not before the link is opened
 
@@ -558,25 +589,38 @@ def test_change_email(app, client, db, mailbox, login, make_user):
     assert user.email == "new.address@example.org"
 
 
-@pytest.mark.parametrize(("new_email", "password", "field", "message"), [
-    ("fresh@example.org", "", "email_password", "Enter your current password."),
-    ("fresh@example.org", "not my password at all", "email_password",
-     "Your current password is not correct."),
-    ("taken@example.org", PASSWORD, "new_email", "Another account already uses this email"),
-    ("Taken@Example.ORG", PASSWORD, "new_email", "Another account already uses this email"),
-    ("Mine@example.org", PASSWORD, "new_email", "That is already your email address."),
-    # without the right password, nobody learns whether an address is taken
-    ("taken@example.org", "not my password at all", "email_password",
-     "Your current password is not correct."),
-    ("not-an-email", PASSWORD, "new_email", "Enter a valid email address"),
-])
-def test_change_email_refused(client, db, mailbox, login, make_user, new_email, password,
-                              field, message):
+@pytest.mark.parametrize(
+    ("new_email", "password", "field", "message"),
+    [
+        ("fresh@example.org", "", "email_password", "Enter your current password."),
+        (
+            "fresh@example.org",
+            "not my password at all",
+            "email_password",
+            "Your current password is not correct.",
+        ),
+        ("taken@example.org", PASSWORD, "new_email", "Another account already uses this email"),
+        ("Taken@Example.ORG", PASSWORD, "new_email", "Another account already uses this email"),
+        ("Mine@example.org", PASSWORD, "new_email", "That is already your email address."),
+        # without the right password, nobody learns whether an address is taken
+        (
+            "taken@example.org",
+            "not my password at all",
+            "email_password",
+            "Your current password is not correct.",
+        ),
+        ("not-an-email", PASSWORD, "new_email", "Enter a valid email address"),
+    ],
+)
+def test_change_email_refused(
+    client, db, mailbox, login, make_user, new_email, password, field, message
+):
     make_user(email="taken@example.org")
     user = make_user(email="mine@example.org")
     login(client, user)
-    response = client.post_form("/account/email",
-                                {"new_email": new_email, "email_password": password})
+    response = client.post_form(
+        "/account/email", {"new_email": new_email, "email_password": password}
+    )
     assert response.status_code == 400
     assert message in error_of(text(response), field)
     db.session.expire_all()
@@ -587,11 +631,13 @@ def test_change_email_refused(client, db, mailbox, login, make_user, new_email, 
 
 
 def test_change_email_refused_if_address_taken_before_the_link_is_opened(
-        client, db, mailbox, login, make_user):
+    client, db, mailbox, login, make_user
+):
     user = make_user(email="mine@example.org")
     login(client, user)
-    client.post_form("/account/email",
-                     {"new_email": "wanted@example.org", "email_password": PASSWORD})
+    client.post_form(
+        "/account/email", {"new_email": "wanted@example.org", "email_password": PASSWORD}
+    )
     link = path_of(mailbox.last_link("wanted@example.org", "/account/email/confirm/"))
     make_user(email="wanted@example.org")
 
@@ -676,8 +722,12 @@ def test_login_without_csrf_token_is_refused(client, db, make_user, token):
 
 @pytest.mark.parametrize("token", [None, "not-a-real-token"], ids=["missing", "bogus"])
 def test_register_without_csrf_token_is_refused(client, db, mailbox, token):
-    data = {"full_name": "Omar Khan", "email": "omar@example.org",
-            "password": PASSWORD, "confirm": PASSWORD}
+    data = {
+        "full_name": "Omar Khan",
+        "email": "omar@example.org",
+        "password": PASSWORD,
+        "confirm": PASSWORD,
+    }
     if token:
         data["csrf_token"] = token
     response = client.post("/register", data=data)
@@ -690,13 +740,15 @@ def test_register_without_csrf_token_is_refused(client, db, mailbox, token):
 # --- 10. resend confirmation -----------------------------------------------------------
 
 
-@pytest.mark.parametrize(("kind", "sends"), [
-    ("unconfirmed", True),
-    ("confirmed", False),
-    ("unknown", False),
-])
-def test_resend_confirmation_never_reveals_accounts(client, db, mailbox, make_user, kind,
-                                                    sends):
+@pytest.mark.parametrize(
+    ("kind", "sends"),
+    [
+        ("unconfirmed", True),
+        ("confirmed", False),
+        ("unknown", False),
+    ],
+)
+def test_resend_confirmation_never_reveals_accounts(client, db, mailbox, make_user, kind, sends):
     email = "waiting@example.org"
     if kind != "unknown":
         user = make_user(email=email, confirmed=kind == "confirmed")

@@ -10,10 +10,15 @@ from tests.conftest import CSRF_RE, PASSWORD, path_of, text
 
 
 def test_register_confirm_and_login(client, db, mailbox):
-    response = client.post_form("/register", {
-        "full_name": "Maya Singh", "email": "Maya@Example.org",
-        "password": PASSWORD, "confirm": PASSWORD,
-    })
+    response = client.post_form(
+        "/register",
+        {
+            "full_name": "Maya Singh",
+            "email": "Maya@Example.org",
+            "password": PASSWORD,
+            "confirm": PASSWORD,
+        },
+    )
     assert response.status_code == 302
     user = db.session.scalar(select(User).where(User.email == "maya@example.org"))
     assert user is not None and user.role == "seeker" and not user.email_confirmed
@@ -38,16 +43,23 @@ def test_register_confirm_and_login(client, db, mailbox):
     assert "invalid, already used or expired" in again
 
 
-@pytest.mark.parametrize(("field", "value", "message"), [
-    ("full_name", "", "Enter your name."),
-    ("email", "not-an-email", "Enter a valid email address"),
-    ("password", "short", "Use between 12 and 128 characters."),
-    ("password", "x" * 129, "Use between 12 and 128 characters."),
-    ("confirm", "something else entirely", "The two passwords do not match."),
-])
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("full_name", "", "Enter your name."),
+        ("email", "not-an-email", "Enter a valid email address"),
+        ("password", "short", "Use between 12 and 128 characters."),
+        ("password", "x" * 129, "Use between 12 and 128 characters."),
+        ("confirm", "something else entirely", "The two passwords do not match."),
+    ],
+)
 def test_register_bad_input_keeps_values(client, db, field, value, message):
-    data = {"full_name": "Omar Khan", "email": "omar@example.org",
-            "password": PASSWORD, "confirm": PASSWORD}
+    data = {
+        "full_name": "Omar Khan",
+        "email": "omar@example.org",
+        "password": PASSWORD,
+        "confirm": PASSWORD,
+    }
     data[field] = value
     if field == "password":
         data["confirm"] = value
@@ -64,8 +76,10 @@ def test_register_bad_input_keeps_values(client, db, field, value, message):
 
 
 def _register(client, email: str, password: str = PASSWORD):
-    return client.post_form("/register", {"full_name": "Someone New", "email": email,
-                                          "password": password, "confirm": password})
+    return client.post_form(
+        "/register",
+        {"full_name": "Someone New", "email": email, "password": password, "confirm": password},
+    )
 
 
 def _answer(client, email: str) -> tuple[int, str, int, str]:
@@ -74,8 +88,12 @@ def _answer(client, email: str) -> tuple[int, str, int, str]:
     response = _register(client, email)
     page = client.get(response.location)
     location = response.location.replace(quote(email, safe="@"), "EMAIL")
-    return (response.status_code, location, page.status_code,
-            CSRF_RE.sub("", text(page)).replace(email, "EMAIL"))
+    return (
+        response.status_code,
+        location,
+        page.status_code,
+        CSRF_RE.sub("", text(page)).replace(email, "EMAIL"),
+    )
 
 
 @pytest.mark.parametrize("confirmed", [True, False])

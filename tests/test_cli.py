@@ -34,8 +34,19 @@ from portal.models import (
 from portal.models.types import utcnow
 from portal.reference.services import _rows
 
-REQUIRED_NOC = ["42201", "42202", "42203", "41300", "41301", "41321", "41403", "40030",
-                "44101", "44100", "33102"]
+REQUIRED_NOC = [
+    "42201",
+    "42202",
+    "42203",
+    "41300",
+    "41301",
+    "41321",
+    "41403",
+    "40030",
+    "44101",
+    "44100",
+    "33102",
+]
 REFERENCE_MODELS = {
     "regions": Region,
     "communities": Community,
@@ -44,8 +55,18 @@ REFERENCE_MODELS = {
     "subsectors": Subsector,
     "cssea_divisions": CsseaDivision,
 }
-DEMO_MODELS = (Agency, Membership, User, SeekerProfile, Resume, Application, ApplicationEvent,
-               ReportingPeriod, WorkforceReturn, ReturnLine)
+DEMO_MODELS = (
+    Agency,
+    Membership,
+    User,
+    SeekerProfile,
+    Resume,
+    Application,
+    ApplicationEvent,
+    ReportingPeriod,
+    WorkforceReturn,
+    ReturnLine,
+)
 
 
 def invoke(runner, *args, exit_code=0):
@@ -65,8 +86,10 @@ def counts(db, models) -> dict:
 
 def changes(output: str) -> dict[str, int]:
     """``{table: n}`` from the lines "table: n inserted or updated"."""
-    return {table: int(n) for table, n in re.findall(r"^(\w+): (\d+) inserted or updated$",
-                                                     output, re.M)}
+    return {
+        table: int(n)
+        for table, n in re.findall(r"^(\w+): (\d+) inserted or updated$", output, re.M)
+    }
 
 
 # --- portal load-reference -------------------------------------------------------------
@@ -122,8 +145,12 @@ def test_load_reference_is_idempotent_and_repairs(runner, db):
     db.session.commit()
 
     output = invoke(runner, "portal", "load-reference")
-    assert changes(output) == {**dict.fromkeys(REFERENCE_MODELS, 0),
-                               "communities": 1, "regions": 1, "credentials": 1}
+    assert changes(output) == {
+        **dict.fromkeys(REFERENCE_MODELS, 0),
+        "communities": 1,
+        "regions": 1,
+        "credentials": 1,
+    }
     db.session.expire_all()
     restored = db.session.scalar(select(Community).where(Community.name == lost_name))
     assert restored is not None and restored.region_id == lost_region
@@ -177,8 +204,13 @@ def test_seed_demo(runner, db, client, login):
     # seekers with profiles and résumés, applications at every stage, no demo email kept
     assert created["profiles"] == 80 and created["applications"] >= 150
     applications = db.session.scalars(select(Application)).all()
-    assert {a.status for a in applications} >= {"new", "screening", "interview", "offer",
-                                                 "declined"}
+    assert {a.status for a in applications} >= {
+        "new",
+        "screening",
+        "interview",
+        "offer",
+        "declined",
+    }
     assert all(a.resume.user_id == a.seeker_id for a in applications)
     assert db.session.scalar(select(func.count(OutboxMessage.id))) == 0
     assert users("admin") >= 1
@@ -206,29 +238,55 @@ def test_seed_demo(runner, db, client, login):
     login(client, owner_email, DEMO_PASSWORD)
     response = client.get("/dashboard", follow_redirects=True)
     assert response.status_code == 200
-    agency = db.session.scalar(select(Agency).join(Agency.memberships).join(Membership.user)
-                               .where(User.email == owner_email))
+    agency = db.session.scalar(
+        select(Agency)
+        .join(Agency.memberships)
+        .join(Membership.user)
+        .where(User.email == owner_email)
+    )
     assert agency.name in response.get_data(as_text=True)
 
 
-LINE_COUNTS = ("opening_headcount", "closing_headcount", "hires", "separations", "sep_voluntary",
-               "sep_retirement", "sep_involuntary", "sep_other", "sep_within_90_days",
-               "sep_within_1_year", "vacancies", "vacancies_90_days")
+LINE_COUNTS = (
+    "opening_headcount",
+    "closing_headcount",
+    "hires",
+    "separations",
+    "sep_voluntary",
+    "sep_retirement",
+    "sep_involuntary",
+    "sep_other",
+    "sep_within_90_days",
+    "sep_within_1_year",
+    "vacancies",
+    "vacancies_90_days",
+)
 LINE_PAY = ("pay_p25_cents", "pay_median_cents", "pay_p75_cents")
 
 
 def check_demo_returns(db):
     """The demo's returns, checked directly (not through the returns' own validation)."""
     periods = db.session.scalars(
-        select(ReportingPeriod).order_by(ReportingPeriod.fiscal_year)).all()
+        select(ReportingPeriod).order_by(ReportingPeriod.fiscal_year)
+    ).all()
     assert [(p.fiscal_year, p.status) for p in periods] == [
-        (2023, "closed"), (2024, "closed"), (2025, "open")]
+        (2023, "closed"),
+        (2024, "closed"),
+        (2025, "open"),
+    ]
     assert periods[-1].due_on == date(2027, 1, 15)
     year_of = {p.id: p.fiscal_year for p in periods}
-    approved = {a.id: a for a in db.session.scalars(
-        select(Agency).where(Agency.slug.like("demo-%"), Agency.status == "approved"))}
-    owners = dict(db.session.execute(select(Membership.agency_id, Membership.user_id)
-                                      .where(Membership.role == "owner")).all())
+    approved = {
+        a.id: a
+        for a in db.session.scalars(
+            select(Agency).where(Agency.slug.like("demo-%"), Agency.status == "approved")
+        )
+    }
+    owners = dict(
+        db.session.execute(
+            select(Membership.agency_id, Membership.user_id).where(Membership.role == "owner")
+        ).all()
+    )
     returns = db.session.scalars(select(WorkforceReturn)).all()
     assert {r.agency_id for r in returns} <= set(approved)
 
@@ -256,10 +314,15 @@ def check_demo_returns(db):
     status_of = {r.id: r.status for r in returns}
 
     rows = db.session.execute(
-        select(ReturnLine, WorkforceReturn.agency_id, WorkforceReturn.period_id,
-               WorkforceReturn.is_current)
+        select(
+            ReturnLine,
+            WorkforceReturn.agency_id,
+            WorkforceReturn.period_id,
+            WorkforceReturn.is_current,
+        )
         .join(WorkforceReturn, WorkforceReturn.id == ReturnLine.return_id)
-        .where(WorkforceReturn.status != "draft")).all()
+        .where(WorkforceReturn.status != "draft")
+    ).all()
     assert rows
     keys, high_turnover = set(), set()
     by_key = {}
@@ -269,8 +332,12 @@ def check_demo_returns(db):
         pay = [getattr(line, f) for f in LINE_PAY]
         assert None not in counts.values() and None not in pay and line.fte is not None
         assert min(counts.values()) >= 0 and line.fte >= 0
-        assert counts["separations"] == (counts["sep_voluntary"] + counts["sep_retirement"]
-                                         + counts["sep_involuntary"] + counts["sep_other"])
+        assert counts["separations"] == (
+            counts["sep_voluntary"]
+            + counts["sep_retirement"]
+            + counts["sep_involuntary"]
+            + counts["sep_other"]
+        )
         assert counts["sep_within_90_days"] <= counts["sep_within_1_year"] <= counts["separations"]
         assert counts["vacancies_90_days"] <= counts["vacancies"]
         assert line.fte <= 1.3 * counts["closing_headcount"]
@@ -281,10 +348,17 @@ def check_demo_returns(db):
         if counts["separations"] > 1.5 * average:
             high_turnover.add(line.return_id)
         # no soft warning either: the headcount adds up
-        assert (counts["opening_headcount"] + counts["hires"] - counts["separations"]
-                == counts["closing_headcount"])
-        key = (line.return_id, line.occupation_id, line.region_id, line.employment_status,
-               line.bargaining_status)
+        assert (
+            counts["opening_headcount"] + counts["hires"] - counts["separations"]
+            == counts["closing_headcount"]
+        )
+        key = (
+            line.return_id,
+            line.occupation_id,
+            line.region_id,
+            line.employment_status,
+            line.bargaining_status,
+        )
         assert key not in keys
         keys.add(key)
         by_key[(agency_id, year_of[period_id]) + key[1:]] = line
@@ -368,8 +442,13 @@ def test_mail_send_failure_is_recorded(app, runner, client, make_user, closed_po
 def test_only_one_sender_claims_a_message(app, db, make_user):
     user = make_user()
     # queued outside any request, as a command or the worker would
-    message = mail.queue(user.email, "Reset your password", "reset_password", user=user,
-                         link="http://localhost/reset/x")
+    message = mail.queue(
+        user.email,
+        "Reset your password",
+        "reset_password",
+        user=user,
+        link="http://localhost/reset/x",
+    )
     db.session.commit()
 
     assert mail._claim(message.id, "a") is True
@@ -378,15 +457,21 @@ def test_only_one_sender_claims_a_message(app, db, make_user):
     assert message.claimed_by == "a"
 
     # a claim abandoned (a sender died) can be taken over after the timeout
-    db.session.execute(update(OutboxMessage).where(OutboxMessage.id == message.id).values(
-        claimed_at=utcnow() - mail.CLAIM_TIMEOUT - timedelta(minutes=1)))
+    db.session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id == message.id)
+        .values(claimed_at=utcnow() - mail.CLAIM_TIMEOUT - timedelta(minutes=1))
+    )
     db.session.commit()
     assert mail._claim(message.id, "b") is True
     assert mail._claim(message.id, "a") is False
 
     # a sent message is never claimed again
-    db.session.execute(update(OutboxMessage).where(OutboxMessage.id == message.id).values(
-        sent_at=utcnow(), claimed_at=utcnow() - mail.CLAIM_TIMEOUT - timedelta(minutes=1)))
+    db.session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id == message.id)
+        .values(sent_at=utcnow(), claimed_at=utcnow() - mail.CLAIM_TIMEOUT - timedelta(minutes=1))
+    )
     db.session.commit()
     assert mail._claim(message.id, "c") is False
 

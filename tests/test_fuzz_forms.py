@@ -27,12 +27,41 @@ world = test_access.world
 EXAMPLES_PER_FORM = int(os.environ.get("PORTAL_FUZZ_EXAMPLES", "10"))
 SEARCH_EXAMPLES = 6 * EXAMPLES_PER_FORM
 REFUSED = (400, 409, 422)
-SEARCH_NAMES = ("q", "region", "community", "occupation", "type", "agency", "pay", "hours",
-                "hmin", "hmax", "pooled", "posted", "sort", "page")
+SEARCH_NAMES = (
+    "q",
+    "region",
+    "community",
+    "occupation",
+    "type",
+    "agency",
+    "pay",
+    "hours",
+    "hmin",
+    "hmax",
+    "pooled",
+    "posted",
+    "sort",
+    "page",
+)
 
 hostile_text = st.one_of(
-    st.sampled_from(hostile.HOSTILE + ["", " ", "-0", "1e-400", "+1", "1,000", "٣٣", "²³",
-                                       "12.345", "0.001", "2147483647", "-2147483649"]),
+    st.sampled_from(
+        hostile.HOSTILE
+        + [
+            "",
+            " ",
+            "-0",
+            "1e-400",
+            "+1",
+            "1,000",
+            "٣٣",
+            "²³",
+            "12.345",
+            "0.001",
+            "2147483647",
+            "-2147483649",
+        ]
+    ),
     st.text(max_size=40),
     st.integers(min_value=-(10**30), max_value=10**30).map(str),
     st.decimals(allow_nan=True, allow_infinity=True).map(str),
@@ -51,13 +80,15 @@ def form_data(form: hostile.Form):
     filled it in (an edit form: valid saved values) with one or two fields changed to a
     generated value, which reaches the code past validation."""
     names = sorted(set(form.fields) - {"csrf_token"})
-    anything = st.fixed_dictionaries({}, optional={name: field_values(form.fields[name])
-                                                   for name in names})
+    anything = st.fixed_dictionaries(
+        {}, optional={name: field_values(form.fields[name]) for name in names}
+    )
     filled = {name: values for name, values in form.filled.items() if name != "csrf_token"}
     if not filled:
         return anything
-    changes = st.dictionaries(st.sampled_from(names), hostile_text.map(lambda v: [v]),
-                              min_size=1, max_size=2)
+    changes = st.dictionaries(
+        st.sampled_from(names), hostile_text.map(lambda v: [v]), min_size=1, max_size=2
+    )
     return st.one_of(anything, changes.map(lambda changed: {**filled, **changed}))
 
 
@@ -71,9 +102,13 @@ def test_every_form_with_generated_values(access_app, world, record_property):
     # POST routes whose form no page showed in this world (shown only after a search, or
     # for objects the world lacks): the fields they read from a bare POST (made after
     # the forms found, as it may act)
-    unseen = [route for route in routes if route.method == "POST"
-              and (route.endpoint, "POST") not in found
-              and (route.endpoint, "POST") not in hostile.SESSION_ENDING]
+    unseen = [
+        route
+        for route in routes
+        if route.method == "POST"
+        and (route.endpoint, "POST") not in found
+        and (route.endpoint, "POST") not in hostile.SESSION_ENDING
+    ]
 
     def contents() -> dict:
         with access_app.app_context():
@@ -87,8 +122,12 @@ def test_every_form_with_generated_values(access_app, world, record_property):
     def fuzz(endpoint, role, path, form):
         state["contents"] = contents()  # as it is now (a bare POST before may have acted)
 
-        @settings(max_examples=EXAMPLES_PER_FORM, deadline=None, database=None,
-                  suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+        @settings(
+            max_examples=EXAMPLES_PER_FORM,
+            deadline=None,
+            database=None,
+            suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+        )
         @given(data=form_data(form))
         def submit(data):
             ran["examples"] += 1
@@ -105,8 +144,10 @@ def test_every_form_with_generated_values(access_app, world, record_property):
             page = response.get_data(as_text=True) if response.mimetype == "text/html" else ""
             if status in REFUSED or (status == 200 and "is-invalid" in page):
                 changed = [name for name in before if before[name] != after[name]]
-                assert not changed, f"POST {path} ({endpoint}) was refused ({status}) but " \
-                                    f"changed {changed}: {data!r:.300}"
+                assert not changed, (
+                    f"POST {path} ({endpoint}) was refused ({status}) but "
+                    f"changed {changed}: {data!r:.300}"
+                )
 
         submit()
 
@@ -121,8 +162,10 @@ def test_every_form_with_generated_values(access_app, world, record_property):
             fuzz(route.endpoint, route.role, path, hostile.Form(path, {n: [] for n in names}))
     record_property("fuzzed_forms", len(found) + discovered)
     record_property("fuzz_examples", ran["examples"])
-    print(f"\nforms fuzzed: {len(found)} found on pages + {discovered} read by their views, "
-          f"{ran['examples']} Hypothesis examples in {time.monotonic() - started:.1f} s")
+    print(
+        f"\nforms fuzzed: {len(found)} found on pages + {discovered} read by their views, "
+        f"{ran['examples']} Hypothesis examples in {time.monotonic() - started:.1f} s"
+    )
 
 
 @pytest.fixture
@@ -132,11 +175,17 @@ def published_jobs(make_job):
 
 def test_search_page_with_generated_parameters(client, published_jobs):
     names = st.sampled_from(SEARCH_NAMES)
-    values = st.one_of(hostile_text, st.sampled_from(["1", "7", "30", "newest", "pay",
-                                                      "full_time", "under-20", "on"]))
+    values = st.one_of(
+        hostile_text,
+        st.sampled_from(["1", "7", "30", "newest", "pay", "full_time", "under-20", "on"]),
+    )
 
-    @settings(max_examples=SEARCH_EXAMPLES, deadline=None, database=None,
-              suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+    @settings(
+        max_examples=SEARCH_EXAMPLES,
+        deadline=None,
+        database=None,
+        suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+    )
     @given(args=st.lists(st.tuples(names, values), max_size=6))
     def search(args):
         response = client.get("/jobs", query_string=args)

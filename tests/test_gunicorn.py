@@ -30,16 +30,31 @@ def test_two_gunicorn_workers_search_while_jobs_are_published(app, make_job, tmp
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     base = f"http://127.0.0.1:{port}"
-    env = {**os.environ,
-           "PORTAL_ENV": "production",
-           "PORTAL_SECRET_KEY": "gunicorn-test-secret-key-0123456789",
-           "PORTAL_DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"],
-           "PORTAL_SEARCH_INDEX_DIR": app.config["SEARCH_INDEX_DIR"]}
+    env = {
+        **os.environ,
+        "PORTAL_ENV": "production",
+        "PORTAL_SECRET_KEY": "gunicorn-test-secret-key-0123456789",
+        "PORTAL_DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"],
+        "PORTAL_SEARCH_INDEX_DIR": app.config["SEARCH_INDEX_DIR"],
+    }
     log = open(tmp_path / "gunicorn.log", "w+")  # noqa: SIM115 (read after the server stops)
     server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "--workers", "2", "--bind", f"127.0.0.1:{port}",
-         "--error-logfile", "-", "portal:create_app()"],
-        env=env, stdout=log, stderr=subprocess.STDOUT)
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "--workers",
+            "2",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--error-logfile",
+            "-",
+            "portal:create_app()",
+        ],
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
     try:
         for _ in range(100):
             try:
@@ -60,8 +75,14 @@ def test_two_gunicorn_workers_search_while_jobs_are_published(app, make_job, tmp
         def searcher(n: int) -> None:
             for i in range(15):
                 try:
-                    statuses.append(_get(f"{base}/jobs?" + urlencode(
-                        {"q": "support worker", "sort": "newest", "page": 1 + i % 2}))[0])
+                    statuses.append(
+                        _get(
+                            f"{base}/jobs?"
+                            + urlencode(
+                                {"q": "support worker", "sort": "newest", "page": 1 + i % 2}
+                            )
+                        )[0]
+                    )
                 except Exception as exc:  # noqa: BLE001 (collected and asserted below)
                     errors.append(repr(exc))
 

@@ -31,9 +31,6 @@ JSON_LD_RE = re.compile(r'<script type="application/ld\+json">(.*?)</script>', r
 NOINDEX = '<meta name="robots" content="noindex">'
 
 
-
-
-
 def count(db, model) -> int:
     return db.session.scalar(select(func.count()).select_from(model))
 
@@ -71,8 +68,10 @@ def job_form(db, **overrides) -> dict:
         "pay_max": "29.75",
         "pay_unit": "hourly",
         "union_position": "yes",
-        "required_credentials": [credential_id(db, "criminal-record-check"),
-                                 credential_id(db, "first-aid-cpr-c")],
+        "required_credentials": [
+            credential_id(db, "criminal-record-check"),
+            credential_id(db, "first-aid-cpr-c"),
+        ],
         "preferred_credentials": [credential_id(db, "class-5-licence")],
         "description": "Support adults living in a staffed home in Nelson.",
         "how_to_apply": "Send a resume to jobs@example.org.",
@@ -125,14 +124,20 @@ def test_save_draft(app, client, db, staff):
     assert job.community_id == nelson.id
     assert job.region_id == nelson.region_id and job.region.code == "kootenay"
     assert (job.employment_type, job.hours_per_week, job.schedule) == (
-        "part_time", 30.0, "Evenings and weekends")
+        "part_time",
+        30.0,
+        "Evenings and weekends",
+    )
     assert (job.pay_min_cents, job.pay_max_cents, job.pay_unit) == (2550, 2975, "hourly")
     assert job.union_position is True
     assert job.description == "Support adults living in a staffed home in Nelson."
     assert job.how_to_apply == "Send a resume to jobs@example.org."
     assert job.closes_on == in_days(30)
     assert {(c.credential.code, c.required) for c in job.credentials} == {
-        ("criminal-record-check", True), ("first-aid-cpr-c", True), ("class-5-licence", False)}
+        ("criminal-record-check", True),
+        ("first-aid-cpr-c", True),
+        ("class-5-licence", False),
+    }
 
     # one share for the agency, mirroring the job
     shares = db.session.scalars(select(JobShare).where(JobShare.job_id == job.id)).all()
@@ -152,8 +157,9 @@ def test_save_draft(app, client, db, staff):
 
 
 def test_preview_draft(app, client, db, staff, make_agency, login):
-    response = client.post_form("/agency/jobs/new", job_form(db, save=None,
-                                                             preview="Save and preview"))
+    response = client.post_form(
+        "/agency/jobs/new", job_form(db, save=None, preview="Save and preview")
+    )
     job = job_titled(db, "Residential Support Worker")
     assert response.status_code == 302 and response.location == f"/jobs/{job.id}"
     response = client.get(response.location)
@@ -177,17 +183,26 @@ def test_edit_draft(client, db, staff):
     assert 'value="Residential Support Worker"' in page
     assert "Support adults living in a staffed home in Nelson." in page
 
-    response = client.post_form(f"/agency/jobs/{job.id}/edit", job_form(
-        db, title="Night Support Worker", version_id=version_on(page), union_position="no",
-        community_id=community(db, "Victoria").id,
-        required_credentials=[credential_id(db, "class-5-licence")],
-        preferred_credentials=[credential_id(db, "criminal-record-check")]))
+    response = client.post_form(
+        f"/agency/jobs/{job.id}/edit",
+        job_form(
+            db,
+            title="Night Support Worker",
+            version_id=version_on(page),
+            union_position="no",
+            community_id=community(db, "Victoria").id,
+            required_credentials=[credential_id(db, "class-5-licence")],
+            preferred_credentials=[credential_id(db, "criminal-record-check")],
+        ),
+    )
     assert response.status_code == 302
     db.session.expire_all()
     assert job.title == "Night Support Worker" and job.status == "draft"
     assert job.region.code == "vancouver-island-coast"
     assert {(c.credential.code, c.required) for c in job.credentials} == {
-        ("class-5-licence", True), ("criminal-record-check", False)}
+        ("class-5-licence", True),
+        ("criminal-record-check", False),
+    }
     share = db.session.scalar(select(JobShare).where(JobShare.job_id == job.id))
     assert share.community.name == "Victoria" and share.unionized is False
     assert count(db, JobShare) == 1
@@ -201,34 +216,59 @@ BAD_INPUT = [
     ("occupation_id", {"occupation_id": 0}, "Choose the occupation."),
     ("hours_per_week", {"hours_per_week": "0"}, "Enter between 1 and 80 hours."),
     ("hours_per_week", {"hours_per_week": "100"}, "Enter between 1 and 80 hours."),
-    ("pay_max", {"pay_min": "30", "pay_max": "25"},
-     "The minimum pay cannot be more than the maximum."),
-    ("pay_max", {"pay_min": "12.00", "pay_max": "14.00"},
-     "Hourly pay cannot be below BC's minimum wage ($17.85)."),
-    ("pay_max", {"pay_min": "800", "pay_max": "900"},
-     "That pay is above the plausible range; check the amount and the unit."),
-    ("pay_max", {"pay_min": "20000", "pay_max": "20000", "pay_unit": "annual"},
-     "Annual pay below $30,000 is not plausible for a posting; check the unit."),
+    (
+        "pay_max",
+        {"pay_min": "30", "pay_max": "25"},
+        "The minimum pay cannot be more than the maximum.",
+    ),
+    (
+        "pay_max",
+        {"pay_min": "12.00", "pay_max": "14.00"},
+        "Hourly pay cannot be below BC's minimum wage ($17.85).",
+    ),
+    (
+        "pay_max",
+        {"pay_min": "800", "pay_max": "900"},
+        "That pay is above the plausible range; check the amount and the unit.",
+    ),
+    (
+        "pay_max",
+        {"pay_min": "20000", "pay_max": "20000", "pay_unit": "annual"},
+        "Annual pay below $30,000 is not plausible for a posting; check the unit.",
+    ),
     ("pay_min", {"pay_min": "", "pay_max": ""}, "Enter the lowest pay of the range."),
     ("closes_on", {"closes_on": "in181"}, "A posting can stay open at most 180 days."),
-    ("preferred_credentials", {"preferred_credentials": "same"},
-     "A credential cannot be both required and preferred."),
+    (
+        "preferred_credentials",
+        {"preferred_credentials": "same"},
+        "A credential cannot be both required and preferred.",
+    ),
     ("union_position", {"union_position": None}, "Say whether the position is unionized."),
 ]
 
 
-@pytest.mark.parametrize(("field", "changes", "message"), BAD_INPUT,
-                         ids=[f"{f}-{i}" for i, (f, _c, _m) in enumerate(BAD_INPUT)])
+@pytest.mark.parametrize(
+    ("field", "changes", "message"),
+    BAD_INPUT,
+    ids=[f"{f}-{i}" for i, (f, _c, _m) in enumerate(BAD_INPUT)],
+)
 @pytest.mark.parametrize("button", ["save", "publish"])
-def test_bad_input_keeps_values_and_saves_nothing(client, db, staff, field, changes, message,
-                                                  button):
+def test_bad_input_keeps_values_and_saves_nothing(
+    client, db, staff, field, changes, message, button
+):
     changes = dict(changes)
     if changes.get("closes_on") == "in181":
         changes["closes_on"] = in_days(181).isoformat()
     if changes.get("preferred_credentials") == "same":
         changes["preferred_credentials"] = [credential_id(db, "criminal-record-check")]
-    data = job_form(db, **{"title": "Zephyr Outreach Worker",
-                           "description": "Walk with *youth* downtown.", **changes})
+    data = job_form(
+        db,
+        **{
+            "title": "Zephyr Outreach Worker",
+            "description": "Walk with *youth* downtown.",
+            **changes,
+        },
+    )
     if button == "publish":
         data = {**{k: v for k, v in data.items() if k != "save"}, "publish": "Save and publish"}
 
@@ -241,15 +281,21 @@ def test_bad_input_keeps_values_and_saves_nothing(client, db, staff, field, chan
         assert 'value="Zephyr Outreach Worker"' in page
     assert "Walk with *youth* downtown." in page
     assert 'value="Evenings and weekends"' in page
-    assert (count(db, Job), count(db, JobShare), count(db, JobCredential),
-            count(db, SearchOutbox)) == (0, 0, 0, 0)
+    assert (
+        count(db, Job),
+        count(db, JobShare),
+        count(db, JobCredential),
+        count(db, SearchOutbox),
+    ) == (0, 0, 0, 0)
 
 
 def test_bad_edit_saves_nothing(client, db, staff, make_job):
     job = make_job(agency=staff, title="Keep This Title")
     version = version_on(text(client.get(f"/agency/jobs/{job.id}/edit")))
-    response = client.post_form(f"/agency/jobs/{job.id}/edit", job_form(
-        db, title="Changed Title", hours_per_week="0", version_id=version))
+    response = client.post_form(
+        f"/agency/jobs/{job.id}/edit",
+        job_form(db, title="Changed Title", hours_per_week="0", version_id=version),
+    )
     assert response.status_code == 200
     page = text(response)
     assert "Enter between 1 and 80 hours." in field_error(page, "hours_per_week")
@@ -267,8 +313,9 @@ def publish_form(db, **overrides) -> dict:
 
 def test_approved_agency_publishes(app, client, db, staff):
     before = utcnow()
-    response = client.post_form("/agency/jobs/new",
-                                publish_form(db, title="Quillwort Youth Worker"))
+    response = client.post_form(
+        "/agency/jobs/new", publish_form(db, title="Quillwort Youth Worker")
+    )
     job = job_titled(db, "Quillwort Youth Worker")
     assert response.status_code == 302 and response.location == f"/jobs/{job.id}"
     assert job.status == "published"
@@ -287,8 +334,10 @@ def test_publish_a_saved_draft_from_the_edit_page(app, client, db, staff):
     assert search_ids(app.test_client(), "larkspur") == []
     page = text(client.get(f"/agency/jobs/{job.id}/edit"))
     assert 'name="publish"' in page
-    response = client.post_form(f"/agency/jobs/{job.id}/edit", publish_form(
-        db, title="Larkspur Family Worker", version_id=version_on(page)))
+    response = client.post_form(
+        f"/agency/jobs/{job.id}/edit",
+        publish_form(db, title="Larkspur Family Worker", version_id=version_on(page)),
+    )
     assert response.status_code == 302 and response.location == f"/jobs/{job.id}"
     db.session.expire_all()
     assert job.status == "published" and job.published_at is not None
@@ -322,12 +371,15 @@ def test_unapproved_agency_cannot_publish(app, client, db, make_agency, login, s
 
 
 def test_closing_date_in_the_past_cannot_be_published(app, client, db, staff):
-    response = client.post_form("/agency/jobs/new", publish_form(
-        db, title="Saffron Shelter Worker", closes_on=in_days(-1).isoformat()))
+    response = client.post_form(
+        "/agency/jobs/new",
+        publish_form(db, title="Saffron Shelter Worker", closes_on=in_days(-1).isoformat()),
+    )
     job = job_titled(db, "Saffron Shelter Worker")
     assert response.status_code == 302
     assert "Set a closing date from today on before publishing." in text(
-        client.get(response.location))
+        client.get(response.location)
+    )
     assert job.status == "draft" and job.published_at is None
     assert search_ids(app.test_client(), "saffron") == []
 
@@ -351,8 +403,10 @@ def test_edit_published_job_updates_search(app, client, db, staff, make_job):
     assert search_ids(app.test_client(), "zanzibarite") == [job.id]
     page = text(client.get(f"/agency/jobs/{job.id}/edit"))
     assert 'name="publish"' not in page  # already published: save keeps it published
-    response = client.post_form(f"/agency/jobs/{job.id}/edit", job_form(
-        db, title="Pelicanhold Life Skills Worker", version_id=version_on(page)))
+    response = client.post_form(
+        f"/agency/jobs/{job.id}/edit",
+        job_form(db, title="Pelicanhold Life Skills Worker", version_id=version_on(page)),
+    )
     assert response.status_code == 302
     db.session.expire_all()
     assert job.title == "Pelicanhold Life Skills Worker" and job.status == "published"
@@ -364,8 +418,10 @@ def test_edit_published_job_updates_search(app, client, db, staff, make_job):
 def test_published_job_closing_date_cannot_move_into_the_past(client, db, staff, make_job):
     job = make_job(agency=staff)
     version = version_on(text(client.get(f"/agency/jobs/{job.id}/edit")))
-    response = client.post_form(f"/agency/jobs/{job.id}/edit", job_form(
-        db, version_id=version, closes_on=in_days(-2).isoformat()))
+    response = client.post_form(
+        f"/agency/jobs/{job.id}/edit",
+        job_form(db, version_id=version, closes_on=in_days(-2).isoformat()),
+    )
     assert response.status_code == 400
     assert "The closing date of a published job cannot be in the past." in text(response)
     db.session.expire_all()
@@ -381,13 +437,20 @@ def test_concurrent_edit_is_refused(app, client, db, staff, make_job, make_recru
     loaded = version_on(owner_page)
     assert loaded and version_on(recruiter_page) == loaded
 
-    response = client.post_form(f"/agency/jobs/{job.id}/edit", job_form(
-        db, title="Owner's Title", version_id=loaded))
+    response = client.post_form(
+        f"/agency/jobs/{job.id}/edit", job_form(db, title="Owner's Title", version_id=loaded)
+    )
     assert response.status_code == 302
 
-    response = recruiter.post_form(f"/agency/jobs/{job.id}/edit", job_form(
-        db, title="Recruiter's Title", description="The recruiter's careful rewrite.",
-        version_id=loaded))
+    response = recruiter.post_form(
+        f"/agency/jobs/{job.id}/edit",
+        job_form(
+            db,
+            title="Recruiter's Title",
+            description="The recruiter's careful rewrite.",
+            version_id=loaded,
+        ),
+    )
     assert response.status_code == 409
     page = text(response)
     assert "Someone else saved this job" in page
@@ -400,8 +463,9 @@ def test_concurrent_edit_is_refused(app, client, db, staff, make_job, make_recru
     # having seen the conflict, the recruiter can save their version deliberately
     current = version_on(page)
     assert current != loaded
-    response = recruiter.post_form(f"/agency/jobs/{job.id}/edit", job_form(
-        db, title="Recruiter's Title", version_id=current))
+    response = recruiter.post_form(
+        f"/agency/jobs/{job.id}/edit", job_form(db, title="Recruiter's Title", version_id=current)
+    )
     assert response.status_code == 302
     db.session.expire_all()
     assert job.title == "Recruiter's Title"
@@ -410,10 +474,13 @@ def test_concurrent_edit_is_refused(app, client, db, staff, make_job, make_recru
 # --- 5. close, fill, gone, duplicate, extend ---------------------------------------------
 
 
-@pytest.mark.parametrize(("action", "status", "flash"), [
-    ("close", "closed", "The job is closed and no longer in search."),
-    ("fill", "filled", "The job is marked filled."),
-])
+@pytest.mark.parametrize(
+    ("action", "status", "flash"),
+    [
+        ("close", "closed", "The job is closed and no longer in search."),
+        ("fill", "filled", "The job is marked filled."),
+    ],
+)
 def test_close_or_fill(app, client, db, staff, make_job, action, status, flash):
     job = make_job(agency=staff, title="Huckleberry Outreach Worker")
     anyone = app.test_client()
@@ -447,11 +514,18 @@ def test_close_or_fill(app, client, db, staff, make_job, action, status, flash):
 
 
 def test_duplicate(app, client, db, staff, make_job):
-    job = make_job(agency=staff, title="Juniper Youth Worker", employment_type="casual",
-                   hours_per_week=20.0, pay_min_cents=2400, pay_max_cents=2800,
-                   union_position=True, community_id=community(db, "Nanaimo").id,
-                   required_credentials=[credential_id(db, "criminal-record-check")],
-                   preferred_credentials=[credential_id(db, "naloxone")])
+    job = make_job(
+        agency=staff,
+        title="Juniper Youth Worker",
+        employment_type="casual",
+        hours_per_week=20.0,
+        pay_min_cents=2400,
+        pay_max_cents=2800,
+        union_position=True,
+        community_id=community(db, "Nanaimo").id,
+        required_credentials=[credential_id(db, "criminal-record-check")],
+        preferred_credentials=[credential_id(db, "naloxone")],
+    )
     response = client.post_form(f"/agency/jobs/{job.id}/duplicate")
     copy = job_titled(db, "Juniper Youth Worker (copy)")
     assert response.status_code == 302
@@ -461,12 +535,26 @@ def test_duplicate(app, client, db, staff, make_job):
 
     assert copy.id != job.id and copy.status == "draft" and copy.published_at is None
     assert copy.agency_id == staff.id
-    for key in ("description", "occupation_id", "community_id", "region_id", "employment_type",
-                "hours_per_week", "schedule", "pay_min_cents", "pay_max_cents", "pay_unit",
-                "union_position", "how_to_apply", "closes_on"):
+    for key in (
+        "description",
+        "occupation_id",
+        "community_id",
+        "region_id",
+        "employment_type",
+        "hours_per_week",
+        "schedule",
+        "pay_min_cents",
+        "pay_max_cents",
+        "pay_unit",
+        "union_position",
+        "how_to_apply",
+        "closes_on",
+    ):
         assert getattr(copy, key) == getattr(job, key), key
     assert {(c.credential.code, c.required) for c in copy.credentials} == {
-        ("criminal-record-check", True), ("naloxone", False)}
+        ("criminal-record-check", True),
+        ("naloxone", False),
+    }
     share = db.session.scalar(select(JobShare).where(JobShare.job_id == copy.id))
     assert (share.agency_id, share.hours_per_week, share.unionized) == (staff.id, 20.0, True)
     # the original is untouched and the copy is not searchable
@@ -478,8 +566,9 @@ def test_duplicate(app, client, db, staff, make_job):
 def test_extend_published_job(app, client, db, staff, make_job):
     job = make_job(agency=staff, title="Wintergreen Care Aide", closes_on=in_days(5))
     new_date = in_days(60)
-    response = client.post_form(f"/agency/jobs/{job.id}/extend",
-                                {"closes_on": new_date.isoformat()})
+    response = client.post_form(
+        f"/agency/jobs/{job.id}/extend", {"closes_on": new_date.isoformat()}
+    )
     assert response.status_code == 302
     assert f"The job now closes on {new_date:%B %-d, %Y}." in text(client.get(response.location))
     db.session.expire_all()
@@ -490,9 +579,11 @@ def test_extend_published_job(app, client, db, staff, make_job):
 @pytest.mark.parametrize("new_date", [-1, 181])
 def test_extend_refuses_bad_dates(client, db, staff, make_job, new_date):
     job = make_job(agency=staff, closes_on=in_days(5))
-    response = client.post_form(f"/agency/jobs/{job.id}/extend",
-                                {"closes_on": in_days(new_date).isoformat()},
-                                follow_redirects=True)
+    response = client.post_form(
+        f"/agency/jobs/{job.id}/extend",
+        {"closes_on": in_days(new_date).isoformat()},
+        follow_redirects=True,
+    )
     page = text(response)
     assert ("must be today or later" in page) or ("at most 180 days" in page)
     db.session.expire_all()
@@ -501,16 +592,18 @@ def test_extend_refuses_bad_dates(client, db, staff, make_job, new_date):
 
 @pytest.mark.parametrize("status", ["closed", "expired"])
 def test_renew_ended_job(app, client, db, staff, make_job, status):
-    job = make_job(agency=staff, status=status, title="Bramble Support Worker",
-                   closes_on=in_days(1))
+    job = make_job(
+        agency=staff, status=status, title="Bramble Support Worker", closes_on=in_days(1)
+    )
     anyone = app.test_client()
     assert search_ids(anyone, "bramble") == []
     page = text(client.get(f"/agency/jobs/{job.id}/edit"))
     assert "Renew: publish again until" in page
 
     new_date = in_days(45)
-    response = client.post_form(f"/agency/jobs/{job.id}/extend",
-                                {"closes_on": new_date.isoformat()})
+    response = client.post_form(
+        f"/agency/jobs/{job.id}/extend", {"closes_on": new_date.isoformat()}
+    )
     assert response.status_code == 302
     db.session.expire_all()
     assert job.status == "published" and job.closes_on == new_date
@@ -542,7 +635,11 @@ def test_expire_command(app, db, runner, make_job):
     assert "expired 2 jobs" in result.output
     db.session.expire_all()
     assert (due.status, due_too.status, open_job.status, draft.status) == (
-        "expired", "expired", "published", "draft")
+        "expired",
+        "expired",
+        "published",
+        "draft",
+    )
     ended = due.ended_at
     assert ended is not None
     assert search_ids(anyone, "foxglove") == [open_job.id]
@@ -596,8 +693,9 @@ def test_admin_unpublishes_with_reason(app, client, db, staff, make_job, make_us
     assert job.status == "published" and job.moderation_reason is None
     assert search_ids(anyone, "snapdragon") == [job.id]
 
-    response = admin.post_form(f"/admin/jobs/{job.id}/unpublish",
-                               {"reason": "The pay range is not the real one."})
+    response = admin.post_form(
+        f"/admin/jobs/{job.id}/unpublish", {"reason": "The pay range is not the real one."}
+    )
     assert response.status_code == 302 and response.location == f"/jobs/{job.id}"
     assert "The job is unpublished and has left search." in text(admin.get(response.location))
     db.session.expire_all()
@@ -614,8 +712,11 @@ def test_admin_unpublishes_with_reason(app, client, db, staff, make_job, make_us
     # and cannot simply publish it again
     response = client.post_form(f"/agency/jobs/{job.id}/publish", follow_redirects=True)
     assert "An administrator unpublished this job" in text(response)
-    response = client.post_form(f"/agency/jobs/{job.id}/extend",
-                                {"closes_on": in_days(40).isoformat()}, follow_redirects=True)
+    response = client.post_form(
+        f"/agency/jobs/{job.id}/extend",
+        {"closes_on": in_days(40).isoformat()},
+        follow_redirects=True,
+    )
     assert "An administrator unpublished this job" in text(response)
     db.session.expire_all()
     assert job.status == "closed"
@@ -623,11 +724,11 @@ def test_admin_unpublishes_with_reason(app, client, db, staff, make_job, make_us
 
 
 @pytest.mark.parametrize("role", ["owner", "recruiter", "seeker", "champion"])
-def test_only_admins_unpublish(app, db, staff, make_job, make_user, make_recruiter, login,
-                               role):
+def test_only_admins_unpublish(app, db, staff, make_job, make_user, make_recruiter, login, role):
     job = make_job(agency=staff, title="Yarrow Care Aide")
-    user = {"owner": staff.owner, "recruiter": make_recruiter(staff)}.get(role) or \
-        make_user(role=role)
+    user = {"owner": staff.owner, "recruiter": make_recruiter(staff)}.get(role) or make_user(
+        role=role
+    )
     someone = app.test_client()
     login(someone, user)
     response = someone.post_form(f"/admin/jobs/{job.id}/unpublish", {"reason": "Because."})
@@ -659,17 +760,23 @@ def test_agency_job_list(app, client, db, staff, make_job, make_agency, make_use
     make_job(agency=make_agency(name="Somebody Else"), title="Delta Other Agency Worker")
 
     rows = dashboard_rows(text(client.get("/agency/jobs")))
-    assert rows == {"Alpha Outreach Worker": ("Published", 0),
-                    "Beta Draft Worker": ("Draft", 0),
-                    "Gamma Closed Worker": ("Closed", 0)}
+    assert rows == {
+        "Alpha Outreach Worker": ("Published", 0),
+        "Beta Draft Worker": ("Draft", 0),
+        "Gamma Closed Worker": ("Closed", 0),
+    }
     assert set(dashboard_rows(text(client.get("/agency/jobs?status=draft")))) == {
-        "Beta Draft Worker"}
+        "Beta Draft Worker"
+    }
     assert set(dashboard_rows(text(client.get("/agency/jobs?status=closed")))) == {
-        "Gamma Closed Worker"}
+        "Gamma Closed Worker"
+    }
     assert set(dashboard_rows(text(client.get("/agency/jobs?q=ALPHA")))) == {
-        "Alpha Outreach Worker"}
+        "Alpha Outreach Worker"
+    }
     assert set(dashboard_rows(text(client.get("/agency/jobs?q=worker&status=published")))) == {
-        "Alpha Outreach Worker"}
+        "Alpha Outreach Worker"
+    }
     assert "No jobs match this filter" in text(client.get("/agency/jobs?q=delta"))
 
     # views: anyone's visit counts, nobody is recorded; drafts and staff previews don't count
@@ -707,13 +814,20 @@ def test_bulk_close(app, client, db, staff, make_job, make_agency):
     anyone = app.test_client()
     assert len(search_ids(anyone, "cobalt")) == 4
 
-    response = client.post_form("/agency/jobs/bulk-close", {"job_id": [
-        str(first.id), str(second.id), str(draft.id), str(theirs.id), "not-a-number"]})
+    response = client.post_form(
+        "/agency/jobs/bulk-close",
+        {"job_id": [str(first.id), str(second.id), str(draft.id), str(theirs.id), "not-a-number"]},
+    )
     assert response.status_code == 302 and response.location == "/agency/jobs"
     assert "Closed 2 jobs." in text(client.get(response.location))
     db.session.expire_all()
     assert (first.status, second.status, kept.status, draft.status, theirs.status) == (
-        "closed", "closed", "published", "draft", "published")
+        "closed",
+        "closed",
+        "published",
+        "draft",
+        "published",
+    )
     assert theirs.ended_at is None
     assert sorted(search_ids(anyone, "cobalt")) == sorted([kept.id, theirs.id])
 
@@ -723,10 +837,18 @@ def test_other_agency_cannot_act_on_jobs(app, client, db, make_job, make_agency,
     login(client, make_agency(name="Our Society").owner)
     for action in ("close", "fill", "duplicate"):
         assert client.post_form(f"/agency/jobs/{theirs.id}/{action}").status_code == 404
-    assert client.post_form(f"/agency/jobs/{theirs.id}/extend",
-                            {"closes_on": in_days(50).isoformat()}).status_code == 404
-    assert client.post_form(f"/agency/jobs/{theirs.id}/edit",
-                            job_form(db, title="Hijacked", version_id="1")).status_code == 404
+    assert (
+        client.post_form(
+            f"/agency/jobs/{theirs.id}/extend", {"closes_on": in_days(50).isoformat()}
+        ).status_code
+        == 404
+    )
+    assert (
+        client.post_form(
+            f"/agency/jobs/{theirs.id}/edit", job_form(db, title="Hijacked", version_id="1")
+        ).status_code
+        == 404
+    )
     db.session.expire_all()
     assert theirs.status == "published" and theirs.title == "Indigo Youth Worker"
     assert theirs.closes_on == in_days(30)
@@ -737,8 +859,9 @@ def test_other_agency_cannot_act_on_jobs(app, client, db, make_job, make_agency,
 # --- 9. agency status and search ---------------------------------------------------------
 
 
-def test_suspending_agency_removes_its_jobs_from_search(app, db, make_agency, make_job,
-                                                        make_user, login):
+def test_suspending_agency_removes_its_jobs_from_search(
+    app, db, make_agency, make_job, make_user, login
+):
     agency = make_agency(name="Heron Society")
     job = make_job(agency=agency, title="Ptarmigan Support Worker")
     other = make_job(title="Ptarmigan Night Worker")
@@ -747,8 +870,9 @@ def test_suspending_agency_removes_its_jobs_from_search(app, db, make_agency, ma
     admin = app.test_client()
     login(admin, make_user(role="admin", two_step=True))
 
-    response = admin.post_form(f"/admin/agencies/{agency.id}",
-                               {"suspend": "Suspend", "reason": "Complaints under review."})
+    response = admin.post_form(
+        f"/admin/agencies/{agency.id}", {"suspend": "Suspend", "reason": "Complaints under review."}
+    )
     assert response.status_code == 302
     db.session.expire_all()
     assert agency.status == "suspended"
@@ -765,18 +889,27 @@ def test_suspending_agency_removes_its_jobs_from_search(app, db, make_agency, ma
 # --- 10. the job page --------------------------------------------------------------------
 
 
-DANGEROUS = ("## Duties\n\n- Support residents\n- Plan **outings**\n\n"
-             "<script>alert(1)</script>\n\n"
-             "Photo: <img src=x onerror=alert(1)>\n\n"
-             "[click here](javascript:alert(1))\n")
+DANGEROUS = (
+    "## Duties\n\n- Support residents\n- Plan **outings**\n\n"
+    "<script>alert(1)</script>\n\n"
+    "Photo: <img src=x onerror=alert(1)>\n\n"
+    "[click here](javascript:alert(1))\n"
+)
 
 
 def test_job_page(app, db, make_agency, make_job):
     agency = make_agency(name="Osprey Community Services", website="https://osprey.example.org")
-    job = make_job(agency=agency, title="Community Support Worker", description=DANGEROUS,
-                   community_id=community(db, "Nanaimo").id, employment_type="part_time",
-                   pay_min_cents=2650, pay_max_cents=3100, closes_on=in_days(20),
-                   required_credentials=[credential_id(db, "criminal-record-check")])
+    job = make_job(
+        agency=agency,
+        title="Community Support Worker",
+        description=DANGEROUS,
+        community_id=community(db, "Nanaimo").id,
+        employment_type="part_time",
+        pay_min_cents=2650,
+        pay_max_cents=3100,
+        closes_on=in_days(20),
+        required_credentials=[credential_id(db, "criminal-record-check")],
+    )
     response = app.test_client().get(f"/jobs/{job.id}")
     assert response.status_code == 200
     raw = response.get_data(as_text=True)
@@ -805,8 +938,10 @@ def test_job_page(app, db, make_agency, make_job):
     assert data["@type"] == "JobPosting"
     assert data["title"] == "Community Support Worker"
     # the day of publishing (in UTC today; the BC date would be as right)
-    assert data["datePosted"] in {job.published_at.date().isoformat(),
-                                  job.published_at.astimezone(PACIFIC).date().isoformat()}
+    assert data["datePosted"] in {
+        job.published_at.date().isoformat(),
+        job.published_at.astimezone(PACIFIC).date().isoformat(),
+    }
     end_of_closing_day = datetime.combine(in_days(20), time(23, 59), tzinfo=PACIFIC)
     assert datetime.fromisoformat(data["validThrough"]) == end_of_closing_day
     assert data["employmentType"] == "PART_TIME"
@@ -816,8 +951,11 @@ def test_job_page(app, db, make_agency, make_job):
     assert data["jobLocation"]["address"]["addressRegion"] == "BC"
     salary = data["baseSalary"]
     assert salary["currency"] == "CAD"
-    assert (salary["value"]["minValue"], salary["value"]["maxValue"],
-            salary["value"]["unitText"]) == (26.5, 31.0, "HOUR")
+    assert (
+        salary["value"]["minValue"],
+        salary["value"]["maxValue"],
+        salary["value"]["unitText"],
+    ) == (26.5, 31.0, "HOUR")
     assert data["url"] == f"http://localhost/jobs/{job.id}"
     assert "<h2>Duties</h2>" in data["description"]
     for bad in ("alert(1)", "onerror", "javascript:", "<img", "<script"):
@@ -825,12 +963,16 @@ def test_job_page(app, db, make_agency, make_job):
 
 
 def test_json_ld_annual_pay(app, db, make_job):
-    job = make_job(pay_min_cents=55000_00, pay_max_cents=62000_00, pay_unit="annual",
-                   employment_type="casual")
+    job = make_job(
+        pay_min_cents=55000_00, pay_max_cents=62000_00, pay_unit="annual", employment_type="casual"
+    )
     raw = app.test_client().get(f"/jobs/{job.id}").get_data(as_text=True)
     data = json_ld(raw)
-    assert (data["baseSalary"]["value"]["minValue"], data["baseSalary"]["value"]["maxValue"],
-            data["baseSalary"]["value"]["unitText"]) == (55000.0, 62000.0, "YEAR")
+    assert (
+        data["baseSalary"]["value"]["minValue"],
+        data["baseSalary"]["value"]["maxValue"],
+        data["baseSalary"]["value"]["unitText"],
+    ) == (55000.0, 62000.0, "YEAR")
     assert data["employmentType"] == "PER_DIEM"
     assert "$55,000–$62,000 a year" in html.unescape(raw)
 

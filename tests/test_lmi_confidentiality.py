@@ -34,8 +34,9 @@ PROPERTY = settings(deadline=None, database=None)
 
 def stats_of(contributions: dict) -> CellStats:
     """A cell from {agency: denominator}."""
-    return CellStats(len(contributions), max(contributions.values(), default=0),
-                     sum(contributions.values()))
+    return CellStats(
+        len(contributions), max(contributions.values(), default=0), sum(contributions.values())
+    )
 
 
 def merge(*cells: dict) -> dict:
@@ -141,31 +142,42 @@ def agencies(*amounts: int, first: int = 0) -> dict:
     return {f"a{first + i}": amount for i, amount in enumerate(amounts)}
 
 
-@pytest.mark.parametrize(("stats", "hidden"), [
-    (CellStats(0), False),  # empty: known to be zero, nothing to protect
-    (CellStats(4, 10, 100), True),  # too few agencies
-    (CellStats(5, 25, 100), False),  # exactly 25 %: allowed
-    (CellStats(5, 26, 100), True),  # one agency above 25 %
-    (CellStats(20, 0, 0), False),  # no headcount: no agency can dominate it
-])
+@pytest.mark.parametrize(
+    ("stats", "hidden"),
+    [
+        (CellStats(0), False),  # empty: known to be zero, nothing to protect
+        (CellStats(4, 10, 100), True),  # too few agencies
+        (CellStats(5, 25, 100), False),  # exactly 25 %: allowed
+        (CellStats(5, 26, 100), True),  # one agency above 25 %
+        (CellStats(20, 0, 0), False),  # no headcount: no agency can dominate it
+    ],
+)
 def test_primary_rule(stats, hidden):
     assert fails_primary(stats) is hidden
 
 
-@pytest.mark.parametrize(("employees", "n_agencies", "published"), [
-    (9, 5, False), (10, 5, True), (10, 4, False), (500, 12, True),
-])
+@pytest.mark.parametrize(
+    ("employees", "n_agencies", "published"),
+    [
+        (9, 5, False),
+        (10, 5, True),
+        (10, 4, False),
+        (500, 12, True),
+    ],
+)
 def test_pay_needs_ten_employees_and_five_agencies(employees, n_agencies, published):
     assert pay_publishable(employees, n_agencies) is published
 
 
 def test_one_way_hides_the_next_smallest_cell():
-    table = one_way_table({
-        "north": agencies(10, 10, 10, first=0),  # 3 agencies: primary
-        "south": agencies(10, 10, 10, 10, 10, 10, first=10),  # 6
-        "east": agencies(*[10] * 7, first=20),  # 7
-        "west": agencies(*[10] * 9, first=30),  # 9
-    })
+    table = one_way_table(
+        {
+            "north": agencies(10, 10, 10, first=0),  # 3 agencies: primary
+            "south": agencies(10, 10, 10, 10, 10, 10, first=10),  # 6
+            "east": agencies(*[10] * 7, first=20),  # 7
+            "west": agencies(*[10] * 9, first=30),  # 9
+        }
+    )
     assert suppress_one_way(table) == {"north", "south"}
 
 
@@ -175,11 +187,13 @@ def test_one_way_without_primary_suppression_hides_nothing():
 
 
 def test_a_dominated_total_is_hidden_with_its_line():
-    table = one_way_table({
-        "a": agencies(1000, 1, 1, 1, 1, 1),  # dominated, so is the total
-        "b": agencies(*[5] * 6, first=10),
-        "c": agencies(*[5] * 7, first=20),
-    })
+    table = one_way_table(
+        {
+            "a": agencies(1000, 1, 1, 1, 1, 1),  # dominated, so is the total
+            "b": agencies(*[5] * 6, first=10),
+            "c": agencies(*[5] * 7, first=20),
+        }
+    )
     hidden = suppress_one_way(table)
     assert hidden == {"a", TOTAL}
     assert recoverable(one_way_equations(table), hidden) == set()
@@ -198,8 +212,17 @@ def test_two_way_breaks_a_bridge_the_line_rule_misses():
 
     rows, cols = "abcd", "wxyz"
     interior = {(r, c): many(r, c) for r in rows for c in cols}
-    for key in [("a", "w"), ("a", "x"), ("b", "w"), ("b", "x"),
-                ("c", "y"), ("c", "z"), ("d", "y"), ("d", "z"), ("a", "y")]:
+    for key in [
+        ("a", "w"),
+        ("a", "x"),
+        ("b", "w"),
+        ("b", "x"),
+        ("c", "y"),
+        ("c", "z"),
+        ("d", "y"),
+        ("d", "z"),
+        ("a", "y"),
+    ]:
         interior[key] = few()
     table = two_way_table(interior)
     primary = {k for k, s in table.items() if fails_primary(s)}
@@ -213,8 +236,13 @@ def test_two_way_breaks_a_bridge_the_line_rule_misses():
 
 
 def test_forced_cells_are_hidden():
-    table = one_way_table({"a": agencies(*[5] * 6), "b": agencies(*[5] * 6, first=6),
-                           "c": agencies(*[5] * 9, first=20)})
+    table = one_way_table(
+        {
+            "a": agencies(*[5] * 6),
+            "b": agencies(*[5] * 6, first=6),
+            "c": agencies(*[5] * 9, first=20),
+        }
+    )
     hidden = suppress_one_way(table, forced={"c"})
     assert "c" in hidden and len(hidden) >= 2
 

@@ -26,9 +26,20 @@ from portal.models import (
     WorkforceReturn,
 )
 
-COUNTS = ("opening_headcount", "closing_headcount", "hires", "separations", "sep_voluntary",
-          "sep_retirement", "sep_involuntary", "sep_other", "sep_within_90_days",
-          "sep_within_1_year", "vacancies", "vacancies_90_days")
+COUNTS = (
+    "opening_headcount",
+    "closing_headcount",
+    "hires",
+    "separations",
+    "sep_voluntary",
+    "sep_retirement",
+    "sep_involuntary",
+    "sep_other",
+    "sep_within_90_days",
+    "sep_within_1_year",
+    "vacancies",
+    "vacancies_90_days",
+)
 
 
 def line(counts: tuple, pay: tuple | None = (2500, 2800, 3100), **key) -> dict:
@@ -36,8 +47,7 @@ def line(counts: tuple, pay: tuple | None = (2500, 2800, 3100), **key) -> dict:
     values = dict(zip(COUNTS, counts, strict=True))
     values["fte"] = float(values["closing_headcount"])
     if pay is not None:
-        values.update(zip(("pay_p25_cents", "pay_median_cents", "pay_p75_cents"), pay,
-                          strict=True))
+        values.update(zip(("pay_p25_cents", "pay_median_cents", "pay_p75_cents"), pay, strict=True))
     values.update(key)
     return values
 
@@ -46,23 +56,40 @@ def period(db, year: int) -> ReportingPeriod:
     found = db.session.scalar(select(ReportingPeriod).where(ReportingPeriod.fiscal_year == year))
     if found is None:
         from datetime import date
+
         found = ReportingPeriod(fiscal_year=year, status="open", due_on=date(year + 1, 6, 30))
         db.session.add(found)
         db.session.flush()
     return found
 
 
-def add_return(db, agency, year: int, lines: list[dict], status: str = "accepted",
-               current: bool = True, version: int = 1) -> WorkforceReturn:
+def add_return(
+    db,
+    agency,
+    year: int,
+    lines: list[dict],
+    status: str = "accepted",
+    current: bool = True,
+    version: int = 1,
+) -> WorkforceReturn:
     sector = Sector.of(db)
-    wreturn = WorkforceReturn(agency_id=agency.id, period_id=period(db, year).id,
-                              version=version, status=status, is_current=current)
+    wreturn = WorkforceReturn(
+        agency_id=agency.id,
+        period_id=period(db, year).id,
+        version=version,
+        status=status,
+        is_current=current,
+    )
     db.session.add(wreturn)
     db.session.flush()
     for values in lines:
-        values = {"occupation_id": sector.occupation, "region_id": agency.region_id,
-                  "employment_status": "regular_full_time", "bargaining_status": "union",
-                  **values}
+        values = {
+            "occupation_id": sector.occupation,
+            "region_id": agency.region_id,
+            "employment_status": "regular_full_time",
+            "bargaining_status": "union",
+            **values,
+        }
         db.session.add(ReturnLine(return_id=wreturn.id, **values))
     db.session.commit()
     return wreturn
@@ -81,7 +108,8 @@ class Sector:
         subsectors = list(db.session.scalars(select(Subsector).order_by(Subsector.id)))
         self.subsector, self.other_subsector = subsectors[0].id, subsectors[1].id
         self.occupation = db.session.scalar(
-            select(Occupation.id).where(Occupation.noc_code == "42201"))
+            select(Occupation.id).where(Occupation.noc_code == "42201")
+        )
 
     @classmethod
     def of(cls, db) -> "Sector":
@@ -111,8 +139,12 @@ def build_five(db, make_agency) -> list:
     agencies = []
     for i, (counts, pay) in enumerate(FIVE):
         community = sector.community if i < 3 else sector.other_community
-        agency = make_agency(name=f"Five {i}", community_id=community,
-                             subsector_id=sector.subsector, cssea_member=i % 2 == 0)
+        agency = make_agency(
+            name=f"Five {i}",
+            community_id=community,
+            subsector_id=sector.subsector,
+            cssea_member=i % 2 == 0,
+        )
         add_return(db, agency, 2025, [line(counts, pay)], version=2)
         agencies.append(agency)
     huge = line((1000,) * 4 + (250,) * 4 + (0, 0, 0, 0))
@@ -179,11 +211,12 @@ def test_dominance_and_small_pay_groups(db, make_agency):
     for i in range(6):
         agency = make_agency(name=f"Dom {i}", community_id=sector.community)
         big = 200 if i == 0 else 20
-        lines = [line((big, big, 1, 1, 1, 0, 0, 0, 0, 0, 1, 0)),
-                 line((1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0), employment_status="casual")]
+        lines = [
+            line((big, big, 1, 1, 1, 0, 0, 0, 0, 0, 1, 0)),
+            line((1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0), employment_status="casual"),
+        ]
         if i > 0:  # not the big agency
-            lines.append(line((100, 100, 2, 2, 2, 0, 0, 0, 0, 0, 0, 0),
-                              employment_status="term"))
+            lines.append(line((100, 100, 2, 2, 2, 0, 0, 0, 0, 0, 0, 0), employment_status="term"))
         add_return(db, agency, 2025, lines)
     [table] = figures.tables([2025], [("employment_status",)])
     cells = {k[0]: c for k, c in table.cells.items()}
@@ -202,23 +235,37 @@ def test_dominance_and_small_pay_groups(db, make_agency):
 
 
 def _application(db, job, seeker, statuses: list[tuple[str, datetime]]):
-    resume = Resume(user_id=seeker.id, filename="cv.pdf", stored_name=f"r{seeker.id}",
-                    kind="pdf", size=10, sha256="0" * 64)
+    resume = Resume(
+        user_id=seeker.id,
+        filename="cv.pdf",
+        stored_name=f"r{seeker.id}",
+        kind="pdf",
+        size=10,
+        sha256="0" * 64,
+    )
     db.session.add(resume)
     db.session.flush()
     application = Application(job_id=job.id, seeker_id=seeker.id, resume_id=resume.id)
     db.session.add(application)
     db.session.flush()
     share = job.shares[0]
-    decision = ApplicationDecision(application_id=application.id, share_id=share.id,
-                                   agency_id=share.agency_id, status="new")
+    decision = ApplicationDecision(
+        application_id=application.id, share_id=share.id, agency_id=share.agency_id, status="new"
+    )
     db.session.add(decision)
     db.session.flush()
     previous = "new"
     for status, when in statuses:
-        db.session.add(ApplicationEvent(application_id=application.id, decision_id=decision.id,
-                                        agency_id=share.agency_id, from_status=previous,
-                                        to_status=status, created_at=when))
+        db.session.add(
+            ApplicationEvent(
+                application_id=application.id,
+                decision_id=decision.id,
+                agency_id=share.agency_id,
+                from_status=previous,
+                to_status=status,
+                created_at=when,
+            )
+        )
         previous = status
     decision.status = previous
     db.session.commit()
@@ -238,11 +285,22 @@ def test_portal_figures(db, make_job, make_agency, make_user):
     old.published_at = datetime(2025, 4, 1, 5, tzinfo=UTC)  # March 31 in Vancouver
     db.session.commit()
     day = timedelta(days=1)
-    _application(db, jobs[0], make_user(), [("offer", published + 5 * day),
-                                            ("declined", published + 6 * day)])
-    _application(db, jobs[0], make_user(), [("interview", published + 3 * day),
-                                            ("offer", published + 8 * day),
-                                            ("hired", published + 10 * day)])
+    _application(
+        db,
+        jobs[0],
+        make_user(),
+        [("offer", published + 5 * day), ("declined", published + 6 * day)],
+    )
+    _application(
+        db,
+        jobs[0],
+        make_user(),
+        [
+            ("interview", published + 3 * day),
+            ("offer", published + 8 * day),
+            ("hired", published + 10 * day),
+        ],
+    )
     _application(db, jobs[0], make_user(), [("hired", published + 20 * day)])
 
     data = portal_figures.portal_figures()
@@ -265,16 +323,18 @@ def test_cross_table_and_one_way_tables_hide_the_same_margins(db, make_agency):
     Every margin the cross-table hides is hidden in the one-way tables of the same extract,
     and the small cell cannot be derived from what is published."""
     sector = Sector.of(db)
-    shape = [(sector.region, "regular_full_time", 3), (sector.other_region,
-              "regular_full_time", 5), (sector.region, "casual", 10)]
+    shape = [
+        (sector.region, "regular_full_time", 3),
+        (sector.other_region, "regular_full_time", 5),
+        (sector.region, "casual", 10),
+    ]
     counts = (10, 10, 2, 2, 2, 0, 0, 0, 0, 1, 1, 0)
     n = 0
     for region, status, agencies in shape:
         for _ in range(agencies):
             n += 1
             agency = make_agency(name=f"Shape {n}")
-            add_return(db, agency, 2025, [line(counts, region_id=region,
-                                               employment_status=status)])
+            add_return(db, agency, 2025, [line(counts, region_id=region, employment_status=status)])
     breakdowns = [("region",), ("employment_status",), ("region", "employment_status")]
     by_region, by_status, cross = figures.tables([2025], breakdowns)
     assert cross.cells[(sector.region, "regular_full_time")].hidden

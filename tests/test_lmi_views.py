@@ -57,7 +57,7 @@ def test_dashboard_shows_figures_with_charts_and_tables(client, champion, five):
     assert page.count('<svg class="lmi-chart" role="img"') == 8
     assert 'aria-labelledby="chart-region-title chart-region-desc"' in page
     assert "x (suppressed)" in page  # both regions have fewer than 5 agencies
-    assert "5 <span class=\"fs-6 text-muted\">of 5</span>" in page.replace("\n", "")
+    assert '5 <span class="fs-6 text-muted">of 5</span>' in page.replace("\n", "")
     # another chart measure; an unknown period or measure falls back to the defaults
     assert "Hourly pay, median, by region, 2025/26" in text(client.get("/lmi?measure=pay_median"))
     assert client.get("/lmi?period=1999&measure=nope").status_code == 200
@@ -73,7 +73,7 @@ def test_csv_extract_suppressed_cells_and_audit(client, champion, db, five):
     response = client.get("/lmi/extract?format=csv&period=2025&by=region")
     assert response.status_code == 200
     assert response.mimetype == "text/csv"
-    assert 'attachment; filename=sector-lmi-2025.csv' in response.headers["Content-Disposition"]
+    assert "attachment; filename=sector-lmi-2025.csv" in response.headers["Content-Disposition"]
     rows = csv_rows(response)
     assert [r["Category 1"] for r in rows][-1] == "All regions"
     assert len(rows) == 3
@@ -91,8 +91,7 @@ def test_csv_extract_suppressed_cells_and_audit(client, champion, db, five):
 
 
 def test_xlsx_cross_table_with_margins(client, champion, db, five):
-    response = client.get("/lmi/extract?format=xlsx&period=2025&rows=region"
-                          "&columns=cssea_member")
+    response = client.get("/lmi/extract?format=xlsx&period=2025&rows=region&columns=cssea_member")
     assert response.status_code == 200
     assert response.mimetype == extracts.FORMATS["xlsx"]
     rows, book = xlsx_rows(response.get_data())
@@ -122,8 +121,15 @@ def test_extract_defaults_to_every_period_and_one_way_breakdown(client, champion
 
 
 def test_extract_rejects_bad_choices(client, champion, db, five):
-    for query in ("format=pdf", "period=1999", "period=abc", "by=nope", "rows=region",
-                  "by=region,region", "by=region,occupation,subsector"):
+    for query in (
+        "format=pdf",
+        "period=1999",
+        "period=abc",
+        "by=nope",
+        "rows=region",
+        "by=region,region",
+        "by=region,occupation,subsector",
+    ):
         response = client.get(f"/lmi/extract?{query}")
         assert response.status_code == 400, query
         assert "could not be made" in text(response)
@@ -136,13 +142,16 @@ def test_formula_like_text_is_neutralised():
         assert extracts.neutralise(f"{start}x") == f"'{start}x"
     assert extracts.neutralise("Cariboo") == "Cariboo"
     assert extracts.neutralise(-3) == -3 and extracts.neutralise(2.5) == 2.5
-    labels = [{1: ("=cmd", "=HYPERLINK(\"http://evil\")"), 2: ("@x", "@SUM(A1)")}]
-    cells = {(1,): Cell((1,), 6, 10, 100), (2,): Cell((2,), 6, 10, 100),
-             (TOTAL,): Cell((TOTAL,), 12, 10, 200)}
+    labels = [{1: ("=cmd", '=HYPERLINK("http://evil")'), 2: ("@x", "@SUM(A1)")}]
+    cells = {
+        (1,): Cell((1,), 6, 10, 100),
+        (2,): Cell((2,), 6, 10, 100),
+        (TOTAL,): Cell((TOTAL,), 12, 10, 200),
+    }
     cells[(2,)].hidden = True
     table = Table(2025, ("region",), cells, labels)
     rows = [row for row, _ in extracts.table_rows(table)]
-    assert rows[0][3:5] == ["'=cmd", "'=HYPERLINK(\"http://evil\")"]
+    assert rows[0][3:5] == ["'=cmd", '\'=HYPERLINK("http://evil")']
     assert rows[1][4] == "'@SUM(A1)" and rows[1][8] == "x"
     assert rows[0][8] == 6  # numbers stay numbers
 
@@ -150,7 +159,7 @@ def test_formula_like_text_is_neutralised():
 def test_extract_neutralises_formulas_end_to_end(client, champion, db, five):
     subsector = db.session.get(Subsector, Sector.of(db).subsector)
     name = subsector.name
-    subsector.name = "=HYPERLINK(\"http://evil.example\",\"Click\")"
+    subsector.name = '=HYPERLINK("http://evil.example","Click")'
     db.session.commit()
     try:
         rows = csv_rows(client.get("/lmi/extract?format=csv&by=subsector"))
@@ -158,15 +167,27 @@ def test_extract_neutralises_formulas_end_to_end(client, champion, db, five):
     finally:  # reference data survives between PostgreSQL tests
         subsector.name = name
         db.session.commit()
-    assert rows[0]["Category 1"] == "'=HYPERLINK(\"http://evil.example\",\"Click\")"
-    assert xrows[0]["Category 1"] == "'=HYPERLINK(\"http://evil.example\",\"Click\")"
+    assert rows[0]["Category 1"] == '\'=HYPERLINK("http://evil.example","Click")'
+    assert xrows[0]["Category 1"] == '\'=HYPERLINK("http://evil.example","Click")'
     assert xrows[-1]["Agencies reporting"] == 5
 
 
 def test_command_line_export(runner, db, five, tmp_path):
     out = tmp_path / "extract.xlsx"
-    result = runner.invoke(args=["lmi", "export", "--period", "2025", "--by", "region",
-                                 "--by", "region,employment_status", "--output", str(out)])
+    result = runner.invoke(
+        args=[
+            "lmi",
+            "export",
+            "--period",
+            "2025",
+            "--by",
+            "region",
+            "--by",
+            "region,employment_status",
+            "--output",
+            str(out),
+        ]
+    )
     assert result.exit_code == 0, result.output
     assert "Wrote 9 rows" in result.output  # 3 + (1 + 2 + 2 + 1 interior/margins/total)
     rows, _ = xlsx_rows(out.read_bytes())
@@ -190,10 +211,18 @@ def test_command_line_export(runner, db, five, tmp_path):
 
 def test_benchmark_compares_with_peers_excluding_itself(client, login, db, make_agency):
     sector = Sector.of(db)
-    home = [make_agency(name=f"Home {i}", community_id=sector.community,
-                        subsector_id=sector.subsector) for i in range(7)]
-    away = [make_agency(name=f"Away {i}", community_id=sector.other_community,
-                        subsector_id=sector.other_subsector) for i in range(3)]
+    home = [
+        make_agency(name=f"Home {i}", community_id=sector.community, subsector_id=sector.subsector)
+        for i in range(7)
+    ]
+    away = [
+        make_agency(
+            name=f"Away {i}",
+            community_id=sector.other_community,
+            subsector_id=sector.other_subsector,
+        )
+        for i in range(3)
+    ]
     # the first agency loses half its staff; everyone else a tenth
     add_return(db, home[0], 2025, [line((20, 20, 10, 10, 10, 0, 0, 0, 2, 5, 5, 1))])
     for agency in home[1:] + away:

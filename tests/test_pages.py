@@ -24,7 +24,9 @@ def nav(response) -> str:
 
 def region_community(db, code: str) -> int:
     return db.session.scalar(
-        select(Community.id).join(Community.region).where(Region.code == code)
+        select(Community.id)
+        .join(Community.region)
+        .where(Region.code == code)
         .order_by(Community.id)
     )
 
@@ -41,8 +43,10 @@ def test_home_shows_counts(client, make_user, make_agency):
     response = client.get("/")
     assert response.status_code == 200
     page = text(response)
-    stats = dict((label, int(n)) for n, label in
-                 re.findall(r'<div class="stat">(\d+)</div><p>([^<]+)</p>', page))
+    stats = dict(
+        (label, int(n))
+        for n, label in re.findall(r'<div class="stat">(\d+)</div><p>([^<]+)</p>', page)
+    )
     assert stats == {
         "agencies on the portal": 2,
         "development regions covered": 8,
@@ -50,10 +54,13 @@ def test_home_shows_counts(client, make_user, make_agency):
     }
 
 
-@pytest.mark.parametrize(("url", "heading"), [
-    ("/privacy", "Privacy notice"),
-    ("/accessibility", "Accessibility"),
-])
+@pytest.mark.parametrize(
+    ("url", "heading"),
+    [
+        ("/privacy", "Privacy notice"),
+        ("/accessibility", "Accessibility"),
+    ],
+)
 def test_footer_pages(client, url, heading):
     response = client.get(url)
     assert response.status_code == 200
@@ -79,7 +86,8 @@ def people(make_user, make_agency):
 def get_pages(app):
     """Every GET route without URL arguments (the others are covered by test_access)."""
     return sorted(
-        rule.rule for rule in app.url_map.iter_rules()
+        rule.rule
+        for rule in app.url_map.iter_rules()
         if "GET" in rule.methods and not rule.arguments
     ) + ["/no-such-page", "/reset/not-a-token", "/invitations/not-a-token"]
 
@@ -120,7 +128,7 @@ def test_403_page(client, login, make_user):
     response = client.get("/admin/users")
     assert response.status_code == 403
     page = text(response)
-    assert "<h1 class=\"h3\">You do not have access to this page</h1>" in page
+    assert '<h1 class="h3">You do not have access to this page</h1>' in page
     assert "Your account is not allowed to see this page." in page
 
 

@@ -31,8 +31,12 @@ WEAK = [
     ("Singh12345678", PERSONAL),
     ("maya.singh@example.org", PERSONAL),
 ]
-STRONG = ["correct horse battery staple", "violet lantern orbit 2026", "Tr0ub4dor&3xyz!",
-          "demo-password-2026"]
+STRONG = [
+    "correct horse battery staple",
+    "violet lantern orbit 2026",
+    "Tr0ub4dor&3xyz!",
+    "demo-password-2026",
+]
 ME = {"full_name": "Maya Singh", "email": "maya.singh@example.org"}
 
 
@@ -47,8 +51,9 @@ def password_inputs(page: str) -> list[str]:
 
 
 def register(client, password: str, **fields):
-    return client.post_form("/register", {**ME, **fields, "password": password,
-                                          "confirm": password})
+    return client.post_form(
+        "/register", {**ME, **fields, "password": password, "confirm": password}
+    )
 
 
 @pytest.mark.parametrize(("password", "why"), WEAK)
@@ -61,7 +66,7 @@ def test_registration_refuses_a_weak_password_saying_why(client, db, password, w
     assert MORE_WORDS in error
     # what was typed is kept, except the passwords
     assert 'value="Maya Singh"' in page and 'value="maya.singh@example.org"' in page
-    assert password_inputs(page) == ['', '']
+    assert password_inputs(page) == ["", ""]
     assert count(db, User) == 0
 
 
@@ -74,9 +79,14 @@ def test_registration_accepts_a_strong_password(client, db, mailbox, password):
 
 def test_a_password_is_judged_against_the_name_and_address_typed(client, db):
     """The same password is fine for someone else."""
-    assert field_error(text(register(client, "harbourview2026",
-                                     full_name="Harbour View",
-                                     email="harbour@view.example")), "password")
+    assert field_error(
+        text(
+            register(
+                client, "harbourview2026", full_name="Harbour View", email="harbour@view.example"
+            )
+        ),
+        "password",
+    )
     response = register(client, "harbourview2026 lantern")
     assert response.status_code == 302
 
@@ -96,8 +106,12 @@ def test_a_long_password_is_judged_quickly(client, db):
 
 
 def test_agency_registration_refuses_a_weak_password(client, db):
-    data = {**account_fields(), **agency_fields(db), "password": "riverbank2026",
-            "confirm": "riverbank2026"}
+    data = {
+        **account_fields(),
+        **agency_fields(db),
+        "password": "riverbank2026",
+        "confirm": "riverbank2026",
+    }
     response = client.post_form("/agencies/register", data)
     assert response.status_code == 200
     page = text(response)
@@ -127,8 +141,10 @@ def test_change_password_refuses_a_weak_password(client, db, login, make_user):
     user = make_user(name="Maya Singh", email="maya.singh@example.org")
     login(client, user)
     for password, why in (("iloveyou2026", WEAK[2][1]), ("Maya.Singh.2026", PERSONAL)):
-        response = client.post_form("/account/password", {
-            "current_password": PASSWORD, "password": password, "confirm": password})
+        response = client.post_form(
+            "/account/password",
+            {"current_password": PASSWORD, "password": password, "confirm": password},
+        )
         assert response.status_code == 400
         error = field_error(text(response), "password")
         assert TOO_EASY in error and why in error, error
@@ -143,8 +159,9 @@ def test_invitation_refuses_a_weak_password(app, client, db, make_agency, login,
     link = path_of(mailbox.last_link("rita.gomez@example.org", "/invitations/"))
     visitor = app.test_client()
     for password in ("password1234", "ritagomez2026"):
-        response = visitor.post_form(link, {"full_name": "Rita Gomez", "password": password,
-                                            "confirm": password})
+        response = visitor.post_form(
+            link, {"full_name": "Rita Gomez", "password": password, "confirm": password}
+        )
         assert response.status_code == 200
         page = text(response)
         assert TOO_EASY in field_error(page, "password")
@@ -154,8 +171,9 @@ def test_invitation_refuses_a_weak_password(app, client, db, make_agency, login,
 
 
 def test_create_admin_command_refuses_a_weak_password(db, runner):
-    result = runner.invoke(args=["users", "create-admin", "boss@example.org",
-                                 "--password", "password1234"])
+    result = runner.invoke(
+        args=["users", "create-admin", "boss@example.org", "--password", "password1234"]
+    )
     assert result.exit_code != 0
     assert TOO_EASY in result.output and "This is a very common password." in result.output
     assert count(db, User) == 0
@@ -175,4 +193,10 @@ def test_the_password_never_leaves_the_process(app, monkeypatch):
 
 def test_guessable_words():
     assert set(guessable_words("Maya Singh", "maya.singh@example.org")) >= {
-        "maya", "singh", "mayasingh", "maya.singh", "maya.singh@example.org", "example"}
+        "maya",
+        "singh",
+        "mayasingh",
+        "maya.singh",
+        "maya.singh@example.org",
+        "example",
+    }

@@ -56,7 +56,8 @@ def job_form(db, **overrides) -> dict:
     data = {
         "title": TITLE,
         "occupation_id": db.session.scalar(
-            select(Occupation.id).where(Occupation.noc_code == "42201")),
+            select(Occupation.id).where(Occupation.noc_code == "42201")
+        ),
         "community_id": community(db, "Nelson").id,
         "employment_type": "part_time",
         "hours_per_week": "18.75",
@@ -78,8 +79,13 @@ def job_form(db, **overrides) -> dict:
 
 def share_form(blocks: list, community_id: int, **overrides) -> dict:
     """What a browser sends from a share's form."""
-    data = {"community_id": community_id, "pay_min": "26", "pay_max": "30",
-            "pay_unit": "hourly", "unionized": "no"}
+    data = {
+        "community_id": community_id,
+        "pay_min": "26",
+        "pay_max": "30",
+        "pay_unit": "hourly",
+        "unionized": "no",
+    }
     for day, start, end in blocks:
         data[f"start_{day}"], data[f"end_{day}"] = start, end
     data.update(overrides)
@@ -93,8 +99,9 @@ def fresh(db, model, id_):
 
 def share_of(db, job, agency) -> JobShare | None:
     db.session.expire_all()
-    return db.session.scalar(select(JobShare).where(JobShare.job_id == job.id,
-                                                    JobShare.agency_id == agency.id))
+    return db.session.scalar(
+        select(JobShare).where(JobShare.job_id == job.id, JobShare.agency_id == agency.id)
+    )
 
 
 def flashed(client, response) -> str:
@@ -110,8 +117,11 @@ def search_ids(client, **args) -> list[int]:
 
 
 def facet_count(page: str, label: str) -> int | None:
-    found = re.search(rf'{re.escape(label)}\s*<span class="badge rounded-pill text-bg-light">'
-                      r"(\d+)</span>", page)
+    found = re.search(
+        rf'{re.escape(label)}\s*<span class="badge rounded-pill text-bg-light">'
+        r"(\d+)</span>",
+        page,
+    )
     return int(found.group(1)) if found else None
 
 
@@ -130,20 +140,25 @@ def apply(client, job):
 
 def application_of(db, job, seeker) -> Application:
     db.session.expire_all()
-    return db.session.scalar(select(Application).where(Application.job_id == job.id,
-                                                       Application.seeker_id == seeker.id))
+    return db.session.scalar(
+        select(Application).where(Application.job_id == job.id, Application.seeker_id == seeker.id)
+    )
 
 
 def decision_of(db, application, agency) -> ApplicationDecision:
     db.session.expire_all()
-    return db.session.scalar(select(ApplicationDecision).where(
-        ApplicationDecision.application_id == application.id,
-        ApplicationDecision.agency_id == agency.id))
+    return db.session.scalar(
+        select(ApplicationDecision).where(
+            ApplicationDecision.application_id == application.id,
+            ApplicationDecision.agency_id == agency.id,
+        )
+    )
 
 
 def set_status(client, application, status: str, message: str = ""):
-    return client.post_form(f"/agency/applications/{application.id}/status",
-                            {"status": status, "message": message})
+    return client.post_form(
+        f"/agency/applications/{application.id}/status", {"status": status, "message": message}
+    )
 
 
 def applicant_names(page: str) -> list[str]:
@@ -174,20 +189,23 @@ def lead(make_agency, make_user):
 
 @pytest.fixture
 def partner(db, make_agency, make_user):
-    return make_agency(owner=make_user(role="agency", name="Pat Partner"),
-                       name="Partner Place", community_id=community(db, "Nanaimo").id)
+    return make_agency(
+        owner=make_user(role="agency", name="Pat Partner"),
+        name="Partner Place",
+        community_id=community(db, "Nanaimo").id,
+    )
 
 
 @pytest.fixture
 def third(make_agency, make_user):
-    return make_agency(owner=make_user(role="agency", name="Theo Third"),
-                       name="Third Harbour Society")
+    return make_agency(
+        owner=make_user(role="agency", name="Theo Third"), name="Third Harbour Society"
+    )
 
 
 @pytest.fixture
 def outsider(make_agency, make_user):
-    return make_agency(owner=make_user(role="agency", name="Otto Outsider"),
-                       name="Outside Options")
+    return make_agency(owner=make_user(role="agency", name="Otto Outsider"), name="Outside Options")
 
 
 @pytest.fixture
@@ -201,8 +219,12 @@ def make_seeker(db, make_user):
 
     def make(name: str):
         user = make_user(role="seeker", name=name)
-        attach_resume(user, FileStorage(io.BytesIO(b"%PDF-1.4 resume"), filename="cv.pdf",
-                                        content_type="application/pdf"))
+        attach_resume(
+            user,
+            FileStorage(
+                io.BytesIO(b"%PDF-1.4 resume"), filename="cv.pdf", content_type="application/pdf"
+            ),
+        )
         db.session.commit()
         return user
 
@@ -214,23 +236,26 @@ def make_pool(db, clients):
     """A pooled job built through the pages: the lead creates it, invites ``partners``,
     who accept; each agency sets its schedule (``blocks``: lead first); then publish."""
 
-    def make(lead, partners, blocks, title: str = TITLE, publish: bool = True,
-             extra: dict | None = None) -> Job:
+    def make(
+        lead, partners, blocks, title: str = TITLE, publish: bool = True, extra: dict | None = None
+    ) -> Job:
         lead_client = clients(lead.owner)
         response = lead_client.post_form("/agency/jobs/new", job_form(db, title=title))
         assert response.status_code == 302, text(response)[:3000]
         job = db.session.scalar(select(Job).where(Job.title == title))
         for each in partners:
-            response = lead_client.post_form(f"/agency/jobs/{job.id}/partners/invite",
-                                             {"agency_id": each.id})
+            response = lead_client.post_form(
+                f"/agency/jobs/{job.id}/partners/invite", {"agency_id": each.id}
+            )
             assert "is invited" in flashed(lead_client, response)
             share = share_of(db, job, each)
             response = clients(each.owner).post_form(f"/agency/shares/{share.id}/accept")
             assert "You joined the pooled position" in flashed(clients(each.owner), response)
         for agency, agency_blocks in zip([lead, *partners], blocks, strict=True):
             share = share_of(db, job, agency)
-            data = share_form(agency_blocks, agency.community_id, **(extra or {}).get(
-                agency.id, {}))
+            data = share_form(
+                agency_blocks, agency.community_id, **(extra or {}).get(agency.id, {})
+            )
             response = clients(agency.owner).post_form(f"/agency/shares/{share.id}", data)
             assert response.status_code == 302, text(response)[:3000]
         if publish:
@@ -244,8 +269,9 @@ def make_pool(db, clients):
 # --- 1. creating a pooled job, finding and inviting partners -----------------------------
 
 
-def test_lead_creates_a_pooled_job_and_invites_partners(db, lead, make_agency, make_user,
-                                                        clients, mailbox):
+def test_lead_creates_a_pooled_job_and_invites_partners(
+    db, lead, make_agency, make_user, clients, mailbox
+):
     nanaimo = community(db, "Nanaimo")
     assert nanaimo.region_id != lead.region_id
     partner = make_agency(name="Partner Place")
@@ -254,8 +280,7 @@ def test_lead_creates_a_pooled_job_and_invites_partners(db, lead, make_agency, m
     db.session.commit()
     make_agency(name="Island Partners Society", community_id=nanaimo.id)
     pending = make_agency(name="Pending Partners", status="pending")
-    suspended = make_agency(name="Suspended Partners", status="suspended",
-                            community_id=nanaimo.id)
+    suspended = make_agency(name="Suspended Partners", status="suspended", community_id=nanaimo.id)
     owner = clients(lead.owner)
 
     # the job form's checkbox makes the draft pooled; the lead has a share of its own
@@ -279,30 +304,30 @@ def test_lead_creates_a_pooled_job_and_invites_partners(db, lead, make_agency, m
     page = text(owner.get(f"/agency/jobs/{job.id}/partners", query_string={"q": "lakeside"}))
     assert "Invite Lakeside Living" not in page and "No approved agency matches." in page
     # by region
-    page = text(owner.get(f"/agency/jobs/{job.id}/partners",
-                          query_string={"region": nanaimo.region_id}))
+    page = text(
+        owner.get(f"/agency/jobs/{job.id}/partners", query_string={"region": nanaimo.region_id})
+    )
     assert "Invite Island Partners Society" in page
     assert "Partner Place" not in page and "Suspended Partners" not in page
 
     # a pending or suspended agency cannot be invited, even by posting its id
     for unapproved in (pending, suspended):
-        response = owner.post_form(f"/agency/jobs/{job.id}/partners/invite",
-                                   {"agency_id": unapproved.id})
+        response = owner.post_form(
+            f"/agency/jobs/{job.id}/partners/invite", {"agency_id": unapproved.id}
+        )
         assert f"{unapproved.name} is not an approved agency." in flashed(owner, response)
-    response = owner.post_form(f"/agency/jobs/{job.id}/partners/invite",
-                               {"agency_id": 999999})
+    response = owner.post_form(f"/agency/jobs/{job.id}/partners/invite", {"agency_id": 999999})
     assert "Choose an agency to invite." in flashed(owner, response)
     response = owner.post_form(f"/agency/jobs/{job.id}/partners/invite", {"agency_id": "x"})
     assert "Choose an agency to invite." in flashed(owner, response)
-    response = owner.post_form(f"/agency/jobs/{single_job.id}/partners/invite",
-                               {"agency_id": partner.id})
+    response = owner.post_form(
+        f"/agency/jobs/{single_job.id}/partners/invite", {"agency_id": partner.id}
+    )
     assert "Only a pooled position takes partner agencies." in flashed(owner, response)
-    assert count(db, JobShare, JobShare.agency_id.in_([pending.id, suspended.id,
-                                                       partner.id])) == 0
+    assert count(db, JobShare, JobShare.agency_id.in_([pending.id, suspended.id, partner.id])) == 0
 
     # inviting: an invited share; every owner of the partner gets an email with a link
-    response = owner.post_form(f"/agency/jobs/{job.id}/partners/invite",
-                               {"agency_id": partner.id})
+    response = owner.post_form(f"/agency/jobs/{job.id}/partners/invite", {"agency_id": partner.id})
     assert response.location == f"/agency/jobs/{job.id}/partners"
     assert "Partner Place is invited; its owners were emailed." in flashed(owner, response)
     share = share_of(db, job, partner)
@@ -322,19 +347,18 @@ def test_lead_creates_a_pooled_job_and_invites_partners(db, lead, make_agency, m
     # the lead's page lists it; it is no longer offered, and a second invitation is refused
     page = text(owner.get(f"/agency/jobs/{job.id}/partners", query_string={"q": "partner"}))
     assert "Invite Partner Place" not in page and "Invite Island Partners Society" in page
-    response = owner.post_form(f"/agency/jobs/{job.id}/partners/invite",
-                               {"agency_id": partner.id})
+    response = owner.post_form(f"/agency/jobs/{job.id}/partners/invite", {"agency_id": partner.id})
     assert "Partner Place is already a partner in this job." in flashed(owner, response)
     assert count(db, JobShare, JobShare.job_id == job.id) == 2
     assert len(mailbox.to(partner.owner.email)) == 1
     # its own agency cannot be invited
-    response = owner.post_form(f"/agency/jobs/{job.id}/partners/invite",
-                               {"agency_id": lead.id})
+    response = owner.post_form(f"/agency/jobs/{job.id}/partners/invite", {"agency_id": lead.id})
     assert "Your own agency already has a share." in flashed(owner, response)
 
 
-def test_partner_accepts_or_declines_and_can_be_reinvited(db, lead, partner, third, clients,
-                                                          mailbox):
+def test_partner_accepts_or_declines_and_can_be_reinvited(
+    db, lead, partner, third, clients, mailbox
+):
     owner = clients(lead.owner)
     owner.post_form("/agency/jobs/new", job_form(db))
     job = db.session.scalar(select(Job).where(Job.title == TITLE))
@@ -350,20 +374,25 @@ def test_partner_accepts_or_declines_and_can_be_reinvited(db, lead, partner, thi
     first, second = share_of(db, job, partner), share_of(db, job, third)
     assert (first.status, second.status) == ("accepted", "declined")
     assert first.responded_at is not None and second.responded_at is not None
-    assert [a.detail for a in db.session.scalars(select(AuditEvent).where(
-        AuditEvent.action.in_(["share.accepted", "share.declined"])).order_by(AuditEvent.id))
+    assert [
+        a.detail
+        for a in db.session.scalars(
+            select(AuditEvent)
+            .where(AuditEvent.action.in_(["share.accepted", "share.declined"]))
+            .order_by(AuditEvent.id)
+        )
     ] == [f"agency {partner.id}", f"agency {third.id}"]
     # an answered invitation cannot be answered again
     response = clients(third.owner).post_form(f"/agency/shares/{second.id}/accept")
     assert "This invitation is no longer open (the share is declined)." in flashed(
-        clients(third.owner), response)
+        clients(third.owner), response
+    )
     assert share_of(db, job, third).status == "declined"
 
     # the declined agency is offered again and can be re-invited
     page = text(owner.get(f"/agency/jobs/{job.id}/partners", query_string={"q": "third"}))
     assert "Invite Third Harbour Society" in page
-    response = owner.post_form(f"/agency/jobs/{job.id}/partners/invite",
-                               {"agency_id": third.id})
+    response = owner.post_form(f"/agency/jobs/{job.id}/partners/invite", {"agency_id": third.id})
     assert "Third Harbour Society is invited" in flashed(owner, response)
     again = share_of(db, job, third)
     assert again.id == second.id and again.status == "invited" and again.responded_at is None
@@ -375,8 +404,7 @@ def test_partner_accepts_or_declines_and_can_be_reinvited(db, lead, partner, thi
     response = clients(partner.owner).post_form(f"/agency/shares/{first.id}/withdraw")
     assert "The share is withdrawn" in flashed(clients(partner.owner), response)
     assert share_of(db, job, partner).status == "withdrawn"
-    response = owner.post_form(f"/agency/jobs/{job.id}/partners/invite",
-                               {"agency_id": partner.id})
+    response = owner.post_form(f"/agency/jobs/{job.id}/partners/invite", {"agency_id": partner.id})
     assert "Partner Place is invited" in flashed(owner, response)
     assert share_of(db, job, partner).status == "invited"
     # the lead cancels an invitation from its partners page
@@ -390,25 +418,37 @@ def test_partner_accepts_or_declines_and_can_be_reinvited(db, lead, partner, thi
 # --- 2. each partner edits only its own share -----------------------------------------------
 
 
-def test_each_partner_edits_only_its_own_share(db, lead, partner, third, outsider,
-                                               make_recruiter, clients, make_pool):
+def test_each_partner_edits_only_its_own_share(
+    db, lead, partner, third, outsider, make_recruiter, clients, make_pool
+):
     job = make_pool(lead, [partner, third], [MORNINGS, AFTERNOONS, SATURDAY], publish=False)
     lead_share, first, second = (share_of(db, job, a) for a in (lead, partner, third))
     # hours follow from the schedule blocks; the job's hours are the shares' sum
     assert (lead_share.hours_per_week, first.hours_per_week, second.hours_per_week) == (
-        18.75, 18.75, 4.5)
+        18.75,
+        18.75,
+        4.5,
+    )
     assert first.schedule_blocks == AFTERNOONS and second.schedule_blocks == SATURDAY
     assert job.hours_per_week == 42.0
 
     # a partner (any of its staff) edits its own share
     recruiter = make_recruiter(partner)
-    response = clients(recruiter).post_form(f"/agency/shares/{first.id}", share_form(
-        [[0, "13:00", "17:00"], [2, "13:00", "16:30"]], partner.community_id, pay_min="28",
-        pay_max="32.50"))
+    response = clients(recruiter).post_form(
+        f"/agency/shares/{first.id}",
+        share_form(
+            [[0, "13:00", "17:00"], [2, "13:00", "16:30"]],
+            partner.community_id,
+            pay_min="28",
+            pay_max="32.50",
+        ),
+    )
     assert "Your share is saved." in flashed(clients(recruiter), response)
     first = share_of(db, job, partner)
     assert first.hours_per_week == 7.5 and (first.pay_min_cents, first.pay_max_cents) == (
-        2800, 3250)
+        2800,
+        3250,
+    )
     assert fresh(db, Job, job.id).hours_per_week == 30.75
     before = (first.schedule_blocks, first.pay_min_cents)
 
@@ -416,8 +456,9 @@ def test_each_partner_edits_only_its_own_share(db, lead, partner, third, outside
     data = share_form([[6, "08:00", "20:00"]], third.community_id, pay_min="40", pay_max="45")
     assert clients(third.owner).post_form(f"/agency/shares/{first.id}", data).status_code == 404
     for action in ("accept", "decline"):
-        assert clients(third.owner).post_form(
-            f"/agency/shares/{first.id}/{action}").status_code == 404
+        assert (
+            clients(third.owner).post_form(f"/agency/shares/{first.id}/{action}").status_code == 404
+        )
     # an agency outside the job: 404 for everything
     intruder = clients(outsider.owner)
     assert intruder.get(f"/agency/shares/{first.id}").status_code == 404
@@ -436,43 +477,70 @@ def test_each_partner_edits_only_its_own_share(db, lead, partner, third, outside
         assert lead_client.post_form(f"/agency/shares/{first.id}/{action}").status_code == 404
     first = share_of(db, job, partner)
     assert (first.schedule_blocks, first.pay_min_cents, first.status) == (*before, "accepted")
-    assert count(db, AuditEvent, AuditEvent.action == "share.updated",
-                 AuditEvent.detail == f"agency {partner.id}") == 2
+    assert (
+        count(
+            db,
+            AuditEvent,
+            AuditEvent.action == "share.updated",
+            AuditEvent.detail == f"agency {partner.id}",
+        )
+        == 2
+    )
 
     # the lead edits the common text on the job form; a partner cannot open it
     partner_client = clients(partner.owner)
     assert partner_client.get(f"/agency/jobs/{job.id}/edit").status_code == 404
-    response = partner_client.post_form(f"/agency/jobs/{job.id}/edit", job_form(
-        db, title="Hijacked", version_id=job.version_id))
+    response = partner_client.post_form(
+        f"/agency/jobs/{job.id}/edit", job_form(db, title="Hijacked", version_id=job.version_id)
+    )
     assert response.status_code == 404
     assert partner_client.post_form(f"/agency/jobs/{job.id}/publish").status_code == 404
-    response = lead_client.post_form(f"/agency/jobs/{job.id}/edit", job_form(
-        db, title="Pooled Youth Worker", description="New common text.",
-        version_id=fresh(db, Job, job.id).version_id))
+    response = lead_client.post_form(
+        f"/agency/jobs/{job.id}/edit",
+        job_form(
+            db,
+            title="Pooled Youth Worker",
+            description="New common text.",
+            version_id=fresh(db, Job, job.id).version_id,
+        ),
+    )
     assert "Saved." in flashed(lead_client, response)
     job = fresh(db, Job, job.id)
     assert (job.title, job.description, job.pooled) == (
-        "Pooled Youth Worker", "New common text.", True)
+        "Pooled Youth Worker",
+        "New common text.",
+        True,
+    )
     assert job.hours_per_week == 30.75  # from the shares, not the form's 18.75
     first = share_of(db, job, partner)
     assert (first.schedule_blocks, first.pay_min_cents) == before
 
 
-def test_lead_edits_the_common_text_of_a_published_pool(app, db, lead, partner, clients,
-                                                       make_pool):
+def test_lead_edits_the_common_text_of_a_published_pool(app, db, lead, partner, clients, make_pool):
     job = make_pool(lead, [partner], [MORNINGS, AFTERNOONS])
     owner = clients(lead.owner)
     page = text(owner.get(f"/agency/jobs/{job.id}/edit"))
     # the checkbox is only on a draft's form: a browser sends no "pooled" field now
     assert 'name="pooled"' not in page and "This is a pooled position." in page
     version = re.search(r'name="version_id" type="hidden" value="(\d+)"', page).group(1)
-    response = owner.post_form(f"/agency/jobs/{job.id}/edit", job_form(
-        db, title="Pooled Outreach Worker", description="Updated common text.", pooled=None,
-        version_id=version))
+    response = owner.post_form(
+        f"/agency/jobs/{job.id}/edit",
+        job_form(
+            db,
+            title="Pooled Outreach Worker",
+            description="Updated common text.",
+            pooled=None,
+            version_id=version,
+        ),
+    )
     assert "Saved." in flashed(owner, response)
     job = fresh(db, Job, job.id)
     assert (job.title, job.pooled, job.status, job.hours_per_week) == (
-        "Pooled Outreach Worker", True, "published", 37.5)
+        "Pooled Outreach Worker",
+        True,
+        "published",
+        37.5,
+    )
     page = text(app.test_client().get(f"/jobs/{job.id}"))
     assert "Updated common text." in page and "2 agencies · 37.5 h/week · 1.0 FTE" in page
     assert search_ids(app.test_client(), q="outreach") == [job.id]
@@ -491,13 +559,16 @@ def test_a_full_time_pool_of_three_agencies(db, lead, partner, third, clients):
         response = clients(each.owner).post_form(f"/agency/shares/{share.id}/accept")
         assert "You joined the pooled position" in flashed(clients(each.owner), response)
     assert [s.status for s in fresh(db, Job, job.id).shares] == ["accepted"] * 3
-    blocks = {lead: [[d, "09:00", "12:00"] for d in range(5)],
-              partner: [[d, "13:00", "15:30"] for d in range(5)],
-              third: [[d, "16:00", "18:00"] for d in range(5)]}
+    blocks = {
+        lead: [[d, "09:00", "12:00"] for d in range(5)],
+        partner: [[d, "13:00", "15:30"] for d in range(5)],
+        third: [[d, "16:00", "18:00"] for d in range(5)],
+    }
     for agency, agency_blocks in blocks.items():
         response = clients(agency.owner).post_form(
             f"/agency/shares/{share_of(db, job, agency).id}",
-            share_form(agency_blocks, agency.community_id))
+            share_form(agency_blocks, agency.community_id),
+        )
         assert response.status_code == 302, text(response)[:3000]
     response = owner.post_form(f"/agency/jobs/{job.id}/publish")
     assert "The job is published." in flashed(owner, response)
@@ -507,36 +578,67 @@ def test_a_full_time_pool_of_three_agencies(db, lead, partner, third, clients):
 
 BAD_SHARES = [
     # (what, form changes, message)
-    ("end before start", {"start_0": "13:00", "end_0": "09:00"},
-     "On Monday, the end (09:00) must be after the start (13:00)."),
-    ("a start without an end", {"start_2": "13:00", "end_2": ""},
-     "Give both the start and the end on Wednesday."),
-    ("an end without a start", {"start_3": "", "end_3": "16:45"},
-     "Give both the start and the end on Thursday."),
+    (
+        "end before start",
+        {"start_0": "13:00", "end_0": "09:00"},
+        "On Monday, the end (09:00) must be after the start (13:00).",
+    ),
+    (
+        "a start without an end",
+        {"start_2": "13:00", "end_2": ""},
+        "Give both the start and the end on Wednesday.",
+    ),
+    (
+        "an end without a start",
+        {"start_3": "", "end_3": "16:45"},
+        "Give both the start and the end on Thursday.",
+    ),
     ("not HH:MM", {"start_1": "1pm"}, "Use the 24-hour clock, e.g. 09:00."),
     ("not a time", {"end_4": "25:00"}, "Use the 24-hour clock, e.g. 09:00."),
-    ("no schedule", {f"{edge}_{day}": "" for day in range(5) for edge in ("start", "end")},
-     "Add at least one block to the schedule (day, start and end)."),
-    ("below minimum wage", {"pay_min": "15", "pay_max": "16"},
-     "Hourly pay cannot be below BC's minimum wage ($17.85)."),
-    ("pay range reversed", {"pay_min": "31", "pay_max": "27"},
-     "The minimum pay cannot be more than the maximum."),
-    ("union share of a non-union agency", {"unionized": "yes"},
-     "Partner Place is not unionized: its share cannot be a union position."),
-    ("overlap with the lead's share", {"start_0": "12:00", "end_0": "17:00"},
-     "This schedule overlaps Lakeside Living's share on Monday 12:00–12:45. Shares offered "
-     "as one job must not overlap."),
+    (
+        "no schedule",
+        {f"{edge}_{day}": "" for day in range(5) for edge in ("start", "end")},
+        "Add at least one block to the schedule (day, start and end).",
+    ),
+    (
+        "below minimum wage",
+        {"pay_min": "15", "pay_max": "16"},
+        "Hourly pay cannot be below BC's minimum wage ($17.85).",
+    ),
+    (
+        "pay range reversed",
+        {"pay_min": "31", "pay_max": "27"},
+        "The minimum pay cannot be more than the maximum.",
+    ),
+    (
+        "union share of a non-union agency",
+        {"unionized": "yes"},
+        "Partner Place is not unionized: its share cannot be a union position.",
+    ),
+    (
+        "overlap with the lead's share",
+        {"start_0": "12:00", "end_0": "17:00"},
+        "This schedule overlaps Lakeside Living's share on Monday 12:00–12:45. Shares offered "
+        "as one job must not overlap.",
+    ),
 ]
 
 
-@pytest.mark.parametrize(("what", "changes", "message"), BAD_SHARES,
-                         ids=[case[0] for case in BAD_SHARES])
-def test_bad_share_input_is_refused_and_kept(db, lead, partner, clients, make_pool, what,
-                                            changes, message):
+@pytest.mark.parametrize(
+    ("what", "changes", "message"), BAD_SHARES, ids=[case[0] for case in BAD_SHARES]
+)
+def test_bad_share_input_is_refused_and_kept(
+    db, lead, partner, clients, make_pool, what, changes, message
+):
     job = make_pool(lead, [partner], [MORNINGS, AFTERNOONS], publish=False)
     share = share_of(db, job, partner)
-    before = (share.schedule_blocks, share.hours_per_week, share.pay_min_cents,
-              share.pay_max_cents, share.unionized)
+    before = (
+        share.schedule_blocks,
+        share.hours_per_week,
+        share.pay_min_cents,
+        share.pay_max_cents,
+        share.unionized,
+    )
     updates = count(db, AuditEvent, AuditEvent.action == "share.updated")
     data = share_form(AFTERNOONS, partner.community_id)
     data.update(changes)
@@ -554,17 +656,22 @@ def test_bad_share_input_is_refused_and_kept(db, lead, partner, clients, make_po
     assert re.search(rf'<input checked [^>]*name="unionized"[^>]*value="{union}">', page)
     # nothing is saved
     share = share_of(db, job, partner)
-    assert (share.schedule_blocks, share.hours_per_week, share.pay_min_cents,
-            share.pay_max_cents, share.unionized) == before
+    assert (
+        share.schedule_blocks,
+        share.hours_per_week,
+        share.pay_min_cents,
+        share.pay_max_cents,
+        share.unionized,
+    ) == before
     assert count(db, AuditEvent, AuditEvent.action == "share.updated") == updates
     assert fresh(db, Job, job.id).hours_per_week == 37.5
 
 
-def test_a_unionized_agency_may_offer_a_union_share(db, lead, make_agency, clients,
-                                                   make_pool):
+def test_a_unionized_agency_may_offer_a_union_share(db, lead, make_agency, clients, make_pool):
     union = make_agency(name="Union Works", unionized=True)
-    job = make_pool(lead, [union], [MORNINGS, AFTERNOONS], publish=False,
-                    extra={union.id: {"unionized": "yes"}})
+    job = make_pool(
+        lead, [union], [MORNINGS, AFTERNOONS], publish=False, extra={union.id: {"unionized": "yes"}}
+    )
     assert share_of(db, job, union).unionized is True
     assert share_of(db, job, lead).unionized is False
 
@@ -576,16 +683,20 @@ def test_publishing_needs_two_accepted_scheduled_shares(db, lead, partner, clien
     owner, partner_client = clients(lead.owner), clients(partner.owner)
     owner.post_form("/agency/jobs/new", job_form(db))
     job = db.session.scalar(select(Job).where(Job.title == TITLE))
-    needs_two = ("A pooled position needs at least two accepted shares to publish: invite "
-                 "partner agencies and wait for them to accept.")
+    needs_two = (
+        "A pooled position needs at least two accepted shares to publish: invite "
+        "partner agencies and wait for them to accept."
+    )
 
     def publish() -> str:
         return flashed(owner, owner.post_form(f"/agency/jobs/{job.id}/publish"))
 
     assert needs_two in publish()
     # "Save and publish" on the form is refused the same way; the draft is kept
-    response = owner.post_form(f"/agency/jobs/{job.id}/edit", job_form(
-        db, version_id=job.version_id, save=None, publish="Save and publish"))
+    response = owner.post_form(
+        f"/agency/jobs/{job.id}/edit",
+        job_form(db, version_id=job.version_id, save=None, publish="Save and publish"),
+    )
     assert needs_two in flashed(owner, response)
     owner.post_form(f"/agency/jobs/{job.id}/partners/invite", {"agency_id": partner.id})
     share = share_of(db, job, partner)
@@ -598,8 +709,9 @@ def test_publishing_needs_two_accepted_scheduled_shares(db, lead, partner, clien
     assert fresh(db, Job, job.id).status == "draft"
     assert count(db, AuditEvent, AuditEvent.action == "job.published") == 0
 
-    partner_client.post_form(f"/agency/shares/{share.id}",
-                             share_form(AFTERNOONS, partner.community_id))
+    partner_client.post_form(
+        f"/agency/shares/{share.id}", share_form(AFTERNOONS, partner.community_id)
+    )
     assert "The job is published." in publish()
     job = fresh(db, Job, job.id)
     assert job.status == "published" and job.hours_per_week == 37.5
@@ -612,14 +724,16 @@ def test_publishing_clashing_schedules_is_refused(db, lead, partner, clients, ma
     db.session.commit()
     owner = clients(lead.owner)
     page = flashed(owner, owner.post_form(f"/agency/jobs/{job.id}/publish"))
-    assert ("The schedules of Lakeside Living and Partner Place overlap on Monday "
-            "12:00–12:45.") in page
+    assert (
+        "The schedules of Lakeside Living and Partner Place overlap on Monday 12:00–12:45."
+    ) in page
     assert fresh(db, Job, job.id).status == "draft"
     assert search_ids(owner, pooled=1) == []
 
 
-def test_accepting_an_invitation_cannot_make_schedules_clash(db, lead, partner, third,
-                                                             clients, make_pool):
+def test_accepting_an_invitation_cannot_make_schedules_clash(
+    db, lead, partner, third, clients, make_pool
+):
     """A partner may set its schedule before accepting; accepting must not create an
     overlap with an accepted share, nor add an unscheduled share to a published job."""
     job = make_pool(lead, [partner], [MORNINGS, AFTERNOONS])
@@ -631,16 +745,20 @@ def test_accepting_an_invitation_cannot_make_schedules_clash(db, lead, partner, 
     assert share_of(db, job, third).status == "invited"
     assert fresh(db, Job, job.id).hours_per_week == 37.5
     # its schedule set while invited, then the lead's share changed to overlap it
-    response = third_client.post_form(f"/agency/shares/{share.id}",
-                                      share_form(SATURDAY, third.community_id))
+    response = third_client.post_form(
+        f"/agency/shares/{share.id}", share_form(SATURDAY, third.community_id)
+    )
     assert response.status_code == 302
     lead_share = share_of(db, job, lead)
-    response = owner.post_form(f"/agency/shares/{lead_share.id}", share_form(
-        [*MORNINGS, [5, "09:00", "11:00"]], lead.community_id))
+    response = owner.post_form(
+        f"/agency/shares/{lead_share.id}",
+        share_form([*MORNINGS, [5, "09:00", "11:00"]], lead.community_id),
+    )
     assert response.status_code == 302
     response = third_client.post_form(f"/agency/shares/{share.id}/accept")
-    assert ("This schedule overlaps Lakeside Living's share on Saturday 10:00–11:00."
-            in flashed(third_client, response))
+    assert "This schedule overlaps Lakeside Living's share on Saturday 10:00–11:00." in flashed(
+        third_client, response
+    )
     assert share_of(db, job, third).status == "invited"
     # without the overlap it joins, and the posting shows three employers
     owner.post_form(f"/agency/shares/{lead_share.id}", share_form(MORNINGS, lead.community_id))
@@ -653,24 +771,41 @@ def test_accepting_an_invitation_cannot_make_schedules_clash(db, lead, partner, 
 # --- 4. what seekers see ---------------------------------------------------------------------
 
 
-def test_seekers_see_one_posting_with_combined_hours(app, db, lead, partner, make_job,
-                                                     make_pool):
-    job = make_pool(lead, [partner], [MORNINGS, AFTERNOONS],
-                    extra={partner.id: {"pay_min": "27.50", "pay_max": "31"}})
+def test_seekers_see_one_posting_with_combined_hours(app, db, lead, partner, make_job, make_pool):
+    job = make_pool(
+        lead,
+        [partner],
+        [MORNINGS, AFTERNOONS],
+        extra={partner.id: {"pay_min": "27.50", "pay_max": "31"}},
+    )
     single = make_job(title="Single Agency Support Worker", hours_per_week=20)
     anon = app.test_client()
 
     page = text(anon.get(f"/jobs/{job.id}"))
     assert "2 agencies · 37.5 h/week · 1.0 FTE" in page
     assert "Lakeside Living · Partner Place — Nelson" in page
-    rows = re.findall(r"<tr>\s*<td>(.*?)</td><td>(.*?)</td><td class=\"small\">(.*?)</td>\s*"
-                      r"<td>(.*?)</td><td>(.*?)</td><td>(.*?)</td></tr>", page)
+    rows = re.findall(
+        r"<tr>\s*<td>(.*?)</td><td>(.*?)</td><td class=\"small\">(.*?)</td>\s*"
+        r"<td>(.*?)</td><td>(.*?)</td><td>(.*?)</td></tr>",
+        page,
+    )
     assert rows == [
-        ("Lakeside Living", "18.75 h", "Mon 09:00–12:45, Tue 09:00–12:45, Wed 09:00–12:45, "
-         "Thu 09:00–12:45, Fri 09:00–12:45", lead.community.name, "$26–$30 an hour", "No"),
-        ("Partner Place", "18.75 h", "Mon 13:00–16:45, Tue 13:00–16:45, Wed 13:00–16:45, "
-         "Thu 13:00–16:45, Fri 13:00–16:45", "Nanaimo", "$27.50–$31 an hour",
-         "No"),
+        (
+            "Lakeside Living",
+            "18.75 h",
+            "Mon 09:00–12:45, Tue 09:00–12:45, Wed 09:00–12:45, Thu 09:00–12:45, Fri 09:00–12:45",
+            lead.community.name,
+            "$26–$30 an hour",
+            "No",
+        ),
+        (
+            "Partner Place",
+            "18.75 h",
+            "Mon 13:00–16:45, Tue 13:00–16:45, Wed 13:00–16:45, Thu 13:00–16:45, Fri 13:00–16:45",
+            "Nanaimo",
+            "$27.50–$31 an hour",
+            "No",
+        ),
     ]
     assert "Pooled position" not in text(anon.get(f"/jobs/{single.id}"))
 
@@ -681,8 +816,10 @@ def test_seekers_see_one_posting_with_combined_hours(app, db, lead, partner, mak
     assert facet_count(results, "Pooled positions only") == 1
     assert sorted(search_ids(anon)) == sorted([job.id, single.id])
     assert search_ids(anon, pooled=1) == [job.id]
-    assert facet_count(text(anon.get("/jobs", query_string={"pooled": 1})),
-                       "Pooled positions only") == 1
+    assert (
+        facet_count(text(anon.get("/jobs", query_string={"pooled": 1})), "Pooled positions only")
+        == 1
+    )
     assert {"Lakeside Living", "Partner Place"} <= set(agency_facet(results))
     assert search_ids(anon, agency=partner.id) == [job.id]
     # hours filters use the combined hours (each share alone is 18.75 h)
@@ -699,20 +836,22 @@ def test_seekers_see_one_posting_with_combined_hours(app, db, lead, partner, mak
 # --- 5. one application reaches every partner ------------------------------------------------
 
 
-def test_one_application_reaches_every_partner(db, lead, partner, third, outsider,
-                                               make_seeker, clients, make_pool, mailbox):
+def test_one_application_reaches_every_partner(
+    db, lead, partner, third, outsider, make_seeker, clients, make_pool, mailbox
+):
     job = make_pool(lead, [partner, third], [MORNINGS, AFTERNOONS, SATURDAY])
     seeker = make_seeker("Nadia Seeker")
     apply(clients(seeker), job)
 
     assert count(db, Application) == 1
     application = application_of(db, job, seeker)
-    decisions = sorted((d.agency_id, d.share.agency_id, d.status)
-                       for d in application.decisions)
+    decisions = sorted((d.agency_id, d.share.agency_id, d.status) for d in application.decisions)
     assert decisions == sorted((a.id, a.id, "new") for a in (lead, partner, third))
     assert len({d.share_id for d in application.decisions}) == 3
-    assert sorted(m["Subject"] for m in mailbox.to(seeker.email)) == [
-        f"Application received: {TITLE}"] * 3
+    assert (
+        sorted(m["Subject"] for m in mailbox.to(seeker.email))
+        == [f"Application received: {TITLE}"] * 3
+    )
 
     # each partner sees the applicant in its own pipeline and decides on its own share
     for agency in (lead, partner, third):
@@ -722,7 +861,10 @@ def test_one_application_reaches_every_partner(db, lead, partner, third, outside
     assert "Nadia Seeker moved to “Interview”." in flashed(clients(partner.owner), response)
     set_status(clients(third.owner), application, "declined")
     assert {a.id: decision_of(db, application, a).status for a in (lead, partner, third)} == {
-        lead.id: "new", partner.id: "interview", third.id: "declined"}
+        lead.id: "new",
+        partner.id: "interview",
+        third.id: "declined",
+    }
     assert application_of(db, job, seeker).status == "interview"
     page = text(clients(lead.owner).get(f"/agency/jobs/{job.id}/applicants?status=new"))
     assert applicant_names(page) == ["Nadia Seeker"]
@@ -733,8 +875,7 @@ def test_one_application_reaches_every_partner(db, lead, partner, third, outside
     review = f"/agency/applications/{application.id}"
     page = text(clients(lead.owner).get(review))
     assert "Partners' decisions on this pooled position" in page
-    assert ('Partner Place (18.75 h): <span class="badge status-interview">Interview</span>'
-            in page)
+    assert 'Partner Place (18.75 h): <span class="badge status-interview">Interview</span>' in page
     assert 'Third Harbour Society (4.5 h): <span class="badge status-declined">' in page
     page = text(clients(partner.owner).get(review))
     assert 'Lakeside Living (18.75 h): <span class="badge status-new">New</span>' in page
@@ -745,19 +886,23 @@ def test_one_application_reaches_every_partner(db, lead, partner, third, outside
     clients(lead.owner).post_form(f"{review}/notes", {"body": "Lead's private note."})
     clients(partner.owner).post_form(f"{review}/notes", {"body": "Partner's private note."})
     assert count(db, ApplicationNote) == 2
-    lead_page, partner_page, third_page = (text(clients(a.owner).get(review))
-                                           for a in (lead, partner, third))
+    lead_page, partner_page, third_page = (
+        text(clients(a.owner).get(review)) for a in (lead, partner, third)
+    )
     assert "Lead's private note." in lead_page and "Partner's private note." not in lead_page
-    assert "Partner's private note." in partner_page and "Lead's private note." not in \
-        partner_page
+    assert "Partner's private note." in partner_page and "Lead's private note." not in partner_page
     assert "private note" not in third_page
     assert "private note" not in text(clients(seeker).get(f"/applications/{application.id}"))
 
     # an agency outside the job sees neither the applicants nor the shares
     intruder = clients(outsider.owner)
-    for url in (f"/agency/jobs/{job.id}/applicants", review, f"{review}/resume",
-                f"/agency/shares/{share_of(db, job, partner).id}",
-                f"/agency/jobs/{job.id}/partners"):
+    for url in (
+        f"/agency/jobs/{job.id}/applicants",
+        review,
+        f"{review}/resume",
+        f"/agency/shares/{share_of(db, job, partner).id}",
+        f"/agency/jobs/{job.id}/partners",
+    ):
         assert intruder.get(url).status_code == 404, url
     assert set_status(intruder, application, "hired").status_code == 404
     assert intruder.post_form(f"{review}/notes", {"body": "x"}).status_code == 404
@@ -768,8 +913,9 @@ def test_one_application_reaches_every_partner(db, lead, partner, third, outside
 # --- 6. hiring ---------------------------------------------------------------------------------
 
 
-def test_hired_into_both_shares_fills_the_job(app, db, lead, partner, make_seeker, clients,
-                                              make_pool):
+def test_hired_into_both_shares_fills_the_job(
+    app, db, lead, partner, make_seeker, clients, make_pool
+):
     job = make_pool(lead, [partner], [MORNINGS, AFTERNOONS])
     seeker, other = make_seeker("Amelia Zhang"), make_seeker("Bruno Ortiz")
     apply(clients(seeker), job)
@@ -801,8 +947,9 @@ def test_hired_into_both_shares_fills_the_job(app, db, lead, partner, make_seeke
     assert decision_of(db, second, partner).status == "new"
 
 
-def test_hired_into_one_share_the_job_stays_published(app, db, lead, partner, make_seeker,
-                                                      clients, make_pool):
+def test_hired_into_one_share_the_job_stays_published(
+    app, db, lead, partner, make_seeker, clients, make_pool
+):
     job = make_pool(lead, [partner], [MORNINGS, AFTERNOONS])
     amelia, bruno = make_seeker("Amelia Zhang"), make_seeker("Bruno Ortiz")
     apply(clients(amelia), job)
@@ -817,8 +964,9 @@ def test_hired_into_one_share_the_job_stays_published(app, db, lead, partner, ma
     assert search_ids(app.test_client(), pooled=1) == []
 
 
-def test_hiring_into_an_overlapping_share_is_refused(db, lead, partner, make_seeker,
-                                                     clients, make_pool):
+def test_hiring_into_an_overlapping_share_is_refused(
+    db, lead, partner, make_seeker, clients, make_pool
+):
     job = make_pool(lead, [partner], [MORNINGS, AFTERNOONS])
     share = share_of(db, job, partner)
     share.schedule_blocks = [[0, "12:00", "14:00"], [1, "13:00", "16:45"]]  # forced overlap
@@ -831,8 +979,10 @@ def test_hiring_into_an_overlapping_share_is_refused(db, lead, partner, make_see
 
     events = count(db, ApplicationEvent)
     response = set_status(clients(partner.owner), application, "hired")
-    assert ("Amelia Zhang is already hired into Lakeside Living's share, which overlaps this "
-            "one on Monday 12:00–12:45.") in flashed(clients(partner.owner), response)
+    assert (
+        "Amelia Zhang is already hired into Lakeside Living's share, which overlaps this "
+        "one on Monday 12:00–12:45."
+    ) in flashed(clients(partner.owner), response)
     assert decision_of(db, application, partner).status == "new"
     assert share_of(db, job, partner).filled_at is None
     assert count(db, ApplicationEvent) == events
@@ -848,11 +998,13 @@ def test_hiring_into_an_overlapping_share_is_refused(db, lead, partner, make_see
 # SQLite serialises writers: the row-lock race needs PostgreSQL. The SQLite variants are
 # deselected at collection (conftest), not skipped, so CI's "nothing skipped" check holds.
 @pytest.mark.postgresql_only
-def test_concurrent_hires_take_the_last_share_once(app, db, lead, partner, make_seeker,
-                                                   make_recruiter, login, clients, make_pool):
+def test_concurrent_hires_take_the_last_share_once(
+    app, db, lead, partner, make_seeker, make_recruiter, login, clients, make_pool
+):
     job = make_pool(lead, [partner], [MORNINGS, AFTERNOONS])
-    first_hire, amelia, bruno = (make_seeker(n) for n in (
-        "Chloe First", "Amelia Zhang", "Bruno Ortiz"))
+    first_hire, amelia, bruno = (
+        make_seeker(n) for n in ("Chloe First", "Amelia Zhang", "Bruno Ortiz")
+    )
     for seeker in (first_hire, amelia, bruno):
         apply(clients(seeker), job)
     set_status(clients(lead.owner), application_of(db, job, first_hire), "hired")
@@ -867,8 +1019,9 @@ def test_concurrent_hires_take_the_last_share_once(app, db, lead, partner, make_
     def hire(i: int, client, token: str) -> None:
         try:
             barrier.wait(timeout=10)
-            results[i] = client.post(urls[i], data={"status": "hired", "message": "",
-                                                    "csrf_token": token})
+            results[i] = client.post(
+                urls[i], data={"status": "hired", "message": "", "csrf_token": token}
+            )
         except Exception as exc:  # reported by the main thread
             results[i] = exc
 
@@ -876,8 +1029,9 @@ def test_concurrent_hires_take_the_last_share_once(app, db, lead, partner, make_
     for i, user in enumerate(staff):
         client = app.test_client()
         login(client, user)
-        threads.append((threading.Thread(target=hire, args=(i, client, client.csrf_token())),
-                        client))
+        threads.append(
+            (threading.Thread(target=hire, args=(i, client, client.csrf_token())), client)
+        )
     for thread, _ in threads:
         thread.start()
     for thread, _ in threads:
@@ -885,23 +1039,33 @@ def test_concurrent_hires_take_the_last_share_once(app, db, lead, partner, make_
     for result in results:
         assert not isinstance(result, Exception), result
         assert result is not None and result.status_code == 302
-    pages = [text(client.get(result.location)) for result, (_, client) in zip(
-        results, threads, strict=True)]
+    pages = [
+        text(client.get(result.location))
+        for result, (_, client) in zip(results, threads, strict=True)
+    ]
 
     statuses = [decision_of(db, a, partner).status for a in applications]
     assert sorted(statuses) == ["hired", "new"]
     winner, loser = (0, 1) if statuses[0] == "hired" else (1, 0)
     assert "moved to “Hired”. The position is filled." in pages[winner]
     assert FILLED in pages[loser]
-    assert count(db, ApplicationEvent, ApplicationEvent.to_status == "hired",
-                 ApplicationEvent.agency_id == partner.id) == 1
+    assert (
+        count(
+            db,
+            ApplicationEvent,
+            ApplicationEvent.to_status == "hired",
+            ApplicationEvent.agency_id == partner.id,
+        )
+        == 1
+    )
     assert share_of(db, job, partner).filled_at is not None
     assert fresh(db, Job, job.id).status == "filled"
 
 
 @pytest.mark.postgresql_only
-def test_the_share_claim_waits_for_a_concurrent_hire(app, db, lead, partner, make_seeker,
-                                                     clients, make_pool):
+def test_the_share_claim_waits_for_a_concurrent_hire(
+    app, db, lead, partner, make_seeker, clients, make_pool
+):
     """The conditional UPDATE, in two transactions: the second blocks on the row until the
     first commits, then finds the share filled (no update) and refuses."""
     from portal.applications import services
@@ -913,8 +1077,9 @@ def test_the_share_claim_waits_for_a_concurrent_hire(app, db, lead, partner, mak
     amelia, bruno = make_seeker("Amelia Zhang"), make_seeker("Bruno Ortiz")
     apply(clients(amelia), job)
     apply(clients(bruno), job)
-    decision_ids = [decision_of(db, application_of(db, job, s), partner).id
-                    for s in (amelia, bruno)]
+    decision_ids = [
+        decision_of(db, application_of(db, job, s), partner).id for s in (amelia, bruno)
+    ]
     owner_id = partner.owner.id
     db.session.commit()  # the test's own session holds no transaction open meanwhile
     claimed, may_commit = threading.Event(), threading.Event()
@@ -971,15 +1136,17 @@ def test_partner_withdraws_before_publishing(db, lead, partner, third, clients, 
     response = clients(third.owner).post_form(f"/agency/shares/{share.id}/withdraw")
     assert response.location == f"/agency/shares/{share.id}"
     assert "The share is withdrawn; the posting is updated." in flashed(
-        clients(third.owner), response)
+        clients(third.owner), response
+    )
     share = share_of(db, job, third)
     assert share.status == "withdrawn" and share.responded_at is not None
     assert fresh(db, Job, job.id).hours_per_week == 37.5
     page = text(clients(lead.owner).get(f"/agency/jobs/{job.id}/partners"))
     assert "Combined: 2 agencies · 37.5 h/week · 1.00 FTE" in page
     # a withdrawn share can no longer be changed or withdrawn again
-    response = clients(third.owner).post_form(f"/agency/shares/{share.id}", share_form(
-        SATURDAY, third.community_id))
+    response = clients(third.owner).post_form(
+        f"/agency/shares/{share.id}", share_form(SATURDAY, third.community_id)
+    )
     assert "This share is withdrawn; it cannot be changed." in text(response)
     response = clients(third.owner).post_form(f"/agency/shares/{share.id}/withdraw")
     assert "This share is already withdrawn." in flashed(clients(third.owner), response)
@@ -989,18 +1156,19 @@ def test_partner_withdraws_before_publishing(db, lead, partner, third, clients, 
     owner = clients(lead.owner)
     response = owner.post_form(f"/agency/shares/{lead_share.id}/withdraw")
     assert "The lead agency cannot leave its own job; close the job instead." in flashed(
-        owner, response)
+        owner, response
+    )
     assert share_of(db, job, lead).status == "accepted"
     assert "Withdraw our share" not in text(owner.get(f"/agency/shares/{lead_share.id}"))
 
 
-def test_partner_withdraws_after_publishing(app, db, lead, partner, third, make_seeker,
-                                            clients, make_pool, mailbox):
+def test_partner_withdraws_after_publishing(
+    app, db, lead, partner, third, make_seeker, clients, make_pool, mailbox
+):
     job = make_pool(lead, [partner, third], [MORNINGS, AFTERNOONS, SATURDAY])
     anon = app.test_client()
     assert "Third Harbour Society" in agency_facet(text(anon.get("/jobs")))
-    nadia, omar, lucy = (make_seeker(n) for n in ("Nadia Open", "Omar Declined",
-                                                  "Lucy Later"))
+    nadia, omar, lucy = (make_seeker(n) for n in ("Nadia Open", "Omar Declined", "Lucy Later"))
     for seeker in (nadia, omar, lucy):
         apply(clients(seeker), job)
     set_status(clients(third.owner), application_of(db, job, nadia), "interview")
@@ -1031,17 +1199,21 @@ def test_partner_withdraws_after_publishing(app, db, lead, partner, third, make_
     nadia_app = application_of(db, job, nadia)
     assert decision_of(db, nadia_app, third).status == "declined"
     assert decision_of(db, nadia_app, lead).status == "new"  # the other shares go on
-    event = db.session.scalar(select(ApplicationEvent).where(
-        ApplicationEvent.application_id == nadia_app.id,
-        ApplicationEvent.agency_id == third.id).order_by(ApplicationEvent.id.desc()))
-    assert (event.from_status, event.to_status, event.message) == (
-        "interview", "declined", message)
+    event = db.session.scalar(
+        select(ApplicationEvent)
+        .where(
+            ApplicationEvent.application_id == nadia_app.id, ApplicationEvent.agency_id == third.id
+        )
+        .order_by(ApplicationEvent.id.desc())
+    )
+    assert (event.from_status, event.to_status, event.message) == ("interview", "declined", message)
     mails = mailbox.to(nadia.email)
     assert [m["Subject"] for m in mails] == [f"Change to a pooled position: {TITLE}"]
     body = mails[0].get_body(("plain",)).get_content()
     assert "Third Harbour Society has withdrawn its share" in body
-    assert path_of(mailbox.last_link(nadia.email, "/applications/")) == \
-        f"/applications/{nadia_app.id}"
+    assert (
+        path_of(mailbox.last_link(nadia.email, "/applications/")) == f"/applications/{nadia_app.id}"
+    )
     assert message in text(clients(nadia).get(f"/applications/{nadia_app.id}"))
     # not those whose decision was already closed
     assert mailbox.to(omar.email) == [] and mailbox.to(lucy.email) == []
@@ -1049,12 +1221,12 @@ def test_partner_withdraws_after_publishing(app, db, lead, partner, third, make_
     # the partner still sees its (closed) applicants; new applicants do not reach it
     late = make_seeker("Kim Late")
     apply(clients(late), job)
-    assert {d.agency_id for d in application_of(db, job, late).decisions} == {
-        lead.id, partner.id}
+    assert {d.agency_id for d in application_of(db, job, late).decisions} == {lead.id, partner.id}
 
 
-def test_lead_removes_a_partner_after_publishing(app, db, lead, partner, third, make_seeker,
-                                                 clients, make_pool, mailbox):
+def test_lead_removes_a_partner_after_publishing(
+    app, db, lead, partner, third, make_seeker, clients, make_pool, mailbox
+):
     job = make_pool(lead, [partner, third], [MORNINGS, AFTERNOONS, SATURDAY])
     seeker = make_seeker("Nadia Open")
     apply(clients(seeker), job)
@@ -1069,5 +1241,6 @@ def test_lead_removes_a_partner_after_publishing(app, db, lead, partner, third, 
     assert share_of(db, job, partner).status == "withdrawn"
     assert decision_of(db, application_of(db, job, seeker), partner).status == "declined"
     assert [m["Subject"] for m in mailbox.to(seeker.email)] == [
-        f"Change to a pooled position: {TITLE}"]
+        f"Change to a pooled position: {TITLE}"
+    ]
     assert "Partner Place" not in text(app.test_client().get(f"/jobs/{job.id}"))

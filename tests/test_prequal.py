@@ -92,15 +92,22 @@ def list_form(db, **overrides) -> dict:
         "description": "For people finishing a social service program in 2027.",
         "occupation_ids": [occupation_id(db, "42201"), occupation_id(db, "41300")],
         "region_ids": [code_id(db, Region, "vancouver-island-coast")],
-        "credential_ids": [code_id(db, Credential, "ssw-diploma"),
-                           code_id(db, Credential, "criminal-record-check")],
+        "credential_ids": [
+            code_id(db, Credential, "ssw-diploma"),
+            code_id(db, Credential, "criminal-record-check"),
+        ],
         "intake_opens_on": (today - timedelta(days=5)).isoformat(),
         "intake_closes_on": (today + timedelta(days=60)).isoformat(),
         "membership_months": "18",
         "visibility": "partners",
-        "q0_text": QUESTIONS[0]["text"], "q0_kind": "yes_no", "q0_required": "y",
-        "q1_text": QUESTIONS[1]["text"], "q1_kind": "text", "q1_required": "y",
-        "q2_text": QUESTIONS[2]["text"], "q2_kind": "text",  # not required: box unticked
+        "q0_text": QUESTIONS[0]["text"],
+        "q0_kind": "yes_no",
+        "q0_required": "y",
+        "q1_text": QUESTIONS[1]["text"],
+        "q1_kind": "text",
+        "q1_required": "y",
+        "q2_text": QUESTIONS[2]["text"],
+        "q2_kind": "text",  # not required: box unticked
     }
     data.update(overrides)
     return {k: v for k, v in data.items() if v is not None}
@@ -121,19 +128,24 @@ def add_partner(lead, plist, agency) -> str:
 
 def join(seeker, plist, **overrides):
     data = {**ANSWERS, **overrides}
-    return seeker.post_form(f"/lists/{plist.id}/join",
-                            {k: v for k, v in data.items() if v is not None})
+    return seeker.post_form(
+        f"/lists/{plist.id}/join", {k: v for k, v in data.items() if v is not None}
+    )
 
 
 def member_of(db, plist, seeker) -> ListMember | None:
     db.session.expire_all()
-    return db.session.scalar(select(ListMember).where(ListMember.list_id == plist.id,
-                                                      ListMember.seeker_id == seeker.user.id))
+    return db.session.scalar(
+        select(ListMember).where(
+            ListMember.list_id == plist.id, ListMember.seeker_id == seeker.user.id
+        )
+    )
 
 
 def decide(client, member, decision="qualify", reason="References checked by phone."):
-    return client.post_form(f"/agency/lists/members/{member.id}/decide",
-                            {"decision": decision, "reason": reason})
+    return client.post_form(
+        f"/agency/lists/members/{member.id}/decide", {"decision": decision, "reason": reason}
+    )
 
 
 def qualify(db, screener, seeker, plist) -> ListMember:
@@ -170,32 +182,43 @@ def box_names(page: str) -> set[str]:
 def sees_member(client, seeker) -> dict:
     """What an agency gets for a member: on the search, the profile and the résumé."""
     uid = seeker.user.id
-    return {"talent": seeker.user.name in talent(client),
-            "profile": client.get(f"/agency/people/{uid}").status_code,
-            "resume": client.get(f"/agency/people/{uid}/resume").status_code}
+    return {
+        "talent": seeker.user.name in talent(client),
+        "profile": client.get(f"/agency/people/{uid}").status_code,
+        "resume": client.get(f"/agency/people/{uid}/resume").status_code,
+    }
 
 
 SEEN = {"talent": True, "profile": 200, "resume": 200}
 UNSEEN = {"talent": False, "profile": 404, "resume": 404}
 
 
-def profile_form(db, regions=("vancouver-island-coast",), nocs=("42201",), credentials=(),
-                 availability=()) -> dict:
-    return {"headline": "Community support worker, new graduate",
-            "occupations": [occupation_id(db, n) for n in nocs],
-            "regions": [code_id(db, Region, c) for c in regions],
-            "credentials": [code_id(db, Credential, c) for c in credentials],
-            "availability": list(availability),
-            "hours_wanted": "any", "pay_unit": "hourly"}
+def profile_form(
+    db, regions=("vancouver-island-coast",), nocs=("42201",), credentials=(), availability=()
+) -> dict:
+    return {
+        "headline": "Community support worker, new graduate",
+        "occupations": [occupation_id(db, n) for n in nocs],
+        "regions": [code_id(db, Region, c) for c in regions],
+        "credentials": [code_id(db, Credential, c) for c in credentials],
+        "availability": list(availability),
+        "hours_wanted": "any",
+        "pay_unit": "hourly",
+    }
 
 
 def upload_resume(client):
-    boundary, body = encode_multipart(MultiDict({
-        "csrf_token": client.csrf_token(),
-        "file": FileStorage(io.BytesIO(PDF), filename="cv.pdf"),
-    }))
-    return client.post("/profile/resume", data=body,
-                       content_type=f"multipart/form-data; boundary={boundary}")
+    boundary, body = encode_multipart(
+        MultiDict(
+            {
+                "csrf_token": client.csrf_token(),
+                "file": FileStorage(io.BytesIO(PDF), filename="cv.pdf"),
+            }
+        )
+    )
+    return client.post(
+        "/profile/resume", data=body, content_type=f"multipart/form-data; boundary={boundary}"
+    )
 
 
 @pytest.fixture
@@ -222,10 +245,12 @@ def agencies(app, make_agency, login):
     ``partner`` run lists, ``outsider`` is approved but runs none, ``pending`` awaits
     approval."""
     made = {}
-    for key, name, status in (("lead", "Island Community Living", "approved"),
-                              ("partner", "Harbour Family Services", "approved"),
-                              ("outsider", "Kootenay Youth Services", "approved"),
-                              ("pending", "Pending Place Services", "pending")):
+    for key, name, status in (
+        ("lead", "Island Community Living", "approved"),
+        ("partner", "Harbour Family Services", "approved"),
+        ("outsider", "Kootenay Youth Services", "approved"),
+        ("pending", "Pending Place Services", "pending"),
+    ):
         agency = make_agency(name=name, status=status)
         client = signed_in(app, login, agency.owner)
         client.agency = agency
@@ -246,7 +271,9 @@ def test_agency_alone_creates_a_list(db, agencies, visibility):
     assert plist.agency_id == lead.agency.id and plist.partners == []
     assert plist.created_by_id == lead.agency.owner.id
     assert (plist.name, plist.description) == (
-        NAME, "For people finishing a social service program in 2027.")
+        NAME,
+        "For people finishing a social service program in 2027.",
+    )
     assert {o.noc_code for o in plist.occupations} == {"42201", "41300"}
     assert [r.code for r in plist.regions] == ["vancouver-island-coast"]
     assert {c.code for c in plist.credentials} == {"ssw-diploma", "criminal-record-check"}
@@ -257,8 +284,7 @@ def test_agency_alone_creates_a_list(db, agencies, visibility):
 
     page = text(lead.get(f"/agency/lists/{plist.id}"))
     assert NAME in page and "membership 18 months" in page
-    assert ("the running agencies" if visibility == "partners"
-            else "every approved agency") in page
+    assert ("the running agencies" if visibility == "partners" else "every approved agency") in page
     assert "Social workers" in page and "Vancouver Island/Coast" in page
     assert "Social service worker diploma" in page and "Edit list" in page
     assert NAME in text(lead.get("/agency/lists"))
@@ -277,33 +303,40 @@ def test_lead_adds_and_removes_partner_agencies(db, agencies):
     assert "Add Pending Place Services" not in page
 
     assert "Harbour Family Services now runs this list with you." in add_partner(
-        lead, plist, partner.agency)
+        lead, plist, partner.agency
+    )
     assert "Pending Place Services is not an approved agency." in add_partner(
-        lead, plist, pending.agency)
+        lead, plist, pending.agency
+    )
     assert "Harbour Family Services already runs this list." in add_partner(
-        lead, plist, partner.agency)
+        lead, plist, partner.agency
+    )
     assert [a.name for a in fresh(db, PrequalList, plist.id).partners] == [
-        "Harbour Family Services"]
+        "Harbour Family Services"
+    ]
 
     # the partner screens on the list but does not edit it or change its partners
     assert NAME in text(partner.get("/agency/lists"))
     page = text(partner.get(f"/agency/lists/{plist.id}"))
     assert NAME in page and "Edit list" not in page and "Add a partner agency" not in page
     assert partner.get(f"/agency/lists/{plist.id}/edit").status_code == 404
-    response = partner.post_form(f"/agency/lists/{plist.id}/edit",
-                                 list_form(db, name="Taken over"))
+    response = partner.post_form(f"/agency/lists/{plist.id}/edit", list_form(db, name="Taken over"))
     assert response.status_code == 404
-    assert partner.post_form(f"/agency/lists/{plist.id}/partners",
-                             {"agency_id": agencies.outsider.agency.id}).status_code == 404
+    assert (
+        partner.post_form(
+            f"/agency/lists/{plist.id}/partners", {"agency_id": agencies.outsider.agency.id}
+        ).status_code
+        == 404
+    )
     remove = f"/agency/lists/{plist.id}/partners/{partner.agency.id}/remove"
     assert partner.post_form(remove).status_code == 404
     plist = fresh(db, PrequalList, plist.id)
-    assert plist.name == NAME and [a.name for a in plist.partners] == [
-        "Harbour Family Services"]
+    assert plist.name == NAME and [a.name for a in plist.partners] == ["Harbour Family Services"]
 
     # the lead removes the partner: the list is no longer theirs
     assert "Harbour Family Services no longer runs this list." in flashed(
-        lead, lead.post_form(remove))
+        lead, lead.post_form(remove)
+    )
     assert fresh(db, PrequalList, plist.id).partners == []
     assert partner.get(f"/agency/lists/{plist.id}").status_code == 404
     assert NAME not in text(partner.get("/agency/lists"))
@@ -318,16 +351,22 @@ def test_list_with_partners_is_shown_with_every_running_agency(db, agencies):
     assert running in text(agencies.lead.get("/lists"))
 
 
-@pytest.mark.parametrize("changes, field, message", [
-    ({"intake_closes_on": (today_pacific() - timedelta(days=6)).isoformat()},
-     "intake_closes_on", "The intake cannot close before it opens."),
-    ({"membership_months": "0"}, "membership_months", "Between 1 and 36 months."),
-    ({"membership_months": "40"}, "membership_months", "Between 1 and 36 months."),
-    ({"name": ""}, "name", "Name the list."),
-    ({"intake_opens_on": ""}, "intake_opens_on", "Enter a date."),
-], ids=["closes-before-opens", "months-0", "months-40", "no-name", "no-opening"])
-def test_bad_list_input_keeps_values_and_saves_nothing(db, agencies, changes, field,
-                                                       message):
+@pytest.mark.parametrize(
+    "changes, field, message",
+    [
+        (
+            {"intake_closes_on": (today_pacific() - timedelta(days=6)).isoformat()},
+            "intake_closes_on",
+            "The intake cannot close before it opens.",
+        ),
+        ({"membership_months": "0"}, "membership_months", "Between 1 and 36 months."),
+        ({"membership_months": "40"}, "membership_months", "Between 1 and 36 months."),
+        ({"name": ""}, "name", "Name the list."),
+        ({"intake_opens_on": ""}, "intake_opens_on", "Enter a date."),
+    ],
+    ids=["closes-before-opens", "months-0", "months-40", "no-name", "no-opening"],
+)
+def test_bad_list_input_keeps_values_and_saves_nothing(db, agencies, changes, field, message):
     response = agencies.lead.post_form("/agency/lists/new", list_form(db, **changes))
     assert response.status_code == 400
     page = text(response)
@@ -360,17 +399,29 @@ def test_only_the_lead_edits(db, agencies):
     assert 'value="18"' in page
 
     # bad input changes nothing
-    response = lead.post_form(f"/agency/lists/{plist.id}/edit",
-                              list_form(db, membership_months="40", name="Renamed"))
+    response = lead.post_form(
+        f"/agency/lists/{plist.id}/edit", list_form(db, membership_months="40", name="Renamed")
+    )
     assert response.status_code == 400
     assert field_error(text(response), "membership_months") == "Between 1 and 36 months."
     assert fresh(db, PrequalList, plist.id).name == NAME
 
-    response = lead.post_form(f"/agency/lists/{plist.id}/edit", list_form(
-        db, name="New graduates 2027 — Island and Coast", visibility="approved",
-        membership_months="6", q1_text="", q1_kind=None, q1_required=None,
-        region_ids=[code_id(db, Region, "vancouver-island-coast"),
-                    code_id(db, Region, "north-coast")]))
+    response = lead.post_form(
+        f"/agency/lists/{plist.id}/edit",
+        list_form(
+            db,
+            name="New graduates 2027 — Island and Coast",
+            visibility="approved",
+            membership_months="6",
+            q1_text="",
+            q1_kind=None,
+            q1_required=None,
+            region_ids=[
+                code_id(db, Region, "vancouver-island-coast"),
+                code_id(db, Region, "north-coast"),
+            ],
+        ),
+    )
     assert "The list is saved." in flashed(lead, response)
     plist = fresh(db, PrequalList, plist.id)
     assert plist.name == "New graduates 2027 — Island and Coast"
@@ -392,41 +443,71 @@ def four_lists(db, agencies):
     one in Mainland/Southwest for social workers, one open everywhere for any occupation,
     one whose intake opens tomorrow and one whose intake closed yesterday."""
     today = today_pacific()
-    island = create_list(agencies.lead, db, name="Island support workers",
-                         occupation_ids=[occupation_id(db, "42201")])
-    mainland = create_list(agencies.partner, db, name="Mainland social workers",
-                           occupation_ids=[occupation_id(db, "41300")],
-                           region_ids=[code_id(db, Region, "mainland-southwest")])
-    anywhere = create_list(agencies.outsider, db, name="Anywhere in BC",
-                           occupation_ids=None, region_ids=None)
-    future = create_list(agencies.lead, db, name="Island support workers 2028",
-                         occupation_ids=[occupation_id(db, "42201")],
-                         intake_opens_on=(today + timedelta(days=1)).isoformat())
-    closed = create_list(agencies.lead, db, name="Island support workers 2026",
-                         occupation_ids=[occupation_id(db, "42201")],
-                         intake_opens_on=(today - timedelta(days=40)).isoformat(),
-                         intake_closes_on=(today - timedelta(days=1)).isoformat())
-    return SimpleNamespace(island=island, mainland=mainland, anywhere=anywhere,
-                           future=future, closed=closed)
+    island = create_list(
+        agencies.lead,
+        db,
+        name="Island support workers",
+        occupation_ids=[occupation_id(db, "42201")],
+    )
+    mainland = create_list(
+        agencies.partner,
+        db,
+        name="Mainland social workers",
+        occupation_ids=[occupation_id(db, "41300")],
+        region_ids=[code_id(db, Region, "mainland-southwest")],
+    )
+    anywhere = create_list(
+        agencies.outsider, db, name="Anywhere in BC", occupation_ids=None, region_ids=None
+    )
+    future = create_list(
+        agencies.lead,
+        db,
+        name="Island support workers 2028",
+        occupation_ids=[occupation_id(db, "42201")],
+        intake_opens_on=(today + timedelta(days=1)).isoformat(),
+    )
+    closed = create_list(
+        agencies.lead,
+        db,
+        name="Island support workers 2026",
+        occupation_ids=[occupation_id(db, "42201")],
+        intake_opens_on=(today - timedelta(days=40)).isoformat(),
+        intake_closes_on=(today - timedelta(days=1)).isoformat(),
+    )
+    return SimpleNamespace(
+        island=island, mainland=mainland, anywhere=anywhere, future=future, closed=closed
+    )
 
 
 def test_seekers_find_open_lists(app, db, four_lists):
     island_id = code_id(db, Region, "vancouver-island-coast")
     visitor = app.test_client()
-    assert open_list_names(visitor) == {"Island support workers", "Mainland social workers",
-                                        "Anywhere in BC"}
-    assert open_list_names(visitor, region=island_id) == {"Island support workers",
-                                                         "Anywhere in BC"}
+    assert open_list_names(visitor) == {
+        "Island support workers",
+        "Mainland social workers",
+        "Anywhere in BC",
+    }
+    assert open_list_names(visitor, region=island_id) == {
+        "Island support workers",
+        "Anywhere in BC",
+    }
     assert open_list_names(visitor, occupation=occupation_id(db, "41300")) == {
-        "Mainland social workers", "Anywhere in BC"}
-    assert open_list_names(visitor, occupation=occupation_id(db, "42202"),
-                           region=code_id(db, Region, "kootenay")) == {"Anywhere in BC"}
+        "Mainland social workers",
+        "Anywhere in BC",
+    }
+    assert open_list_names(
+        visitor, occupation=occupation_id(db, "42202"), region=code_id(db, Region, "kootenay")
+    ) == {"Anywhere in BC"}
 
 
-def test_job_pages_and_search_results_show_matching_open_lists(app, db, agencies, make_job,
-                                                               four_lists):
-    job = make_job(agency=agencies.partner.agency, title="Youth Worker",
-                   community_id=community_id(db, "Nanaimo"))
+def test_job_pages_and_search_results_show_matching_open_lists(
+    app, db, agencies, make_job, four_lists
+):
+    job = make_job(
+        agency=agencies.partner.agency,
+        title="Youth Worker",
+        community_id=community_id(db, "Nanaimo"),
+    )
     visitor = app.test_client()
     page = text(visitor.get(f"/jobs/{job.id}"))
     assert box_names(page) == {"Island support workers", "Anywhere in BC"}
@@ -437,22 +518,27 @@ def test_job_pages_and_search_results_show_matching_open_lists(app, db, agencies
         assert response.status_code == 200
         return box_names(text(response))
 
-    assert search_box(region=code_id(db, Region, "vancouver-island-coast"),
-                      occupation=occupation_id(db, "42201")) == {"Island support workers",
-                                                                 "Anywhere in BC"}
+    assert search_box(
+        region=code_id(db, Region, "vancouver-island-coast"), occupation=occupation_id(db, "42201")
+    ) == {"Island support workers", "Anywhere in BC"}
     assert search_box(region=code_id(db, Region, "mainland-southwest")) == {
-        "Mainland social workers", "Anywhere in BC"}
-    assert search_box(occupation=occupation_id(db, "41300"),
-                      region=code_id(db, Region, "vancouver-island-coast")) == {
-        "Anywhere in BC"}
+        "Mainland social workers",
+        "Anywhere in BC",
+    }
+    assert search_box(
+        occupation=occupation_id(db, "41300"), region=code_id(db, Region, "vancouver-island-coast")
+    ) == {"Anywhere in BC"}
 
 
 @pytest.mark.parametrize("which", ["future", "closed"])
 def test_list_outside_its_intake_cannot_be_joined(db, make_seeker, four_lists, which):
     plist = getattr(four_lists, which)
     seeker = make_seeker()
-    notice = "The intake is closed." if which == "closed" else \
-        f"The intake opens on {plist.intake_opens_on.strftime('%B %-d, %Y')}."
+    notice = (
+        "The intake is closed."
+        if which == "closed"
+        else f"The intake opens on {plist.intake_opens_on.strftime('%B %-d, %Y')}."
+    )
     page = text(seeker.get(f"/lists/{plist.id}"))
     assert notice in page and "Apply to join" not in page
     response = join(seeker, plist)
@@ -478,13 +564,15 @@ def test_seeker_applies_to_join_with_answers_and_consent(db, agencies, make_seek
     assert member.answers == [
         {"question": QUESTIONS[0]["text"], "answer": "yes"},
         {"question": QUESTIONS[1]["text"], "answer": "Vancouver Island University"},
-        {"question": QUESTIONS[2]["text"], "answer": ""}]
+        {"question": QUESTIONS[2]["text"], "answer": ""},
+    ]
     assert member.expires_at is None and member.decided_at is None
 
     page = text(seeker.get("/my-lists"))
     assert NAME in page and "Waiting for screening" in page
     assert "Your membership: <strong>Waiting for screening</strong>" in text(
-        seeker.get(f"/lists/{plist.id}"))
+        seeker.get(f"/lists/{plist.id}")
+    )
 
     # the running agency sees the application with its answers
     page = text(agencies.lead.get(f"/agency/lists/{plist.id}"))
@@ -498,13 +586,17 @@ def test_seeker_applies_to_join_with_answers_and_consent(db, agencies, make_seek
     assert member_of(db, plist, seeker).answers[1]["answer"] == "Vancouver Island University"
 
 
-@pytest.mark.parametrize("changes, field, message", [
-    ({"consent": None}, None, "Tick the consent statement"),
-    ({"a_0": None}, "a_0", "Answer this question."),
-    ({"a_1": ""}, "a_1", "Answer this question."),
-    ({"a_1": "   "}, None, f"Answer the question “{QUESTIONS[1]['text']}”."),
-    ({"resume": False}, None, "Upload your résumé before joining a list"),
-], ids=["no-consent", "no-yes-no-answer", "no-text-answer", "blank-text-answer", "no-resume"])
+@pytest.mark.parametrize(
+    "changes, field, message",
+    [
+        ({"consent": None}, None, "Tick the consent statement"),
+        ({"a_0": None}, "a_0", "Answer this question."),
+        ({"a_1": ""}, "a_1", "Answer this question."),
+        ({"a_1": "   "}, None, f"Answer the question “{QUESTIONS[1]['text']}”."),
+        ({"resume": False}, None, "Upload your résumé before joining a list"),
+    ],
+    ids=["no-consent", "no-yes-no-answer", "no-text-answer", "blank-text-answer", "no-resume"],
+)
 def test_bad_join_saves_nothing(db, agencies, make_seeker, changes, field, message):
     plist = create_list(agencies.lead, db)
     changes = dict(changes)  # the table is shared by both backends
@@ -525,12 +617,16 @@ def test_bad_join_saves_nothing(db, agencies, make_seeker, changes, field, messa
 
 
 @pytest.mark.parametrize("screener", ["lead", "partner"])
-@pytest.mark.parametrize("decision, status, label, subject", [
-    ("qualify", "qualified", "Qualified", f"You are qualified: {NAME}"),
-    ("decline", "declined", "Not qualified", f"Your application: {NAME}"),
-])
-def test_running_agency_decides_with_a_reason(db, agencies, make_seeker, mailbox, screener,
-                                              decision, status, label, subject):
+@pytest.mark.parametrize(
+    "decision, status, label, subject",
+    [
+        ("qualify", "qualified", "Qualified", f"You are qualified: {NAME}"),
+        ("decline", "declined", "Not qualified", f"Your application: {NAME}"),
+    ],
+)
+def test_running_agency_decides_with_a_reason(
+    db, agencies, make_seeker, mailbox, screener, decision, status, label, subject
+):
     plist = create_list(agencies.lead, db)
     add_partner(agencies.lead, plist, agencies.partner.agency)
     seeker = make_seeker(name="Maya Singh")
@@ -590,7 +686,8 @@ def test_running_agencies_open_an_applicants_profile_to_screen(db, agencies, mak
 
 @pytest.mark.parametrize("visibility, outsider_sees", [("partners", False), ("approved", True)])
 def test_qualified_members_are_seen_by_the_agencies_the_list_allows(
-        db, agencies, make_seeker, visibility, outsider_sees):
+    db, agencies, make_seeker, visibility, outsider_sees
+):
     plist = create_list(agencies.lead, db, visibility=visibility)
     add_partner(agencies.lead, plist, agencies.partner.agency)
     seeker = make_seeker(name="Maya Singh")
@@ -598,8 +695,12 @@ def test_qualified_members_are_seen_by_the_agencies_the_list_allows(
     assert sees_member(agencies.outsider, seeker) == UNSEEN  # not before qualified
 
     assert decide(agencies.partner, member_of(db, plist, seeker)).status_code == 302
-    expected = {"lead": SEEN, "partner": SEEN, "outsider": SEEN if outsider_sees else UNSEEN,
-                "pending": UNSEEN}
+    expected = {
+        "lead": SEEN,
+        "partner": SEEN,
+        "outsider": SEEN if outsider_sees else UNSEEN,
+        "pending": UNSEEN,
+    }
     assert {key: sees_member(getattr(agencies, key), seeker) for key in expected} == expected
 
     response = agencies.lead.get(f"/agency/people/{seeker.user.id}/resume")
@@ -608,8 +709,9 @@ def test_qualified_members_are_seen_by_the_agencies_the_list_allows(
     assert "Maya Singh" in page and "Community support worker, new graduate" in page
 
     # a partner removed from the list no longer sees its members through it
-    agencies.lead.post_form(f"/agency/lists/{plist.id}/partners/"
-                            f"{agencies.partner.agency.id}/remove")
+    agencies.lead.post_form(
+        f"/agency/lists/{plist.id}/partners/{agencies.partner.agency.id}/remove"
+    )
     assert sees_member(agencies.partner, seeker) == expected["outsider"]
 
 
@@ -617,13 +719,26 @@ def test_search_of_qualified_members_filters(db, agencies, make_seeker):
     plist = create_list(agencies.lead, db)
     other = create_list(agencies.lead, db, name="Mainland social workers")
     seekers = {
-        "Ana": make_seeker(name="Ana", regions=["vancouver-island-coast"], nocs=["42201"],
-                           credentials=["first-aid-cpr-c"],
-                           availability=["5-morning", "0-day"]),
-        "Ben": make_seeker(name="Ben", regions=["mainland-southwest"], nocs=["41300"],
-                           credentials=["class-5-licence"], availability=["5-evening"]),
-        "Cleo": make_seeker(name="Cleo", regions=["vancouver-island-coast"],
-                            nocs=["41300", "42201"], availability=["2-night"]),
+        "Ana": make_seeker(
+            name="Ana",
+            regions=["vancouver-island-coast"],
+            nocs=["42201"],
+            credentials=["first-aid-cpr-c"],
+            availability=["5-morning", "0-day"],
+        ),
+        "Ben": make_seeker(
+            name="Ben",
+            regions=["mainland-southwest"],
+            nocs=["41300"],
+            credentials=["class-5-licence"],
+            availability=["5-evening"],
+        ),
+        "Cleo": make_seeker(
+            name="Cleo",
+            regions=["vancouver-island-coast"],
+            nocs=["41300", "42201"],
+            availability=["2-night"],
+        ),
     }
     for name, seeker in seekers.items():
         qualify(db, agencies.lead, seeker, other if name == "Ben" else plist)
@@ -662,7 +777,8 @@ def test_search_of_qualified_members_filters(db, agencies, make_seeker):
 
 
 def test_allowed_agency_invites_a_member_who_accepts_or_declines(
-        app, db, agencies, make_seeker, make_job, mailbox):
+    app, db, agencies, make_seeker, make_job, mailbox
+):
     plist = create_list(agencies.lead, db, visibility="approved")
     seeker = make_seeker(name="Maya Singh")
     member = qualify(db, agencies.lead, seeker, plist)
@@ -679,16 +795,23 @@ def test_allowed_agency_invites_a_member_who_accepts_or_declines(
     assert "Draft Outreach Worker" not in page and "Family Support Worker" not in page
 
     url = f"/agency/talent/{member.id}/invite"
-    page = flashed(outsider, outsider.post_form(url, {"job_id": job.id,
-                                                      "message": "We loved your answers."}))
+    page = flashed(
+        outsider, outsider.post_form(url, {"job_id": job.id, "message": "We loved your answers."})
+    )
     assert "Maya Singh is invited to apply for Youth Worker." in page
     invitation = db.session.scalar(select(JobInvitation))
-    assert (invitation.job_id, invitation.seeker_id, invitation.agency_id,
-            invitation.list_id, invitation.status, invitation.message) == (
-        job.id, seeker.user.id, outsider.agency.id, plist.id, "sent", "We loved your answers.")
+    assert (
+        invitation.job_id,
+        invitation.seeker_id,
+        invitation.agency_id,
+        invitation.list_id,
+        invitation.status,
+        invitation.message,
+    ) == (job.id, seeker.user.id, outsider.agency.id, plist.id, "sent", "We loved your answers.")
     messages = mailbox.to(seeker.user.email)
     assert [m["Subject"] for m in messages] == [
-        "Kootenay Youth Services invites you to apply: Youth Worker"]
+        "Kootenay Youth Services invites you to apply: Youth Worker"
+    ]
     body = messages[0].get_body(("plain",)).get_content()
     assert "We loved your answers." in body and "/job-invitations" in body
 
@@ -708,8 +831,7 @@ def test_allowed_agency_invites_a_member_who_accepts_or_declines(
     assert "Youth Worker" in page and "Kootenay Youth Services" in page
     assert "“We loved your answers.”" in page and f"from the list {NAME}" in page
     first = db.session.scalar(select(JobInvitation.id).where(JobInvitation.job_id == job.id))
-    second = db.session.scalar(select(JobInvitation.id).where(
-        JobInvitation.job_id == lead_job.id))
+    second = db.session.scalar(select(JobInvitation.id).where(JobInvitation.job_id == lead_job.id))
 
     # nobody else answers them
     stranger = make_seeker()
@@ -739,14 +861,16 @@ def test_agency_not_allowed_cannot_invite(db, agencies, make_seeker, make_job, w
     member = qualify(db, agencies.lead, seeker, plist)
     client = getattr(agencies, who)
     job = make_job(agency=client.agency, title="Youth Worker") if who == "outsider" else None
-    response = client.post_form(f"/agency/talent/{member.id}/invite",
-                                {"job_id": job.id if job else 1})
+    response = client.post_form(
+        f"/agency/talent/{member.id}/invite", {"job_id": job.id if job else 1}
+    )
     assert response.status_code == 404
     assert count(db, JobInvitation) == 0
 
 
-def test_invitation_goes_through_a_membership_the_agency_may_see(db, agencies, make_seeker,
-                                                                 make_job):
+def test_invitation_goes_through_a_membership_the_agency_may_see(
+    db, agencies, make_seeker, make_job
+):
     """An agency that sees a member through one list cannot invite through another list's
     membership of the same person (one it may not see)."""
     seen = create_list(agencies.lead, db, name="Seen by every agency", visibility="approved")
@@ -755,8 +879,9 @@ def test_invitation_goes_through_a_membership_the_agency_may_see(db, agencies, m
     qualify(db, agencies.lead, seeker, seen)
     hidden_member = qualify(db, agencies.partner, seeker, hidden)
     job = make_job(agency=agencies.outsider.agency, title="Youth Worker")
-    response = agencies.outsider.post_form(f"/agency/talent/{hidden_member.id}/invite",
-                                           {"job_id": job.id})
+    response = agencies.outsider.post_form(
+        f"/agency/talent/{hidden_member.id}/invite", {"job_id": job.id}
+    )
     assert response.status_code == 404
     assert count(db, JobInvitation) == 0
 
@@ -811,8 +936,9 @@ def worker(runner) -> tuple[int, int]:
     return int(found.group(1)), int(found.group(2))
 
 
-def test_membership_expires_with_one_reminder(app, db, login, agencies, make_seeker, runner,
-                                              mailbox):
+def test_membership_expires_with_one_reminder(
+    app, db, login, agencies, make_seeker, runner, mailbox
+):
     plist = create_list(agencies.lead, db, membership_months="2")  # 61 days
     seeker = make_seeker(name="Maya Singh")
     paused = make_seeker(name="Paul Paused")
@@ -829,8 +955,9 @@ def test_membership_expires_with_one_reminder(app, db, login, agencies, make_see
     mailbox.messages.clear()
 
     def reminders():
-        return [m for m in mailbox.messages
-                if m["Subject"] == f"Your membership of {NAME} ends soon"]
+        return [
+            m for m in mailbox.messages if m["Subject"] == f"Your membership of {NAME} ends soon"
+        ]
 
     with freeze_time(ends - timedelta(days=31)):
         assert worker(runner) == (0, 0)
@@ -873,20 +1000,24 @@ def test_seed_demo_creates_the_example_lists(runner, db, app):
     assert result.exit_code == 0, (result.output, result.exception)
     db.session.expire_all()
     lists = {p.name: p for p in db.session.scalars(select(PrequalList))}
-    assert set(lists) == {"New graduates 2027 — Vancouver Island",
-                          "Internationally trained social service workers — Mainland/Southwest"}
+    assert set(lists) == {
+        "New graduates 2027 — Vancouver Island",
+        "Internationally trained social service workers — Mainland/Southwest",
+    }
     for plist in lists.values():
-        members = db.session.scalars(select(ListMember).where(
-            ListMember.list_id == plist.id)).all()
+        members = db.session.scalars(select(ListMember).where(ListMember.list_id == plist.id)).all()
         assert len(members) >= 5
         assert {m.status for m in members} >= {"applied", "qualified", "declined"}
         assert all(m.expires_at for m in members if m.status == "qualified")
         assert plist.partners and plist.questions
         assert plist.intake_open(today_pacific())
-    assert lists["New graduates 2027 — Vancouver Island"].regions[0].code == \
-        "vancouver-island-coast"
-    assert lists["Internationally trained social service workers — Mainland/Southwest"] \
-        .visibility == "approved"
+    assert (
+        lists["New graduates 2027 — Vancouver Island"].regions[0].code == "vancouver-island-coast"
+    )
+    assert (
+        lists["Internationally trained social service workers — Mainland/Southwest"].visibility
+        == "approved"
+    )
     assert open_list_names(app.test_client()) == set(lists)
 
 

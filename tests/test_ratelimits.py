@@ -33,26 +33,61 @@ def signed_in(role):
 
 # route → (setting, who sends it, the form's URL (i: attempt number), the form's data)
 CASES = {
-    "register": ("RATELIMIT_REGISTER", None, lambda i: "/register",
-                 lambda i: {"email": f"new{i}@example.org"}),
-    "agency-register": ("RATELIMIT_REGISTER", None, lambda i: "/agencies/register",
-                        lambda i: {"email": f"new{i}@example.org"}),
-    "password-reset": ("RATELIMIT_PASSWORD_RESET", None, lambda i: "/forgot",
-                       lambda i: {"email": f"someone{i}@example.org"}),
-    "confirmation-resend": ("RATELIMIT_CONFIRMATION_RESEND", None, lambda i: "/confirm",
-                            lambda i: {"email": f"someone{i}@example.org"}),
-    "email-change": ("RATELIMIT_CONFIRMATION_RESEND", "seeker", lambda i: "/account/email",
-                     lambda i: {"new_email": f"new{i}@example.org", "email_password": "no"}),
+    "register": (
+        "RATELIMIT_REGISTER",
+        None,
+        lambda i: "/register",
+        lambda i: {"email": f"new{i}@example.org"},
+    ),
+    "agency-register": (
+        "RATELIMIT_REGISTER",
+        None,
+        lambda i: "/agencies/register",
+        lambda i: {"email": f"new{i}@example.org"},
+    ),
+    "password-reset": (
+        "RATELIMIT_PASSWORD_RESET",
+        None,
+        lambda i: "/forgot",
+        lambda i: {"email": f"someone{i}@example.org"},
+    ),
+    "confirmation-resend": (
+        "RATELIMIT_CONFIRMATION_RESEND",
+        None,
+        lambda i: "/confirm",
+        lambda i: {"email": f"someone{i}@example.org"},
+    ),
+    "email-change": (
+        "RATELIMIT_CONFIRMATION_RESEND",
+        "seeker",
+        lambda i: "/account/email",
+        lambda i: {"new_email": f"new{i}@example.org", "email_password": "no"},
+    ),
     "apply": ("RATELIMIT_APPLY", "seeker", lambda i: "/jobs/1/apply", lambda i: {}),
-    "staff-invitation": ("RATELIMIT_INVITATIONS", "agency", lambda i: "/agency/staff/invite",
-                         lambda i: {"email": f"recruiter{i}@example.org"}),
-    "job-invitation": ("RATELIMIT_INVITATIONS", "agency",
-                       lambda i: f"/agency/talent/{i + 1}/invite", lambda i: {"job_id": "1"}),
-    "partner-invitation": ("RATELIMIT_INVITATIONS", "agency",
-                           lambda i: f"/agency/jobs/{i + 1}/partners/invite",
-                           lambda i: {"agency_id": "1"}),
-    "list-partner": ("RATELIMIT_INVITATIONS", "agency",
-                     lambda i: f"/agency/lists/{i + 1}/partners", lambda i: {"agency_id": "1"}),
+    "staff-invitation": (
+        "RATELIMIT_INVITATIONS",
+        "agency",
+        lambda i: "/agency/staff/invite",
+        lambda i: {"email": f"recruiter{i}@example.org"},
+    ),
+    "job-invitation": (
+        "RATELIMIT_INVITATIONS",
+        "agency",
+        lambda i: f"/agency/talent/{i + 1}/invite",
+        lambda i: {"job_id": "1"},
+    ),
+    "partner-invitation": (
+        "RATELIMIT_INVITATIONS",
+        "agency",
+        lambda i: f"/agency/jobs/{i + 1}/partners/invite",
+        lambda i: {"agency_id": "1"},
+    ),
+    "list-partner": (
+        "RATELIMIT_INVITATIONS",
+        "agency",
+        lambda i: f"/agency/lists/{i + 1}/partners",
+        lambda i: {"agency_id": "1"},
+    ),
 }
 
 
@@ -70,12 +105,12 @@ def assert_refused(response, window: int = 3600):
 
 
 @pytest.mark.parametrize("case", CASES)
-def test_limited_form_is_refused_after_its_limit(app, client, login, make_user, make_agency,
-                                                  case):
+def test_limited_form_is_refused_after_its_limit(app, client, login, make_user, make_agency, case):
     setting, role, url, data = CASES[case]
     signed_in(role)(client, login, make_user, make_agency)
-    limit = app.config[setting] = "3 per day" if setting == "RATELIMIT_INVITATIONS" else \
-        "3 per hour"
+    limit = app.config[setting] = (
+        "3 per day" if setting == "RATELIMIT_INVITATIONS" else "3 per hour"
+    )
     for i in range(3):
         assert client.post_form(url(i), data(i)).status_code != 429
     assert_refused(client.post_form(url(3), data(3)), 86400 if "day" in limit else 3600)
@@ -110,8 +145,7 @@ def test_invitations_of_every_kind_share_one_count(app, client, login, make_agen
     app.config["RATELIMIT_INVITATIONS"] = "2 per day"
     assert client.post_form("/agency/staff/invite", {"email": "a@example.org"}).status_code != 429
     assert client.post_form("/agency/talent/1/invite", {"job_id": "1"}).status_code != 429
-    assert_refused(client.post_form("/agency/jobs/1/partners/invite", {"agency_id": "1"}),
-                   86400)
+    assert_refused(client.post_form("/agency/jobs/1/partners/invite", {"agency_id": "1"}), 86400)
 
 
 def test_signed_in_users_are_counted_each_on_their_own(app, login, make_user):
@@ -127,10 +161,14 @@ def test_signed_in_users_are_counted_each_on_their_own(app, login, make_user):
 
 def test_a_forged_forwarded_for_does_not_escape_the_limit(app, client):
     app.config["RATELIMIT_PASSWORD_RESET"] = "1 per hour"
-    client.post_form("/forgot", {"email": "a@example.org"},
-                     headers={"X-Forwarded-For": "203.0.113.1"})
-    assert_refused(client.post_form("/forgot", {"email": "b@example.org"},
-                                    headers={"X-Forwarded-For": "203.0.113.2"}))
+    client.post_form(
+        "/forgot", {"email": "a@example.org"}, headers={"X-Forwarded-For": "203.0.113.1"}
+    )
+    assert_refused(
+        client.post_form(
+            "/forgot", {"email": "b@example.org"}, headers={"X-Forwarded-For": "203.0.113.2"}
+        )
+    )
 
 
 def test_behind_a_trusted_proxy_each_client_is_counted_by_its_own_address(app):
@@ -138,11 +176,19 @@ def test_behind_a_trusted_proxy_each_client_is_counted_by_its_own_address(app):
     try:
         client = proxied.test_client()
         for n in (1, 2):
-            response = client.post("/forgot", data={"email": f"{n}@example.org"},
-                                   headers={"X-Forwarded-For": f"203.0.113.{n}"})
+            response = client.post(
+                "/forgot",
+                data={"email": f"{n}@example.org"},
+                headers={"X-Forwarded-For": f"203.0.113.{n}"},
+            )
             assert response.status_code == 302
-        assert_refused(client.post("/forgot", data={"email": "3@example.org"},
-                                   headers={"X-Forwarded-For": "203.0.113.1"}))
+        assert_refused(
+            client.post(
+                "/forgot",
+                data={"email": "3@example.org"},
+                headers={"X-Forwarded-For": "203.0.113.1"},
+            )
+        )
     finally:
         dispose(proxied)
 
@@ -151,11 +197,15 @@ def test_one_inbox_gets_only_a_few_emails_from_each_form(app, client):
     """Counted per address typed in: a flood from many client addresses still stops."""
     app.config["RATELIMIT_PER_EMAIL"] = "2 per hour"
     for n in range(2):
-        sent = client.post_form("/forgot", {"email": "Victim@example.org"},
-                                environ_base={"REMOTE_ADDR": f"10.0.0.{n}"})
+        sent = client.post_form(
+            "/forgot", {"email": "Victim@example.org"}, environ_base={"REMOTE_ADDR": f"10.0.0.{n}"}
+        )
         assert sent.status_code == 302
-    assert_refused(client.post_form("/forgot", {"email": "victim@example.org "},
-                                    environ_base={"REMOTE_ADDR": "10.0.0.9"}))
+    assert_refused(
+        client.post_form(
+            "/forgot", {"email": "victim@example.org "}, environ_base={"REMOTE_ADDR": "10.0.0.9"}
+        )
+    )
     assert client.post_form("/forgot", {"email": "other@example.org"}).status_code == 302
     # the other forms count their own emails
     assert client.post_form("/confirm", {"email": "victim@example.org"}).status_code == 302
@@ -219,10 +269,14 @@ def redis_prefix():
 
 def another_app(app, **settings):
     """A second app on the same database, as another process or machine would run it."""
-    settings = {"DATABASE_URL": app.config["DATABASE_URL"], "WTF_CSRF_ENABLED": False,
-                "SEARCH_INDEX_DIR": app.config["SEARCH_INDEX_DIR"],
-                "UPLOAD_DIR": app.config["UPLOAD_DIR"],
-                "RATELIMIT_PASSWORD_RESET": "1 per hour", **settings}
+    settings = {
+        "DATABASE_URL": app.config["DATABASE_URL"],
+        "WTF_CSRF_ENABLED": False,
+        "SEARCH_INDEX_DIR": app.config["SEARCH_INDEX_DIR"],
+        "UPLOAD_DIR": app.config["UPLOAD_DIR"],
+        "RATELIMIT_PASSWORD_RESET": "1 per hour",
+        **settings,
+    }
     other = create_app("testing", settings)
     other.test_client_class = PortalClient
     return other
@@ -259,8 +313,7 @@ def test_redis_storage_shares_the_count_between_apps(app, redis_prefix, monkeypa
 
         second = another_app(app, RATELIMIT_KEY_PREFIX=prefix)  # a fresh app, fresh memory
         try:
-            assert_refused(second.test_client().post("/forgot",
-                                                      data={"email": "b@example.org"}))
+            assert_refused(second.test_client().post("/forgot", data={"email": "b@example.org"}))
         finally:
             dispose(second)
     finally:

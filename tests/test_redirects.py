@@ -33,15 +33,18 @@ def test_safe_back_refuses_other_sites(app, target):
         assert safe_back(target, "/fallback") == "/fallback"
 
 
-@pytest.mark.parametrize(("target", "expected"), [
-    ("http://localhost/returns/periods/3?status=held", "/returns/periods/3?status=held"),
-    ("https://localhost/agency/talent?region=2", "/agency/talent?region=2"),
-    ("http://localhost", "/"),
-    ("/agency/jobs/4/applicants?status=new", "/agency/jobs/4/applicants?status=new"),
-    ("", "/fallback"),
-    (None, "/fallback"),
-    ("agency/talent", "/fallback"),  # not a path from the root
-])
+@pytest.mark.parametrize(
+    ("target", "expected"),
+    [
+        ("http://localhost/returns/periods/3?status=held", "/returns/periods/3?status=held"),
+        ("https://localhost/agency/talent?region=2", "/agency/talent?region=2"),
+        ("http://localhost", "/"),
+        ("/agency/jobs/4/applicants?status=new", "/agency/jobs/4/applicants?status=new"),
+        ("", "/fallback"),
+        (None, "/fallback"),
+        ("agency/talent", "/fallback"),  # not a path from the root
+    ],
+)
 def test_safe_back_keeps_pages_of_this_site(app, target, expected):
     with app.test_request_context("/"):
         assert safe_back(target, "/fallback") == expected
@@ -64,7 +67,8 @@ def champion_client(app, db, make_user, login):
 @pytest.mark.parametrize("referer", HOSTILE)
 def test_remind_ignores_a_referer_elsewhere(champion_client, referer):
     response = champion_client.post_form(
-        f"/returns/periods/{champion_client.period_id}/remind", headers={"Referer": referer})
+        f"/returns/periods/{champion_client.period_id}/remind", headers={"Referer": referer}
+    )
     assert response.status_code == 302
     assert response.location == "/returns/periods"
 
@@ -73,7 +77,8 @@ def test_remind_returns_to_the_page_it_was_sent_from(champion_client):
     page = f"/returns/periods/{champion_client.period_id}?status=submitted"
     response = champion_client.post_form(
         f"/returns/periods/{champion_client.period_id}/remind",
-        headers={"Referer": "http://localhost" + page})
+        headers={"Referer": "http://localhost" + page},
+    )
     assert response.location == page
     assert "Reminders sent" in text(champion_client.get(response.location))
 
@@ -90,16 +95,18 @@ def pipeline(app, make_agency, make_job, login):
 
 @pytest.mark.parametrize("back", HOSTILE)
 def test_bulk_status_ignores_a_back_field_elsewhere(pipeline, back):
-    response = pipeline.post_form(f"/agency/jobs/{pipeline.job_id}/applicants/bulk",
-                                  {"status": "interview", "back": back})
+    response = pipeline.post_form(
+        f"/agency/jobs/{pipeline.job_id}/applicants/bulk", {"status": "interview", "back": back}
+    )
     assert response.status_code == 302
     assert response.location == f"/agency/jobs/{pipeline.job_id}/applicants"
 
 
 def test_bulk_status_returns_to_the_filtered_list(pipeline):
     back = f"/agency/jobs/{pipeline.job_id}/applicants?status=new"
-    response = pipeline.post_form(f"/agency/jobs/{pipeline.job_id}/applicants/bulk",
-                                  {"status": "interview", "back": back})
+    response = pipeline.post_form(
+        f"/agency/jobs/{pipeline.job_id}/applicants/bulk", {"status": "interview", "back": back}
+    )
     assert response.location == back
 
 
@@ -110,19 +117,25 @@ def talent_member(db, agencies, make_seeker):  # noqa: F811
 
 
 @pytest.mark.parametrize("referer", HOSTILE[:5])
-def test_talent_invitation_ignores_a_referer_elsewhere(agencies, talent_member,  # noqa: F811
-                                                       referer):
-    response = agencies.lead.post_form(f"/agency/talent/{talent_member.id}/invite",
-                                       {"job_id": 0}, headers={"Referer": referer})
+def test_talent_invitation_ignores_a_referer_elsewhere(
+    agencies,  # noqa: F811
+    talent_member,  # noqa: F811
+    referer,
+):
+    response = agencies.lead.post_form(
+        f"/agency/talent/{talent_member.id}/invite", {"job_id": 0}, headers={"Referer": referer}
+    )
     assert response.status_code == 302
     assert response.location == "/agency/talent"
 
 
 def test_talent_invitation_returns_to_the_search(agencies, talent_member):  # noqa: F811
     search = "/agency/talent?occupation=1"
-    response = agencies.lead.post_form(f"/agency/talent/{talent_member.id}/invite",
-                                       {"job_id": 0},
-                                       headers={"Referer": "http://localhost" + search})
+    response = agencies.lead.post_form(
+        f"/agency/talent/{talent_member.id}/invite",
+        {"job_id": 0},
+        headers={"Referer": "http://localhost" + search},
+    )
     assert response.location == search
 
 
@@ -146,7 +159,10 @@ def test_every_redirect_built_from_the_request_goes_through_safe_back():
     unsafe = []
     for path in sorted(PORTAL.rglob("*.py")):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if (isinstance(node, ast.Call) and getattr(node.func, "id", None) == "redirect"
-                    and any(_from_request(arg) for arg in node.args)):
+            if (
+                isinstance(node, ast.Call)
+                and getattr(node.func, "id", None) == "redirect"
+                and any(_from_request(arg) for arg in node.args)
+            ):
                 unsafe.append(f"{path.relative_to(PORTAL.parent)}:{node.lineno}")
     assert unsafe == [], "use safe_back(target, fallback) (portal/auth/permissions.py)"

@@ -23,18 +23,42 @@ from portal.returns import services, validation
 from portal.returns.columns import COLUMN_NAMES, IMPORT_COLUMNS
 from tests.conftest import field_error, text
 
-LINE = {"occupation": "42201", "region": "mainland-southwest",
-        "employment_status": "regular_full_time", "bargaining_status": "non_union",
-        "opening_headcount": "20", "closing_headcount": "20", "fte": "18.5", "hires": "4",
-        "separations": "4", "sep_voluntary": "2", "sep_retirement": "1",
-        "sep_involuntary": "1", "sep_other": "0", "sep_within_90_days": "1",
-        "sep_within_1_year": "2", "vacancies": "3", "vacancies_90_days": "1",
-        "pay_p25": "26.00", "pay_median": "28.00", "pay_p75": "31.00"}
+LINE = {
+    "occupation": "42201",
+    "region": "mainland-southwest",
+    "employment_status": "regular_full_time",
+    "bargaining_status": "non_union",
+    "opening_headcount": "20",
+    "closing_headcount": "20",
+    "fte": "18.5",
+    "hires": "4",
+    "separations": "4",
+    "sep_voluntary": "2",
+    "sep_retirement": "1",
+    "sep_involuntary": "1",
+    "sep_other": "0",
+    "sep_within_90_days": "1",
+    "sep_within_1_year": "2",
+    "vacancies": "3",
+    "vacancies_90_days": "1",
+    "pay_p25": "26.00",
+    "pay_median": "28.00",
+    "pay_p75": "31.00",
+}
 CASUAL = {**LINE, "employment_status": "casual"}
 # turnover 8 ÷ 4 = 200 %: held for review
-HIGH_TURNOVER = {**LINE, "employment_status": "term", "opening_headcount": "4",
-                 "closing_headcount": "4", "fte": "4", "hires": "8", "separations": "8",
-                 "sep_voluntary": "8", "sep_retirement": "0", "sep_involuntary": "0"}
+HIGH_TURNOVER = {
+    **LINE,
+    "employment_status": "term",
+    "opening_headcount": "4",
+    "closing_headcount": "4",
+    "fte": "4",
+    "hires": "8",
+    "separations": "8",
+    "sep_voluntary": "8",
+    "sep_retirement": "0",
+    "sep_involuntary": "0",
+}
 
 
 def values(line: dict) -> dict:
@@ -54,11 +78,19 @@ def csv_file(rows, header=COLUMN_NAMES, prefix="") -> bytes:
 
 def upload(client, return_id: int, data: bytes, filename="return.csv"):
     # encoded here: the test client's own encoder leaves a big body's temporary file open
-    boundary, body = encode_multipart(MultiDict({
-        "csrf_token": client.csrf_token(),
-        "file": FileStorage(io.BytesIO(data), filename=filename, content_type="text/csv")}))
-    return client.post(f"/agency/returns/{return_id}/upload", data=body,
-                       content_type=f"multipart/form-data; boundary={boundary}")
+    boundary, body = encode_multipart(
+        MultiDict(
+            {
+                "csrf_token": client.csrf_token(),
+                "file": FileStorage(io.BytesIO(data), filename=filename, content_type="text/csv"),
+            }
+        )
+    )
+    return client.post(
+        f"/agency/returns/{return_id}/upload",
+        data=body,
+        content_type=f"multipart/form-data; boundary={boundary}",
+    )
 
 
 def fresh(db, model, ident):
@@ -68,13 +100,22 @@ def fresh(db, model, ident):
 
 def lines_of(db, return_id: int) -> list[tuple]:
     db.session.expire_all()
-    return [(line.employment_status, line.hires) for line in db.session.scalars(
-        select(ReturnLine).where(ReturnLine.return_id == return_id).order_by(ReturnLine.id))]
+    return [
+        (line.employment_status, line.hires)
+        for line in db.session.scalars(
+            select(ReturnLine).where(ReturnLine.return_id == return_id).order_by(ReturnLine.id)
+        )
+    ]
 
 
 def outbox(db, recipient: str) -> list[OutboxMessage]:
-    return list(db.session.scalars(select(OutboxMessage).where(
-        OutboxMessage.recipient == recipient).order_by(OutboxMessage.id)))
+    return list(
+        db.session.scalars(
+            select(OutboxMessage)
+            .where(OutboxMessage.recipient == recipient)
+            .order_by(OutboxMessage.id)
+        )
+    )
 
 
 @pytest.fixture
@@ -156,8 +197,10 @@ def test_draft_lines_are_saved_as_they_go(db, client, login, agency, period, mak
     add(client, draft_id, {**LINE, "sep_voluntary": "3", "hires": ""})
     assert lines_of(db, draft_id) == [("regular_full_time", None)]
     page = text(client.get(f"/agency/returns/{draft_id}"))
-    assert "Line 1, Separations — total: voluntary + retirement + involuntary + other = 5, " \
-           "but the total is 4." in page
+    assert (
+        "Line 1, Separations — total: voluntary + retirement + involuntary + other = 5, "
+        "but the total is 4." in page
+    )
     assert "Line 1, Hires: blank — enter 0 if there were none." in page
     assert "Fix the 2 errors listed above to submit." in page
 
@@ -187,8 +230,9 @@ def test_union_lines_only_from_unionized_agencies(db, client, login, make_agency
     login(client, non_union.owner)
     draft_id = start(client, period)
     add(client, draft_id, {**LINE, "bargaining_status": "union"})
-    assert "Line 1, Bargaining status: a union line, but your agency is not unionized" in \
-        text(client.get(f"/agency/returns/{draft_id}"))
+    assert "Line 1, Bargaining status: a union line, but your agency is not unionized" in text(
+        client.get(f"/agency/returns/{draft_id}")
+    )
     assert submit(client, draft_id).status_code == 302
     assert fresh(db, WorkforceReturn, draft_id).status == "draft"
 
@@ -212,15 +256,19 @@ def test_submit_versions_and_current(db, client, login, agency, period):
     # adds one (a second line with its own flow warning) makes it stale
     page = client.get(f"/agency/returns/{draft_id}").get_data(as_text=True)
     seen = re.search(r'name="warnings_seen" type="hidden" value="([^"]*)"', page).group(1)
-    add(client, draft_id, {**LINE, "closing_headcount": "25", "fte": "20",
-                           "employment_status": "casual"})
-    response = client.post_form(f"/agency/returns/{draft_id}/submit",
-                                {"confirm_warnings": "y", "warnings_seen": seen})
-    assert "The warnings changed since this page was opened" in text(
-        client.get(response.location))
+    add(
+        client,
+        draft_id,
+        {**LINE, "closing_headcount": "25", "fte": "20", "employment_status": "casual"},
+    )
+    response = client.post_form(
+        f"/agency/returns/{draft_id}/submit", {"confirm_warnings": "y", "warnings_seen": seen}
+    )
+    assert "The warnings changed since this page was opened" in text(client.get(response.location))
     assert fresh(db, WorkforceReturn, draft_id).status == "draft"
-    casual = next(ln for ln in fresh(db, WorkforceReturn, draft_id).lines
-                  if ln.employment_status == "casual")
+    casual = next(
+        ln for ln in fresh(db, WorkforceReturn, draft_id).lines if ln.employment_status == "casual"
+    )
     client.post_form(f"/agency/returns/{draft_id}/lines/{casual.id}/delete")
 
     submit(client, draft_id, confirm=True)
@@ -241,16 +289,23 @@ def test_submit_versions_and_current(db, client, login, agency, period):
     client.post_form(f"/agency/returns/{v2_id}/lines/{line_id}", LINE)
     assert submit(client, v2_id).status_code == 302
     v1, v2 = fresh(db, WorkforceReturn, draft_id), fresh(db, WorkforceReturn, v2_id)
-    assert (v1.status, v1.is_current, v2.version, v2.status, v2.is_current, v2.warnings) == \
-        ("submitted", False, 2, "submitted", True, [])
+    assert (v1.status, v1.is_current, v2.version, v2.status, v2.is_current, v2.warnings) == (
+        "submitted",
+        False,
+        2,
+        "submitted",
+        True,
+        [],
+    )
     page = text(client.get("/agency/returns"))
     assert "Version 2" in page and "Version 1" in page and "counted in the figures" in page
     # version 1 stays viewable, read-only, with its warnings
     assert "A newer version replaces it." in text(client.get(f"/agency/returns/{draft_id}"))
 
 
-def test_held_accepted_and_returned(db, signed_in, agency, make_agency, make_user, period,
-                                    champion):
+def test_held_accepted_and_returned(
+    db, signed_in, agency, make_agency, make_user, period, champion
+):
     client = signed_in(agency.owner)
     draft_id = start(client, period)
     add(client, draft_id, HIGH_TURNOVER)
@@ -286,8 +341,9 @@ def test_held_accepted_and_returned(db, signed_in, agency, make_agency, make_use
     response = client.post_form(f"/returns/{other_id}/send-back", {"comment": " "})
     assert response.status_code == 400
     assert fresh(db, WorkforceReturn, other_id).status == "submitted"
-    client.post_form(f"/returns/{other_id}/send-back",
-                     {"comment": "Casual staff are missing from your return."})
+    client.post_form(
+        f"/returns/{other_id}/send-back", {"comment": "Casual staff are missing from your return."}
+    )
     returned = fresh(db, WorkforceReturn, other_id)
     assert (returned.status, returned.is_current) == ("returned", False)
     for owner in (other.owner, co_owner):
@@ -301,16 +357,18 @@ def test_held_accepted_and_returned(db, signed_in, agency, make_agency, make_use
     client = signed_in(other.owner)
     assert "Casual staff are missing" in text(client.get(f"/agency/returns/{other_id}"))
     v2_id = start(client, period)
-    assert "The HR champion returned version 1 for changes" in \
-        text(client.get(f"/agency/returns/{v2_id}"))
+    assert "The HR champion returned version 1 for changes" in text(
+        client.get(f"/agency/returns/{v2_id}")
+    )
 
 
 def test_refresh_current(db, agency, period):
     """The newest submitted or accepted version is current; held, returned never are."""
     versions = []
     for status in ("submitted", "accepted", "held", "returned"):
-        wreturn = WorkforceReturn(agency=agency, period=period, version=len(versions) + 1,
-                                  status=status, is_current=True)
+        wreturn = WorkforceReturn(
+            agency=agency, period=period, version=len(versions) + 1, status=status, is_current=True
+        )
         db.session.add(wreturn)
         versions.append(wreturn)
     db.session.flush()
@@ -324,16 +382,20 @@ def test_refresh_current(db, agency, period):
 def test_previous_year_closing_warning(db, client, login, agency, period, champion):
     last_year = services.open_period(2024, date(2025, 6, 30), champion)
     old = services.start_draft(agency, last_year, agency.owner)
-    services.add_line(old, {**values(LINE),
-                            "closing_headcount": 18, "opening_headcount": 18,
-                            "fte": 17.0}, agency.owner)
+    services.add_line(
+        old,
+        {**values(LINE), "closing_headcount": 18, "opening_headcount": 18, "fte": 17.0},
+        agency.owner,
+    )
     services.submit(old, agency.owner, confirmed=True)
     db.session.commit()
     login(client, agency.owner)
     draft_id = start(client, period)
     add(client, draft_id, LINE)
-    assert "Line 1, Opening headcount: 20, but last year's return gave a closing headcount " \
-           "of 18 for this line." in text(client.get(f"/agency/returns/{draft_id}"))
+    assert (
+        "Line 1, Opening headcount: 20, but last year's return gave a closing headcount "
+        "of 18 for this line." in text(client.get(f"/agency/returns/{draft_id}"))
+    )
 
 
 # --- CSV upload ---------------------------------------------------------------------------
@@ -350,14 +412,17 @@ def test_csv_upload(db, client, login, agency, period):
         "header only": (csv_file([]), "The file has a header row but no lines."),
         "xlsx": (b"PK\x03\x04\x14\x00\x06\x00rest", "This is an Excel workbook (.xlsx)"),
         "xls": (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1rest", "This is an Excel workbook in the old"),
-        "cp1252": (csv_file([{**LINE, "region": "Région"}]).decode().encode("cp1252"),
-                   "The file is not in UTF-8"),
+        "cp1252": (
+            csv_file([{**LINE, "region": "Région"}]).decode().encode("cp1252"),
+            "The file is not in UTF-8",
+        ),
         "semicolons": (csv_file([LINE]).replace(b",", b";"), "separated by semicolons"),
-        "columns": (csv_file([LINE], header=COLUMN_NAMES[1:]),
-                    "Missing column: occupation."),
+        "columns": (csv_file([LINE], header=COLUMN_NAMES[1:]), "Missing column: occupation."),
         "50,000 rows": (csv_file([LINE] * 50_000), "The file has more than 5,000 lines"),
-        "bad cells": (csv_file([LINE, {**CASUAL, "hires": "2.5", "region": "mars"}]),
-                      "Row 3, Hires: 2.5 is not a whole number."),
+        "bad cells": (
+            csv_file([LINE, {**CASUAL, "hires": "2.5", "region": "mars"}]),
+            "Row 3, Hires: 2.5 is not a whole number.",
+        ),
         "duplicates": (csv_file([LINE, LINE]), "Lines 1 and 2 of the file have the same"),
     }
     for name, (data, message) in malformed.items():
@@ -367,30 +432,43 @@ def test_csv_upload(db, client, login, agency, period):
         assert "The file was not loaded — nothing was changed" in page, name
         assert message in page, (name, page[:3000])
         assert lines_of(db, draft_id) == before, name
-    assert "Row 3, Region: unknown code “mars”" in text(upload(
-        client, draft_id, malformed["bad cells"][0]))
+    assert "Row 3, Region: unknown code “mars”" in text(
+        upload(client, draft_id, malformed["bad cells"][0])
+    )
 
     # Excel's "CSV UTF-8" starts with a byte-order mark: read transparently; rule errors
     # (a sum that does not add up) are loaded and shown like the form's
-    response = upload(client, draft_id, csv_file(
-        [CASUAL, {**HIGH_TURNOVER, "sep_other": "1"}], prefix="\ufeff"))
+    response = upload(
+        client, draft_id, csv_file([CASUAL, {**HIGH_TURNOVER, "sep_other": "1"}], prefix="\ufeff")
+    )
     assert response.status_code == 302
     assert lines_of(db, draft_id) == [("casual", 4), ("term", 8)]
     assert fresh(db, WorkforceReturn, draft_id).source == "csv"
     page = text(client.get(response.location))
-    assert "Line 2, Separations — total: voluntary + retirement + involuntary + other = 9, " \
-           "but the total is 8." in page
+    assert (
+        "Line 2, Separations — total: voluntary + retirement + involuntary + other = 9, "
+        "but the total is 8." in page
+    )
 
 
 def test_example_file_round_trip_and_column_guide(db, client, login, agency, period):
     login(client, agency.owner)
     example = client.get("/returns/example.csv")
     assert example.mimetype == "text/csv"
-    assert client.get("/returns/template.csv").get_data(as_text=True).strip() == \
-        ",".join(COLUMN_NAMES)
+    assert client.get("/returns/template.csv").get_data(as_text=True).strip() == ",".join(
+        COLUMN_NAMES
+    )
     guide = text(client.get("/returns/columns"))
-    for code in ("00013", "42201", "73201", "northeast", "vancouver-island-coast",
-                 "regular_part_time", "excluded", "sep_within_90_days"):
+    for code in (
+        "00013",
+        "42201",
+        "73201",
+        "northeast",
+        "vancouver-island-coast",
+        "regular_part_time",
+        "excluded",
+        "sep_within_90_days",
+    ):
         assert code in guide
     draft_id = start(client, period)
     assert upload(client, draft_id, example.get_data()).status_code == 302
@@ -406,15 +484,15 @@ def test_champion_runs_periods(db, signed_in, champion, agency):
     client = signed_in(champion)
     page = text(client.get("/returns/periods"))
     assert "No reporting period yet." in page
-    response = client.post_form("/returns/periods", {"fiscal_year": "2025",
-                                                     "due_on": "2025-03-01"})
+    response = client.post_form("/returns/periods", {"fiscal_year": "2025", "due_on": "2025-03-01"})
     assert response.status_code == 400
     assert "The due date must be after the fiscal year starts" in text(response)
     client.post_form("/returns/periods", {"fiscal_year": "2025", "due_on": "2026-06-30"})
     period = db.session.scalar(select(ReportingPeriod))
     assert (period.label, period.status, period.due_on) == ("2025/26", "open", date(2026, 6, 30))
-    assert "already has a reporting period" in text(client.post_form(
-        "/returns/periods", {"fiscal_year": "2025", "due_on": "2026-06-30"}))
+    assert "already has a reporting period" in text(
+        client.post_form("/returns/periods", {"fiscal_year": "2025", "due_on": "2026-06-30"})
+    )
 
     client.post_form(f"/returns/periods/{period.id}/due", {"due_on": "2026-07-15"})
     client.post_form(f"/returns/periods/{period.id}/close")
@@ -484,8 +562,12 @@ def test_reminders(db, client, login, make_agency, make_recruiter, period, champ
     with freeze_time("2026-06-01 19:00:00"):
         assert task() == "reminder rounds: 1, emails: 1"
         assert task().startswith("reminder rounds: 0")  # at most one round per 7 days
-    assert (sent(late.owner), sent(recruiter), sent(pending.owner), sent(done.owner)) == \
-        (1, 0, 0, 0)
+    assert (sent(late.owner), sent(recruiter), sent(pending.owner), sent(done.owner)) == (
+        1,
+        0,
+        0,
+        0,
+    )
     assert "due on June 30, 2026" in outbox(db, late.owner.email)[0].body_text
     assert fresh(db, ReportingPeriod, period.id).reminded_on == date(2026, 6, 1)
     with freeze_time("2026-06-07 19:00:00"):
@@ -513,47 +595,70 @@ def test_import_command(db, runner, make_agency, period):
     pending = make_agency(status="pending", name="Import Pending")
 
     def rows(*specs):
-        return csv_file([{"agency": slug, "fiscal_year": year, **line}
-                         for slug, year, line in specs], header=IMPORT_COLUMNS)
+        return csv_file(
+            [{"agency": slug, "fiscal_year": year, **line} for slug, year, line in specs],
+            header=IMPORT_COLUMNS,
+        )
 
-    bad = rows((first.slug, "2025", {**LINE, "sep_voluntary": "5"}),
-               (first.slug, "2025", {**LINE, "hires": "x"}),
-               ("no-such-agency", "2025", LINE),
-               (pending.slug, "2025", LINE),
-               (second.slug, "2019", LINE))
+    bad = rows(
+        (first.slug, "2025", {**LINE, "sep_voluntary": "5"}),
+        (first.slug, "2025", {**LINE, "hires": "x"}),
+        ("no-such-agency", "2025", LINE),
+        (pending.slug, "2025", LINE),
+        (second.slug, "2019", LINE),
+    )
     result = runner.invoke(args=["lmi", "import", "-"], input=bad)
     assert result.exit_code == 1
-    for message in ("Row 3, Hires: “x” is not a number.",
-                    "Row 4: no agency with the slug “no-such-agency”",
-                    f"Row 5: the agency “{pending.slug}” is not approved",
-                    "Row 6: no reporting period for the fiscal year 2019"):
+    for message in (
+        "Row 3, Hires: “x” is not a number.",
+        "Row 4: no agency with the slug “no-such-agency”",
+        f"Row 5: the agency “{pending.slug}” is not approved",
+        "Row 6: no reporting period for the fiscal year 2019",
+    ):
         assert message in result.output, result.output
     assert "nothing was imported" in result.output
     # the rules run once every row parses
-    result = runner.invoke(args=["lmi", "import", "-"], input=rows(
-        (first.slug, "2025", {**LINE, "sep_voluntary": "5"}), (first.slug, "2025", LINE)))
-    assert "Row 2, Separations — total: voluntary + retirement + involuntary + other = 7" in \
-        result.output
+    result = runner.invoke(
+        args=["lmi", "import", "-"],
+        input=rows(
+            (first.slug, "2025", {**LINE, "sep_voluntary": "5"}), (first.slug, "2025", LINE)
+        ),
+    )
+    assert (
+        "Row 2, Separations — total: voluntary + retirement + involuntary + other = 7"
+        in result.output
+    )
     assert "Row 3: the same occupation, region" in result.output
     assert db.session.scalar(select(func.count(WorkforceReturn.id))) == 0
 
     # an agency's draft in progress stays the newest version
     draft = services.start_draft(second, period, second.owner)
     db.session.commit()
-    good = rows((first.slug, "2025", LINE), (first.slug, "2025", CASUAL),
-                (second.slug, "2025", HIGH_TURNOVER))
+    good = rows(
+        (first.slug, "2025", LINE),
+        (first.slug, "2025", CASUAL),
+        (second.slug, "2025", HIGH_TURNOVER),
+    )
     result = runner.invoke(args=["lmi", "import", "-"], input=good)
     assert result.exit_code == 0, result.output
     assert "Imported 2 returns (3 lines): 1 held, 1 submitted; 1 warning." in result.output
     result = runner.invoke(args=["lmi", "import", "--accept", "-"], input=good)
     assert "Imported 2 returns (3 lines): 2 accepted" in result.output
     db.session.expire_all()
-    found = db.session.execute(select(
-        WorkforceReturn.agency_id, WorkforceReturn.version, WorkforceReturn.status,
-        WorkforceReturn.source, WorkforceReturn.is_current).order_by(
-        WorkforceReturn.agency_id, WorkforceReturn.version)).all()
+    found = db.session.execute(
+        select(
+            WorkforceReturn.agency_id,
+            WorkforceReturn.version,
+            WorkforceReturn.status,
+            WorkforceReturn.source,
+            WorkforceReturn.is_current,
+        ).order_by(WorkforceReturn.agency_id, WorkforceReturn.version)
+    ).all()
     assert [tuple(row) for row in found] == [
-        (first.id, 1, "submitted", "import", False), (first.id, 2, "accepted", "import", True),
-        (second.id, 1, "held", "import", False), (second.id, 2, "accepted", "import", True),
-        (second.id, 3, "draft", "form", False)]
+        (first.id, 1, "submitted", "import", False),
+        (first.id, 2, "accepted", "import", True),
+        (second.id, 1, "held", "import", False),
+        (second.id, 2, "accepted", "import", True),
+        (second.id, 3, "draft", "form", False),
+    ]
     assert fresh(db, WorkforceReturn, draft.id).version == 3

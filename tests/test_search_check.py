@@ -10,8 +10,11 @@ def test_check_reports_a_stale_document(app, db, runner, make_job):
     assert runner.invoke(args=["search", "check"]).exit_code == 0
 
     # a change that bypassed the services: new version, no outbox row
-    db.session.execute(update(Job).where(Job.id == job.id)
-                       .values(title="Family Support Lead", version_id=Job.version_id + 1))
+    db.session.execute(
+        update(Job)
+        .where(Job.id == job.id)
+        .values(title="Family Support Lead", version_id=Job.version_id + 1)
+    )
     db.session.commit()
 
     result = runner.invoke(args=["search", "check"])

@@ -23,11 +23,14 @@ from tests.conftest import job_fields
 
 HIT_RE = re.compile(r'<h3 class="h5 mb-1"><a href="[^"]*/jobs/(\d+)">')
 TOTAL_RE = re.compile(r'<h2 class="h5" id="results-heading"[^>]*>([\d,]+) jobs?\b')
-SECTION_RE = re.compile(r'<section class="mb-3">\s*<h2 class="h6">([^<]+)</h2>(.*?)</section>',
-                        re.S)
+SECTION_RE = re.compile(
+    r'<section class="mb-3">\s*<h2 class="h6">([^<]+)</h2>(.*?)</section>', re.S
+)
 FACET_RE = re.compile(
     r'<a href="([^"]+)" class="facet( chosen)?"[^>]*>\s*<span class="facet-box"[^>]*>.</span>'
-    r'\s*(.*?)\s*<span class="badge[^"]*">(\d+)</span>', re.S)
+    r'\s*(.*?)\s*<span class="badge[^"]*">(\d+)</span>',
+    re.S,
+)
 LINK_RE = re.compile(r'<a(?: class="[^"]*")? href="([^"]+)"[^>]*>([^<]*)</a>')
 
 
@@ -65,8 +68,11 @@ def facets(page: str) -> dict[str, dict[str, dict]]:
 
 
 def links(page: str, label: str) -> list[dict[str, list[str]]]:
-    return [args_of(href) for href, text_ in LINK_RE.findall(page)
-            if html.unescape(text_).strip() == label]
+    return [
+        args_of(href)
+        for href, text_ in LINK_RE.findall(page)
+        if html.unescape(text_).strip() == label
+    ]
 
 
 def get(client, query: str = "") -> str:
@@ -123,8 +129,7 @@ def resync(db, job: Job) -> None:
 
 def test_rolled_back_change_leaves_nothing(db, client, make_agency):
     agency = make_agency()
-    job = services.create_draft(agency, job_data(db, title="Rolled Back Counsellor"),
-                                agency.owner)
+    job = services.create_draft(agency, job_data(db, title="Rolled Back Counsellor"), agency.owner)
     services.publish(job, agency.owner)
     db.session.flush()
     assert db.session.scalar(select(func.count()).select_from(SearchOutbox)) == 2
@@ -139,10 +144,12 @@ def test_rolled_back_change_leaves_nothing(db, client, make_agency):
     assert hits(page) == [] and total(page) == 0
 
 
-@pytest.mark.parametrize("command", [("search", "sync"), ("portal", "worker", "--once")],
-                         ids=["search-sync", "worker-once"])
-def test_crash_between_commit_and_indexing_is_caught_up(db, client, runner, make_agency,
-                                                        command):
+@pytest.mark.parametrize(
+    "command",
+    [("search", "sync"), ("portal", "worker", "--once")],
+    ids=["search-sync", "worker-once"],
+)
+def test_crash_between_commit_and_indexing_is_caught_up(db, client, runner, make_agency, command):
     agency = make_agency()
     job_id = publish_without_sync(db, agency, title="Overnight Shelter Worker")
     assert node() is None or node().high_water < sync.outbox_max_id()
@@ -160,8 +167,9 @@ def test_crash_between_commit_and_indexing_is_caught_up(db, client, runner, make
     assert "applied 0 outbox rows" in invoke(runner, "search", "sync")  # nothing left
 
 
-def test_trailing_window_applies_rows_that_became_visible_late(db, make_agency, make_job,
-                                                               monkeypatch):
+def test_trailing_window_applies_rows_that_became_visible_late(
+    db, make_agency, make_job, monkeypatch
+):
     agency = make_agency()
     old = make_job(agency=agency, title="Family Support Worker")
     mark = sync.outbox_max_id() + 10
@@ -171,8 +179,7 @@ def test_trailing_window_applies_rows_that_became_visible_late(db, make_agency, 
     assert node().high_water == mark
 
     # a transaction that started earlier commits late: its row id is below the mark
-    late = services.create_draft(agency, job_data(db, title="Housing Navigator"),
-                                 agency.owner)
+    late = services.create_draft(agency, job_data(db, title="Housing Navigator"), agency.owner)
     services.publish(late, agency.owner)
     db.session.flush()
     db.session.execute(delete(SearchOutbox).where(SearchOutbox.job_id == late.id))
@@ -187,8 +194,11 @@ def test_trailing_window_applies_rows_that_became_visible_late(db, make_agency, 
     assert node().high_water == mark  # the mark never goes back
 
     # rows below the mark and older than the window are not read again; recent ones are
-    db.session.execute(update(SearchOutbox).where(SearchOutbox.job_id == old.id)
-                       .values(created_at=utcnow() - sync.TRAILING_WINDOW - timedelta(minutes=1)))
+    db.session.execute(
+        update(SearchOutbox)
+        .where(SearchOutbox.job_id == old.id)
+        .values(created_at=utcnow() - sync.TRAILING_WINDOW - timedelta(minutes=1))
+    )
     sync.set_high_water(mark)  # also forgets the ids this process applied
     db.session.commit()
     applied = []
@@ -208,8 +218,10 @@ def test_trailing_window_applies_rows_that_became_visible_late(db, make_agency, 
 
 def test_applying_the_same_rows_twice_keeps_one_document_per_job(db, make_agency, make_job):
     agency = make_agency()
-    jobs = [make_job(agency=agency, title=title)
-            for title in ("Youth Worker", "Clinical Counsellor", "Early Childhood Educator")]
+    jobs = [
+        make_job(agency=agency, title=title)
+        for title in ("Youth Worker", "Clinical Counsellor", "Early Childhood Educator")
+    ]
     services.close(jobs[2], agency.owner)
     db.session.commit()
     sync.sync_after_commit()
@@ -237,12 +249,24 @@ def test_reindex_builds_a_new_directory_and_swaps_it_in(db, runner, make_agency,
     ]:
         make_job(agency=agency, title=title, description=description)
     make_job(agency=agency, title="Closed Cook Position", status="closed")
-    queries = ["", "worker", "counselling", "ECE", "youth worker", "Island", "Nanaimo",
-               "cook", "\"child care\""]
+    queries = [
+        "",
+        "worker",
+        "counselling",
+        "ECE",
+        "youth worker",
+        "Island",
+        "Nanaimo",
+        "cook",
+        '"child care"',
+    ]
 
     def answers():
-        return [(q, r.total, [h.job_id for h in r.hits], r.suggestion)
-                for q in queries for r in [search(SearchParams(q=q))]]
+        return [
+            (q, r.total, [h.job_id for h in r.hits], r.suggestion)
+            for q in queries
+            for r in [search(SearchParams(q=q))]
+        ]
 
     root = index.root_dir()
     pointer = os.path.join(root, index.POINTER)
@@ -271,8 +295,7 @@ def test_check_reports_drift(db, runner, make_agency, make_job):
     assert invoke(runner, "search", "check") == "index matches the database\n"
 
     # a change made behind the portal's back: no outbox row
-    db.session.execute(text("UPDATE jobs SET status = 'closed' WHERE id = :id"),
-                       {"id": jobs[1].id})
+    db.session.execute(text("UPDATE jobs SET status = 'closed' WHERE id = :id"), {"id": jobs[1].id})
     db.session.commit()
     output = invoke(runner, "search", "check", exit_code=1)
     assert f"in the index but not searchable (1): {jobs[1].id}" in output
@@ -288,8 +311,9 @@ def test_check_reports_drift(db, runner, make_agency, make_job):
     assert invoke(runner, "search", "check") == "index matches the database\n"
 
 
-def test_only_published_jobs_of_approved_agencies_are_indexed(db, client, make_agency,
-                                                              make_job, make_user):
+def test_only_published_jobs_of_approved_agencies_are_indexed(
+    db, client, make_agency, make_job, make_user
+):
     approved = make_agency(name="Approved Agency")
     published = make_job(agency=approved, title="Published Worker")
     others = {
@@ -369,19 +393,30 @@ def test_search_url_round_trips(db, client, make_agency, make_job, places):
     nanaimo, island = places["Nanaimo"]
     kelowna, okanagan = places["Kelowna"]
     prince_george, cariboo = places["Prince George"]
-    spec = ([(nanaimo, "full_time")] * 12 + [(kelowna, "full_time")] * 10
-            + [(prince_george, "full_time")] * 3 + [(nanaimo, "part_time")] * 2)
+    spec = (
+        [(nanaimo, "full_time")] * 12
+        + [(kelowna, "full_time")] * 10
+        + [(prince_george, "full_time")] * 3
+        + [(nanaimo, "part_time")] * 2
+    )
     for n, (place, kind) in enumerate(spec):
-        make_job(agency=agency, title=f"Support Worker {n}", community_id=place,
-                 employment_type=kind)
+        make_job(
+            agency=agency, title=f"Support Worker {n}", community_id=place, employment_type=kind
+        )
     regions = sorted([island, okanagan])
-    query = (f"q=support+worker&region={regions[0]}&region={regions[1]}&type=full_time"
-             "&sort=newest&page=2")
+    query = (
+        f"q=support+worker&region={regions[0]}&region={regions[1]}&type=full_time"
+        "&sort=newest&page=2"
+    )
     page = get(client, query)
     assert total(page) == 22  # two regions OR-ed, AND full-time
     assert "Page 2 of 2" in page and len(hits(page)) == 2
-    expected_args = {"q": ["support worker"], "region": [str(r) for r in regions],
-                     "type": ["full_time"], "sort": ["newest"]}
+    expected_args = {
+        "q": ["support worker"],
+        "region": [str(r) for r in regions],
+        "type": ["full_time"],
+        "sort": ["newest"],
+    }
 
     # the search form carries every filter as hidden fields, and the chosen sort
     form = re.search(r'<form method="get" action="/jobs" role="search".*?</form>', page, re.S)
@@ -402,7 +437,9 @@ def test_search_url_round_trips(db, client, make_agency, make_job, places):
     cariboo_option = region_links[region_name(db, cariboo)]
     assert not cariboo_option["chosen"]
     assert cariboo_option["args"] == {
-        **expected_args, "region": sorted(str(r) for r in [island, okanagan, cariboo])}
+        **expected_args,
+        "region": sorted(str(r) for r in [island, okanagan, cariboo]),
+    }
     part_time = side["Employment type"]["Part-time"]
     assert part_time["args"] == {**expected_args, "type": ["full_time", "part_time"]}
     assert all("page" not in o["args"] for section in side.values() for o in section.values())
@@ -415,25 +452,32 @@ def test_search_url_round_trips(db, client, make_agency, make_job, places):
     # the URL state is canonical: parsing and printing it gives it back
     from werkzeug.datastructures import MultiDict
 
-    params = SearchParams.from_args(MultiDict(
-        [(k, v) for k, vs in {**expected_args, "page": ["2"]}.items() for v in vs]))
-    assert params.to_args() == {"q": "support worker", "region": regions,
-                                "type": ["full_time"], "sort": "newest", "page": 2}
+    params = SearchParams.from_args(
+        MultiDict([(k, v) for k, vs in {**expected_args, "page": ["2"]}.items() for v in vs])
+    )
+    assert params.to_args() == {
+        "q": "support worker",
+        "region": regions,
+        "type": ["full_time"],
+        "sort": "newest",
+        "page": 2,
+    }
 
 
 def test_pagination(db, client, make_agency, make_job, places):
     agency = make_agency()
     victoria, island = places["Victoria"]
-    jobs = [make_job(agency=agency, title=f"Residential Worker {n}", community_id=victoria)
-            for n in range(25)]
+    jobs = [
+        make_job(agency=agency, title=f"Residential Worker {n}", community_id=victoria)
+        for n in range(25)
+    ]
     ids = [job.id for job in jobs]
     first = get(client, f"q=residential&region={island}")
     assert total(first) == 25
     assert "Page 1 of 2" in first
     assert len(hits(first)) == PAGE_SIZE
     assert links(first, "Previous") == []
-    assert links(first, "Next") == [{"q": ["residential"], "region": [str(island)],
-                                     "page": ["2"]}]
+    assert links(first, "Next") == [{"q": ["residential"], "region": [str(island)], "page": ["2"]}]
 
     second = get(client, f"q=residential&region={island}&page=2")
     assert "Page 2 of 2" in second
@@ -448,8 +492,9 @@ def test_pagination(db, client, make_agency, make_job, places):
     assert hits(get(client, "page=3")) == []
 
 
-def test_facet_counts_use_the_query_and_the_other_filters(db, client, make_agency, make_job,
-                                                          places):
+def test_facet_counts_use_the_query_and_the_other_filters(
+    db, client, make_agency, make_job, places
+):
     agency = make_agency()
     nanaimo, island = places["Nanaimo"]
     kelowna, okanagan = places["Kelowna"]
@@ -463,16 +508,26 @@ def test_facet_counts_use_the_query_and_the_other_filters(db, client, make_agenc
         ("Cook", kelowna, "casual"),
     ]
     cook = occupation_id(db, "63200")  # the default occupation's keywords include youth
-    jobs = [make_job(agency=agency, title=t, community_id=c, employment_type=e,
-                     **({"occupation_id": cook} if t == "Cook" else {}))
-            for t, c, e in spec]
+    jobs = [
+        make_job(
+            agency=agency,
+            title=t,
+            community_id=c,
+            employment_type=e,
+            **({"occupation_id": cook} if t == "Cook" else {}),
+        )
+        for t, c, e in spec
+    ]
     island_name, okanagan_name = region_name(db, island), region_name(db, okanagan)
 
     side = facets(get(client, "q=youth"))
-    assert {k: v["count"] for k, v in side["Region"].items()} == {island_name: 3,
-                                                                  okanagan_name: 2}
+    assert {k: v["count"] for k, v in side["Region"].items()} == {island_name: 3, okanagan_name: 2}
     assert {k: v["count"] for k, v in side["Employment type"].items()} == {
-        "Full-time": 1, "Part-time": 3, "Casual": 1, "Temporary / term": 0}
+        "Full-time": 1,
+        "Part-time": 3,
+        "Casual": 1,
+        "Temporary / term": 0,
+    }
 
     page = get(client, f"q=youth&region={island}")
     assert total(page) == 3
@@ -480,12 +535,23 @@ def test_facet_counts_use_the_query_and_the_other_filters(db, client, make_agenc
     side = facets(page)
     # the region facet ignores the region filter (so other regions can be added) ...
     assert {k: (v["count"], v["chosen"]) for k, v in side["Region"].items()} == {
-        island_name: (3, True), okanagan_name: (2, False)}
+        island_name: (3, True),
+        okanagan_name: (2, False),
+    }
     # ... while the other facets count only the chosen region's matching jobs
     assert {k: v["count"] for k, v in side["Employment type"].items()} == {
-        "Full-time": 1, "Part-time": 1, "Casual": 1, "Temporary / term": 0}
-    assert side["Community"] == {"Nanaimo": {"count": 3, "chosen": False, "args": {
-        "q": ["youth"], "region": [str(island)], "community": [str(nanaimo)]}}}
+        "Full-time": 1,
+        "Part-time": 1,
+        "Casual": 1,
+        "Temporary / term": 0,
+    }
+    assert side["Community"] == {
+        "Nanaimo": {
+            "count": 3,
+            "chosen": False,
+            "args": {"q": ["youth"], "region": [str(island)], "community": [str(nanaimo)]},
+        }
+    }
 
     # two regions are OR-ed; region and type are AND-ed
     page = get(client, f"q=youth&region={island}&region={okanagan}")
@@ -493,8 +559,7 @@ def test_facet_counts_use_the_query_and_the_other_filters(db, client, make_agenc
     page = get(client, f"q=youth&region={island}&region={okanagan}&type=part_time")
     assert sorted(hits(page)) == [jobs[2].id, jobs[3].id, jobs[4].id]
     side = facets(page)
-    assert {k: v["count"] for k, v in side["Region"].items()} == {island_name: 1,
-                                                                  okanagan_name: 2}
+    assert {k: v["count"] for k, v in side["Region"].items()} == {island_name: 1, okanagan_name: 2}
     assert side["Employment type"]["Part-time"]["chosen"]
     assert side["Employment type"]["Full-time"]["count"] == 1
     page = get(client, f"region={okanagan}&type=casual&type=part_time")
@@ -505,15 +570,27 @@ def test_pay_hours_pooled_and_posted_filters(db, client, make_agency, make_job):
     agency = make_agency()
     made = {
         "hourly 31": make_job(agency=agency, pay_max_cents=3100, hours_per_week=15),
-        "hourly 30": make_job(agency=agency, pay_min_cents=2800, pay_max_cents=3000,
-                              hours_per_week=20),
-        "hourly 29.99": make_job(agency=agency, pay_min_cents=2500, pay_max_cents=2999,
-                                 hours_per_week=29.5),
+        "hourly 30": make_job(
+            agency=agency, pay_min_cents=2800, pay_max_cents=3000, hours_per_week=20
+        ),
+        "hourly 29.99": make_job(
+            agency=agency, pay_min_cents=2500, pay_max_cents=2999, hours_per_week=29.5
+        ),
         # annual pay in hours of a full-time year: 52 x 37.5 = 1,950 h
-        "annual 58,500": make_job(agency=agency, pay_unit="annual", pay_min_cents=50000_00,
-                                  pay_max_cents=58500_00, hours_per_week=30),
-        "annual 58,400": make_job(agency=agency, pay_unit="annual", pay_min_cents=50000_00,
-                                  pay_max_cents=58400_00, hours_per_week=37.5),
+        "annual 58,500": make_job(
+            agency=agency,
+            pay_unit="annual",
+            pay_min_cents=50000_00,
+            pay_max_cents=58500_00,
+            hours_per_week=30,
+        ),
+        "annual 58,400": make_job(
+            agency=agency,
+            pay_unit="annual",
+            pay_min_cents=50000_00,
+            pay_max_cents=58400_00,
+            hours_per_week=37.5,
+        ),
     }
     ids = {name: job.id for name, job in made.items()}
 
@@ -528,17 +605,26 @@ def test_pay_hours_pooled_and_posted_filters(db, client, make_agency, make_job):
     assert found("pay=35") == []
     side = facets(get(client))
     assert {k: v["count"] for k, v in side["Minimum pay"].items()} == {
-        "$20/h or more": 5, "$25/h or more": 5, "$30/h or more": 3, "$35/h or more": 0,
-        "$40/h or more": 0, "$50/h or more": 0}
+        "$20/h or more": 5,
+        "$25/h or more": 5,
+        "$30/h or more": 3,
+        "$35/h or more": 0,
+        "$40/h or more": 0,
+        "$50/h or more": 0,
+    }
 
     assert found("hours=under-20") == of("hourly 31")
     assert found("hours=20-30") == of("hourly 30", "hourly 29.99")
     assert found("hours=30-plus") == of("annual 58,500", "annual 58,400")
-    assert found("hours=under-20&hours=30-plus") == of("hourly 31", "annual 58,500",
-                                                       "annual 58,400")
+    assert found("hours=under-20&hours=30-plus") == of(
+        "hourly 31", "annual 58,500", "annual 58,400"
+    )
     assert found("hours=20-30&pay=30") == of("hourly 30")
-    assert {k: v["count"] for k, v in facets(get(client, "pay=30"))["Hours per week"]
-            .items()} == {"Under 20 h": 1, "20–30 h": 1, "30 h or more": 1}
+    assert {k: v["count"] for k, v in facets(get(client, "pay=30"))["Hours per week"].items()} == {
+        "Under 20 h": 1,
+        "20–30 h": 1,
+        "30 h or more": 1,
+    }
 
     # no pooled positions yet
     page = get(client, "pooled=1")
@@ -553,7 +639,11 @@ def test_pay_hours_pooled_and_posted_filters(db, client, make_agency, make_job):
     assert len(found("posted=7")) == 4
     assert found("posted=14") == of(*ids)
     assert {k: v["count"] for k, v in facets(get(client))["Posted"].items()} == {
-        "Last 24 hours": 4, "Last 7 days": 4, "Last 14 days": 5, "Last 30 days": 5}
+        "Last 24 hours": 4,
+        "Last 7 days": 4,
+        "Last 14 days": 5,
+        "Last 30 days": 5,
+    }
 
 
 def test_sorting(db, client, make_agency, make_job):
@@ -567,9 +657,13 @@ def test_sorting(db, client, make_agency, make_job):
     ]
     jobs = []
     for n, (pay, closes, age) in enumerate(spec):
-        job = make_job(agency=agency, title=f"Support Worker {n}", pay_min_cents=2000,
-                       pay_max_cents=pay,
-                       closes_on=today + timedelta(days=closes))
+        job = make_job(
+            agency=agency,
+            title=f"Support Worker {n}",
+            pay_min_cents=2000,
+            pay_max_cents=pay,
+            closes_on=today + timedelta(days=closes),
+        )
         job.published_at = utcnow() - timedelta(days=age)
         resync(db, job)
         jobs.append(job.id)
@@ -586,9 +680,11 @@ def test_sorting(db, client, make_agency, make_job):
 
 def test_highlights_and_no_results_help(db, client, make_agency, make_job):
     agency = make_agency()
-    job = make_job(agency=agency, title="Youth Worker",
-                   description="Mentor youth at risk in our drop-in centre. "
-                               "<script>alert(1)</script>")
+    job = make_job(
+        agency=agency,
+        title="Youth Worker",
+        description="Mentor youth at risk in our drop-in centre. <script>alert(1)</script>",
+    )
     page = get(client, "q=youth")
     assert hits(page) == [job.id]
     assert re.search(rf'<a href="/jobs/{job.id}"><mark[^>]*>Youth</mark> Worker</a>', page)
@@ -614,13 +710,16 @@ def test_the_page_works_without_javascript(db, client, make_agency, make_job):
     # no inline script: the only scripts are Bootstrap's (menus), not needed by the search
     assert re.findall(r"<script[^>]*>", page) == [
         '<script src="/bootstrap/static/umd/popper.min.js">',
-        '<script src="/bootstrap/static/js/bootstrap.min.js">']
+        '<script src="/bootstrap/static/js/bootstrap.min.js">',
+    ]
     assert "javascript:" not in page and " onclick" not in page and " onchange" not in page
     assert re.search(r'<form method="get" action="/jobs" role="search"', page)
     assert '<button class="btn btn-primary btn-lg w-100" type="submit">Search</button>' in page
     # filters and sort are plain links and form fields
     assert facets(page)["Employment type"]["Part-time"]["args"] == {
-        "q": ["support"], "type": ["part_time"]}
+        "q": ["support"],
+        "type": ["part_time"],
+    }
     assert '<select class="form-select form-select-lg" id="sort" name="sort">' in page
 
 

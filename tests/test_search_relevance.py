@@ -30,111 +30,307 @@ AGENCIES = {
 
 # (title, NOC code, community, agency key, description)
 CORPUS = [
-    ("Clinical Counsellor", "41301", "Nanaimo", "nfla",
-     "Provide individual and group counselling to adults who have experienced trauma. "
-     "A master's degree and registration with the BC Association of Clinical Counsellors "
-     "are required."),
-    ("Early Childhood Educator", "42202", "Nanaimo", "nfla",
-     "Plan play-based learning for children aged three to five in our licensed child care "
-     "centre. A valid certificate from the BC ECE Registry is required."),
-    ("Employment Counsellor", "41321", "Nanaimo", "nfla",
-     "Help job seekers at our WorkBC centre with career planning, resumes and interviews."),
-    ("Life Skills Worker", "42201", "Nanaimo", "nfla",
-     "Teach cooking, budgeting and household skills to young adults leaving government "
-     "care."),
-    ("Program Manager", "40030", "Nanaimo", "nfla",
-     "Lead a team of fifteen staff across our family programs: budgets, reporting and "
-     "quality assurance."),
-    ("Cook", "63200", "Nanaimo", "nfla",
-     "Prepare nutritious meals for forty residents; FoodSafe certificate required."),
-    ("Positive Behaviour Support Consultant", "42203", "Nanaimo", "cls",
-     "Design positive behaviour support plans for adults with autism and train the staff "
-     "who use them."),
-
-    ("Family Counsellor", "41301", "Kelowna", "obgc",
-     "Short-term counselling and family therapy for parents and children referred by "
-     "schools and physicians."),
-    ("Infant Toddler Educator", "42202", "Kelowna", "obgc",
-     "Care for infants and toddlers under 36 months in a twelve-space program. An Infant "
-     "Toddler certificate is required."),
-    ("Youth Worker", "42201", "Kelowna", "obgc",
-     "Run drop-in evenings and one-to-one mentoring for teens aged 13 to 18."),
-    ("Child Care Worker", "42202", "Kelowna", "obgc",
-     "Before- and after-school child care for children aged five to twelve. Responsible "
-     "Adult certificate or ECE Assistant certificate."),
-    ("Recreation Leader", "54100", "Kelowna", "obgc",
-     "Lead sports, arts and outdoor games so that every child at summer camp feels welcome. "
-     "You will take great care with safety and equipment."),
-    ("Community Support Worker - Casual", "42201", "Kelowna", "cls",
-     "Casual shifts supporting adults with developmental disabilities in their homes and "
-     "in the community."),
-    ("Home Support Worker", "44101", "Kelowna", "cls",
-     "Visit seniors in their homes to help with bathing, meals and light housekeeping."),
-
-    ("FASD Key Worker", "42201", "Prince George", "pgnfc",
-     "Support families raising children with fetal alcohol spectrum disorder: advocacy, "
-     "school meetings and connection to services."),
-    ("Shelter Worker", "42201", "Prince George", "pgnfc",
-     "Overnight shifts at our emergency shelter: intake, safety checks and referrals."),
-    ("Respite Worker", "44101", "Prince George", "pgnfc",
-     "Give parents of children with disabilities a break with weekend respite visits."),
-    ("Stopping the Violence Counsellor", "41301", "Prince George", "pgnfc",
-     "Trauma-informed counselling for women who have experienced violence or abuse."),
-    ("Elders Program Coordinator", "40030", "Prince George", "pgnfc",
-     "Coordinate cultural programs, gatherings and transportation for Elders."),
-    ("Job Coach", "42203", "Prince George", "cls",
-     "Supported employment: help adults with disabilities find and keep jobs with local "
-     "employers."),
-
-    ("Child and Youth Care Counsellor", "42201", "Surrey", "options",
-     "Residential program for adolescents. A diploma or degree in Child and Youth Care is "
-     "required."),
-    ("Social Worker", "41300", "Surrey", "options",
-     "Child protection and family preservation. A bachelor's degree in social work and "
-     "eligibility for registration are required."),
-    ("Behaviour Interventionist", "42203", "Surrey", "options",
-     "Deliver one-to-one programs at home for children with autism spectrum disorder."),
-    ("Settlement Worker", "42201", "Surrey", "options",
-     "Help newcomers and refugee families find housing, schools and services."),
-    ("Addictions Counsellor", "41301", "Surrey", "options",
-     "Substance use counselling and harm reduction for adults in our day program."),
-    ("Personal Care Attendant", "44101", "Surrey", "cls",
-     "Assist a client with a spinal cord injury with personal care and mobility."),
-    ("Residential Care Aide", "33102", "Surrey", "cls",
-     "Personal care for seniors in a licensed care home. Current first aid."),
-    ("ECE Assistant", "42202", "Surrey", "options",
-     "Assist the early childhood educators in a 25-space daycare."),
-    ("Maintenance Worker", "73201", "Surrey", "cls",
-     "Repairs and upkeep of twelve group homes; valid driver's licence."),
-
-    ("Program Coordinator", "40030", "Victoria", "pcfs",
-     "Coordinate after-school and summer programs for youth and their families."),
-    ("Executive Director", "00013", "Victoria", "pcfs",
-     "Lead the society and report to the board: strategy, funding and partnerships."),
-    ("Mental Health Outreach Worker", "42201", "Victoria", "pcfs",
-     "Street outreach for adults living with mental illness and substance use."),
-    ("Special Needs Educator", "42202", "Victoria", "pcfs",
-     "Support the inclusion of children with extra support needs in a child care setting."),
-    ("Family Support Worker", "42201", "Victoria", "pcfs",
-     "Home visits that strengthen parenting skills and family routines."),
-    ("Administrative Assistant", "13110", "Victoria", "pcfs",
-     "Reception, scheduling and data entry for a busy family services office."),
-    ("Health Care Aide", "33102", "Victoria", "cls",
-     "Assist residents with bathing, dressing and mobility on evening shifts."),
-    ("Outreach Nurse", "31301", "Victoria", "pcfs",
-     "Registered nurse for street outreach and wound care."),
-    ("Community Support Worker", "42201", "Victoria", "cls",
-     "Support adults with developmental disabilities in a staffed residential home."),
-    ("Career Development Practitioner", "41321", "Victoria", "pcfs",
-     "Career coaching workshops for adults returning to work."),
-    ("Preschool Teacher", "42202", "Prince George", "pgnfc",
-     "Half-day preschool for three- and four-year-olds in our Aboriginal Head Start "
-     "program."),
+    (
+        "Clinical Counsellor",
+        "41301",
+        "Nanaimo",
+        "nfla",
+        "Provide individual and group counselling to adults who have experienced trauma. "
+        "A master's degree and registration with the BC Association of Clinical Counsellors "
+        "are required.",
+    ),
+    (
+        "Early Childhood Educator",
+        "42202",
+        "Nanaimo",
+        "nfla",
+        "Plan play-based learning for children aged three to five in our licensed child care "
+        "centre. A valid certificate from the BC ECE Registry is required.",
+    ),
+    (
+        "Employment Counsellor",
+        "41321",
+        "Nanaimo",
+        "nfla",
+        "Help job seekers at our WorkBC centre with career planning, resumes and interviews.",
+    ),
+    (
+        "Life Skills Worker",
+        "42201",
+        "Nanaimo",
+        "nfla",
+        "Teach cooking, budgeting and household skills to young adults leaving government care.",
+    ),
+    (
+        "Program Manager",
+        "40030",
+        "Nanaimo",
+        "nfla",
+        "Lead a team of fifteen staff across our family programs: budgets, reporting and "
+        "quality assurance.",
+    ),
+    (
+        "Cook",
+        "63200",
+        "Nanaimo",
+        "nfla",
+        "Prepare nutritious meals for forty residents; FoodSafe certificate required.",
+    ),
+    (
+        "Positive Behaviour Support Consultant",
+        "42203",
+        "Nanaimo",
+        "cls",
+        "Design positive behaviour support plans for adults with autism and train the staff "
+        "who use them.",
+    ),
+    (
+        "Family Counsellor",
+        "41301",
+        "Kelowna",
+        "obgc",
+        "Short-term counselling and family therapy for parents and children referred by "
+        "schools and physicians.",
+    ),
+    (
+        "Infant Toddler Educator",
+        "42202",
+        "Kelowna",
+        "obgc",
+        "Care for infants and toddlers under 36 months in a twelve-space program. An Infant "
+        "Toddler certificate is required.",
+    ),
+    (
+        "Youth Worker",
+        "42201",
+        "Kelowna",
+        "obgc",
+        "Run drop-in evenings and one-to-one mentoring for teens aged 13 to 18.",
+    ),
+    (
+        "Child Care Worker",
+        "42202",
+        "Kelowna",
+        "obgc",
+        "Before- and after-school child care for children aged five to twelve. Responsible "
+        "Adult certificate or ECE Assistant certificate.",
+    ),
+    (
+        "Recreation Leader",
+        "54100",
+        "Kelowna",
+        "obgc",
+        "Lead sports, arts and outdoor games so that every child at summer camp feels welcome. "
+        "You will take great care with safety and equipment.",
+    ),
+    (
+        "Community Support Worker - Casual",
+        "42201",
+        "Kelowna",
+        "cls",
+        "Casual shifts supporting adults with developmental disabilities in their homes and "
+        "in the community.",
+    ),
+    (
+        "Home Support Worker",
+        "44101",
+        "Kelowna",
+        "cls",
+        "Visit seniors in their homes to help with bathing, meals and light housekeeping.",
+    ),
+    (
+        "FASD Key Worker",
+        "42201",
+        "Prince George",
+        "pgnfc",
+        "Support families raising children with fetal alcohol spectrum disorder: advocacy, "
+        "school meetings and connection to services.",
+    ),
+    (
+        "Shelter Worker",
+        "42201",
+        "Prince George",
+        "pgnfc",
+        "Overnight shifts at our emergency shelter: intake, safety checks and referrals.",
+    ),
+    (
+        "Respite Worker",
+        "44101",
+        "Prince George",
+        "pgnfc",
+        "Give parents of children with disabilities a break with weekend respite visits.",
+    ),
+    (
+        "Stopping the Violence Counsellor",
+        "41301",
+        "Prince George",
+        "pgnfc",
+        "Trauma-informed counselling for women who have experienced violence or abuse.",
+    ),
+    (
+        "Elders Program Coordinator",
+        "40030",
+        "Prince George",
+        "pgnfc",
+        "Coordinate cultural programs, gatherings and transportation for Elders.",
+    ),
+    (
+        "Job Coach",
+        "42203",
+        "Prince George",
+        "cls",
+        "Supported employment: help adults with disabilities find and keep jobs with local "
+        "employers.",
+    ),
+    (
+        "Child and Youth Care Counsellor",
+        "42201",
+        "Surrey",
+        "options",
+        "Residential program for adolescents. A diploma or degree in Child and Youth Care is "
+        "required.",
+    ),
+    (
+        "Social Worker",
+        "41300",
+        "Surrey",
+        "options",
+        "Child protection and family preservation. A bachelor's degree in social work and "
+        "eligibility for registration are required.",
+    ),
+    (
+        "Behaviour Interventionist",
+        "42203",
+        "Surrey",
+        "options",
+        "Deliver one-to-one programs at home for children with autism spectrum disorder.",
+    ),
+    (
+        "Settlement Worker",
+        "42201",
+        "Surrey",
+        "options",
+        "Help newcomers and refugee families find housing, schools and services.",
+    ),
+    (
+        "Addictions Counsellor",
+        "41301",
+        "Surrey",
+        "options",
+        "Substance use counselling and harm reduction for adults in our day program.",
+    ),
+    (
+        "Personal Care Attendant",
+        "44101",
+        "Surrey",
+        "cls",
+        "Assist a client with a spinal cord injury with personal care and mobility.",
+    ),
+    (
+        "Residential Care Aide",
+        "33102",
+        "Surrey",
+        "cls",
+        "Personal care for seniors in a licensed care home. Current first aid.",
+    ),
+    (
+        "ECE Assistant",
+        "42202",
+        "Surrey",
+        "options",
+        "Assist the early childhood educators in a 25-space daycare.",
+    ),
+    (
+        "Maintenance Worker",
+        "73201",
+        "Surrey",
+        "cls",
+        "Repairs and upkeep of twelve group homes; valid driver's licence.",
+    ),
+    (
+        "Program Coordinator",
+        "40030",
+        "Victoria",
+        "pcfs",
+        "Coordinate after-school and summer programs for youth and their families.",
+    ),
+    (
+        "Executive Director",
+        "00013",
+        "Victoria",
+        "pcfs",
+        "Lead the society and report to the board: strategy, funding and partnerships.",
+    ),
+    (
+        "Mental Health Outreach Worker",
+        "42201",
+        "Victoria",
+        "pcfs",
+        "Street outreach for adults living with mental illness and substance use.",
+    ),
+    (
+        "Special Needs Educator",
+        "42202",
+        "Victoria",
+        "pcfs",
+        "Support the inclusion of children with extra support needs in a child care setting.",
+    ),
+    (
+        "Family Support Worker",
+        "42201",
+        "Victoria",
+        "pcfs",
+        "Home visits that strengthen parenting skills and family routines.",
+    ),
+    (
+        "Administrative Assistant",
+        "13110",
+        "Victoria",
+        "pcfs",
+        "Reception, scheduling and data entry for a busy family services office.",
+    ),
+    (
+        "Health Care Aide",
+        "33102",
+        "Victoria",
+        "cls",
+        "Assist residents with bathing, dressing and mobility on evening shifts.",
+    ),
+    (
+        "Outreach Nurse",
+        "31301",
+        "Victoria",
+        "pcfs",
+        "Registered nurse for street outreach and wound care.",
+    ),
+    (
+        "Community Support Worker",
+        "42201",
+        "Victoria",
+        "cls",
+        "Support adults with developmental disabilities in a staffed residential home.",
+    ),
+    (
+        "Career Development Practitioner",
+        "41321",
+        "Victoria",
+        "pcfs",
+        "Career coaching workshops for adults returning to work.",
+    ),
+    (
+        "Preschool Teacher",
+        "42202",
+        "Prince George",
+        "pgnfc",
+        "Half-day preschool for three- and four-year-olds in our Aboriginal Head Start program.",
+    ),
 ]
 
 TITLES = [title for title, *_ in CORPUS]
-IN = {place: {t for t, _noc, c, *_ in CORPUS if c == place}
-      for place in ("Nanaimo", "Kelowna", "Prince George", "Surrey", "Victoria")}
+IN = {
+    place: {t for t, _noc, c, *_ in CORPUS if c == place}
+    for place in ("Nanaimo", "Kelowna", "Prince George", "Surrey", "Victoria")
+}
 OF = {key: {t for t, _noc, _c, a, _d in CORPUS if a == key} for key in AGENCIES}
 CHILD_CARE = {"Early Childhood Educator", "Child Care Worker", "Special Needs Educator"}
 COUNSELLORS = ["Clinical Counsellor", "Family Counsellor"]
@@ -157,22 +353,32 @@ CASES = [
     Case("counselling", COUNSELLORS),
     Case("counsellors", COUNSELLORS),
     Case("counselor", COUNSELLORS),
-    Case("behavior interventionist", ["Behaviour Interventionist"],
-         above=("Behaviour Interventionist", "Job Coach")),
+    Case(
+        "behavior interventionist",
+        ["Behaviour Interventionist"],
+        above=("Behaviour Interventionist", "Job Coach"),
+    ),
     # field boosts: a title match ranks above a description-only match
     Case("youth", ["Youth Worker"], above=("Youth Worker", "Program Coordinator")),
     # phrases
     Case('"child care"', sorted(CHILD_CARE), absent={"Recreation Leader"}),
-    Case('"support worker"', ["Community Support Worker", "Home Support Worker",
-                              "Family Support Worker"],
-         absent={"Positive Behaviour Support Consultant", "Job Coach"}),
+    Case(
+        '"support worker"',
+        ["Community Support Worker", "Home Support Worker", "Family Support Worker"],
+        absent={"Positive Behaviour Support Consultant", "Job Coach"},
+    ),
     # acronyms and synonyms, both ways
     Case("ECE", ["Early Childhood Educator", "ECE Assistant"]),
     Case("early childhood educator", ["Early Childhood Educator", "ECE Assistant"]),
-    Case("CSW", ["Community Support Worker", "Community Support Worker - Casual"],
-         above=("Community Support Worker", "Life Skills Worker")),
-    Case("community support worker", ["Community Support Worker",
-                                      "Community Support Worker - Casual"]),
+    Case(
+        "CSW",
+        ["Community Support Worker", "Community Support Worker - Casual"],
+        above=("Community Support Worker", "Life Skills Worker"),
+    ),
+    Case(
+        "community support worker",
+        ["Community Support Worker", "Community Support Worker - Casual"],
+    ),
     Case("CYC", ["Child and Youth Care Counsellor"]),
     Case("CYW", ["Child and Youth Care Counsellor"]),
     Case("child and youth care", ["Child and Youth Care Counsellor"]),
@@ -191,16 +397,22 @@ CASES = [
     Case("HSW", ["Home Support Worker"]),
     Case("STV", ["Stopping the Violence Counsellor"]),
     Case("executive director", ["Executive Director"]),
-    Case("mental health", ["Mental Health Outreach Worker"],
-         above=("Mental Health Outreach Worker", "Outreach Nurse")),
+    Case(
+        "mental health",
+        ["Mental Health Outreach Worker"],
+        above=("Mental Health Outreach Worker", "Outreach Nurse"),
+    ),
     # occupation keywords (NOC 42201 lists "youth worker")
     Case("youth worker", ["Youth Worker", "Child and Youth Care Counsellor"]),
     Case("WorkBC", ["Employment Counsellor"]),
     # agency and community names; noise words ("jobs in") are dropped
     # (the agency's name says Nanaimo too, so its jobs come first)
     Case("Nanaimo", [], top_from=OF["nfla"], only=IN["Nanaimo"]),
-    Case("counsellor jobs in Nanaimo", ["Clinical Counsellor", "Employment Counsellor"],
-         only=IN["Nanaimo"]),
+    Case(
+        "counsellor jobs in Nanaimo",
+        ["Clinical Counsellor", "Employment Counsellor"],
+        only=IN["Nanaimo"],
+    ),
     Case("Prince George", [], top_from=OF["pgnfc"], only=IN["Prince George"]),
     Case("Boys and Girls Clubs", sorted(OF["obgc"]), only=OF["obgc"]),
     Case("Okanagan Boys and Girls Clubs youth", ["Youth Worker"]),
@@ -222,27 +434,32 @@ def corpus(db, make_agency) -> dict[int, str]:
     """The corpus, published and indexed once per test: job id -> title."""
     agencies = {key: make_agency(name=name) for key, name in AGENCIES.items()}
     occupations = dict(db.session.execute(select(Occupation.noc_code, Occupation.id)).all())
-    communities = dict(db.session.execute(
-        select(Community.name, Community.id).where(Community.name.in_(IN))).all())
+    communities = dict(
+        db.session.execute(select(Community.name, Community.id).where(Community.name.in_(IN))).all()
+    )
     closes = services.today_pacific() + timedelta(days=45)
     jobs = []
     for n, (title, noc, place, key, description) in enumerate(CORPUS):
         agency = agencies[key]
-        job = services.create_draft(agency, {
-            "title": title,
-            "description": description,
-            "occupation_id": occupations[noc],
-            "community_id": communities[place],
-            "employment_type": ("full_time", "part_time", "casual")[n % 3],
-            "hours_per_week": 37.5,
-            "schedule": "",
-            "pay_min_cents": 2400,
-            "pay_max_cents": 3400,
-            "pay_unit": "hourly",
-            "union_position": False,
-            "how_to_apply": "Apply on the portal.",
-            "closes_on": closes,
-        }, agency.owner)
+        job = services.create_draft(
+            agency,
+            {
+                "title": title,
+                "description": description,
+                "occupation_id": occupations[noc],
+                "community_id": communities[place],
+                "employment_type": ("full_time", "part_time", "casual")[n % 3],
+                "hours_per_week": 37.5,
+                "schedule": "",
+                "pay_min_cents": 2400,
+                "pay_max_cents": 3400,
+                "pay_unit": "hourly",
+                "union_position": False,
+                "how_to_apply": "Apply on the portal.",
+                "closes_on": closes,
+            },
+            agency.owner,
+        )
         services.publish(job, agency.owner)
         jobs.append(job)
     db.session.commit()
@@ -257,8 +474,13 @@ def test_corpus_is_searchable(corpus):
 
 def test_cases_name_corpus_titles():
     for case in CASES:
-        named = {*case.top, *case.absent, *(case.top_from or ()), *(case.only or ()),
-                 *(case.above or ())}
+        named = {
+            *case.top,
+            *case.absent,
+            *(case.top_from or ()),
+            *(case.only or ()),
+            *(case.above or ()),
+        }
         assert named <= set(TITLES), named - set(TITLES)
         assert case.top or case.top_from, case.query
     assert len(CASES) >= 25
@@ -294,7 +516,5 @@ def test_relevance(corpus, case):
             assert second in ranked, (case.query, ranked)
             assert ranked.index(first) < ranked.index(second), (case.query, ranked)
     if case.corrected:
-        assert result.corrected_from == case.query, (result.corrected_from,
-                                                     result.suggestion)
+        assert result.corrected_from == case.query, (result.corrected_from, result.suggestion)
         assert result.suggestion and result.suggestion != case.query
-

@@ -84,10 +84,15 @@ def test_tests_keep_their_fixed_key(instance):
 def test_cookie_signed_with_the_old_public_key_signs_nobody_in(app, instance, make_user, login):
     """An install left in development mode: a session cookie forged with the key config.py
     used to ship must not sign anyone in (it used to sign in any user, admin included)."""
-    dev = create_app("development", {
-        "DATABASE_URL": app.config["DATABASE_URL"], "MAIL_LOG_MESSAGES": False,
-        "SEARCH_INDEX_DIR": app.config["SEARCH_INDEX_DIR"], "UPLOAD_DIR": app.config["UPLOAD_DIR"],
-    })
+    dev = create_app(
+        "development",
+        {
+            "DATABASE_URL": app.config["DATABASE_URL"],
+            "MAIL_LOG_MESSAGES": False,
+            "SEARCH_INDEX_DIR": app.config["SEARCH_INDEX_DIR"],
+            "UPLOAD_DIR": app.config["UPLOAD_DIR"],
+        },
+    )
     dev.test_client_class = PortalClient
     try:
         genuine = dev.test_client()

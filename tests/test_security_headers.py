@@ -23,9 +23,14 @@ def no_store(response) -> bool:
 def test_anonymous_responses(client, make_job):
     """A public page that sets no cookie and shows no form token is not marked no-store."""
     job = make_job()
-    for url, status in [("/", 200), ("/jobs", 200), ("/privacy", 200),
-                        ("/static/css/portal.css", 200), ("/no-such-page", 404),
-                        ("/jobs?q=%00", 400)]:
+    for url, status in [
+        ("/", 200),
+        ("/jobs", 200),
+        ("/privacy", 200),
+        ("/static/css/portal.css", 200),
+        ("/no-such-page", 404),
+        ("/jobs?q=%00", 400),
+    ]:
         response = client.get(url, buffered=True)  # read (and the static file closed)
         assert response.status_code == status, url
         assert_security_headers(response)
@@ -79,7 +84,8 @@ def test_hsts_only_in_production(app, env, monkeypatch):
             _db.engine.dispose()  # its own connections, closed now rather than by the GC
     if env == "production":
         assert response.headers["Strict-Transport-Security"] == (
-            "max-age=31536000; includeSubDomains")
+            "max-age=31536000; includeSubDomains"
+        )
 
 
 def test_templates_hold_no_inline_script_or_style():

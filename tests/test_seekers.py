@@ -75,12 +75,17 @@ def profile_of(db, user) -> SeekerProfile | None:
 def upload(client, data: bytes, name: str = "cv.pdf"):
     """Post a résumé as a browser does. The body is encoded here, in memory: for a large
     file the test client would spool it to a temporary file it never closes."""
-    boundary, body = encode_multipart(MultiDict({
-        "csrf_token": client.csrf_token(),
-        "file": FileStorage(io.BytesIO(data), filename=name),
-    }))
-    return client.post("/profile/resume", data=body,
-                       content_type=f"multipart/form-data; boundary={boundary}")
+    boundary, body = encode_multipart(
+        MultiDict(
+            {
+                "csrf_token": client.csrf_token(),
+                "file": FileStorage(io.BytesIO(data), filename=name),
+            }
+        )
+    )
+    return client.post(
+        "/profile/resume", data=body, content_type=f"multipart/form-data; boundary={boundary}"
+    )
 
 
 def stored_files(app) -> list[str]:
@@ -102,8 +107,7 @@ def profile_form(db, **overrides) -> dict:
         "languages": "English, Punjabi",
         "availability": ["0-morning", "0-day", "5-night"],
         "earliest_start": (today_pacific() + timedelta(days=14)).isoformat(),
-        "credentials": [credential_id(db, "first-aid-cpr-c"),
-                        credential_id(db, "class-5-licence")],
+        "credentials": [credential_id(db, "first-aid-cpr-c"), credential_id(db, "class-5-licence")],
         "foreign_1_name": "Bachelor of Social Work",
         "foreign_1_country": "India",
         "foreign_1_recognition": "in_progress",
@@ -131,8 +135,7 @@ def staff(app, make_agency, login):
 
 
 def make_visible(client):
-    response = client.post_form("/profile/visibility", {"visibility": "agencies",
-                                                        "consent": "y"})
+    response = client.post_form("/profile/visibility", {"visibility": "agencies", "consent": "y"})
     assert response.status_code == 302
     return response
 
@@ -157,12 +160,9 @@ def test_profile_save_and_reload(client, db, seeker):
     assert profile.languages == "English, Punjabi"
     assert profile.availability == [[0, "morning"], [0, "day"], [5, "night"]]
     assert profile.earliest_start == today_pacific() + timedelta(days=14)
-    assert {(c.label, c.outside_canada, c.country, c.recognition)
-            for c in profile.credentials} == {
-        (db.session.get(Credential, credential_id(db, "first-aid-cpr-c")).name, False, "",
-         None),
-        (db.session.get(Credential, credential_id(db, "class-5-licence")).name, False, "",
-         None),
+    assert {(c.label, c.outside_canada, c.country, c.recognition) for c in profile.credentials} == {
+        (db.session.get(Credential, credential_id(db, "first-aid-cpr-c")).name, False, "", None),
+        (db.session.get(Credential, credential_id(db, "class-5-licence")).name, False, "", None),
         ("Bachelor of Social Work", True, "India", "in_progress"),
     }
     assert profile.visibility == "private" and not profile.is_visible
@@ -177,10 +177,20 @@ def test_profile_save_and_reload(client, db, seeker):
     assert 'value="28.50"' in page
 
     # a second save replaces the answers
-    response = client.post_form("/profile", profile_form(
-        db, credentials=[credential_id(db, "class-5-licence")], foreign_1_name="",
-        foreign_1_country="", foreign_1_recognition="", availability=["6-evening"],
-        pay_expectation="", willing_to_travel=None, occupations=[]))
+    response = client.post_form(
+        "/profile",
+        profile_form(
+            db,
+            credentials=[credential_id(db, "class-5-licence")],
+            foreign_1_name="",
+            foreign_1_country="",
+            foreign_1_recognition="",
+            availability=["6-evening"],
+            pay_expectation="",
+            willing_to_travel=None,
+            occupations=[],
+        ),
+    )
     assert response.status_code == 302
     profile = profile_of(db, seeker)
     assert [c.credential.code for c in profile.credentials] == ["class-5-licence"]
@@ -194,28 +204,35 @@ def test_availability_is_an_accessible_table(client, seeker):
     page = text(client.get("/profile"))
     assert '<th scope="col" class="text-center">Morning</th>' in page
     assert '<th scope="row">Sunday</th>' in page
-    assert '<label class="visually-hidden" for="availability-6-night">Sunday night</label>' \
-        in page
+    assert '<label class="visually-hidden" for="availability-6-night">Sunday night</label>' in page
 
 
-@pytest.mark.parametrize(("changes", "field", "message"), [
-    ({"pay_expectation": "twenty"}, "pay_expectation", "Enter the amount as a number"),
-    ({"pay_expectation": "450", "pay_unit": "hourly"}, "pay_expectation",
-     "more than $250 an hour"),
-    ({"pay_expectation": "-3"}, "pay_expectation", "above zero"),
-    ({"pay_expectation": "NaN"}, "pay_expectation", "Enter the amount as a number"),
-    ({"earliest_start": "2026-13-45"}, "earliest_start", "YYYY-MM-DD"),
-    ({"foreign_1_country": ""}, "foreign_1_country", "Enter the country"),
-    ({"foreign_1_recognition": ""}, "foreign_1_recognition", "recognition in BC"),
-    ({"foreign_2_country": "Philippines"}, "foreign_2_name", "Enter the name"),
-    ({"headline": "x" * 201}, "headline", "under 200 characters"),
-    ({"availability": ["7-morning"]}, "availability", "not a valid choice"),
-])
-def test_bad_profile_input_keeps_values_and_saves_nothing(client, db, seeker, changes, field,
-                                                          message):
+@pytest.mark.parametrize(
+    ("changes", "field", "message"),
+    [
+        ({"pay_expectation": "twenty"}, "pay_expectation", "Enter the amount as a number"),
+        (
+            {"pay_expectation": "450", "pay_unit": "hourly"},
+            "pay_expectation",
+            "more than $250 an hour",
+        ),
+        ({"pay_expectation": "-3"}, "pay_expectation", "above zero"),
+        ({"pay_expectation": "NaN"}, "pay_expectation", "Enter the amount as a number"),
+        ({"earliest_start": "2026-13-45"}, "earliest_start", "YYYY-MM-DD"),
+        ({"foreign_1_country": ""}, "foreign_1_country", "Enter the country"),
+        ({"foreign_1_recognition": ""}, "foreign_1_recognition", "recognition in BC"),
+        ({"foreign_2_country": "Philippines"}, "foreign_2_name", "Enter the name"),
+        ({"headline": "x" * 201}, "headline", "under 200 characters"),
+        ({"availability": ["7-morning"]}, "availability", "not a valid choice"),
+    ],
+)
+def test_bad_profile_input_keeps_values_and_saves_nothing(
+    client, db, seeker, changes, field, message
+):
     client.get("/profile")  # the empty profile
-    typed = profile_form(db, headline="Typed headline stays", **{
-        k: v for k, v in changes.items() if k != "headline"})
+    typed = profile_form(
+        db, headline="Typed headline stays", **{k: v for k, v in changes.items() if k != "headline"}
+    )
     if "headline" in changes:
         typed["headline"] = changes["headline"]
     response = client.post_form("/profile", typed)
@@ -254,8 +271,7 @@ def test_visible_needs_consent(client, db, seeker):
     assert count(db, ConsentRecord) == 0
 
 
-def test_consent_is_stored_and_withdrawing_hides_the_profile_at_once(client, db, seeker,
-                                                                    staff):
+def test_consent_is_stored_and_withdrawing_hides_the_profile_at_once(client, db, seeker, staff):
     client.post_form("/profile", profile_form(db))
     before = utcnow()
     make_visible(client)
@@ -301,8 +317,12 @@ def test_upload_pdf_then_docx(app, client, db, seeker):
     response = upload(client, PDF, "Maya CV.pdf")
     assert response.status_code == 302 and response.location == "/profile/resume"
     pdf = db.session.scalar(select(Resume))
-    assert (pdf.user_id, pdf.filename, pdf.kind, pdf.size) == (seeker.id, "Maya CV.pdf", "pdf",
-                                                                len(PDF))
+    assert (pdf.user_id, pdf.filename, pdf.kind, pdf.size) == (
+        seeker.id,
+        "Maya CV.pdf",
+        "pdf",
+        len(PDF),
+    )
     assert re.fullmatch(r"[0-9a-f]{48}", pdf.stored_name)
     assert profile_of(db, seeker).resume_id == pdf.id
 
@@ -321,8 +341,7 @@ def test_upload_pdf_then_docx(app, client, db, seeker):
     assert response.status_code == 302
     db.session.expire_all()
     resumes = db.session.scalars(select(Resume).order_by(Resume.id)).all()
-    assert [(r.kind, r.filename) for r in resumes] == [("pdf", "Maya CV.pdf"),
-                                                       ("docx", "cv.docx")]
+    assert [(r.kind, r.filename) for r in resumes] == [("pdf", "Maya CV.pdf"), ("docx", "cv.docx")]
     assert profile_of(db, seeker).resume_id == resumes[1].id  # the new one is current
     assert len(stored_files(app)) == 2  # the old file is kept, unchanged
     page = text(client.get("/profile/resume"))
@@ -335,15 +354,18 @@ def test_type_is_judged_by_content_not_name(client, db, seeker):
     assert db.session.scalar(select(Resume.filename)) == "resume.pdf"
 
 
-@pytest.mark.parametrize(("data", "name", "message"), [
-    (b"Plain text resume", "cv.txt", "Upload your résumé as a PDF or a Word (.docx) file."),
-    (b"", "cv.pdf", "The file is empty (0 bytes)."),
-    (b"<html>not a pdf</html>", "cv.pdf", "This file is named .pdf but is not a PDF."),
-    (docx(word=False), "cv.docx", "This file is named .docx but is not a Word (.docx)"),
-    (b"PK\x03\x04 broken zip", "cv.docx", "This file is named .docx but is not"),
-    (PDF, "cv.docx", "This file is named .docx but is a PDF."),
-    (PDF + b"0" * (5 * 1024 * 1024), "big.pdf", "The file is larger than 5 MB."),
-])
+@pytest.mark.parametrize(
+    ("data", "name", "message"),
+    [
+        (b"Plain text resume", "cv.txt", "Upload your résumé as a PDF or a Word (.docx) file."),
+        (b"", "cv.pdf", "The file is empty (0 bytes)."),
+        (b"<html>not a pdf</html>", "cv.pdf", "This file is named .pdf but is not a PDF."),
+        (docx(word=False), "cv.docx", "This file is named .docx but is not a Word (.docx)"),
+        (b"PK\x03\x04 broken zip", "cv.docx", "This file is named .docx but is not"),
+        (PDF, "cv.docx", "This file is named .docx but is a PDF."),
+        (PDF + b"0" * (5 * 1024 * 1024), "big.pdf", "The file is larger than 5 MB."),
+    ],
+)
 def test_bad_uploads_are_refused_with_a_message(app, client, db, seeker, data, name, message):
     response = upload(client, data, name)
     assert response.status_code == 400
@@ -368,10 +390,13 @@ def test_request_over_the_limit_gets_a_clear_413(app, client, db, seeker):
     assert count(db, Resume) == 0 and stored_files(app) == []
 
 
-@pytest.mark.parametrize(("data", "name", "mimetype"), [
-    (PDF, "cv.pdf", "application/pdf"),
-    (docx(), "cv.docx", DOCX_MIME),
-])
+@pytest.mark.parametrize(
+    ("data", "name", "mimetype"),
+    [
+        (PDF, "cv.pdf", "application/pdf"),
+        (docx(), "cv.docx", DOCX_MIME),
+    ],
+)
 def test_owner_downloads_with_safe_headers(client, db, seeker, data, name, mimetype):
     upload(client, data, name)
     resume = db.session.scalar(select(Resume))
@@ -385,8 +410,9 @@ def test_owner_downloads_with_safe_headers(client, db, seeker, data, name, mimet
     assert response.headers["Cache-Control"] == "private, no-store"
 
 
-def test_nobody_else_downloads_from_the_seekers_page(app, client, db, seeker, make_user,
-                                                     login, staff):
+def test_nobody_else_downloads_from_the_seekers_page(
+    app, client, db, seeker, make_user, login, staff
+):
     upload(client, PDF)
     resume = db.session.scalar(select(Resume))
     other = app.test_client()
@@ -409,18 +435,22 @@ def test_agency_opens_a_visible_resume_and_the_seeker_sees_it(client, db, seeker
     view = db.session.scalar(select(ResumeView))
     owner = staff.agency.owner
     assert (view.resume_id, view.seeker_id, view.viewer_id, view.agency_id) == (
-        resume.id, seeker.id, owner.id, staff.agency.id)
+        resume.id,
+        seeker.id,
+        owner.id,
+        staff.agency.id,
+    )
     event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "resume.viewed"))
-    assert (event.user_id, event.object_type, event.object_id) == (owner.id, "Resume",
-                                                                   resume.id)
+    assert (event.user_id, event.object_type, event.object_id) == (owner.id, "Resume", resume.id)
 
     page = text(client.get("/profile/resume"))
     viewed = page.split("Who viewed my résumé")[1]
     assert "Kootenay Living Society" in viewed and owner.name in viewed
 
 
-def test_who_viewed_is_newest_first(client, db, seeker, staff, make_agency, make_recruiter,
-                                    app, login):
+def test_who_viewed_is_newest_first(
+    client, db, seeker, staff, make_agency, make_recruiter, app, login
+):
     upload(client, PDF)
     make_visible(client)
     other = make_agency(name="Okanagan Family Services")
@@ -455,8 +485,9 @@ def test_pending_agency_cannot_see_profiles(app, client, db, seeker, make_agency
     assert count(db, ResumeView) == 0
 
 
-def test_agency_applied_to_sees_a_private_profile(app, client, db, seeker, staff, make_job,
-                                                  make_agency, login):
+def test_agency_applied_to_sees_a_private_profile(
+    app, client, db, seeker, staff, make_job, make_agency, login
+):
     from portal.applications import services as applications
 
     upload(client, PDF)
@@ -478,20 +509,27 @@ def test_the_agency_view_of_a_profile(client, db, seeker, staff):
     upload(client, PDF)
     make_visible(client)
     page = text(staff.get(f"/agency/people/{seeker.id}"))
-    for expected in ("Maya Singh", "maya@example.org",
-                     "Community support worker, five years in group homes",
-                     "I support adults with developmental disabilities.", "Part-time",
-                     "$28.50 an hour", "English, Punjabi", "Monday: morning, day",
-                     "Saturday: night", "Bachelor of Social Work — earned in India; "
-                     "Recognition in BC in progress", "Nelson", "Kootenay",
-                     f'href="/agency/people/{seeker.id}/resume"'):
+    for expected in (
+        "Maya Singh",
+        "maya@example.org",
+        "Community support worker, five years in group homes",
+        "I support adults with developmental disabilities.",
+        "Part-time",
+        "$28.50 an hour",
+        "English, Punjabi",
+        "Monday: morning, day",
+        "Saturday: night",
+        "Bachelor of Social Work — earned in India; Recognition in BC in progress",
+        "Nelson",
+        "Kootenay",
+        f'href="/agency/people/{seeker.id}/resume"',
+    ):
         assert expected in page, expected
     start = today_pacific() + timedelta(days=14)
     assert start.strftime("%B %-d, %Y") in page
 
 
-def test_remove_resume_keeps_files_sent_with_applications(app, client, db, seeker, staff,
-                                                         make_job):
+def test_remove_resume_keeps_files_sent_with_applications(app, client, db, seeker, staff, make_job):
     from portal.applications import services as applications
 
     upload(client, PDF)
@@ -523,12 +561,18 @@ def test_agency_search_filters(app, db, make_user, login, staff):
         return user.id
 
     nelson_pt = seeker_with()  # 42201/42202, Kootenay, Nelson, part-time
-    island_ft = seeker_with(occupations=[occupation_id(db, "42203")], regions=[],
-                            communities=[community_id(db, "Nanaimo")],
-                            hours_wanted="full_time")
-    any_hours = seeker_with(occupations=[occupation_id(db, "42201")],
-                            regions=[region_id(db, "vancouver-island-coast")],
-                            communities=[], hours_wanted="any")
+    island_ft = seeker_with(
+        occupations=[occupation_id(db, "42203")],
+        regions=[],
+        communities=[community_id(db, "Nanaimo")],
+        hours_wanted="full_time",
+    )
+    any_hours = seeker_with(
+        occupations=[occupation_id(db, "42201")],
+        regions=[region_id(db, "vancouver-island-coast")],
+        communities=[],
+        hours_wanted="any",
+    )
     private = make_user(role="seeker")
     private_client = app.test_client()
     login(private_client, private)
@@ -563,8 +607,9 @@ def test_save_list_and_unsave(client, db, seeker, make_job):
     assert "Saved ✓ — remove" in text(client.get(f"/jobs/{job.id}"))
 
     page = text(client.get("/saved-jobs"))
-    row = re.search(rf"<tr>\s*<td><a href=\"/jobs/{job.id}\">Youth Worker</a>.*?</tr>", page,
-                    re.S).group(0)
+    row = re.search(
+        rf"<tr>\s*<td><a href=\"/jobs/{job.id}\">Youth Worker</a>.*?</tr>", page, re.S
+    ).group(0)
     assert job.agency.name in row and "Nelson" in row
     assert job.closes_on.strftime("%b %-d, %Y") in row and ">Open<" in row
 

@@ -91,8 +91,9 @@ def test_keep_me_signed_in_does_not_lengthen_staff_sessions(client, make_user, r
     user = make_user(role=role)
     with freeze_time(utcnow()) as clock:
         response = sign_in(client, user, remember=True)
-        session_cookie = [c for c in response.headers.getlist("Set-Cookie")
-                          if c.startswith("session=")][0]
+        session_cookie = [
+            c for c in response.headers.getlist("Set-Cookie") if c.startswith("session=")
+        ][0]
         assert "expires=" not in session_cookie.lower()  # gone when the browser closes
         clock.tick(timedelta(minutes=31))
         assert STAFF_IDLE in ended(client)[1]
@@ -160,8 +161,9 @@ def test_keep_me_signed_in_lasts_at_most_14_days(client, make_user):
 
 def test_without_keep_me_signed_in_the_cookie_ends_with_the_browser(client, make_user):
     response = sign_in(client, make_user())
-    session_cookie = [c for c in response.headers.getlist("Set-Cookie")
-                      if c.startswith("session=")][0]
+    session_cookie = [
+        c for c in response.headers.getlist("Set-Cookie") if c.startswith("session=")
+    ][0]
     assert "expires=" not in session_cookie.lower()
 
 
@@ -182,8 +184,9 @@ def test_changing_the_password_keeps_keep_me_signed_in(client, make_user):
     new = "a different but equally long passphrase"
     with freeze_time(utcnow()) as clock:
         sign_in(client, user, remember=True)
-        response = client.post_form("/account/password", {
-            "current_password": PASSWORD, "password": new, "confirm": new})
+        response = client.post_form(
+            "/account/password", {"current_password": PASSWORD, "password": new, "confirm": new}
+        )
         assert response.status_code == 302 and response.location == "/account"
         clock.tick(timedelta(days=3))
         assert signed_in(client)
@@ -201,15 +204,15 @@ def test_signing_in_again_returns_to_the_page_asked_for(client, make_user, make_
         assert login_back_to(location) == "/agency/jobs?status=draft"
         assert STAFF_IDLE in page
         assert "Sign in to continue where you were." in page
-        response = client.post_form(location, {"email": agency.owner.email,
-                                               "password": PASSWORD})
+        response = client.post_form(location, {"email": agency.owner.email, "password": PASSWORD})
         assert response.status_code == 302
         assert response.location == "/agency/jobs?status=draft"
         assert client.get(response.location).status_code == 200
 
 
 def test_a_form_sent_after_the_session_ended_does_nothing_and_returns_to_its_page(
-        app, client, db, make_user):
+    app, client, db, make_user
+):
     user = make_user()
     old_hash = user.password_hash
     new = "a different but equally long passphrase"
@@ -217,9 +220,16 @@ def test_a_form_sent_after_the_session_ended_does_nothing_and_returns_to_its_pag
         sign_in(client, user)
         token = client.csrf_token()
         clock.tick(timedelta(hours=3))
-        response = client.post("/account/password", data={
-            "csrf_token": token, "current_password": PASSWORD, "password": new,
-            "confirm": new}, headers={"Referer": "http://localhost/account"})
+        response = client.post(
+            "/account/password",
+            data={
+                "csrf_token": token,
+                "current_password": PASSWORD,
+                "password": new,
+                "confirm": new,
+            },
+            headers={"Referer": "http://localhost/account"},
+        )
         assert response.status_code == 302
         assert login_back_to(response.location) == "/account"
         assert SEEKER_IDLE in text(client.get(response.location))
@@ -227,16 +237,18 @@ def test_a_form_sent_after_the_session_ended_does_nothing_and_returns_to_its_pag
     assert db.session.get(User, user.id).password_hash == old_hash
 
 
-@pytest.mark.parametrize("referer", ["https://evil.example/account", "//evil.example/x",
-                                     "javascript:alert(1)"])
+@pytest.mark.parametrize(
+    "referer", ["https://evil.example/account", "//evil.example/x", "javascript:alert(1)"]
+)
 def test_the_way_back_after_a_form_is_never_another_site(client, make_user, referer):
     user = make_user()
     with freeze_time(utcnow()) as clock:
         sign_in(client, user)
         token = client.csrf_token()
         clock.tick(timedelta(hours=3))
-        response = client.post("/account/password", data={"csrf_token": token},
-                               headers={"Referer": referer})
+        response = client.post(
+            "/account/password", data={"csrf_token": token}, headers={"Referer": referer}
+        )
         assert response.status_code == 302 and response.location == "/login"
 
 
@@ -323,7 +335,6 @@ def test_signing_in_again_with_two_step_returns_to_the_page_asked_for(app, clien
         clock.tick(timedelta(seconds=31))  # the next time step: a code not used yet
         response = client.post_form(location, {"email": admin.email, "password": PASSWORD})
         assert response.location == "/login/verify"
-        response = client.post_form("/login/verify",
-                                    {"code": two_step_code(app, admin.email)})
+        response = client.post_form("/login/verify", {"code": two_step_code(app, admin.email)})
         assert response.status_code == 302 and response.location == "/admin/users?role=seeker"
         assert client.get(response.location).status_code == 200

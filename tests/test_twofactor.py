@@ -25,8 +25,11 @@ def code_at(secret: str, when) -> str:
 
 
 def events(db, action: str, user) -> list[AuditEvent]:
-    return list(db.session.scalars(select(AuditEvent).where(AuditEvent.action == action,
-                                                            AuditEvent.user_id == user.id)))
+    return list(
+        db.session.scalars(
+            select(AuditEvent).where(AuditEvent.action == action, AuditEvent.user_id == user.id)
+        )
+    )
 
 
 def sign_in_password(client, user, next_url: str | None = None):
@@ -78,7 +81,7 @@ def test_setup_shows_qr_code_and_key_in_groups_of_four(client, db, seeker):
     shown = re.search(r'id="secret">([A-Z2-7 ]+)</code>', page).group(1)
     db.session.expire_all()
     secret = db.session.get(User, seeker.id).totp_secret
-    assert shown.split(" ") == [secret[i:i + 4] for i in range(0, len(secret), 4)]
+    assert shown.split(" ") == [secret[i : i + 4] for i in range(0, len(secret), 4)]
     assert len(secret) == 32
     assert 'inputmode="numeric"' in code_input(page)  # a number pad on phones
     # reloading shows the same key (the app may already hold it); nothing is on yet
@@ -106,8 +109,9 @@ def test_wrong_code_is_refused_and_right_code_turns_it_on_with_ten_codes(client,
     db.session.expire_all()
     user = db.session.get(User, seeker.id)
     assert user.two_step_enabled
-    stored = set(db.session.scalars(select(RecoveryCode.code_hash)
-                                    .where(RecoveryCode.user_id == user.id)))
+    stored = set(
+        db.session.scalars(select(RecoveryCode.code_hash).where(RecoveryCode.user_id == user.id))
+    )
     assert len(stored) == 10 and not stored & set(codes)  # hashes only
     assert len(events(db, "two_step.enabled", user)) == 1
     assert "You have 10 unused recovery codes" in text(client.get("/account/two-step"))
@@ -231,8 +235,7 @@ def test_the_code_field_has_a_number_pad_and_a_link_to_the_full_keyboard(client,
     assert response.status_code == 302
 
 
-def test_wrong_codes_are_throttled_and_a_new_password_does_not_reset_it(app, client, db,
-                                                                          enabled):
+def test_wrong_codes_are_throttled_and_a_new_password_does_not_reset_it(app, client, db, enabled):
     user, secret, _ = enabled
     limit = app.config["TWO_STEP_MAX_FAILURES"]
     with freeze_time(utcnow() + timedelta(seconds=60)) as clock:
@@ -270,8 +273,7 @@ def test_keep_me_signed_in_is_kept_through_the_second_step(client, enabled, reme
     with freeze_time(utcnow() + timedelta(seconds=60)):
         response = send_code(client, pyotp.TOTP(secret).now())
     assert response.status_code == 302
-    session_cookie = [c for c in response.headers.getlist("Set-Cookie")
-                      if c.startswith("session=")]
+    session_cookie = [c for c in response.headers.getlist("Set-Cookie") if c.startswith("session=")]
     assert session_cookie and ("Expires=" in session_cookie[0]) == remember
 
 
@@ -294,18 +296,21 @@ def test_turning_it_off_needs_the_password_and_a_code(client, db, login, enabled
     login(client, user)
     with freeze_time(utcnow() + timedelta(seconds=60)):
         code = pyotp.TOTP(secret).now()
-        response = client.post_form("/account/two-step/disable",
-                                    {"password": "not the password", "code": code})
+        response = client.post_form(
+            "/account/two-step/disable", {"password": "not the password", "code": code}
+        )
         assert response.status_code == 400
         assert "not correct" in field_error(text(response), "password")
-        response = client.post_form("/account/two-step/disable",
-                                    {"password": PASSWORD, "code": "123 456"})
+        response = client.post_form(
+            "/account/two-step/disable", {"password": PASSWORD, "code": "123 456"}
+        )
         assert response.status_code == 400 and field_error(text(response), "code")
         db.session.expire_all()
         assert db.session.get(User, user.id).two_step_enabled
 
-        response = client.post_form("/account/two-step/disable",
-                                    {"password": PASSWORD, "code": code})
+        response = client.post_form(
+            "/account/two-step/disable", {"password": PASSWORD, "code": code}
+        )
         assert response.status_code == 302
         assert "Two-step sign-in is off" in text(client.get(response.location))
     db.session.expire_all()
@@ -338,22 +343,27 @@ def test_new_recovery_codes_need_a_code_or_the_password(client, db, login, enabl
     assert send_code(client, new_codes[0]).status_code == 302
 
     with freeze_time(utcnow() + timedelta(seconds=60)):
-        response = client.post_form("/account/two-step/recovery-codes",
-                                    {"proof": pyotp.TOTP(secret).now()})
+        response = client.post_form(
+            "/account/two-step/recovery-codes", {"proof": pyotp.TOTP(secret).now()}
+        )
         assert response.status_code == 200 and "Your recovery codes" in text(response)
 
 
 # --- required of HR champions and admins -----------------------------------------------
 
 
-@pytest.mark.parametrize(("role", "url", "heading"), [
-    ("champion", "/lmi/extract?format=csv", None),
-    ("admin", "/lmi/extract?format=csv", None),
-    ("admin", "/admin/users", "Users"),
-    ("admin", "/admin/", "Administration"),
-])
+@pytest.mark.parametrize(
+    ("role", "url", "heading"),
+    [
+        ("champion", "/lmi/extract?format=csv", None),
+        ("admin", "/lmi/extract?format=csv", None),
+        ("admin", "/admin/users", "Users"),
+        ("admin", "/admin/", "Administration"),
+    ],
+)
 def test_champions_and_admins_set_it_up_before_extracts_and_user_management(
-        client, db, login, make_user, role, url, heading):
+    client, db, login, make_user, role, url, heading
+):
     db.session.add(ReportingPeriod(fiscal_year=2025, due_on=date(2026, 6, 30)))
     db.session.commit()
     user = make_user(role=role)
@@ -362,8 +372,10 @@ def test_champions_and_admins_set_it_up_before_extracts_and_user_management(
     assert response.status_code == 302
     assert response.location.startswith("/account/two-step/setup?next=")
     page = text(client.get(response.location))
-    assert "two-step sign-in is required before you download labour-market extracts or " \
-           "manage users" in page
+    assert (
+        "two-step sign-in is required before you download labour-market extracts or "
+        "manage users" in page
+    )
 
     set_up_two_step(client, url)
     response = client.get(url)
@@ -393,15 +405,15 @@ def test_turning_it_on_ends_the_other_sessions(app, client, db, login, make_user
     assert response.headers["Content-Disposition"].startswith("attachment")
 
 
-def test_after_setup_the_codes_page_leads_back_to_the_page_asked_for(client, login,
-                                                                     make_user):
+def test_after_setup_the_codes_page_leads_back_to_the_page_asked_for(client, login, make_user):
     login(client, make_user(role="admin"))
     setup = client.get("/admin/users?q=carla").location
     page = text(client.get(setup))
     secret = re.search(r'id="secret">([A-Z2-7 ]+)</code>', page).group(1).replace(" ", "")
     next_url = re.search(r'name="next" type="hidden" value="([^"]*)"', page).group(1)
-    response = client.post_form("/account/two-step/setup",
-                                {"code": pyotp.TOTP(secret).now(), "next": next_url})
+    response = client.post_form(
+        "/account/two-step/setup", {"code": pyotp.TOTP(secret).now(), "next": next_url}
+    )
     assert 'href="/admin/users?q=carla"' in text(response)
 
 
@@ -450,9 +462,14 @@ def test_an_administrator_resets_it_from_the_command_line(client, db, runner, lo
     db.session.expire_all()
     assert not db.session.get(User, user.id).two_step_enabled
     assert db.session.scalar(select(RecoveryCode.id)) is None
-    assert db.session.scalar(select(AuditEvent.detail).where(
-        AuditEvent.action == "two_step.reset", AuditEvent.object_id == user.id)) == \
-        "command line"
+    assert (
+        db.session.scalar(
+            select(AuditEvent.detail).where(
+                AuditEvent.action == "two_step.reset", AuditEvent.object_id == user.id
+            )
+        )
+        == "command line"
+    )
     assert sign_in_password(client, user).location == "/dashboard"
 
     result = runner.invoke(args=["users", "reset-two-step", user.email])

@@ -33,10 +33,12 @@ def agencies():
     q, status = request.args.get("q", ""), request.args.get("status", "")
     if status and status not in AGENCY_STATUSES:
         status = ""
-    page = db.paginate(services.agency_query(q, status), page=numbers.page(request.args),
-                       per_page=25)
-    return render_template("admin/agencies.html", page=page, q=q, status=status,
-                           statuses=AGENCY_STATUSES)
+    page = db.paginate(
+        services.agency_query(q, status), page=numbers.page(request.args), per_page=25
+    )
+    return render_template(
+        "admin/agencies.html", page=page, q=q, status=status, statuses=AGENCY_STATUSES
+    )
 
 
 @bp.route("/agencies/<int:agency_id>", methods=["GET", "POST"])
@@ -66,8 +68,7 @@ def users():
     q, role = request.args.get("q", ""), request.args.get("role", "")
     if role and role not in ROLES:
         role = ""
-    page = db.paginate(services.user_query(q, role), page=numbers.page(request.args),
-                       per_page=25)
+    page = db.paginate(services.user_query(q, role), page=numbers.page(request.args), per_page=25)
     return render_template("admin/users.html", page=page, q=q, role=role, roles=ROLES)
 
 

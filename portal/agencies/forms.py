@@ -29,8 +29,9 @@ def community_choices() -> list[SelectChoice]:
         .join(Community.region)
         .order_by(Region.name, Community.name)
     )
-    return [SelectChoice(community_id, name, optgroup=region)
-            for community_id, name, region in rows]
+    return [
+        SelectChoice(community_id, name, optgroup=region) for community_id, name, region in rows
+    ]
 
 
 class AgencyFields(FlaskForm):
@@ -39,8 +40,10 @@ class AgencyFields(FlaskForm):
     )
     name = StringField(
         "Operating name",
-        validators=[DataRequired("Enter the name the public knows the agency by."),
-                    Length(max=200)],
+        validators=[
+            DataRequired("Enter the name the public knows the agency by."),
+            Length(max=200),
+        ],
         description="Shown on postings. Often the same as the legal name.",
     )
     community_id = SelectField(
@@ -50,32 +53,41 @@ class AgencyFields(FlaskForm):
         description="The development region follows from the community.",
     )
     subsector_id = SelectField(
-        "Subsector", coerce=numbers.coerce_whole,
-        validators=[DataRequired("Choose the agency's main subsector.")]
+        "Subsector",
+        coerce=numbers.coerce_whole,
+        validators=[DataRequired("Choose the agency's main subsector.")],
     )
     cssea_member = RadioField(
-        "Is the agency a CSSEA member?", choices=YES_NO,
-        validators=[DataRequired("Say whether the agency is a CSSEA member.")]
+        "Is the agency a CSSEA member?",
+        choices=YES_NO,
+        validators=[DataRequired("Say whether the agency is a CSSEA member.")],
     )
     cssea_division_id = SelectField(
-        "CSSEA division", coerce=numbers.coerce_whole,
+        "CSSEA division",
+        coerce=numbers.coerce_whole,
         # no Optional(): a missing value must still be checked
         description="Only for CSSEA members.",
     )
     unionized = RadioField(
-        "Are any of the agency's employees unionized?", choices=YES_NO,
-        validators=[DataRequired("Say whether the agency has unionized employees.")]
+        "Are any of the agency's employees unionized?",
+        choices=YES_NO,
+        validators=[DataRequired("Say whether the agency has unionized employees.")],
     )
     website = URLField(
-        "Website", validators=[Optional(), URL(message="Enter a full address, like "
-                                                       "https://www.example.org."),
-                               Length(max=300)],
+        "Website",
+        validators=[
+            Optional(),
+            URL(message="Enter a full address, like https://www.example.org."),
+            Length(max=300),
+        ],
     )
     phone = TelField(
         "Phone",
-        validators=[Optional(), Length(max=40),
-                    Regexp(r"^[0-9+() .\-x]{7,40}$",
-                           message="Enter a phone number, like 250-555-0100.")],
+        validators=[
+            Optional(),
+            Length(max=40),
+            Regexp(r"^[0-9+() .\-x]{7,40}$", message="Enter a phone number, like 250-555-0100."),
+        ],
     )
 
     def __init__(self, *args, **kwargs):
@@ -94,8 +106,10 @@ class AgencyFields(FlaskForm):
         if self.cssea_member.data == "yes" and not field.data:
             raise ValidationError("Choose the agency's CSSEA division.")
         if self.cssea_member.data == "no" and field.data:
-            raise ValidationError("Only CSSEA members have a division; choose "
-                                  "“Not a CSSEA member” or answer Yes above.")
+            raise ValidationError(
+                "Only CSSEA members have a division; choose "
+                "“Not a CSSEA member” or answer Yes above."
+            )
 
     def agency_data(self) -> dict:
         return {

@@ -70,7 +70,8 @@ def _digest(raw: str) -> str:
 def invite_recruiter(agency: Agency, email: str, by: User) -> AgencyInvitation:
     email = email.strip().lower()
     already = db.session.scalar(
-        select(Membership).join(Membership.user)
+        select(Membership)
+        .join(Membership.user)
         .where(Membership.agency_id == agency.id, User.email == email)
     )
     if already is not None:
@@ -86,8 +87,15 @@ def invite_recruiter(agency: Agency, email: str, by: User) -> AgencyInvitation:
     db.session.add(invitation)
     db.session.flush()
     link = url_for("agencies.invitation", token=raw, _external=True)
-    mail.queue(email, f"Join {agency.name} on the Sector Jobs Portal", "agency_invitation",
-               agency=agency, inviter=by, link=link, expires_at=invitation.expires_at)
+    mail.queue(
+        email,
+        f"Join {agency.name} on the Sector Jobs Portal",
+        "agency_invitation",
+        agency=agency,
+        inviter=by,
+        link=link,
+        expires_at=invitation.expires_at,
+    )
     audit.record("agency.invited", by, agency, detail=email)
     return invitation
 
@@ -115,8 +123,9 @@ def accept_invitation(invitation: AgencyInvitation, user: User) -> Membership:
         )
     invitation.accepted_at = utcnow()
     membership = db.session.scalar(
-        select(Membership).where(Membership.agency_id == invitation.agency_id,
-                                 Membership.user_id == user.id)
+        select(Membership).where(
+            Membership.agency_id == invitation.agency_id, Membership.user_id == user.id
+        )
     )
     if membership is None:
         membership = Membership(user=user, agency=invitation.agency, role="recruiter")
@@ -133,8 +142,10 @@ def revoke_invitation(invitation: AgencyInvitation, by: User) -> None:
 
 def open_invitations(agency: Agency) -> list[AgencyInvitation]:
     return [
-        i for i in db.session.scalars(
-            select(AgencyInvitation).where(AgencyInvitation.agency_id == agency.id)
+        i
+        for i in db.session.scalars(
+            select(AgencyInvitation)
+            .where(AgencyInvitation.agency_id == agency.id)
             .order_by(AgencyInvitation.created_at.desc())
         )
         if i.is_open(utcnow())
@@ -182,5 +193,10 @@ def change_status(agency: Agency, action: str, reason: str | None, by: User) -> 
     agency_jobs_enqueue(agency)  # its jobs enter or leave search
     owner = agency.owner
     if owner is not None:
-        mail.queue(owner.email, f"{agency.name}: registration {new_status}", "agency_status",
-                   agency=agency, link=url_for("agencies.home", _external=True))
+        mail.queue(
+            owner.email,
+            f"{agency.name}: registration {new_status}",
+            "agency_status",
+            agency=agency,
+            link=url_for("agencies.home", _external=True),
+        )

@@ -45,8 +45,11 @@ def register():
         agency = services.register_agency(current_user, form.agency_data())
         db.session.commit()
         session["agency_id"] = agency.id
-        flash(f"{agency.name} is registered and waits for approval. You can prepare "
-              "your postings meanwhile.", "success")
+        flash(
+            f"{agency.name} is registered and waits for approval. You can prepare "
+            "your postings meanwhile.",
+            "success",
+        )
         return redirect(url_for("agencies.home"))
     return render_template("agencies/register.html", form=form, with_account=with_account)
 
@@ -102,10 +105,13 @@ def invite():
             return redirect(url_for("agencies.home"))
     agency = membership.agency
     return render_template(
-        "agencies/home.html", membership=membership, agency=agency,
+        "agencies/home.html",
+        membership=membership,
+        agency=agency,
         staff=sorted(agency.memberships, key=lambda m: (m.role != "owner", m.user.name)),
         invitations=services.open_invitations(agency),
-        invite_form=form, action_form=ConfirmForm(),
+        invite_form=form,
+        action_form=ConfirmForm(),
     ), 400
 
 
@@ -202,8 +208,9 @@ def invitation(token: str):
     form.known_words = [found.email]  # the password may not be built from it
     if existing is None and form.validate_on_submit():
         # the link reached this inbox, so the address is confirmed
-        user = auth_services.create_user(form.full_name.data, found.email, form.password.data,
-                                         role="agency")
+        user = auth_services.create_user(
+            form.full_name.data, found.email, form.password.data, role="agency"
+        )
         user.email_confirmed_at = utcnow()
         services.accept_invitation(found, user)
         db.session.commit()
@@ -211,8 +218,13 @@ def invitation(token: str):
         session["agency_id"] = found.agency_id
         flash(f"Welcome to {found.agency.name}.", "success")
         return redirect(url_for("agencies.home"))
-    return render_template("agencies/invitation.html", invitation=found, form=form,
-                           existing=existing is not None, token=token)
+    return render_template(
+        "agencies/invitation.html",
+        invitation=found,
+        form=form,
+        existing=existing is not None,
+        token=token,
+    )
 
 
 def current_agency_nav():

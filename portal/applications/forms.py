@@ -27,8 +27,10 @@ YES_NO = [SelectChoice("yes", "Yes"), SelectChoice("no", "No")]
 
 class ApplyForm(FlaskForm):
     cover_note = TextAreaField(
-        "Cover note", validators=[Length(max=5000, message="Keep it under 5,000 characters.")],
-        description="Optional: why this job, and anything the agency should know.")
+        "Cover note",
+        validators=[Length(max=5000, message="Keep it under 5,000 characters.")],
+        description="Optional: why this job, and anything the agency should know.",
+    )
     submit = SubmitField("Send application")
 
 
@@ -43,8 +45,11 @@ def apply_form_for(questions) -> ApplyForm:
         if question.kind == "yes_no":
             field = RadioField(question.text, choices=YES_NO, validators=check)
         else:
-            field = StringField(question.text, validators=check + [
-                Length(max=1000, message="Keep the answer under 1,000 characters.")])
+            field = StringField(
+                question.text,
+                validators=check
+                + [Length(max=1000, message="Keep the answer under 1,000 characters.")],
+            )
         setattr(JobApplyForm, f"q_{question.id}", field)
     return JobApplyForm()
 
@@ -54,34 +59,50 @@ def answers_of(form: ApplyForm, questions) -> dict[int, str]:
 
 
 class QuestionForm(FlaskForm):
-    text = StringField("Question", validators=[DataRequired("Write the question."),
-                                               Length(max=300)])
-    kind = RadioField("Answer", choices=[SelectChoice(k, v) for k, v in QUESTION_KINDS.items()],
-                      default="yes_no", validators=[InputRequired("Choose the kind of answer.")])
+    text = StringField(
+        "Question", validators=[DataRequired("Write the question."), Length(max=300)]
+    )
+    kind = RadioField(
+        "Answer",
+        choices=[SelectChoice(k, v) for k, v in QUESTION_KINDS.items()],
+        default="yes_no",
+        validators=[InputRequired("Choose the kind of answer.")],
+    )
     required = BooleanField("An answer is required", default=True)
     knockout_answer = SelectField(
-        "Knock-out", default="",
-        choices=[SelectChoice("", "No — every answer is reviewed"),
-                 SelectChoice("yes", "Yes — decline applicants who do not answer Yes"),
-                 SelectChoice("no", "Yes — decline applicants who do not answer No")],
+        "Knock-out",
+        default="",
+        choices=[
+            SelectChoice("", "No — every answer is reviewed"),
+            SelectChoice("yes", "Yes — decline applicants who do not answer Yes"),
+            SelectChoice("no", "Yes — decline applicants who do not answer No"),
+        ],
         description="A knock-out question declines the application automatically when the "
-                    "answer is not the one you need (e.g. a required licence).")
+        "answer is not the one you need (e.g. a required licence).",
+    )
     submit = SubmitField("Save question")
 
     def question_data(self) -> dict:
-        return {"text": self.text.data.strip(), "kind": self.kind.data,
-                "required": bool(self.required.data),
-                "knockout_answer": self.knockout_answer.data or None}
+        return {
+            "text": self.text.data.strip(),
+            "kind": self.kind.data,
+            "required": bool(self.required.data),
+            "knockout_answer": self.knockout_answer.data or None,
+        }
 
 
 class StatusForm(FlaskForm):
-    status = SelectField("Move to", choices=[SelectChoice(s, STATUSES[s])
-                                             for s in AGENCY_STATUSES],
-                         validators=[InputRequired("Choose a status.")])
+    status = SelectField(
+        "Move to",
+        choices=[SelectChoice(s, STATUSES[s]) for s in AGENCY_STATUSES],
+        validators=[InputRequired("Choose a status.")],
+    )
     message = TextAreaField(
-        "Message to the applicant (optional)", validators=[Length(max=3000)],
+        "Message to the applicant (optional)",
+        validators=[Length(max=3000)],
         description="Added to the email the applicant receives for an interview, an offer "
-                    "or a decline.")
+        "or a decline.",
+    )
     submit = SubmitField("Change status")
 
 
@@ -90,9 +111,11 @@ class BulkStatusForm(StatusForm):
 
 
 class NoteForm(FlaskForm):
-    body = TextAreaField("Add a note", validators=[DataRequired("Write the note first."),
-                                                    Length(max=5000)],
-                         description="Seen only by your agency's staff.")
+    body = TextAreaField(
+        "Add a note",
+        validators=[DataRequired("Write the note first."), Length(max=5000)],
+        description="Seen only by your agency's staff.",
+    )
     submit = SubmitField("Save note")
 
 
@@ -108,7 +131,8 @@ class AlertsForm(FlaskForm):
     application_alerts = RadioField(
         "Emails about new applications",
         choices=[SelectChoice(k, v) for k, v in ALERT_MODES.items()],
-        validators=[InputRequired("Choose how you want to hear about applications.")])
+        validators=[InputRequired("Choose how you want to hear about applications.")],
+    )
     submit = SubmitField("Save")
 
 

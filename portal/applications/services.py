@@ -33,15 +33,15 @@ MAX_QUESTIONS = 15
 # the portal's wording of each email to applicants; an agency may replace it with its own
 DEFAULT_MESSAGES = {
     "received": "Thank you for applying for {job} with {agency}. We have received your "
-                "application and will review it carefully. We will contact you if we would "
-                "like to meet you.",
+    "application and will review it carefully. We will contact you if we would "
+    "like to meet you.",
     "interview": "Thank you for your interest in {job}. We would like to invite you to an "
-                 "interview. We will contact you shortly to arrange a time.",
+    "interview. We will contact you shortly to arrange a time.",
     "offer": "We are pleased to let you know that {agency} would like to offer you the "
-             "position of {job}. We will contact you with the details of the offer.",
+    "position of {job}. We will contact you with the details of the offer.",
     "declined": "Thank you for your interest in {job}. After careful consideration we have "
-                "decided not to go forward with your application. We encourage you to apply "
-                "for other positions with {agency}.",
+    "decided not to go forward with your application. We encourage you to apply "
+    "for other positions with {agency}.",
 }
 SEEKER_EMAILS = ("interview", "offer", "declined")
 
@@ -50,10 +50,13 @@ SEEKER_EMAILS = ("interview", "offer", "declined")
 
 
 def questions_of(job: Job) -> list[ScreeningQuestion]:
-    return list(db.session.scalars(
-        select(ScreeningQuestion).where(ScreeningQuestion.job_id == job.id)
-        .order_by(ScreeningQuestion.position, ScreeningQuestion.id)
-    ))
+    return list(
+        db.session.scalars(
+            select(ScreeningQuestion)
+            .where(ScreeningQuestion.job_id == job.id)
+            .order_by(ScreeningQuestion.position, ScreeningQuestion.id)
+        )
+    )
 
 
 def _check_question(data: dict) -> None:
@@ -113,14 +116,16 @@ class AlreadyApplied(PortalError):
 
 def application_of(job: Job, seeker: User) -> Application | None:
     return db.session.scalar(
-        select(Application).where(Application.job_id == job.id,
-                                  Application.seeker_id == seeker.id)
+        select(Application).where(Application.job_id == job.id, Application.seeker_id == seeker.id)
     )
 
 
 def job_open_for_applications(job: Job) -> bool:
-    return job.status == "published" and job.agency.status == "approved" \
+    return (
+        job.status == "published"
+        and job.agency.status == "approved"
         and job.closes_on >= today_pacific()
+    )
 
 
 def profile_of(user_id: int) -> SeekerProfile | None:
@@ -136,8 +141,7 @@ def check_can_apply(job: Job, seeker: User) -> None:
         raise AlreadyApplied(existing)
     profile = profile_of(seeker.id)
     if profile is None or profile.resume_id is None:
-        raise PortalError("Upload your résumé before applying: it is sent with your "
-                          "application.")
+        raise PortalError("Upload your résumé before applying: it is sent with your application.")
 
 
 def apply(job: Job, seeker: User, cover_note: str, answers: dict[int, str]) -> Application:
@@ -145,8 +149,9 @@ def apply(job: Job, seeker: User, cover_note: str, answers: dict[int, str]) -> A
     decline it at once. Raises PortalError (nothing is saved) when it cannot be made."""
     check_can_apply(job, seeker)
     profile = profile_of(seeker.id)
-    application = Application(job=job, seeker=seeker, cover_note=cover_note.strip(),
-                              resume_id=profile.resume_id)
+    application = Application(
+        job=job, seeker=seeker, cover_note=cover_note.strip(), resume_id=profile.resume_id
+    )
     for position, question in enumerate(questions_of(job), start=1):
         answer = (answers.get(question.id) or "").strip()
         if question.required and not answer:
@@ -155,13 +160,20 @@ def apply(job: Job, seeker: User, cover_note: str, answers: dict[int, str]) -> A
             raise PortalError(f"Answer “{question.text}” with yes or no.")
         knocked = question.is_knockout and answer != question.knockout_answer
         application.knocked_out = application.knocked_out or knocked
-        application.answers.append(ApplicationAnswer(
-            question_id=question.id, position=position, question_text=question.text,
-            answer=answer[:1000], knocked_out=knocked))
+        application.answers.append(
+            ApplicationAnswer(
+                question_id=question.id,
+                position=position,
+                question_text=question.text,
+                answer=answer[:1000],
+                knocked_out=knocked,
+            )
+        )
     shares = job.accepted_shares
     for share in shares:
         application.decisions.append(
-            ApplicationDecision(share=share, agency_id=share.agency_id, status="new"))
+            ApplicationDecision(share=share, agency_id=share.agency_id, status="new")
+        )
     db.session.add(application)
     db.session.flush()  # the unique (job, seeker) constraint stops a concurrent second one
     application.events.append(ApplicationEvent(actor=seeker, to_status="new"))
@@ -170,8 +182,12 @@ def apply(job: Job, seeker: User, cover_note: str, answers: dict[int, str]) -> A
         _alert_agency_staff(application, agency_id)
     if application.knocked_out:
         for decision in application.decisions:
-            set_status(decision, "declined", None,
-                        "Declined automatically: an answer did not meet a requirement.")
+            set_status(
+                decision,
+                "declined",
+                None,
+                "Declined automatically: an answer did not meet a requirement.",
+            )
             _email_seeker(application, decision.agency_id, "declined")
     audit.record("application.submitted", seeker, application)
     return application
@@ -192,17 +208,24 @@ def withdraw(application: Application, by: User) -> None:
 # --- the agency's decisions -----------------------------------------------------------
 
 
-def set_status(decision: ApplicationDecision, status: str, by: User | None,
-                message: str | None = None) -> None:
-    decision.application.events.append(ApplicationEvent(
-        decision_id=decision.id, agency_id=decision.agency_id, actor=by,
-        from_status=decision.status, to_status=status, message=message or None))
+def set_status(
+    decision: ApplicationDecision, status: str, by: User | None, message: str | None = None
+) -> None:
+    decision.application.events.append(
+        ApplicationEvent(
+            decision_id=decision.id,
+            agency_id=decision.agency_id,
+            actor=by,
+            from_status=decision.status,
+            to_status=status,
+            message=message or None,
+        )
+    )
     decision.status = status
     decision.updated_at = utcnow()
 
 
-def change_status(decision: ApplicationDecision, status: str, by: User,
-                  message: str = "") -> None:
+def change_status(decision: ApplicationDecision, status: str, by: User, message: str = "") -> None:
     """The agency moves an applicant along (or declines, or hires them into its share)."""
     if status not in AGENCY_STATUSES:
         raise PortalError("Choose a status from the list.")
@@ -229,8 +252,10 @@ def _fill_share(decision: ApplicationDecision) -> None:
     """Take the share for this applicant. A conditional UPDATE makes two hires into the
     same open share race safely: exactly one gets the row."""
     claimed = db.session.execute(
-        update(JobShare).where(JobShare.id == decision.share_id, JobShare.filled_at.is_(None))
-        .values(filled_at=utcnow()).execution_options(synchronize_session=False)
+        update(JobShare)
+        .where(JobShare.id == decision.share_id, JobShare.filled_at.is_(None))
+        .values(filled_at=utcnow())
+        .execution_options(synchronize_session=False)
     ).rowcount
     if claimed != 1:
         raise PortalError("This position is already filled: someone was hired for it.")
@@ -239,8 +264,9 @@ def _fill_share(decision: ApplicationDecision) -> None:
     pools.fill_if_complete(share.job)
 
 
-def bulk_change(decisions: list[ApplicationDecision], status: str, by: User,
-                message: str = "") -> tuple[int, list[str]]:
+def bulk_change(
+    decisions: list[ApplicationDecision], status: str, by: User, message: str = ""
+) -> tuple[int, list[str]]:
     """Change many; returns how many changed and why the others were skipped."""
     changed, skipped = 0, []
     for decision in decisions:
@@ -257,18 +283,22 @@ def add_note(application: Application, agency_id: int, by: User, body: str) -> A
     body = body.strip()
     if not body:
         raise PortalError("Write the note first.")
-    note = ApplicationNote(application_id=application.id, agency_id=agency_id, author=by,
-                           body=body)
+    note = ApplicationNote(application_id=application.id, agency_id=agency_id, author=by, body=body)
     db.session.add(note)
     return note
 
 
 def notes_of(application: Application, agency_id: int) -> list[ApplicationNote]:
-    return list(db.session.scalars(
-        select(ApplicationNote).where(ApplicationNote.application_id == application.id,
-                                      ApplicationNote.agency_id == agency_id)
-        .order_by(ApplicationNote.created_at.desc(), ApplicationNote.id.desc())
-    ))
+    return list(
+        db.session.scalars(
+            select(ApplicationNote)
+            .where(
+                ApplicationNote.application_id == application.id,
+                ApplicationNote.agency_id == agency_id,
+            )
+            .order_by(ApplicationNote.created_at.desc(), ApplicationNote.id.desc())
+        )
+    )
 
 
 def counts_by_job(job_ids: list[int], agency_id: int) -> dict[int, dict[str, int]]:
@@ -292,15 +322,21 @@ def counts_by_job(job_ids: list[int], agency_id: int) -> dict[int, dict[str, int
 
 
 def message_text(agency_id: int, kind: str) -> str:
-    custom = db.session.scalar(select(AgencyMessage.body).where(
-        AgencyMessage.agency_id == agency_id, AgencyMessage.kind == kind))
+    custom = db.session.scalar(
+        select(AgencyMessage.body).where(
+            AgencyMessage.agency_id == agency_id, AgencyMessage.kind == kind
+        )
+    )
     return custom or DEFAULT_MESSAGES[kind]
 
 
 def save_message(agency_id: int, kind: str, body: str) -> None:
     """The agency's own wording; an empty text goes back to the portal's default."""
-    row = db.session.scalar(select(AgencyMessage).where(
-        AgencyMessage.agency_id == agency_id, AgencyMessage.kind == kind))
+    row = db.session.scalar(
+        select(AgencyMessage).where(
+            AgencyMessage.agency_id == agency_id, AgencyMessage.kind == kind
+        )
+    )
     body = body.strip()
     if not body or body == DEFAULT_MESSAGES[kind]:
         if row is not None:
@@ -317,8 +353,11 @@ def render_message(application: Application, agency_id: int, kind: str) -> str:
 
     agency = db.session.get(Agency, agency_id)
     text = message_text(agency_id, kind)
-    for key, value in (("{name}", application.seeker.name), ("{job}", application.job.title),
-                       ("{agency}", agency.name)):
+    for key, value in (
+        ("{name}", application.seeker.name),
+        ("{job}", application.job.title),
+        ("{agency}", agency.name),
+    ):
         text = text.replace(key, value)
     return text
 
@@ -331,26 +370,37 @@ SUBJECTS = {
 }
 
 
-def _email_seeker(application: Application, agency_id: int, kind: str,
-                  message: str = "") -> None:
+def _email_seeker(application: Application, agency_id: int, kind: str, message: str = "") -> None:
     from portal.models import Agency
 
     agency = db.session.get(Agency, agency_id)
-    mail.queue(application.seeker.email, SUBJECTS[kind].format(job=application.job.title),
-               "application_update", application=application, agency=agency,
-               body=render_message(application, agency_id, kind), message=message,
-               link=url_for("applications.detail", application_id=application.id,
-                            _external=True))
+    mail.queue(
+        application.seeker.email,
+        SUBJECTS[kind].format(job=application.job.title),
+        "application_update",
+        application=application,
+        agency=agency,
+        body=render_message(application, agency_id, kind),
+        message=message,
+        link=url_for("applications.detail", application_id=application.id, _external=True),
+    )
 
 
 def _alert_agency_staff(application: Application, agency_id: int) -> None:
-    members = db.session.scalars(select(Membership).where(
-        Membership.agency_id == agency_id, Membership.application_alerts == "immediate"))
+    members = db.session.scalars(
+        select(Membership).where(
+            Membership.agency_id == agency_id, Membership.application_alerts == "immediate"
+        )
+    )
     for member in members:
-        mail.queue(member.user.email, f"New application: {application.job.title}",
-                   "new_application", application=application, member=member,
-                   link=url_for("applications.review", application_id=application.id,
-                                _external=True))
+        mail.queue(
+            member.user.email,
+            f"New application: {application.job.title}",
+            "new_application",
+            application=application,
+            member=member,
+            link=url_for("applications.review", application_id=application.id, _external=True),
+        )
 
 
 DIGEST_EVERY = timedelta(hours=24)
@@ -360,31 +410,47 @@ def send_digests() -> int:
     """One email per staff member on the daily digest, listing the applications their
     agency received since their last digest. Idempotent: a member gets at most one a day."""
     now = utcnow()
-    members = db.session.scalars(select(Membership).where(
-        Membership.application_alerts == "daily")).all()
+    members = db.session.scalars(
+        select(Membership).where(Membership.application_alerts == "daily")
+    ).all()
     sent = 0
     for member in members:
         if member.digest_sent_at is not None and now - member.digest_sent_at < DIGEST_EVERY:
             continue
         since = member.digest_sent_at or now - DIGEST_EVERY
-        applications = db.session.scalars(
-            select(Application).join(ApplicationDecision)
-            .where(ApplicationDecision.agency_id == member.agency_id,
-                   Application.submitted_at > since, Application.submitted_at <= now)
-            .order_by(Application.submitted_at)
-        ).unique().all()
+        applications = (
+            db.session.scalars(
+                select(Application)
+                .join(ApplicationDecision)
+                .where(
+                    ApplicationDecision.agency_id == member.agency_id,
+                    Application.submitted_at > since,
+                    Application.submitted_at <= now,
+                )
+                .order_by(Application.submitted_at)
+            )
+            .unique()
+            .all()
+        )
         member.digest_sent_at = now
         if not applications:
             continue
         by_job: dict[Job, list[Application]] = {}
         for application in applications:
             by_job.setdefault(application.job, []).append(application)
-        links = {job.id: url_for("applications.pipeline", job_id=job.id, _external=True)
-                 for job in by_job}
-        mail.queue(member.user.email,
-                   f"{len(applications)} new application{'s' if len(applications) != 1 else ''}"
-                   f" for {member.agency.name}", "application_digest",
-                   member=member, by_job=by_job, links=links)
+        links = {
+            job.id: url_for("applications.pipeline", job_id=job.id, _external=True)
+            for job in by_job
+        }
+        mail.queue(
+            member.user.email,
+            f"{len(applications)} new application{'s' if len(applications) != 1 else ''}"
+            f" for {member.agency.name}",
+            "application_digest",
+            member=member,
+            by_job=by_job,
+            links=links,
+        )
         sent += 1
     return sent
 

@@ -50,8 +50,9 @@ def apply(job_id: int):
     status = 200
     if form.validate_on_submit():
         try:
-            application = services.apply(job, current_user, form.cover_note.data or "",
-                                         forms.answers_of(form, questions))
+            application = services.apply(
+                job, current_user, form.cover_note.data or "", forms.answers_of(form, questions)
+            )
             db.session.commit()
         except services.AlreadyApplied as exc:
             db.session.rollback()
@@ -77,16 +78,22 @@ def apply(job_id: int):
     if problem and form.is_submitted() and problem not in form.form_errors:
         form.form_errors.append(problem)
         status = 400
-    return render_template("applications/apply.html", job=job, form=form, problem=problem,
-                           questions=questions,
-                           profile=services.profile_of(current_user.id)), status
+    return render_template(
+        "applications/apply.html",
+        job=job,
+        form=form,
+        problem=problem,
+        questions=questions,
+        profile=services.profile_of(current_user.id),
+    ), status
 
 
 @bp.route("/applications")
 @require_role("seeker")
 def mine():
     applications = db.session.scalars(
-        select(Application).where(Application.seeker_id == current_user.id)
+        select(Application)
+        .where(Application.seeker_id == current_user.id)
         .order_by(Application.submitted_at.desc())
     ).all()
     return render_template("applications/mine.html", applications=applications)
@@ -96,8 +103,7 @@ def mine():
 @require_role("seeker")
 def detail(application_id: int):
     application = require_own_application(application_id)
-    return render_template("applications/detail.html", application=application,
-                           form=ConfirmForm())
+    return render_template("applications/detail.html", application=application, form=ConfirmForm())
 
 
 @bp.route("/applications/<int:application_id>/withdraw", methods=["POST"])
@@ -120,8 +126,7 @@ def withdraw(application_id: int):
 # Agencies: screening questions --------------------------------------------------------
 
 
-def _question_page(job: Job, form: forms.QuestionForm, save, done: str,
-                   editing=None):
+def _question_page(job: Job, form: forms.QuestionForm, save, done: str, editing=None):
     """Save a valid question form with ``save(data)``; else show the list and the form."""
     if form.validate_on_submit():
         try:
@@ -133,18 +138,26 @@ def _question_page(job: Job, form: forms.QuestionForm, save, done: str,
             db.session.commit()
             flash(done, "success")
             return redirect(url_for("applications.questions", job_id=job.id))
-    return render_template("applications/questions.html", job=job, form=form,
-                           questions=services.questions_of(job), action_form=ConfirmForm(),
-                           editing=editing), 400 if form.errors or form.form_errors else 200
+    return render_template(
+        "applications/questions.html",
+        job=job,
+        form=form,
+        questions=services.questions_of(job),
+        action_form=ConfirmForm(),
+        editing=editing,
+    ), 400 if form.errors or form.form_errors else 200
 
 
 @bp.route("/agency/jobs/<int:job_id>/questions", methods=["GET", "POST"])
 @login_required
 def questions(job_id: int):
     _, job = require_agency_job(job_id)
-    return _question_page(job, forms.QuestionForm(),
-                          lambda data: services.add_question(job, data, current_user),
-                          "Question added.")
+    return _question_page(
+        job,
+        forms.QuestionForm(),
+        lambda data: services.add_question(job, data, current_user),
+        "Question added.",
+    )
 
 
 @bp.route("/agency/jobs/<int:job_id>/questions/<int:question_id>", methods=["GET", "POST"])
@@ -154,13 +167,19 @@ def edit_question(job_id: int, question_id: int):
     form = forms.QuestionForm(obj=None if request.method == "POST" else question)
     if request.method == "GET":
         form.knockout_answer.data = question.knockout_answer or ""
-    return _question_page(job, form,
-                          lambda data: services.update_question(question, data, current_user),
-                          "Question saved.", editing=question)
+    return _question_page(
+        job,
+        form,
+        lambda data: services.update_question(question, data, current_user),
+        "Question saved.",
+        editing=question,
+    )
 
 
-@bp.route("/agency/jobs/<int:job_id>/questions/<int:question_id>/<any(up, down):direction>",
-          methods=["POST"])
+@bp.route(
+    "/agency/jobs/<int:job_id>/questions/<int:question_id>/<any(up, down):direction>",
+    methods=["POST"],
+)
 @login_required
 def move_question(job_id: int, question_id: int, direction: str):
     _, job, question = require_job_question(job_id, question_id)
@@ -204,7 +223,8 @@ def pipeline(job_id: int):
     sort = sort if sort in SORTS else "newest"
     query = (
         select(ApplicationDecision)
-        .join(ApplicationDecision.application).join(Application.seeker)
+        .join(ApplicationDecision.application)
+        .join(Application.seeker)
         .join(JobShare, ApplicationDecision.share_id == JobShare.id)
         .where(JobShare.job_id == job.id, ApplicationDecision.agency_id == membership.agency_id)
     )
@@ -219,18 +239,30 @@ def pipeline(job_id: int):
         query = query.where(func.lower(User.name).like(f"%{pattern}%", escape="\\"))
     query = query.options(  # one query per relation for the page, not one per row
         contains_eager(ApplicationDecision.application).contains_eager(Application.seeker),
-        contains_eager(ApplicationDecision.application).selectinload(Application.answers))
+        contains_eager(ApplicationDecision.application).selectinload(Application.answers),
+    )
     page = db.paginate(query.order_by(*SORTS[sort]), page=numbers.page(request.args), per_page=50)
-    counts = dict(db.session.execute(
-        select(ApplicationDecision.status, func.count())
-        .join(JobShare, ApplicationDecision.share_id == JobShare.id)
-        .where(JobShare.job_id == job.id, ApplicationDecision.agency_id == membership.agency_id)
-        .group_by(ApplicationDecision.status)
-    ).all())
-    return render_template("applications/pipeline.html", job=job, page=page, counts=counts,
-                           status=status, knockout=knockout, q=q, sort=sort,
-                           statuses=STATUSES, bulk_form=forms.BulkStatusForm(),
-                           questions=services.questions_of(job))
+    counts = dict(
+        db.session.execute(
+            select(ApplicationDecision.status, func.count())
+            .join(JobShare, ApplicationDecision.share_id == JobShare.id)
+            .where(JobShare.job_id == job.id, ApplicationDecision.agency_id == membership.agency_id)
+            .group_by(ApplicationDecision.status)
+        ).all()
+    )
+    return render_template(
+        "applications/pipeline.html",
+        job=job,
+        page=page,
+        counts=counts,
+        status=status,
+        knockout=knockout,
+        q=q,
+        sort=sort,
+        statuses=STATUSES,
+        bulk_form=forms.BulkStatusForm(),
+        questions=services.questions_of(job),
+    )
 
 
 @bp.route("/agency/jobs/<int:job_id>/applicants/bulk", methods=["POST"])
@@ -239,8 +271,9 @@ def bulk(job_id: int):
     membership, job = require_agency_job(job_id, lead_only=False)
     form = forms.BulkStatusForm()
     ids = numbers.ids(request.form.getlist("application_id"))
-    back = redirect(safe_back(request.form.get("back"),
-                              url_for("applications.pipeline", job_id=job.id)))
+    back = redirect(
+        safe_back(request.form.get("back"), url_for("applications.pipeline", job_id=job.id))
+    )
     if not form.validate_on_submit():
         flash("Choose a status for the selected applicants.", "danger")
         return back
@@ -248,16 +281,24 @@ def bulk(job_id: int):
         flash("Select at least one applicant.", "warning")
         return back
     decisions = db.session.scalars(
-        select(ApplicationDecision).join(JobShare, ApplicationDecision.share_id == JobShare.id)
-        .where(ApplicationDecision.application_id.in_(ids), JobShare.job_id == job.id,
-               ApplicationDecision.agency_id == membership.agency_id)
+        select(ApplicationDecision)
+        .join(JobShare, ApplicationDecision.share_id == JobShare.id)
+        .where(
+            ApplicationDecision.application_id.in_(ids),
+            JobShare.job_id == job.id,
+            ApplicationDecision.agency_id == membership.agency_id,
+        )
         .order_by(ApplicationDecision.id)
     ).all()
-    changed, skipped = services.bulk_change(decisions, form.status.data, current_user,
-                                            form.message.data or "")
+    changed, skipped = services.bulk_change(
+        decisions, form.status.data, current_user, form.message.data or ""
+    )
     _commit_and_sync()
-    flash(f"Moved {changed} applicant{'s' if changed != 1 else ''} to "
-          f"“{STATUSES[form.status.data]}”.", "success" if changed else "warning")
+    flash(
+        f"Moved {changed} applicant{'s' if changed != 1 else ''} to "
+        f"“{STATUSES[form.status.data]}”.",
+        "success" if changed else "warning",
+    )
     for reason in skipped[:5]:
         flash(f"Skipped: {reason}", "warning")
     return back
@@ -268,13 +309,16 @@ def bulk(job_id: int):
 def review(application_id: int):
     membership, application, decision = require_agency_application(application_id)
     return render_template(
-        "applications/review.html", application=application, decision=decision,
+        "applications/review.html",
+        application=application,
+        decision=decision,
         notes=services.notes_of(application, membership.agency_id),
         status_form=forms.StatusForm(status=_next_status(decision.status)),
         note_form=forms.NoteForm(),
         # partners in a pooled job see each other's decisions on its applicants
         events=application.events,
-        partners=[d for d in application.decisions if d.agency_id != membership.agency_id])
+        partners=[d for d in application.decisions if d.agency_id != membership.agency_id],
+    )
 
 
 def _next_status(status: str) -> str:
@@ -291,17 +335,23 @@ def change_status(application_id: int):
         flash("Choose a status from the list.", "danger")
     else:
         try:
-            services.change_status(decision, form.status.data, current_user,
-                                   form.message.data or "")
+            services.change_status(
+                decision, form.status.data, current_user, form.message.data or ""
+            )
         except PortalError as exc:
             db.session.rollback()
             flash(str(exc), "danger")
         else:
             _commit_and_sync()
-            note = " The position is filled." if decision.share.filled_at and \
-                form.status.data == "hired" else ""
-            flash(f"{application.seeker.name} moved to “{STATUSES[form.status.data]}”."
-                  + note, "success")
+            note = (
+                " The position is filled."
+                if decision.share.filled_at and form.status.data == "hired"
+                else ""
+            )
+            flash(
+                f"{application.seeker.name} moved to “{STATUSES[form.status.data]}”." + note,
+                "success",
+            )
     return redirect(url_for("applications.review", application_id=application.id))
 
 
@@ -348,9 +398,13 @@ def messages():
     if not form.is_submitted():
         for kind in MESSAGE_KINDS:
             form[kind].data = services.message_text(membership.agency_id, kind)
-    return render_template("applications/messages.html", form=form,
-                           agency=membership.agency, kinds=MESSAGE_KINDS,
-                           defaults=services.DEFAULT_MESSAGES)
+    return render_template(
+        "applications/messages.html",
+        form=form,
+        agency=membership.agency,
+        kinds=MESSAGE_KINDS,
+        defaults=services.DEFAULT_MESSAGES,
+    )
 
 
 @bp.route("/agency/alerts", methods=["GET", "POST"])
@@ -363,5 +417,6 @@ def alerts():
         db.session.commit()
         flash("Your email preference is saved.", "success")
         return redirect(url_for("applications.alerts"))
-    return render_template("applications/alerts.html", form=form, agency=membership.agency), \
-        400 if form.errors else 200
+    return render_template(
+        "applications/alerts.html", form=form, agency=membership.agency
+    ), 400 if form.errors else 200

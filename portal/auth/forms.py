@@ -39,9 +39,11 @@ def password_strength(form, field) -> None:
 def email_field(label: str = "Email address") -> EmailField:
     return EmailField(
         label,
-        validators=[DataRequired("Enter your email address."),
-                    Email("Enter a valid email address, like name@example.org."),
-                    Length(max=254)],
+        validators=[
+            DataRequired("Enter your email address."),
+            Email("Enter a valid email address, like name@example.org."),
+            Length(max=254),
+        ],
         render_kw={"autocomplete": "email"},
     )
 
@@ -51,23 +53,27 @@ def new_password_field(label: str = "Password") -> PasswordField:
         label,
         validators=[DataRequired("Choose a password."), password_length, password_strength],
         description="12 to 128 characters, not easy to guess. A few unrelated words make a "
-                    "strong password.",
+        "strong password.",
         render_kw={"autocomplete": "new-password"},
     )
 
 
-def current_password_field(label: str = "Current password",
-                           message: str = "Enter your current password.") -> PasswordField:
+def current_password_field(
+    label: str = "Current password", message: str = "Enter your current password."
+) -> PasswordField:
     """The password of the account, asked again (its strength is not judged)."""
-    return PasswordField(label, validators=[DataRequired(message)],
-                         render_kw={"autocomplete": "current-password"})
+    return PasswordField(
+        label, validators=[DataRequired(message)], render_kw={"autocomplete": "current-password"}
+    )
 
 
 def confirm_password_field(target: str = "password") -> PasswordField:
     return PasswordField(
         "Repeat the password",
-        validators=[DataRequired("Repeat the password."),
-                    EqualTo(target, "The two passwords do not match.")],
+        validators=[
+            DataRequired("Repeat the password."),
+            EqualTo(target, "The two passwords do not match."),
+        ],
         render_kw={"autocomplete": "new-password"},
     )
 

@@ -76,14 +76,16 @@ def guessable_words(*texts: str | None) -> list[str]:
 def weakness(password: str, user_inputs: list[str]) -> str | None:
     """Why ``password`` is too easy to guess, in plain words; None if it is strong enough
     (zxcvbn score of at least PASSWORD_MIN_STRENGTH)."""
-    result = zxcvbn(password[:STRENGTH_CHARACTERS], user_inputs=user_inputs,
-                    max_length=STRENGTH_CHARACTERS)
+    result = zxcvbn(
+        password[:STRENGTH_CHARACTERS], user_inputs=user_inputs, max_length=STRENGTH_CHARACTERS
+    )
     if result["score"] >= current_app.config["PASSWORD_MIN_STRENGTH"]:
         return None
     reasons = []
     if any(match.get("dictionary_name") == "user_inputs" for match in result["sequence"]):
-        reasons.append("It contains your name, email address or agency name, which others "
-                       "can guess.")
+        reasons.append(
+            "It contains your name, email address or agency name, which others can guess."
+        )
     feedback = result["feedback"]
     if feedback.get("warning"):
         reasons.append(_sentence(feedback["warning"]))

@@ -18,9 +18,13 @@ KEY = "two_step_pending"
 def begin(user: User, next_url: str | None, **start_args) -> None:
     session.clear()
     ttl = current_app.config["TWO_STEP_PENDING_TTL"].total_seconds()
-    session[KEY] = {"user": user.id, "version": user.session_version,
-                    "until": time.time() + ttl, "next": next_url,
-                    "start": start_args}
+    session[KEY] = {
+        "user": user.id,
+        "version": user.session_version,
+        "until": time.time() + ttl,
+        "next": next_url,
+        "start": start_args,
+    }
 
 
 def get() -> dict | None:
@@ -34,8 +38,12 @@ def user(pending: dict) -> User | None:
     if pending.get("until", 0) < time.time():
         return None
     found = db.session.get(User, pending["user"])
-    if (found is None or not found.is_active or not found.two_step_enabled
-            or found.session_version != pending["version"]):
+    if (
+        found is None
+        or not found.is_active
+        or not found.two_step_enabled
+        or found.session_version != pending["version"]
+    ):
         return None
     return found
 

@@ -59,8 +59,7 @@ def register(name: str, email: str, password: str, role: str = "seeker") -> User
     return user
 
 
-def register_or_notify(name: str, email: str, password: str,
-                       role: str = "seeker") -> User | None:
+def register_or_notify(name: str, email: str, password: str, role: str = "seeker") -> User | None:
     """Register, unless the address already has an account: then tell its owner, by
     email, that someone tried (with a sign-in and a password-reset link), and return None.
 
@@ -81,8 +80,14 @@ def notify_registration_attempt(user: User) -> None:
     if user.is_active:
         raw = issue_token(user, "reset_password", current_app.config["PASSWORD_RESET_TTL"])
         reset = url_for("auth.reset_password", token=raw, _external=True)
-    mail.queue(user.email, "Someone tried to register with your email address",
-               "registration_attempt", user=user, sign_in=sign_in, reset=reset)
+    mail.queue(
+        user.email,
+        "Someone tried to register with your email address",
+        "registration_attempt",
+        user=user,
+        sign_in=sign_in,
+        reset=reset,
+    )
     audit.record("user.registration_attempt", None, user)
 
 
@@ -272,8 +277,13 @@ def request_email_change(user: User, current_password: str, new_email: str) -> N
     raw = issue_token(user, "change_email", current_app.config["EMAIL_CONFIRM_TTL"], new_email)
     link = url_for("auth.confirm_email_change", token=raw, _external=True)
     mail.queue(new_email, "Confirm your new email address", "change_email", user=user, link=link)
-    mail.queue(user.email, "Your email address is being changed", "email_change_notice",
-               user=user, new_email=new_email)
+    mail.queue(
+        user.email,
+        "Your email address is being changed",
+        "email_change_notice",
+        user=user,
+        new_email=new_email,
+    )
 
 
 def confirm_email_change(raw: str) -> User:

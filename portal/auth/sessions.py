@@ -92,11 +92,15 @@ def check():
         return end("Please sign in again.")
     idle, most = limits(current_user.role, remembered())
     if now - last_seen > idle:
-        return end(f"You were signed out after {duration(idle)} without activity. "
-                   "Sign in to continue where you were.")
+        return end(
+            f"You were signed out after {duration(idle)} without activity. "
+            "Sign in to continue where you were."
+        )
     if now - signed_in_at > most:
-        return end(f"You were signed out because a session lasts at most {duration(most)}. "
-                   "Sign in again to continue where you were.")
+        return end(
+            f"You were signed out because a session lasts at most {duration(most)}. "
+            "Sign in again to continue where you were."
+        )
     session[LAST_SEEN] = int(now)
     return None
 

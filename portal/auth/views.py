@@ -50,16 +50,21 @@ def register():
 
 @bp.route("/register/check-email")
 def check_email():
-    return render_template("auth/check_email.html", email=request.args.get("email", ""),
-                           form=forms.EmailOnlyForm(email=request.args.get("email", "")))
+    return render_template(
+        "auth/check_email.html",
+        email=request.args.get("email", ""),
+        form=forms.EmailOnlyForm(email=request.args.get("email", "")),
+    )
 
 
 @bp.route("/confirm/<token>")
 def confirm_email(token: str):
     user = services.confirm_email(token)
     if user is None:
-        flash("This confirmation link is invalid, already used or expired. "
-              "Ask for a new one below.", "danger")
+        flash(
+            "This confirmation link is invalid, already used or expired. Ask for a new one below.",
+            "danger",
+        )
         return redirect(url_for("auth.resend_confirmation"))
     db.session.commit()
     flash("Thank you — your email address is confirmed. You can sign in now.", "success")
@@ -98,8 +103,7 @@ def login():
             )
             return render_template("auth/login.html", form=form, offer_resend=True)
         elif user.two_step_enabled:  # the password is right: now the code from the app
-            pending.begin(user, safe_next(request.args.get("next")),
-                                   remember=form.remember.data)
+            pending.begin(user, safe_next(request.args.get("next")), remember=form.remember.data)
             return redirect(url_for("twofactor.verify"))
         else:
             sessions.start(user, remember=form.remember.data)
@@ -128,8 +132,11 @@ def forgot_password():
     if form.validate_on_submit():
         services.request_password_reset(form.email.data)
         db.session.commit()
-        flash("If an account uses that address, we have emailed a link to reset the "
-              "password. The link works once, for one hour.", "info")
+        flash(
+            "If an account uses that address, we have emailed a link to reset the "
+            "password. The link works once, for one hour.",
+            "info",
+        )
         return redirect(url_for("auth.login"))
     return render_template("auth/forgot.html", form=form)
 
@@ -138,8 +145,7 @@ def forgot_password():
 def reset_password(token: str):
     found = services.find_token(token, "reset_password")
     if found is None:
-        flash("This reset link is invalid, already used or expired. Ask for a new one.",
-              "danger")
+        flash("This reset link is invalid, already used or expired. Ask for a new one.", "danger")
         return redirect(url_for("auth.forgot_password"))
     form = forms.ResetPasswordForm()
     form.known_words = [found.user.name, found.user.email]  # not guessable from these
@@ -179,8 +185,9 @@ def change_password():
             sessions.start(current_user._get_current_object(), remember=sessions.remembered())
             flash("Your password is changed. Other devices have been signed out.", "success")
             return redirect(url_for("auth.account"))
-    return render_template("auth/account.html", password_form=form,
-                           email_form=forms.ChangeEmailForm(formdata=None)), 400
+    return render_template(
+        "auth/account.html", password_form=form, email_form=forms.ChangeEmailForm(formdata=None)
+    ), 400
 
 
 @bp.route("/account/email", methods=["POST"])
@@ -199,11 +206,15 @@ def change_email():
             form.new_email.errors.append(str(exc))
         else:
             db.session.commit()
-            flash(f"We sent a confirmation link to {form.new_email.data}. Your address "
-                  "changes when you open it.", "info")
+            flash(
+                f"We sent a confirmation link to {form.new_email.data}. Your address "
+                "changes when you open it.",
+                "info",
+            )
             return redirect(url_for("auth.account"))
-    return render_template("auth/account.html", email_form=form,
-                           password_form=forms.ChangePasswordForm(formdata=None)), 400
+    return render_template(
+        "auth/account.html", email_form=form, password_form=forms.ChangePasswordForm(formdata=None)
+    ), 400
 
 
 @bp.route("/account/email/confirm/<token>")
@@ -216,5 +227,6 @@ def confirm_email_change(token: str):
     else:
         db.session.commit()
         flash("Your email address is changed.", "success")
-    return redirect(url_for("auth.account") if current_user.is_authenticated
-                    else url_for("auth.login"))
+    return redirect(
+        url_for("auth.account") if current_user.is_authenticated else url_for("auth.login")
+    )

@@ -47,13 +47,29 @@ OPEN_PERIOD_STATUSES = {"submitted": 0.82, "accepted": 0.12, "held": 0.04, "draf
 # Median hourly pay (dollars) by NOC in the first year, around BC community social services
 # wage grids; managers and professionals above the frontline.
 PAY = {
-    "00013": 50.0, "11200": 36.0, "13100": 30.0, "13110": 25.5, "31301": 45.0, "33102": 27.5,
-    "40030": 40.0, "41300": 36.5, "41301": 35.0, "41321": 29.0, "41403": 33.0, "42201": 27.0,
-    "42202": 24.5, "42203": 28.0, "43100": 25.0, "44100": 21.0, "44101": 25.5, "54100": 23.0,
-    "63200": 22.5, "65310": 21.0, "73201": 26.0,
+    "00013": 50.0,
+    "11200": 36.0,
+    "13100": 30.0,
+    "13110": 25.5,
+    "31301": 45.0,
+    "33102": 27.5,
+    "40030": 40.0,
+    "41300": 36.5,
+    "41301": 35.0,
+    "41321": 29.0,
+    "41403": 33.0,
+    "42201": 27.0,
+    "42202": 24.5,
+    "42203": 28.0,
+    "43100": 25.0,
+    "44100": 21.0,
+    "44101": 25.5,
+    "54100": 23.0,
+    "63200": 22.5,
+    "65310": 21.0,
+    "73201": 26.0,
 }
-REGION_PAY = {"mainland-southwest": 1.03, "northeast": 1.04, "north-coast": 1.02,
-              "nechako": 1.02}
+REGION_PAY = {"mainland-southwest": 1.03, "northeast": 1.04, "north-coast": 1.02, "nechako": 1.02}
 # frontline occupations by subsector: (NOC, weight); the first is the core role
 FRONTLINE = {
     "community-living": [("42201", 8), ("42203", 3), ("33102", 2), ("44101", 2), ("54100", 1)],
@@ -71,15 +87,21 @@ FRONTLINE = {
 DEFAULT_FRONTLINE = [("42201", 6), ("41300", 2), ("41301", 2)]
 SUPPORT = [("13110", 4), ("13100", 2), ("65310", 1), ("63200", 1), ("73201", 1), ("11200", 1)]
 # employment mix of frontline lines (weight of headcount)
-EMPLOYMENT_MIX = {"regular_full_time": 0.5, "regular_part_time": 0.25, "casual": 0.2,
-                  "term": 0.05}
+EMPLOYMENT_MIX = {"regular_full_time": 0.5, "regular_part_time": 0.25, "casual": 0.2, "term": 0.05}
 # turnover, vacancy and FTE by employment status
-TURNOVER_FACTOR = {"regular_full_time": 0.85, "regular_part_time": 1.05, "casual": 1.45,
-                   "term": 1.5}
-VACANCY_FACTOR = {"regular_full_time": 1.0, "regular_part_time": 1.1, "casual": 1.0,
-                  "term": 0.8}
-FTE_RATIO = {"regular_full_time": (0.95, 1.0), "regular_part_time": (0.5, 0.7),
-             "casual": (0.15, 0.35), "term": (0.85, 1.0)}
+TURNOVER_FACTOR = {
+    "regular_full_time": 0.85,
+    "regular_part_time": 1.05,
+    "casual": 1.45,
+    "term": 1.5,
+}
+VACANCY_FACTOR = {"regular_full_time": 1.0, "regular_part_time": 1.1, "casual": 1.0, "term": 0.8}
+FTE_RATIO = {
+    "regular_full_time": (0.95, 1.0),
+    "regular_part_time": (0.5, 0.7),
+    "casual": (0.15, 0.35),
+    "term": (0.85, 1.0),
+}
 SIZES = ((5, 20, 35), (20, 80, 35), (80, 200, 20), (200, 450, 10))  # low, high, weight
 LINES_BY_SIZE = ((20, 4, 6), (80, 6, 10), (200, 9, 13), (10**9, 12, 15))
 
@@ -94,8 +116,14 @@ def _pick(rng: random.Random, weighted: Sequence[tuple[str, float]]) -> str:
     return rng.choices([k for k, _ in weighted], [w for _, w in weighted])[0]
 
 
-def _year(rng: random.Random, line: dict, opening: int, turnover: float, vacancy_rate: float,
-          growth: float) -> dict:
+def _year(
+    rng: random.Random,
+    line: dict,
+    opening: int,
+    turnover: float,
+    vacancy_rate: float,
+    growth: float,
+) -> dict:
     """The counts of one line for one year, from its opening headcount."""
     employment = line["employment_status"]
     excluded = line["bargaining_status"] == "excluded"
@@ -108,12 +136,18 @@ def _year(rng: random.Random, line: dict, opening: int, turnover: float, vacancy
     retire = 0.2 if excluded else 0.07
     other = 0.3 if employment == "term" else 0.05
     involuntary = 0.04 if excluded else 0.1
-    reasons = rng.choices(range(4), (1 - retire - other - involuntary, retire, involuntary,
-                                     other), k=separations)
+    reasons = rng.choices(
+        range(4), (1 - retire - other - involuntary, retire, involuntary, other), k=separations
+    )
     within_year = min(separations, _round(rng, hires * rng.uniform(0.15, 0.35)))
     within_90 = _round(rng, within_year * rng.uniform(0.3, 0.5))
-    vrate = min(0.6, vacancy_rate * VACANCY_FACTOR[employment] * (0.4 if excluded else 1.0)
-                * rng.uniform(0.7, 1.3))
+    vrate = min(
+        0.6,
+        vacancy_rate
+        * VACANCY_FACTOR[employment]
+        * (0.4 if excluded else 1.0)
+        * rng.uniform(0.7, 1.3),
+    )
     vacancies = _round(rng, closing * vrate / (1 - vrate))
     low, high = FTE_RATIO[employment]
     return {
@@ -137,25 +171,38 @@ def _pay(rng: random.Random, median_dollars: float) -> dict:
     median = max(MINIMUM_WAGE_CENTS + 100, round(median_dollars * 100 * rng.uniform(0.95, 1.05)))
     p25 = max(MINIMUM_WAGE_CENTS, round(median * rng.uniform(0.87, 0.94)))
     p75 = round(median * rng.uniform(1.06, 1.14))
-    return {"pay_p25_cents": min(p25, median - 25), "pay_median_cents": median,
-            "pay_p75_cents": max(p75, median + 25)}
+    return {
+        "pay_p25_cents": min(p25, median - 25),
+        "pay_median_cents": median,
+        "pay_p75_cents": max(p75, median + 25),
+    }
 
 
-def _rates(rng: random.Random, turnover: float | None, vacancy_rate: float | None
-           ) -> tuple[float, float, float]:
+def _rates(
+    rng: random.Random, turnover: float | None, vacancy_rate: float | None
+) -> tuple[float, float, float]:
     """An agency's turnover, vacancy rate and growth for one year."""
-    return (rng.uniform(0.18, 0.32) if turnover is None else turnover,
-            rng.uniform(0.05, 0.11) if vacancy_rate is None else vacancy_rate,
-            rng.uniform(-0.01, 0.05))
+    return (
+        rng.uniform(0.18, 0.32) if turnover is None else turnover,
+        rng.uniform(0.05, 0.11) if vacancy_rate is None else vacancy_rate,
+        rng.uniform(-0.01, 0.05),
+    )
 
 
 def _id(value) -> int:
     return value if isinstance(value, int) else value.id
 
 
-def generate_lines(rng: random.Random, agency, occupations, regions=None, *,
-                   size: int | None = None, turnover: float | None = None,
-                   vacancy_rate: float | None = None) -> list[dict]:
+def generate_lines(
+    rng: random.Random,
+    agency,
+    occupations,
+    regions=None,
+    *,
+    size: int | None = None,
+    turnover: float | None = None,
+    vacancy_rate: float | None = None,
+) -> list[dict]:
     """One agency-year's lines: dicts keyed by ``ReturnLine`` column names (no return_id).
 
     ``agency`` needs ``region_id`` and ``unionized`` (and ``subsector.code`` if it has one:
@@ -165,8 +212,9 @@ def generate_lines(rng: random.Random, agency, occupations, regions=None, *,
     ``size`` is the opening headcount (drawn from 5 to 450 if not given); ``turnover`` and
     ``vacancy_rate`` override the agency's drawn rates (e.g. 0.6 for an outlier).
     """
-    occ = occupations if isinstance(occupations, Mapping) else {
-        o.noc_code: o.id for o in occupations}
+    occ = (
+        occupations if isinstance(occupations, Mapping) else {o.noc_code: o.id for o in occupations}
+    )
     subsector = getattr(getattr(agency, "subsector", None), "code", None)
     frontline = FRONTLINE.get(subsector, DEFAULT_FRONTLINE)
     if size is None:
@@ -180,11 +228,13 @@ def generate_lines(rng: random.Random, agency, occupations, regions=None, *,
     if size < 60:  # the executive director manages the programs
         specs = [("00013", "regular_full_time", "excluded", home, 1, 0.0)]
     else:
-        specs = [("00013", "regular_full_time", "excluded", home, max(1, round(size / 150)), 0.0),
-                 ("40030", "regular_full_time", "excluded", home, max(1, round(size * 0.03)),
-                  0.0)]
-    specs.append((_pick(rng, SUPPORT[:2]), "regular_full_time", union, home,
-                  max(1, round(size * 0.04)), 0.0))
+        specs = [
+            ("00013", "regular_full_time", "excluded", home, max(1, round(size / 150)), 0.0),
+            ("40030", "regular_full_time", "excluded", home, max(1, round(size * 0.03)), 0.0),
+        ]
+    specs.append(
+        (_pick(rng, SUPPORT[:2]), "regular_full_time", union, home, max(1, round(size * 0.04)), 0.0)
+    )
     seen = {(s[0], s[1], s[3]) for s in specs}
     core = frontline[0][0]
     wanted = [(core, "regular_full_time"), (core, "regular_part_time"), (core, "casual")]
@@ -194,8 +244,10 @@ def generate_lines(rng: random.Random, agency, occupations, regions=None, *,
         if wanted:
             noc, employment = wanted.pop(0)
         elif rng.random() < 0.15:
-            noc, employment = _pick(rng, SUPPORT), rng.choice(
-                ["regular_full_time", "regular_part_time", "casual"])
+            noc, employment = (
+                _pick(rng, SUPPORT),
+                rng.choice(["regular_full_time", "regular_part_time", "casual"]),
+            )
         else:
             noc, employment = _pick(rng, frontline), _pick(rng, list(EMPLOYMENT_MIX.items()))
         region = home
@@ -204,8 +256,7 @@ def generate_lines(rng: random.Random, agency, occupations, regions=None, *,
         if (noc, employment, region) in seen or noc not in occ:
             continue
         seen.add((noc, employment, region))
-        weight = (dict(frontline).get(noc, 1) * EMPLOYMENT_MIX[employment]
-                  * rng.uniform(0.6, 1.4))
+        weight = dict(frontline).get(noc, 1) * EMPLOYMENT_MIX[employment] * rng.uniform(0.6, 1.4)
         specs.append((noc, employment, union, region, None, weight))
     # the managers and the office first, the rest shared by weight
     rest = max(0, size - sum(s[4] or 0 for s in specs))
@@ -217,33 +268,48 @@ def generate_lines(rng: random.Random, agency, occupations, regions=None, *,
     lines = []
     for noc, employment, bargaining, region, fixed, weight in specs:
         opening = fixed or max(1, _round(rng, rest * weight / total))
-        line = {"occupation_id": occ[noc], "region_id": region,
-                "employment_status": employment, "bargaining_status": bargaining}
+        line = {
+            "occupation_id": occ[noc],
+            "region_id": region,
+            "employment_status": employment,
+            "bargaining_status": bargaining,
+        }
         line.update(_year(rng, line, opening, turnover, vacancy_rate, growth))
         median = PAY[noc] * REGION_PAY.get(region_codes.get(region), 1.0)
         median *= (1.03 if bargaining == "union" else 1.0) * (
-            0.97 if employment == "casual" else 1.0)
+            0.97 if employment == "casual" else 1.0
+        )
         line.update(_pay(rng, median))
         lines.append(line)
     return lines
 
 
-def next_year(rng: random.Random, lines: Iterable[dict], *, turnover: float | None = None,
-              vacancy_rate: float | None = None) -> list[dict]:
+def next_year(
+    rng: random.Random,
+    lines: Iterable[dict],
+    *,
+    turnover: float | None = None,
+    vacancy_rate: float | None = None,
+) -> list[dict]:
     """The same agency's lines a year later: each line opens with last year's closing
     headcount, pay rises 2–5 %, and the year's flows are drawn afresh."""
     turnover, vacancy_rate, growth = _rates(rng, turnover, vacancy_rate)
     result = []
     for old in lines:
-        line = {k: old[k] for k in ("occupation_id", "region_id", "employment_status",
-                                     "bargaining_status")}
+        line = {
+            k: old[k]
+            for k in ("occupation_id", "region_id", "employment_status", "bargaining_status")
+        }
         line.update(_year(rng, line, old["closing_headcount"], turnover, vacancy_rate, growth))
         raise_ = rng.uniform(1.02, 1.05)
         median = round(old["pay_median_cents"] * raise_)
-        line.update(pay_p25_cents=max(MINIMUM_WAGE_CENTS, min(
-                        median - 25, round(old["pay_p25_cents"] * raise_))),
-                    pay_median_cents=median,
-                    pay_p75_cents=max(median + 25, round(old["pay_p75_cents"] * raise_)))
+        line.update(
+            pay_p25_cents=max(
+                MINIMUM_WAGE_CENTS, min(median - 25, round(old["pay_p25_cents"] * raise_))
+            ),
+            pay_median_cents=median,
+            pay_p75_cents=max(median + 25, round(old["pay_p75_cents"] * raise_)),
+        )
         result.append(line)
     return result
 
@@ -267,8 +333,10 @@ def spike_turnover(rng: random.Random, lines: list[dict]) -> dict:
     a turnover of 160–200 % — staff churning through short assignments — which holds a
     submitted return for the HR champion's review. The opening headcount is kept (it
     chains with last year); returns the line, changed in place."""
-    line = max((x for x in lines if x["bargaining_status"] != "excluded"),
-               key=lambda x: (x["employment_status"] == "casual", x["opening_headcount"]))
+    line = max(
+        (x for x in lines if x["bargaining_status"] != "excluded"),
+        key=lambda x: (x["employment_status"] == "casual", x["opening_headcount"]),
+    )
     opening = line["opening_headcount"]
     closing = opening + rng.randint(0, max(1, opening // 8))
     separations = math.ceil(rng.uniform(1.6, 2.0) * (opening + closing) / 2)
@@ -277,11 +345,17 @@ def spike_turnover(rng: random.Random, lines: list[dict]) -> dict:
     within_year = min(separations, round(hires * rng.uniform(0.5, 0.7)))
     low, high = FTE_RATIO[line["employment_status"]]
     line.update(
-        closing_headcount=closing, hires=hires, separations=separations,
-        sep_voluntary=reasons.count(0), sep_retirement=0, sep_involuntary=reasons.count(2),
-        sep_other=reasons.count(3), sep_within_1_year=within_year,
+        closing_headcount=closing,
+        hires=hires,
+        separations=separations,
+        sep_voluntary=reasons.count(0),
+        sep_retirement=0,
+        sep_involuntary=reasons.count(2),
+        sep_other=reasons.count(3),
+        sep_within_1_year=within_year,
         sep_within_90_days=round(within_year * rng.uniform(0.4, 0.6)),
-        fte=min(float(closing), round(closing * rng.uniform(low, high), 1)))
+        fte=min(float(closing), round(closing * rng.uniform(low, high), 1)),
+    )
     return line
 
 
@@ -297,14 +371,19 @@ def _between(rng: random.Random, start: datetime, end: datetime) -> datetime:
     return start + timedelta(seconds=rng.randint(0, seconds))
 
 
-def ensure_periods(fiscal_years: Sequence[int], now: datetime | None = None
-                   ) -> tuple[list[ReportingPeriod], int]:
+def ensure_periods(
+    fiscal_years: Sequence[int], now: datetime | None = None
+) -> tuple[list[ReportingPeriod], int]:
     """The periods of ``fiscal_years`` (sorted), creating the missing ones: the last one
     open, due January 15 after the year ends + 9 months, the others closed."""
     now = now or utcnow()
     years = sorted(fiscal_years)
-    existing = {p.fiscal_year: p for p in db.session.scalars(
-        select(ReportingPeriod).where(ReportingPeriod.fiscal_year.in_(years)))}
+    existing = {
+        p.fiscal_year: p
+        for p in db.session.scalars(
+            select(ReportingPeriod).where(ReportingPeriod.fiscal_year.in_(years))
+        )
+    }
     created = 0
     for year in years:
         if year in existing:
@@ -312,9 +391,12 @@ def ensure_periods(fiscal_years: Sequence[int], now: datetime | None = None
         is_open = year == years[-1]
         opened = min(_at(date(year + 1, 9, 15), 16), now - timedelta(days=30))
         period = ReportingPeriod(
-            fiscal_year=year, status="open" if is_open else "closed",
-            due_on=date(year + 2, 1, 15), opened_at=opened,
-            closed_at=None if is_open else min(_at(date(year + 2, 3, 1)), now))
+            fiscal_year=year,
+            status="open" if is_open else "closed",
+            due_on=date(year + 2, 1, 15),
+            opened_at=opened,
+            closed_at=None if is_open else min(_at(date(year + 2, 3, 1)), now),
+        )
         db.session.add(period)
         existing[year] = period
         created += 1
@@ -335,27 +417,38 @@ def _open_statuses(rng: random.Random, n: int, statuses: Mapping[str, float]) ->
     return result
 
 
-def _warnings(lines: list[dict], previous: list[dict], agency: Agency, codes: dict,
-              regions: dict) -> list[dict]:
+def _warnings(
+    lines: list[dict], previous: list[dict], agency: Agency, codes: dict, regions: dict
+) -> list[dict]:
     """The soft warnings a submission of ``lines`` confirms, as the returns store them."""
     from portal.returns import validation
 
     def values(line: dict) -> dict:
-        return {**line, "occupation": codes[line["occupation_id"]],
-                "region": regions[line["region_id"]]}
+        return {
+            **line,
+            "occupation": codes[line["occupation_id"]],
+            "region": regions[line["region_id"]],
+        }
 
     _, warnings = validation.check_return(
-        [values(x) for x in lines], unionized=agency.unionized,
+        [values(x) for x in lines],
+        unionized=agency.unionized,
         minimum_wage_cents=current_app.config["MINIMUM_WAGE_CENTS"],
-        previous_closing={validation.key_of(values(x)): x["closing_headcount"]
-                          for x in previous})
+        previous_closing={validation.key_of(values(x)): x["closing_headcount"] for x in previous},
+    )
     return [w.as_dict() for w in warnings]
 
 
-def seed_returns(agencies: Sequence[Agency], fiscal_years: Sequence[int], rng: random.Random,
-                 share: float = DEMO_SHARE,
-                 statuses: Mapping[str, float] = OPEN_PERIOD_STATUSES, *,
-                 reviewer: User | None = None, now: datetime | None = None) -> int:
+def seed_returns(
+    agencies: Sequence[Agency],
+    fiscal_years: Sequence[int],
+    rng: random.Random,
+    share: float = DEMO_SHARE,
+    statuses: Mapping[str, float] = OPEN_PERIOD_STATUSES,
+    *,
+    reviewer: User | None = None,
+    now: datetime | None = None,
+) -> int:
     """Reporting periods for ``fiscal_years`` (created if missing: past years closed, the
     last open) and, for about ``share`` of ``agencies``, one return (version 1) a year with
     lines chained year to year. Returns of closed periods are accepted; the open period's
@@ -378,20 +471,38 @@ def seed_returns(agencies: Sequence[Agency], fiscal_years: Sequence[int], rng: r
     regions = list(db.session.scalars(select(Region).order_by(Region.id)))
     if reviewer is None:
         reviewer = db.session.scalar(
-            select(User).where(User.role.in_(("champion", "admin")))
-            .order_by(User.role.desc(), User.id).limit(1))  # a champion before an admin
+            select(User)
+            .where(User.role.in_(("champion", "admin")))
+            .order_by(User.role.desc(), User.id)
+            .limit(1)
+        )  # a champion before an admin
     reviewer_id = reviewer.id if reviewer is not None else None
     ids = [a.id for a in chosen]
-    owners = dict(db.session.execute(
-        select(Membership.agency_id, Membership.user_id)
-        .where(Membership.role == "owner", Membership.agency_id.in_(ids))).all())
-    done = set(db.session.execute(
-        select(WorkforceReturn.agency_id, WorkforceReturn.period_id)
-        .where(WorkforceReturn.agency_id.in_(ids),
-               WorkforceReturn.period_id.in_([p.id for p in periods]))).all())
+    owners = dict(
+        db.session.execute(
+            select(Membership.agency_id, Membership.user_id).where(
+                Membership.role == "owner", Membership.agency_id.in_(ids)
+            )
+        ).all()
+    )
+    done = set(
+        db.session.execute(
+            select(WorkforceReturn.agency_id, WorkforceReturn.period_id).where(
+                WorkforceReturn.agency_id.in_(ids),
+                WorkforceReturn.period_id.in_([p.id for p in periods]),
+            )
+        ).all()
+    )
     last = periods[-1]
-    open_status = dict(zip(ids, _open_statuses(rng, len(chosen), statuses)
-                           if last.is_open else ["accepted"] * len(chosen), strict=True))
+    open_status = dict(
+        zip(
+            ids,
+            _open_statuses(rng, len(chosen), statuses)
+            if last.is_open
+            else ["accepted"] * len(chosen),
+            strict=True,
+        )
+    )
 
     codes = {o.id: o.noc_code for o in occupations}
     region_codes = {r.id: r.code for r in regions}
@@ -419,25 +530,38 @@ def seed_returns(agencies: Sequence[Agency], fiscal_years: Sequence[int], rng: r
             if period.closed_at is not None:
                 end = min(end, period.closed_at - timedelta(days=20))
             submitted = _between(rng_a, start, end)
-            reviewed = min(now, _between(rng_a, submitted + timedelta(days=1),
-                                         min(submitted + timedelta(days=30),
-                                             period.closed_at or now)))
+            reviewed = min(
+                now,
+                _between(
+                    rng_a,
+                    submitted + timedelta(days=1),
+                    min(submitted + timedelta(days=30), period.closed_at or now),
+                ),
+            )
             row = {
-                "agency_id": agency.id, "period_id": period.id, "version": 1,
-                "status": status, "source": source, "warnings": warnings,
+                "agency_id": agency.id,
+                "period_id": period.id,
+                "version": 1,
+                "status": status,
+                "source": source,
+                "warnings": warnings,
                 "is_current": status in COUNTED_STATUSES,
-                "created_at": max(period.opened_at, submitted - timedelta(
-                    days=rng_a.randint(0, 12), hours=2)),
-                "updated_at": submitted, "submitted_at": submitted,
+                "created_at": max(
+                    period.opened_at, submitted - timedelta(days=rng_a.randint(0, 12), hours=2)
+                ),
+                "updated_at": submitted,
+                "submitted_at": submitted,
                 "submitted_by_id": owners.get(agency.id),
-                "reviewed_at": None, "reviewed_by_id": None, "review_comment": None,
+                "reviewed_at": None,
+                "reviewed_by_id": None,
+                "review_comment": None,
             }
             if status == "accepted":
                 row.update(reviewed_at=reviewed, reviewed_by_id=reviewer_id, updated_at=reviewed)
             rows = [dict(x) for x in lines]
             if status == "draft":  # started on the form, pay not filled in yet
                 row.update(source="form", submitted_at=None, submitted_by_id=None)
-                for x in rows[len(rows) // 2:]:
+                for x in rows[len(rows) // 2 :]:
                     x.update(pay_p25_cents=None, pay_median_cents=None, pay_p75_cents=None)
             if (agency.id, period.id) not in done:
                 returns.append(row)
@@ -450,12 +574,21 @@ def seed_returns(agencies: Sequence[Agency], fiscal_years: Sequence[int], rng: r
     # multi-row VALUES measured slower): the new ids come back by their unique
     # (agency, period, version).
     db.session.execute(insert(WorkforceReturn.__table__), returns)
-    new_ids = {(a, p): i for i, a, p in db.session.execute(
-        select(WorkforceReturn.id, WorkforceReturn.agency_id, WorkforceReturn.period_id)
-        .where(WorkforceReturn.agency_id.in_(ids), WorkforceReturn.version == 1,
-               WorkforceReturn.period_id.in_([p.id for p in periods])))}
-    line_rows = [{**x, "return_id": new_ids[row["agency_id"], row["period_id"]]}
-                 for row, rows in zip(returns, lines_of, strict=True) for x in rows]
+    new_ids = {
+        (a, p): i
+        for i, a, p in db.session.execute(
+            select(WorkforceReturn.id, WorkforceReturn.agency_id, WorkforceReturn.period_id).where(
+                WorkforceReturn.agency_id.in_(ids),
+                WorkforceReturn.version == 1,
+                WorkforceReturn.period_id.in_([p.id for p in periods]),
+            )
+        )
+    }
+    line_rows = [
+        {**x, "return_id": new_ids[row["agency_id"], row["period_id"]]}
+        for row, rows in zip(returns, lines_of, strict=True)
+        for x in rows
+    ]
     db.session.execute(insert(ReturnLine.__table__), line_rows)
     return len(returns)
 
@@ -463,9 +596,13 @@ def seed_returns(agencies: Sequence[Agency], fiscal_years: Sequence[int], rng: r
 def seed_demo_returns(seed: int = 2027) -> dict[str, int]:
     """Fiscal years 2023/24 and 2024/25 (closed) and 2025/26 (open, due 2027-01-15) with
     returns from about 80 % of the approved demo agencies. Idempotent."""
-    agencies = list(db.session.scalars(
-        select(Agency).where(Agency.slug.like("demo-%"), Agency.status == "approved")
-        .order_by(Agency.id)))
+    agencies = list(
+        db.session.scalars(
+            select(Agency)
+            .where(Agency.slug.like("demo-%"), Agency.status == "approved")
+            .order_by(Agency.id)
+        )
+    )
     _, periods = ensure_periods(DEMO_FISCAL_YEARS)
     if not agencies:
         return {"periods": periods, "returns": 0, "return_lines": 0}

@@ -16,32 +16,58 @@ DEMO_PASSWORD = "demo-password-2026"  # nosec B105
 DEMO_DOMAIN = "demo.sectorjobs.ca"
 
 NAME_PATTERNS = {
-    "community-living": ["{c} Community Living Society", "{c} Association for Community Living",
-                         "Inclusion {c}", "{c} Supported Living Services"],
-    "child-family": ["{c} Family Services", "{c} Child and Family Resource Society",
-                     "Family Place {c}"],
+    "community-living": [
+        "{c} Community Living Society",
+        "{c} Association for Community Living",
+        "Inclusion {c}",
+        "{c} Supported Living Services",
+    ],
+    "child-family": [
+        "{c} Family Services",
+        "{c} Child and Family Resource Society",
+        "Family Place {c}",
+    ],
     "youth": ["{c} Youth Services Society", "{c} Youth Resource Centre", "Pathways Youth {c}"],
-    "indigenous": ["{c} Native Friendship Centre", "{c} Aboriginal Family Services",
-                   "{c} Indigenous Wellness Society"],
-    "settlement": ["{c} Immigrant Services Society", "{c} Multicultural Society",
-                   "Newcomer Welcome Centre {c}"],
-    "women": ["{c} Women's Transition House Society", "{c} Women's Resource Centre",
-              "Safe Haven {c}"],
-    "early-years": ["{c} Early Years Centre", "{c} Child Care Society",
-                    "Little Steps {c} Child Care"],
-    "mental-health-substance-use": ["{c} Mental Health Society", "{c} Recovery Services",
-                                    "Clubhouse {c}"],
+    "indigenous": [
+        "{c} Native Friendship Centre",
+        "{c} Aboriginal Family Services",
+        "{c} Indigenous Wellness Society",
+    ],
+    "settlement": [
+        "{c} Immigrant Services Society",
+        "{c} Multicultural Society",
+        "Newcomer Welcome Centre {c}",
+    ],
+    "women": [
+        "{c} Women's Transition House Society",
+        "{c} Women's Resource Centre",
+        "Safe Haven {c}",
+    ],
+    "early-years": [
+        "{c} Early Years Centre",
+        "{c} Child Care Society",
+        "Little Steps {c} Child Care",
+    ],
+    "mental-health-substance-use": [
+        "{c} Mental Health Society",
+        "{c} Recovery Services",
+        "Clubhouse {c}",
+    ],
     "seniors": ["{c} Seniors Support Society", "{c} Better at Home", "{c} Home Support Services"],
     "employment": ["{c} Employment Services", "WorkLink {c}", "{c} Career Connections"],
     "housing": ["{c} Housing Society", "{c} Shelter Society", "Homes First {c}"],
 }
 
-FIRST = ("Amrit Ava Ben Carmen Chloe Daniel Deepa Emma Ethan Farah Grace Hana Ian Jasmine Jaspreet "
-         "Kai Leah Liam Maya Mateo Mei Noah Nora Olivia Omar Priya Quinn Raj Rosa Sam Sara Simran "
-         "Tara Theo Uma Victor Wen Willow Yara Zoe").split()
-LAST = ("Anderson Bains Bouchard Brown Campbell Chan Chen Dhillon Dubois Fraser Gill Grewal Jack "
-        "Joe Johnson Kaur Khan Lee Li MacDonald Martin Nguyen Patel Paul Robinson Sandhu Singh "
-        "Smith Sterling Tait Thomas Tremblay Wang Williams Wilson Wong Young").split()
+FIRST = (
+    "Amrit Ava Ben Carmen Chloe Daniel Deepa Emma Ethan Farah Grace Hana Ian Jasmine Jaspreet "
+    "Kai Leah Liam Maya Mateo Mei Noah Nora Olivia Omar Priya Quinn Raj Rosa Sam Sara Simran "
+    "Tara Theo Uma Victor Wen Willow Yara Zoe"
+).split()
+LAST = (
+    "Anderson Bains Bouchard Brown Campbell Chan Chen Dhillon Dubois Fraser Gill Grewal Jack "
+    "Joe Johnson Kaur Khan Lee Li MacDonald Martin Nguyen Patel Paul Robinson Sandhu Singh "
+    "Smith Sterling Tait Thomas Tremblay Wang Williams Wilson Wong Young"
+).split()
 
 AGENCIES_PER_REGION = 9
 SEEKERS = 200
@@ -51,8 +77,9 @@ def _user(email: str, name: str, role: str, password_hash: str) -> tuple[User, b
     user = db.session.scalar(select(User).where(User.email == email))
     if user is not None:
         return user, False
-    user = User(email=email, name=name, role=role, password_hash=password_hash,
-                email_confirmed_at=utcnow())
+    user = User(
+        email=email, name=name, role=role, password_hash=password_hash, email_confirmed_at=utcnow()
+    )
     db.session.add(user)
     return user, True
 
@@ -77,8 +104,11 @@ def seed_demo(seed: int = 2027) -> dict[str, int]:
 
     n = 0
     for region in regions:
-        communities = list(db.session.scalars(
-            select(Community).where(Community.region_id == region.id).order_by(Community.name)))
+        communities = list(
+            db.session.scalars(
+                select(Community).where(Community.region_id == region.id).order_by(Community.name)
+            )
+        )
         for i in range(AGENCIES_PER_REGION):
             n += 1
             subsector = subsectors[(n * 7) % len(subsectors)]
@@ -91,7 +121,9 @@ def seed_demo(seed: int = 2027) -> dict[str, int]:
             if member:
                 division = divisions.get(
                     {"community-living": "community-living", "indigenous": "indigenous"}.get(
-                        subsector.code, "general"))
+                        subsector.code, "general"
+                    )
+                )
             status = "approved"
             if n % 23 == 0:
                 status = "pending"
@@ -101,12 +133,20 @@ def seed_demo(seed: int = 2027) -> dict[str, int]:
             agency = db.session.scalar(select(Agency).where(Agency.slug == slug))
             if agency is None:
                 agency = Agency(
-                    legal_name=legal, name=name, slug=slug, region_id=region.id,
-                    community_id=community.id, subsector_id=subsector.id, cssea_member=member,
-                    cssea_division=division, unionized=rng.random() < (0.8 if member else 0.25),
+                    legal_name=legal,
+                    name=name,
+                    slug=slug,
+                    region_id=region.id,
+                    community_id=community.id,
+                    subsector_id=subsector.id,
+                    cssea_member=member,
+                    cssea_division=division,
+                    unionized=rng.random() < (0.8 if member else 0.25),
                     website=f"https://{unique_slug(name)}.example.org",
-                    phone=f"250-555-{1000 + n:04d}", status=status,
-                    status_reason="Funding agreement under review." if status == "suspended"
+                    phone=f"250-555-{1000 + n:04d}",
+                    status=status,
+                    status_reason="Funding agreement under review."
+                    if status == "suspended"
                     else None,
                     status_changed_at=utcnow(),
                 )
@@ -122,8 +162,9 @@ def seed_demo(seed: int = 2027) -> dict[str, int]:
                         created["staff"] += 1
     for i in range(1, SEEKERS + 1):
         person = f"{rng.choice(FIRST)} {rng.choice(LAST)}"
-        created["seekers"] += _user(f"seeker{i:03d}@{DEMO_DOMAIN}", person, "seeker",
-                                    password_hash)[1]
+        created["seekers"] += _user(
+            f"seeker{i:03d}@{DEMO_DOMAIN}", person, "seeker", password_hash
+        )[1]
     db.session.flush()
     return created
 
@@ -153,8 +194,16 @@ def _reference_maps() -> dict:
 
 
 def agency_profiles(agencies: list[Agency]) -> list[dict]:
-    return [{"id": a.id, "name": a.name, "subsector": a.subsector.code, "region": a.region.code,
-             "community": a.community.name} for a in agencies]
+    return [
+        {
+            "id": a.id,
+            "name": a.name,
+            "subsector": a.subsector.code,
+            "region": a.region.code,
+            "community": a.community.name,
+        }
+        for a in agencies
+    ]
 
 
 def communities_by_region() -> dict[str, list[str]]:
@@ -164,8 +213,9 @@ def communities_by_region() -> dict[str, list[str]]:
     return found
 
 
-def create_generated_jobs(rng: random.Random, n: int, agencies: list[Agency],
-                          commit_every: int = 500, progress=None) -> int:
+def create_generated_jobs(
+    rng: random.Random, n: int, agencies: list[Agency], commit_every: int = 500, progress=None
+) -> int:
     """Generate ``n`` realistic jobs and post them through the job services (published)."""
     from datetime import timedelta
 
@@ -181,18 +231,21 @@ def create_generated_jobs(rng: random.Random, n: int, agencies: list[Agency],
     for count, spec in enumerate(specs, 1):
         agency = by_id[spec["agency_id"]]
         data = {
-            "title": spec["title"], "description": spec["description"],
+            "title": spec["title"],
+            "description": spec["description"],
             "occupation_id": refs["occupation"][spec["noc"]],
             "community_id": refs["community"][spec["community"]],
             "employment_type": spec["employment_type"],
-            "hours_per_week": spec["hours_per_week"], "schedule": spec["schedule"],
-            "pay_min_cents": spec["pay_min_cents"], "pay_max_cents": spec["pay_max_cents"],
-            "pay_unit": spec["pay_unit"], "union_position": spec["union_position"],
+            "hours_per_week": spec["hours_per_week"],
+            "schedule": spec["schedule"],
+            "pay_min_cents": spec["pay_min_cents"],
+            "pay_max_cents": spec["pay_max_cents"],
+            "pay_unit": spec["pay_unit"],
+            "union_position": spec["union_position"],
             "how_to_apply": spec["how_to_apply"],
             "closes_on": today + timedelta(days=spec["closes_in_days"]),
             "required_credentials": [refs["credential"][c] for c in spec["required_credentials"]],
-            "preferred_credentials": [refs["credential"][c]
-                                      for c in spec["preferred_credentials"]],
+            "preferred_credentials": [refs["credential"][c] for c in spec["preferred_credentials"]],
         }
         job = job_services.create_draft(agency, data, owners[agency.id])
         job_services.publish(job, owners[agency.id])
@@ -209,11 +262,16 @@ def seed_jobs(seed: int = 2027) -> int:
     """About 400 published jobs across the approved demo agencies (once)."""
     from portal.models import Job
 
-    demo_agencies = list(db.session.scalars(
-        select(Agency).where(Agency.slug.like("demo-%"), Agency.status == "approved")
-        .order_by(Agency.id)))
+    demo_agencies = list(
+        db.session.scalars(
+            select(Agency)
+            .where(Agency.slug.like("demo-%"), Agency.status == "approved")
+            .order_by(Agency.id)
+        )
+    )
     existing = db.session.scalar(
-        select(func.count(Job.id)).where(Job.agency_id.in_([a.id for a in demo_agencies])))
+        select(func.count(Job.id)).where(Job.agency_id.in_([a.id for a in demo_agencies]))
+    )
     if existing >= DEMO_JOBS or not demo_agencies:
         return 0
     rng = random.Random(seed)  # nosec B311 # seeded on purpose: the same demo every run

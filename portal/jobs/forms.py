@@ -39,49 +39,79 @@ def cents(value: Decimal | None) -> int:
 
 
 class JobForm(FlaskForm):
-    title = StringField("Job title", validators=[DataRequired("Enter the job title."),
-                                                 Length(max=200)])
-    occupation_id = SelectField("Occupation (NOC 2021)", coerce=numbers.coerce_whole,
-                                validators=[DataRequired("Choose the occupation.")])
-    community_id = SelectField("Community", coerce=numbers.coerce_whole,
-                               validators=[DataRequired("Choose where the work is.")])
+    title = StringField(
+        "Job title", validators=[DataRequired("Enter the job title."), Length(max=200)]
+    )
+    occupation_id = SelectField(
+        "Occupation (NOC 2021)",
+        coerce=numbers.coerce_whole,
+        validators=[DataRequired("Choose the occupation.")],
+    )
+    community_id = SelectField(
+        "Community",
+        coerce=numbers.coerce_whole,
+        validators=[DataRequired("Choose where the work is.")],
+    )
     employment_type = SelectField(
         "Employment type",
         choices=[SelectChoice(k, v) for k, v in EMPLOYMENT_TYPES.items()],
-        validators=[DataRequired("Choose the employment type.")])
+        validators=[DataRequired("Choose the employment type.")],
+    )
     hours_per_week = NumberField(
-        "Hours per week", places=1, message="Enter the hours as a number, e.g. 37.5.",
-        validators=[InputRequired("Enter the hours per week."),
-                    NumberRange(min=1, max=80, message="Enter between 1 and 80 hours.")])
-    schedule = StringField("Schedule", validators=[Length(max=300)],
-                           description="e.g. Monday to Friday, 8:30 am – 4:30 pm; or rotating "
-                                       "shifts including weekends.")
-    pay_min = AmountField("Pay from ($)", places=2,
-                           validators=[InputRequired("Enter the lowest pay of the range.")])
-    pay_max = AmountField("Pay to ($)", places=2,
-                           validators=[InputRequired("Enter the highest pay of the range.")],
-                           description="BC's pay-transparency law requires a pay range on "
-                                       "every posting.")
-    pay_unit = RadioField("Pay is", choices=[SelectChoice(k, v) for k, v in PAY_UNITS.items()],
-                          default="hourly", validators=[DataRequired("Choose hourly or annual.")])
+        "Hours per week",
+        places=1,
+        message="Enter the hours as a number, e.g. 37.5.",
+        validators=[
+            InputRequired("Enter the hours per week."),
+            NumberRange(min=1, max=80, message="Enter between 1 and 80 hours."),
+        ],
+    )
+    schedule = StringField(
+        "Schedule",
+        validators=[Length(max=300)],
+        description="e.g. Monday to Friday, 8:30 am – 4:30 pm; or rotating "
+        "shifts including weekends.",
+    )
+    pay_min = AmountField(
+        "Pay from ($)", places=2, validators=[InputRequired("Enter the lowest pay of the range.")]
+    )
+    pay_max = AmountField(
+        "Pay to ($)",
+        places=2,
+        validators=[InputRequired("Enter the highest pay of the range.")],
+        description="BC's pay-transparency law requires a pay range on every posting.",
+    )
+    pay_unit = RadioField(
+        "Pay is",
+        choices=[SelectChoice(k, v) for k, v in PAY_UNITS.items()],
+        default="hourly",
+        validators=[DataRequired("Choose hourly or annual.")],
+    )
     pooled = BooleanField(
         "Pooled position: partner agencies add their own part-time shares",
         description="Each partner sets its own hours, schedule, site and pay; seekers see one "
-                    "job with the combined hours. Invite partners after saving the draft.")
+        "job with the combined hours. Invite partners after saving the draft.",
+    )
     union_position = RadioField(
         "Is this a union position?",
         choices=[SelectChoice("yes", "Yes"), SelectChoice("no", "No")],
-        validators=[DataRequired("Say whether the position is unionized.")])
+        validators=[DataRequired("Say whether the position is unionized.")],
+    )
     required_credentials = CheckboxesField("Required credentials", coerce=numbers.coerce_whole)
     preferred_credentials = CheckboxesField("Preferred credentials", coerce=numbers.coerce_whole)
     description = TextAreaField(
-        "Description", validators=[DataRequired("Describe the job."), Length(max=20000)],
+        "Description",
+        validators=[DataRequired("Describe the job."), Length(max=20000)],
         description="Markdown: **bold**, *italic*, lists starting with “- ”, headings with “## ”. "
-                    "HTML is removed.", render_kw={"rows": 12})
-    how_to_apply = TextAreaField("How to apply", validators=[Length(max=5000)],
-                                 render_kw={"rows": 3})
-    closes_on = DateField("Closing date",
-                          validators=[DataRequired("Enter a closing date (YYYY-MM-DD).")])
+        "HTML is removed.",
+        render_kw={"rows": 12},
+    )
+    how_to_apply = TextAreaField(
+        "How to apply", validators=[Length(max=5000)], render_kw={"rows": 3}
+    )
+    closes_on = DateField(
+        "Closing date", validators=[DataRequired("Enter a closing date (YYYY-MM-DD).")]
+    )
     version_id = HiddenField()
     save = SubmitField("Save draft")
     preview = SubmitField("Save and preview")
@@ -93,10 +123,11 @@ class JobForm(FlaskForm):
             SelectChoice(o.id, o.label)
             for o in db.session.scalars(select(Occupation).order_by(Occupation.noc_code))
         ]
-        self.community_id.choices = [SelectChoice(0, "Choose a community…")] + \
-            community_choices()
-        credentials = [SelectChoice(c.id, c.name)
-                       for c in db.session.scalars(select(Credential).order_by(Credential.name))]
+        self.community_id.choices = [SelectChoice(0, "Choose a community…")] + community_choices()
+        credentials = [
+            SelectChoice(c.id, c.name)
+            for c in db.session.scalars(select(Credential).order_by(Credential.name))
+        ]
         self.required_credentials.choices = credentials
         self.preferred_credentials.choices = list(credentials)
 
@@ -138,27 +169,40 @@ class JobForm(FlaskForm):
 
     def load(self, job) -> None:
         """Fill the form from a saved job (first GET of the edit page)."""
-        for name in ("title", "description", "occupation_id", "community_id", "employment_type",
-                     "schedule", "pay_unit", "how_to_apply", "closes_on", "version_id",
-                     "pooled"):
+        for name in (
+            "title",
+            "description",
+            "occupation_id",
+            "community_id",
+            "employment_type",
+            "schedule",
+            "pay_unit",
+            "how_to_apply",
+            "closes_on",
+            "version_id",
+            "pooled",
+        ):
             getattr(self, name).data = getattr(job, name)
         self.hours_per_week.data = Decimal(str(job.hours_per_week))
         self.pay_min.data = Decimal(job.pay_min_cents) / 100
         self.pay_max.data = Decimal(job.pay_max_cents) / 100
         self.union_position.data = "yes" if job.union_position else "no"
         self.required_credentials.data = [c.credential_id for c in job.credentials if c.required]
-        self.preferred_credentials.data = [c.credential_id for c in job.credentials
-                                           if not c.required]
+        self.preferred_credentials.data = [
+            c.credential_id for c in job.credentials if not c.required
+        ]
 
 
 class ExtendForm(FlaskForm):
-    closes_on = DateField("New closing date",
-                          validators=[DataRequired("Enter the new closing date.")])
+    closes_on = DateField(
+        "New closing date", validators=[DataRequired("Enter the new closing date.")]
+    )
     submit = SubmitField("Extend")
 
 
 class UnpublishForm(FlaskForm):
-    reason = TextAreaField("Reason (the agency sees it)",
-                           validators=[DataRequired("Give a reason: the agency will see it."),
-                                       Length(max=2000)])
+    reason = TextAreaField(
+        "Reason (the agency sees it)",
+        validators=[DataRequired("Give a reason: the agency will see it."), Length(max=2000)],
+    )
     submit = SubmitField("Unpublish")

@@ -18,8 +18,11 @@ def require_agency_job(job_id: int, lead_only: bool = True) -> tuple[Membership,
     job = db.session.get(Job, job_id)
     if job is None:
         abort(404)
-    allowed = job.agency_id == membership.agency_id if lead_only \
+    allowed = (
+        job.agency_id == membership.agency_id
+        if lead_only
         else agency_has_share(job, membership.agency_id)
+    )
     if not allowed:
         abort(404)
     return membership, job

@@ -66,18 +66,33 @@ def _apply_fields(job: Job, data: dict) -> None:
     if pooled != job.pooled:
         if job.status != "draft":
             raise PortalError("Only a draft can become, or stop being, a pooled position.")
-        if not pooled and any(s.agency_id != job.agency_id and s.status in ("invited", "accepted")
-                              for s in job.shares):
-            raise PortalError("Withdraw the partner agencies' shares before making this a "
-                              "single-agency job.")
+        if not pooled and any(
+            s.agency_id != job.agency_id and s.status in ("invited", "accepted") for s in job.shares
+        ):
+            raise PortalError(
+                "Withdraw the partner agencies' shares before making this a single-agency job."
+            )
     job.pooled = pooled
-    for key in ("title", "description", "occupation_id", "community_id", "employment_type",
-                "hours_per_week", "schedule", "pay_min_cents", "pay_max_cents", "pay_unit",
-                "union_position", "how_to_apply", "closes_on"):
+    for key in (
+        "title",
+        "description",
+        "occupation_id",
+        "community_id",
+        "employment_type",
+        "hours_per_week",
+        "schedule",
+        "pay_min_cents",
+        "pay_max_cents",
+        "pay_unit",
+        "union_position",
+        "how_to_apply",
+        "closes_on",
+    ):
         setattr(job, key, data[key])
     job.region_id = community.region_id
-    _sync_credentials(job, data.get("required_credentials", []),
-                      data.get("preferred_credentials", []))
+    _sync_credentials(
+        job, data.get("required_credentials", []), data.get("preferred_credentials", [])
+    )
     _sync_lead_share(job)
     if job.pooled and job.accepted_shares and all(s.schedule_blocks for s in job.accepted_shares):
         job.hours_per_week = job.combined_hours  # hours come from the shares' schedules
@@ -135,8 +150,10 @@ def update_job(job: Job, data: dict, seen_version: int, by: User) -> None:
 
 def publish(job: Job, by: User) -> None:
     if not can_publish(job.agency):
-        raise PortalError("Your agency can publish once an administrator approves it. "
-                          "The job is saved as a draft.")
+        raise PortalError(
+            "Your agency can publish once an administrator approves it. "
+            "The job is saved as a draft."
+        )
     if job.status not in ("draft", "closed", "expired"):
         raise PortalError(f"A {job.status} job cannot be published.")
     if job.moderation_reason:
@@ -192,10 +209,24 @@ def extend(job: Job, closes_on: date, by: User) -> None:
 
 def duplicate(job: Job, by: User) -> Job:
     copy = Job(agency_id=job.agency_id, created_by=by, status="draft")
-    data = {key: getattr(job, key) for key in (
-        "title", "description", "occupation_id", "community_id", "employment_type",
-        "hours_per_week", "schedule", "pay_min_cents", "pay_max_cents", "pay_unit",
-        "union_position", "how_to_apply", "pooled")}
+    data = {
+        key: getattr(job, key)
+        for key in (
+            "title",
+            "description",
+            "occupation_id",
+            "community_id",
+            "employment_type",
+            "hours_per_week",
+            "schedule",
+            "pay_min_cents",
+            "pay_max_cents",
+            "pay_unit",
+            "union_position",
+            "how_to_apply",
+            "pooled",
+        )
+    }
     data["title"] = f"{job.title} (copy)"[:200]
     data["closes_on"] = max(job.closes_on, today_pacific() + timedelta(days=30))
     data["required_credentials"] = [c.credential_id for c in job.credentials if c.required]
@@ -209,8 +240,9 @@ def duplicate(job: Job, by: User) -> Job:
 
 def bulk_close(agency: Agency, job_ids: list[int], by: User) -> int:
     jobs = db.session.scalars(
-        select(Job).where(Job.id.in_(job_ids), Job.agency_id == agency.id,
-                          Job.status == "published")
+        select(Job).where(
+            Job.id.in_(job_ids), Job.agency_id == agency.id, Job.status == "published"
+        )
     ).all()
     for job in jobs:
         close(job, by)
@@ -240,7 +272,8 @@ def count_view(job: Job) -> None:
     """Count a view of a job page, without recording who viewed it."""
     db.session.execute(
         # updated_at kept: a view is not an edit (the column's onupdate would bump it)
-        update(Job).where(Job.id == job.id)
+        update(Job)
+        .where(Job.id == job.id)
         .values(view_count=Job.view_count + 1, updated_at=Job.updated_at)
         .execution_options(synchronize_session=False)
     )
@@ -253,5 +286,8 @@ def agency_jobs_enqueue(agency: Agency) -> None:
 
 def is_gone(job: Job) -> bool:
     """Closed, filled or expired long enough ago that the page answers 410 Gone."""
-    return job.status in ("closed", "filled", "expired") and job.ended_at is not None \
+    return (
+        job.status in ("closed", "filled", "expired")
+        and job.ended_at is not None
         and utcnow() - job.ended_at > GONE_AFTER
+    )

@@ -40,11 +40,18 @@ def index():
     params = search.SearchParams.from_args(request.args)
     result = search.search(params, snippet_source=listing.snippet_source)
     jobs = listing.jobs_by_id(h.job_id for h in result.hits)
-    open_lists = prequal.open_lists(params.occupation[0] if params.occupation else None,
-                                    params.region[0] if params.region else None)[:3]
-    return render_template("jobs/search.html", result=result, params=params, jobs=jobs,
-                           open_lists=open_lists,
-                           facets=listing.facet_options(result))
+    open_lists = prequal.open_lists(
+        params.occupation[0] if params.occupation else None,
+        params.region[0] if params.region else None,
+    )[:3]
+    return render_template(
+        "jobs/search.html",
+        result=result,
+        params=params,
+        jobs=jobs,
+        open_lists=open_lists,
+        facets=listing.facet_options(result),
+    )
 
 
 @bp.route("/jobs/<int:job_id>")
@@ -57,19 +64,28 @@ def show(job_id: int):
     if job.status == "published":
         services.count_view(job)
         db.session.commit()
-    similar = listing.jobs_by_id(search.more_like(
-        job.id, " ".join([job.title] * 3 + [job.occupation.title, job.description])))
+    similar = listing.jobs_by_id(
+        search.more_like(
+            job.id, " ".join([job.title] * 3 + [job.occupation.title, job.description])
+        )
+    )
     seeker = current_user.is_authenticated and current_user.role == "seeker"
     applied = applications.application_of(job, current_user) if seeker else None
     saved = seekers.saved_job(current_user, job) is not None if seeker else False
-    return render_template("jobs/show.html", job=job, json_ld=listing.json_ld(job),
-                           applied=applied, saved=saved, save_form=ConfirmForm(),
-                           open_lists=prequal.open_lists(job.occupation_id, job.region_id)[:3],
-                           open_for_applications=applications.job_open_for_applications(job),
-                           staff_view=can_see_unpublished(job),
-                           similar=list(similar.values()),
-                           workbc=listing.workbc_url(job.occupation),
-                           unpublish_form=forms.UnpublishForm())
+    return render_template(
+        "jobs/show.html",
+        job=job,
+        json_ld=listing.json_ld(job),
+        applied=applied,
+        saved=saved,
+        save_form=ConfirmForm(),
+        open_lists=prequal.open_lists(job.occupation_id, job.region_id)[:3],
+        open_for_applications=applications.job_open_for_applications(job),
+        staff_view=can_see_unpublished(job),
+        similar=list(similar.values()),
+        workbc=listing.workbc_url(job.occupation),
+        unpublish_form=forms.UnpublishForm(),
+    )
 
 
 # Agency -------------------------------------------------------------------------------
@@ -86,12 +102,20 @@ def agency_jobs():
         query = query.where(func.lower(Job.title).like(f"%{pattern}%", escape="\\"))
     if status in JOB_STATUSES:
         query = query.where(Job.status == status)
-    page = db.paginate(query.order_by(Job.updated_at.desc()), page=numbers.page(request.args),
-                       per_page=25)
+    page = db.paginate(
+        query.order_by(Job.updated_at.desc()), page=numbers.page(request.args), per_page=25
+    )
     counts = applications.counts_by_job([job.id for job in page.items], membership.agency_id)
-    return render_template("jobs/agency_list.html", page=page, q=q, status=status,
-                           applicant_counts=counts,
-                           statuses=JOB_STATUSES, agency=membership.agency, form=ConfirmForm())
+    return render_template(
+        "jobs/agency_list.html",
+        page=page,
+        q=q,
+        status=status,
+        applicant_counts=counts,
+        statuses=JOB_STATUSES,
+        agency=membership.agency,
+        form=ConfirmForm(),
+    )
 
 
 @bp.route("/agency/jobs/bulk-close", methods=["POST"])
@@ -142,8 +166,13 @@ def new():
             form.form_errors.append(str(exc))
         else:
             return _after_save(job, form)
-    return render_template("jobs/edit.html", form=form, job=None, agency=membership.agency,
-                           can_publish=can_publish(membership.agency))
+    return render_template(
+        "jobs/edit.html",
+        form=form,
+        job=None,
+        agency=membership.agency,
+        can_publish=can_publish(membership.agency),
+    )
 
 
 @bp.route("/agency/jobs/<int:job_id>/edit", methods=["GET", "POST"])
@@ -167,13 +196,22 @@ def edit(job_id: int):
             form.form_errors.append(str(services.StaleEdit() if stale else exc))
             if stale:  # the user has now seen the conflict: saving again is deliberate
                 form.version_id.data = job.version_id
-            return render_template("jobs/edit.html", form=form, job=job,
-                                   agency=membership.agency,
-                                   can_publish=can_publish(membership.agency)), 409 if stale \
-                else 400
-    return render_template("jobs/edit.html", form=form, job=job, agency=membership.agency,
-                           can_publish=can_publish(membership.agency),
-                           extend_form=forms.ExtendForm(), action_form=ConfirmForm())
+            return render_template(
+                "jobs/edit.html",
+                form=form,
+                job=job,
+                agency=membership.agency,
+                can_publish=can_publish(membership.agency),
+            ), 409 if stale else 400
+    return render_template(
+        "jobs/edit.html",
+        form=form,
+        job=job,
+        agency=membership.agency,
+        can_publish=can_publish(membership.agency),
+        extend_form=forms.ExtendForm(),
+        action_form=ConfirmForm(),
+    )
 
 
 ACTIONS = {
@@ -202,8 +240,10 @@ def extend(job_id: int):
     if not form.validate_on_submit():
         flash("Enter a valid new closing date.", "danger")
         return redirect(url_for("jobs.edit", job_id=job.id))
-    run_action(lambda: services.extend(job, form.closes_on.data, current_user),
-               lambda: f"The job now closes on {job.closes_on:%B %-d, %Y}.")
+    run_action(
+        lambda: services.extend(job, form.closes_on.data, current_user),
+        lambda: f"The job now closes on {job.closes_on:%B %-d, %Y}.",
+    )
     return redirect(url_for("jobs.edit", job_id=job.id))
 
 
@@ -229,8 +269,10 @@ def unpublish(job_id: int):
     job = db.session.get(Job, job_id) or abort(404)
     form = forms.UnpublishForm()
     if form.validate_on_submit():
-        run_action(lambda: services.unpublish(job, form.reason.data, current_user),
-                   lambda: "The job is unpublished and has left search.")
+        run_action(
+            lambda: services.unpublish(job, form.reason.data, current_user),
+            lambda: "The job is unpublished and has left search.",
+        )
     else:
         flash("Give a reason: the agency will see it.", "danger")
     return redirect(url_for("jobs.show", job_id=job.id))

@@ -12,9 +12,19 @@ from portal.lmi import figures
 from portal.lmi.figures import Cell
 from portal.models import Agency, ReportingPeriod, WorkforceReturn
 
-MEASURE_KEYS = ("turnover_rate", "voluntary_turnover_rate", "retirement_turnover_rate",
-                "involuntary_turnover_rate", "hire_rate", "early_leaver_rate", "vacancy_rate",
-                "long_term_vacancy_share", "pay_p25", "pay_median", "pay_p75")
+MEASURE_KEYS = (
+    "turnover_rate",
+    "voluntary_turnover_rate",
+    "retirement_turnover_rate",
+    "involuntary_turnover_rate",
+    "hire_rate",
+    "early_leaver_rate",
+    "vacancy_rate",
+    "long_term_vacancy_share",
+    "pay_p25",
+    "pay_median",
+    "pay_p75",
+)
 
 
 @dataclass
@@ -37,11 +47,14 @@ class Group:
 
 def reported_years(agency: Agency) -> list[int]:
     """The fiscal years in which the agency has a current (counted) return, oldest first."""
-    return list(db.session.scalars(
-        select(ReportingPeriod.fiscal_year)
-        .join(WorkforceReturn, WorkforceReturn.period_id == ReportingPeriod.id)
-        .where(WorkforceReturn.agency_id == agency.id, WorkforceReturn.is_current.is_(True))
-        .order_by(ReportingPeriod.fiscal_year)))
+    return list(
+        db.session.scalars(
+            select(ReportingPeriod.fiscal_year)
+            .join(WorkforceReturn, WorkforceReturn.period_id == ReportingPeriod.id)
+            .where(WorkforceReturn.agency_id == agency.id, WorkforceReturn.is_current.is_(True))
+            .order_by(ReportingPeriod.fiscal_year)
+        )
+    )
 
 
 def compare(agency: Agency, year: int) -> list[Group]:
@@ -51,8 +64,10 @@ def compare(agency: Agency, year: int) -> list[Group]:
     specs = [
         ("Your agency", [Agency.id == agency.id]),
         (f"Other agencies in {agency.region.name}", [others, Agency.region_id == agency.region_id]),
-        (f"Other {agency.subsector.name.lower()} agencies",
-         [others, Agency.subsector_id == agency.subsector_id]),
+        (
+            f"Other {agency.subsector.name.lower()} agencies",
+            [others, Agency.subsector_id == agency.subsector_id],
+        ),
         ("All other agencies", [others]),
     ]
     groups = []

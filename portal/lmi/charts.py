@@ -35,7 +35,7 @@ def format_value(value, unit: str) -> str:
 
 
 def shorten(label: str, limit: int = 34) -> str:
-    return label if len(label) <= limit else label[:limit - 1].rstrip() + "…"
+    return label if len(label) <= limit else label[: limit - 1].rstrip() + "…"
 
 
 @dataclass
@@ -63,8 +63,9 @@ class BarChart:
     ticks: list[tuple[float, str]] = field(default_factory=list)
 
 
-def bar_chart(chart_id: str, title: str, items: list[tuple[str, object, bool]], unit: str,
-              width: int = 560) -> BarChart:
+def bar_chart(
+    chart_id: str, title: str, items: list[tuple[str, object, bool]], unit: str, width: int = 560
+) -> BarChart:
     """Horizontal bars: ``items`` are (label, value or "x" or None, is_total)."""
     label_width, value_room, bar_height, gap = 250, 78, 18, 8
     plot_width = width - label_width - value_room
@@ -73,19 +74,26 @@ def bar_chart(chart_id: str, title: str, items: list[tuple[str, object, bool]], 
     bars = []
     for i, (label, value, is_total) in enumerate(items):
         numeric = isinstance(value, int | float)
-        bars.append(Bar(
-            label=shorten(label), full_label=label,
-            text=format_value(value, unit) + (" (suppressed)" if value == "x" else ""),
-            y=28 + i * (bar_height + gap),
-            width=round(plot_width * value / top, 1) if numeric and top else 0,
-            suppressed=value == "x", total=is_total))
+        bars.append(
+            Bar(
+                label=shorten(label),
+                full_label=label,
+                text=format_value(value, unit) + (" (suppressed)" if value == "x" else ""),
+                y=28 + i * (bar_height + gap),
+                width=round(plot_width * value / top, 1) if numeric and top else 0,
+                suppressed=value == "x",
+                total=is_total,
+            )
+        )
     height = 28 + len(items) * (bar_height + gap) + 10
-    ticks = [(round(label_width + plot_width * f, 1), format_value(top * f, unit))
-             for f in (0, 0.5, 1)]
+    ticks = [
+        (round(label_width + plot_width * f, 1), format_value(top * f, unit)) for f in (0, 0.5, 1)
+    ]
     shown = [f"{b.full_label}: {b.text}" for b in bars]
     desc = f"{title}. " + "; ".join(shown) + "."
-    return BarChart(chart_id, title, desc, width, height, label_width, plot_width, bar_height,
-                    bars, ticks)
+    return BarChart(
+        chart_id, title, desc, width, height, label_width, plot_width, bar_height, bars, ticks
+    )
 
 
 @dataclass
@@ -113,9 +121,15 @@ class LineChart:
     series: list[Series]
 
 
-def line_chart(chart_id: str, title: str, x_labels: list[str],
-               series: list[tuple[str, list]], unit: str, width: int = 560,
-               height: int = 260) -> LineChart:
+def line_chart(
+    chart_id: str,
+    title: str,
+    x_labels: list[str],
+    series: list[tuple[str, list]],
+    unit: str,
+    width: int = 560,
+    height: int = 260,
+) -> LineChart:
     """Trend lines: ``series`` are (name, values per x label: number, "x" or None); a gap
     in the line where a value is missing."""
     left, top, right, bottom = 56, 16, 40, 40
@@ -123,8 +137,7 @@ def line_chart(chart_id: str, title: str, x_labels: list[str],
     numbers = [v for _, values in series for v in values if isinstance(v, int | float)]
     y_max = nice_max(max(numbers, default=0))
     step = plot_width / max(1, len(x_labels) - 1) if len(x_labels) > 1 else 0
-    xs = [left + (i * step if len(x_labels) > 1 else plot_width / 2)
-          for i in range(len(x_labels))]
+    xs = [left + (i * step if len(x_labels) > 1 else plot_width / 2) for i in range(len(x_labels))]
     drawn = []
     described = []
     for n, (name, values) in enumerate(series):
@@ -137,14 +150,33 @@ def line_chart(chart_id: str, title: str, x_labels: list[str],
                 pen_down = True
             else:
                 pen_down = False
-        drawn.append(Series(name, COLOURS[n % len(COLOURS)], MARKERS[n % len(MARKERS)],
-                            points, " ".join(path)))
-        described.append(f"{name}: " + ", ".join(
-            f"{label} {format_value(v, unit)}" for label, v in zip(x_labels, values,
-                                                                   strict=True)))
-    y_ticks = [(round(top + plot_height - plot_height * f, 1), format_value(y_max * f, unit))
-               for f in (0, 0.25, 0.5, 0.75, 1)]
-    return LineChart(chart_id, title, f"{title}. " + "; ".join(described) + ".", width, height,
-                     left, top, plot_width, plot_height,
-                     [(round(x, 1), label) for x, label in zip(xs, x_labels, strict=True)],
-                     y_ticks, drawn)
+        drawn.append(
+            Series(
+                name, COLOURS[n % len(COLOURS)], MARKERS[n % len(MARKERS)], points, " ".join(path)
+            )
+        )
+        described.append(
+            f"{name}: "
+            + ", ".join(
+                f"{label} {format_value(v, unit)}"
+                for label, v in zip(x_labels, values, strict=True)
+            )
+        )
+    y_ticks = [
+        (round(top + plot_height - plot_height * f, 1), format_value(y_max * f, unit))
+        for f in (0, 0.25, 0.5, 0.75, 1)
+    ]
+    return LineChart(
+        chart_id,
+        title,
+        f"{title}. " + "; ".join(described) + ".",
+        width,
+        height,
+        left,
+        top,
+        plot_width,
+        plot_height,
+        [(round(x, 1), label) for x, label in zip(xs, x_labels, strict=True)],
+        y_ticks,
+        drawn,
+    )

@@ -84,8 +84,9 @@ def _order_key(key) -> tuple:
     return (_order(key),)
 
 
-def _apply_line_rule(lines: list[tuple[list, Hashable]], stats: dict, hidden: set,
-                     fixed: frozenset = frozenset()) -> bool:
+def _apply_line_rule(
+    lines: list[tuple[list, Hashable]], stats: dict, hidden: set, fixed: frozenset = frozenset()
+) -> bool:
     """Hide the next-smallest visible cell of every line with exactly one hidden cell, until
     no such line is left. Returns whether anything was hidden. ``fixed`` cells (published
     elsewhere) are chosen only when a line has no other visible cell."""

@@ -13,8 +13,16 @@ from portal.lmi.figures import DIMENSIONS, Table
 from portal.lmi.measures import BY_KEY, CHART_MEASURES, TURNOVER_BY_REASON
 from portal.models import Agency, ReportingPeriod, WorkforceReturn
 
-TABLE_MEASURES = ("agencies", "average_headcount", "turnover_rate", "hire_rate",
-                  "early_leaver_rate", "vacancy_rate", "long_term_vacancy_share", "pay_median")
+TABLE_MEASURES = (
+    "agencies",
+    "average_headcount",
+    "turnover_rate",
+    "hire_rate",
+    "early_leaver_rate",
+    "vacancy_rate",
+    "long_term_vacancy_share",
+    "pay_median",
+)
 # the headline cards, each with a short explanation
 HEADLINE = {
     "closing_headcount": "employees on March 31",
@@ -27,8 +35,14 @@ HEADLINE = {
     "pay_median": "headcount-weighted median of the lines' medians",
 }
 TREND_SERIES = ("turnover_rate", "hire_rate", "vacancy_rate")
-TREND_MEASURES = ("agencies", "closing_headcount", "turnover_rate", "hire_rate",
-                  "vacancy_rate", "pay_median")
+TREND_MEASURES = (
+    "agencies",
+    "closing_headcount",
+    "turnover_rate",
+    "hire_rate",
+    "vacancy_rate",
+    "pay_median",
+)
 
 
 @dataclass
@@ -47,35 +61,52 @@ class Section:
 
 
 def _rows(table: Table, keys: tuple[str, ...]) -> list[Row]:
-    return [Row(table.label(0, key[0]), key[0] is TOTAL,
-                {k: table.cells[key].value(k) for k in keys}) for key in table.keys()]
+    return [
+        Row(table.label(0, key[0]), key[0] is TOTAL, {k: table.cells[key].value(k) for k in keys})
+        for key in table.keys()
+    ]
 
 
 def _section(table: Table, measure: str, period: str) -> Section:
     dim = DIMENSIONS[table.dims[0]]
     rows = _rows(table, TABLE_MEASURES + ((measure,) if measure not in TABLE_MEASURES else ()))
     m = BY_KEY[measure]
-    chart = charts.bar_chart(f"chart-{dim.name}", f"{m.heading.split(' (')[0]}, "
-                             f"{dim.title[0].lower() + dim.title[1:]}, {period}",
-                             [(r.label, r.values[measure], r.is_total) for r in rows], m.unit)
+    chart = charts.bar_chart(
+        f"chart-{dim.name}",
+        f"{m.heading.split(' (')[0]}, {dim.title[0].lower() + dim.title[1:]}, {period}",
+        [(r.label, r.values[measure], r.is_total) for r in rows],
+        m.unit,
+    )
     return Section(dim.name, dim.title, rows, chart)
 
 
 def response_rates(year: int) -> dict:
     """Approved agencies with a current return for ``year`` over approved agencies, by
     region, subsector and CSSEA membership: dim → [(label, reported, registered, rate)]."""
-    reported = (select(WorkforceReturn.agency_id)
-                .join(ReportingPeriod, ReportingPeriod.id == WorkforceReturn.period_id)
-                .where(ReportingPeriod.fiscal_year == year,
-                       WorkforceReturn.is_current.is_(True)))
+    reported = (
+        select(WorkforceReturn.agency_id)
+        .join(ReportingPeriod, ReportingPeriod.id == WorkforceReturn.period_id)
+        .where(ReportingPeriod.fiscal_year == year, WorkforceReturn.is_current.is_(True))
+    )
     result = {}
     for name in ("region", "subsector", "cssea_member"):
-        column = {"region": Agency.region_id, "subsector": Agency.subsector_id,
-                  "cssea_member": Agency.cssea_member}[name]
-        counts = {key: (int(n_reported or 0), n) for key, n, n_reported in db.session.execute(
-            select(column, func.count(Agency.id),
-                   func.sum(case((Agency.id.in_(reported), 1), else_=0)))
-            .where(Agency.status == "approved").group_by(column))}
+        column = {
+            "region": Agency.region_id,
+            "subsector": Agency.subsector_id,
+            "cssea_member": Agency.cssea_member,
+        }[name]
+        counts = {
+            key: (int(n_reported or 0), n)
+            for key, n, n_reported in db.session.execute(
+                select(
+                    column,
+                    func.count(Agency.id),
+                    func.sum(case((Agency.id.in_(reported), 1), else_=0)),
+                )
+                .where(Agency.status == "approved")
+                .group_by(column)
+            )
+        }
         labels = DIMENSIONS[name].categories()
         rows = [(labels[k][1], *counts[k]) for k in labels if k in counts]
         total = (DIMENSIONS[name].total_label, sum(r[1] for r in rows), sum(r[2] for r in rows))
@@ -87,12 +118,20 @@ def _trend(years: list[int]):
     totals = figures.group_totals(years)
     shown = [y for y in years if y in totals]
     labels = [figures.period_label(y) for y in shown]
-    rows = [Row(figures.period_label(y), False,
-                {k: totals[y].value(k) for k in TREND_MEASURES}) for y in shown]
+    rows = [
+        Row(figures.period_label(y), False, {k: totals[y].value(k) for k in TREND_MEASURES})
+        for y in shown
+    ]
     chart = charts.line_chart(
-        "chart-trend", "Turnover, hire and vacancy rates by period", labels,
-        [(BY_KEY[k].heading.replace(" (%)", ""), [totals[y].value(k) for y in shown])
-         for k in TREND_SERIES], "percent")
+        "chart-trend",
+        "Turnover, hire and vacancy rates by period",
+        labels,
+        [
+            (BY_KEY[k].heading.replace(" (%)", ""), [totals[y].value(k) for y in shown])
+            for k in TREND_SERIES
+        ],
+        "percent",
+    )
     return rows, chart
 
 
@@ -109,9 +148,13 @@ def _portal(year: int) -> dict:
         "by_region": by_region,
         "by_occupation": data.tables["occupation"].get(year, []),
         "chart": charts.bar_chart(
-            "chart-postings", f"Postings published by region, {figures.period_label(year)}",
-            [(c.label, c.postings, False) for c in by_region if not c.is_total], "count")
-        if by_region else None,
+            "chart-postings",
+            f"Postings published by region, {figures.period_label(year)}",
+            [(c.label, c.postings, False) for c in by_region if not c.is_total],
+            "count",
+        )
+        if by_region
+        else None,
     }
 
 
@@ -129,15 +172,19 @@ def build(year: int, measure: str, years: list[int]) -> dict:
         "headline": HEADLINE,
         "by_reason": TURNOVER_BY_REASON,
         "sections": sections,
-        "table_measures": TABLE_MEASURES if measure in TABLE_MEASURES
+        "table_measures": TABLE_MEASURES
+        if measure in TABLE_MEASURES
         else TABLE_MEASURES + (measure,),
         "trend_rows": trend_rows,
         "trend_measures": TREND_MEASURES,
         "trend_chart": trend_chart,
         "response": response,
         "response_chart": charts.bar_chart(
-            "chart-response", f"Response rate by region, {period}",
-            [(label, rate, False) for label, _, _, rate in region_response[:-1]], "percent"),
+            "chart-response",
+            f"Response rate by region, {period}",
+            [(label, rate, False) for label, _, _, rate in region_response[:-1]],
+            "percent",
+        ),
         "response_total": region_response[-1],
         "portal": _portal(year),
         "chart_measures": CHART_MEASURES,

@@ -23,11 +23,21 @@ from portal.lmi.figures import DIMENSIONS, SUPPRESSED, Table
 from portal.lmi.measures import MEASURES, SUPPRESSION_NOTES
 from portal.models.types import utcnow
 
-FORMATS = {"csv": "text/csv; charset=utf-8",
-           "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+FORMATS = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-HEADER = ["Period", "Breakdown", "Dimension 1", "Category 1 code", "Category 1",
-          "Dimension 2", "Category 2 code", "Category 2"] + [m.heading for m in MEASURES]
+HEADER = [
+    "Period",
+    "Breakdown",
+    "Dimension 1",
+    "Category 1 code",
+    "Category 1",
+    "Dimension 2",
+    "Category 2 code",
+    "Category 2",
+] + [m.heading for m in MEASURES]
 
 
 @dataclass
@@ -38,8 +48,10 @@ class ExtractRequest:
 
     def describe(self) -> str:
         """For the audit log: what was extracted."""
-        return (f"format={self.fmt} periods={','.join(figures.period_label(y) for y in self.years)}"
-                f" breakdowns={';'.join(breakdown_name(b) for b in self.breakdowns)}")
+        return (
+            f"format={self.fmt} periods={','.join(figures.period_label(y) for y in self.years)}"
+            f" breakdowns={';'.join(breakdown_name(b) for b in self.breakdowns)}"
+        )
 
     def filename(self) -> str:
         years = sorted(self.years)
@@ -68,16 +80,15 @@ def parse_breakdown(text: str) -> tuple[str, ...]:
     dims = tuple(part.strip() for part in text.replace("×", ",").split(",") if part.strip())
     unknown = [d for d in dims if d not in DIMENSIONS]
     if unknown:
-        raise PortalError(f"Unknown breakdown “{unknown[0]}”: choose from "
-                          f"{', '.join(DIMENSIONS)}.")
+        raise PortalError(f"Unknown breakdown “{unknown[0]}”: choose from {', '.join(DIMENSIONS)}.")
     if not 1 <= len(dims) <= 2 or len(set(dims)) != len(dims):
-        raise PortalError("A breakdown is one dimension, or two different ones for a "
-                          "cross-table.")
+        raise PortalError("A breakdown is one dimension, or two different ones for a cross-table.")
     return dims
 
 
-def make_request(years: Iterable, breakdowns: Iterable[str], fmt: str | None,
-                 available: list[int]) -> ExtractRequest:
+def make_request(
+    years: Iterable, breakdowns: Iterable[str], fmt: str | None, available: list[int]
+) -> ExtractRequest:
     """Check a request (from the form or the command line); defaults: every period, every
     one-way breakdown, CSV."""
     fmt = (fmt or "csv").lower()
@@ -136,8 +147,11 @@ def table_rows(table: Table) -> Iterator[tuple[list, bool]]:
         dims = []
         for axis in range(2):
             if axis < len(table.dims):
-                dims += [DIMENSIONS[table.dims[axis]].label, table.code(axis, key[axis]),
-                         table.label(axis, key[axis])]
+                dims += [
+                    DIMENSIONS[table.dims[axis]].label,
+                    table.code(axis, key[axis]),
+                    table.label(axis, key[axis]),
+                ]
             else:
                 dims += [None, None, None]
         row = [figures.period_label(table.year), name, *dims, *cell_values(cell)]
@@ -201,16 +215,15 @@ def write_xlsx(request: ExtractRequest, out) -> Summary:
     dictionary = book.create_sheet("Data dictionary")
     for column, width in zip("ABCDE", (30, 30, 10, 60, 60), strict=True):
         dictionary.column_dimensions[column].width = width
-    dictionary.append(_bold(dictionary, ["Measure", "Column heading", "Unit", "Definition",
-                                         "Formula"]))
+    dictionary.append(
+        _bold(dictionary, ["Measure", "Column heading", "Unit", "Definition", "Formula"])
+    )
     for m in MEASURES:
-        dictionary.append(_wrapped(dictionary, [m.key, m.heading, m.unit, m.definition,
-                                                m.formula]))
+        dictionary.append(_wrapped(dictionary, [m.key, m.heading, m.unit, m.definition, m.formula]))
     dictionary.append([])
     dictionary.append(_bold(dictionary, ["Dimension", "Heading", "", "Definition", ""]))
     for d in DIMENSIONS.values():
-        dictionary.append(_wrapped(dictionary, [d.name, d.label, "", DIMENSION_NOTES[d.name],
-                                                ""]))
+        dictionary.append(_wrapped(dictionary, [d.name, d.label, "", DIMENSION_NOTES[d.name], ""]))
 
     notes = book.create_sheet("Notes")
     notes.column_dimensions["A"].width = 120
@@ -218,8 +231,12 @@ def write_xlsx(request: ExtractRequest, out) -> Summary:
     for note in SUPPRESSION_NOTES:
         notes.append(_wrapped(notes, [note]))
     notes.append([])
-    notes.append([f"Periods: {', '.join(figures.period_label(y) for y in request.years)}"
-                  f" (fiscal years, April 1 to March 31)."])
+    notes.append(
+        [
+            f"Periods: {', '.join(figures.period_label(y) for y in request.years)}"
+            f" (fiscal years, April 1 to March 31)."
+        ]
+    )
     notes.append([f"Breakdowns: {'; '.join(breakdown_label(b) for b in request.breakdowns)}."])
     notes.append([f"Rows: {summary.rows}; cells suppressed: {summary.suppressed}."])
     notes.append([f"Extracted {utcnow():%Y-%m-%d %H:%M} UTC from the Sector Jobs Portal."])
@@ -235,11 +252,11 @@ DIMENSION_NOTES = {
     "region": "The BC development region of the line (where the employees work).",
     "occupation": "The NOC 2021 occupation of the line.",
     "employment_status": "Regular full-time, regular part-time, casual or term, as the "
-                         "agency reports the line.",
+    "agency reports the line.",
     "bargaining_status": "Whether the line's employees are in a bargaining unit (union), "
-                         "not (non-union), or excluded management / confidential staff.",
+    "not (non-union), or excluded management / confidential staff.",
     "cssea_member": "Whether the reporting agency is a member of CSSEA (the Community "
-                    "Social Services Employers' Association).",
+    "Social Services Employers' Association).",
     "subsector": "The reporting agency's subsector (community living, child and family "
-                 "services, ...).",
+    "services, ...).",
 }

@@ -52,29 +52,52 @@ def _reference(model, code, label):
 
 _CATEGORIES = {
     "region": _reference(Region, Region.code, Region.name),
-    "occupation": lambda: {key: (noc, f"{noc} {title}") for key, noc, title in db.session.execute(
-        select(Occupation.id, Occupation.noc_code, Occupation.title)
-        .order_by(Occupation.noc_code))},
+    "occupation": lambda: {
+        key: (noc, f"{noc} {title}")
+        for key, noc, title in db.session.execute(
+            select(Occupation.id, Occupation.noc_code, Occupation.title).order_by(
+                Occupation.noc_code
+            )
+        )
+    },
     "employment_status": lambda: {k: (k, v) for k, v in EMPLOYMENT_STATUSES.items()},
     "bargaining_status": lambda: {k: (k, v) for k, v in BARGAINING_STATUSES.items()},
-    "cssea_member": lambda: {True: ("member", "CSSEA member"),
-                             False: ("non_member", "Not a CSSEA member")},
+    "cssea_member": lambda: {
+        True: ("member", "CSSEA member"),
+        False: ("non_member", "Not a CSSEA member"),
+    },
     "subsector": _reference(Subsector, Subsector.code, Subsector.name),
 }
 
 DIMENSIONS: dict[str, Dimension] = {
-    d.name: d for d in (
+    d.name: d
+    for d in (
         Dimension("region", "Region", "All regions", ReturnLine.region_id, "By region"),
-        Dimension("occupation", "Occupation", "All occupations", ReturnLine.occupation_id,
-                  "By occupation"),
-        Dimension("employment_status", "Employment status", "All employment statuses",
-                  ReturnLine.employment_status, "By employment status"),
-        Dimension("bargaining_status", "Union / non-union", "All bargaining statuses",
-                  ReturnLine.bargaining_status, "Union and non-union"),
-        Dimension("cssea_member", "CSSEA membership", "Members and non-members",
-                  Agency.cssea_member, "CSSEA members and non-members"),
-        Dimension("subsector", "Subsector", "All subsectors", Agency.subsector_id,
-                  "By subsector"),
+        Dimension(
+            "occupation", "Occupation", "All occupations", ReturnLine.occupation_id, "By occupation"
+        ),
+        Dimension(
+            "employment_status",
+            "Employment status",
+            "All employment statuses",
+            ReturnLine.employment_status,
+            "By employment status",
+        ),
+        Dimension(
+            "bargaining_status",
+            "Union / non-union",
+            "All bargaining statuses",
+            ReturnLine.bargaining_status,
+            "Union and non-union",
+        ),
+        Dimension(
+            "cssea_member",
+            "CSSEA membership",
+            "Members and non-members",
+            Agency.cssea_member,
+            "CSSEA members and non-members",
+        ),
+        Dimension("subsector", "Subsector", "All subsectors", Agency.subsector_id, "By subsector"),
     )
 }
 SUPPRESSED = "x"
@@ -125,9 +148,13 @@ class Table:
 
     def keys(self) -> list[tuple]:
         """Interior cells in category order, then margins, the grand total last."""
+
         def position(key):
-            return tuple((k is TOTAL, list(lab).index(k) if k in lab else 0)
-                         for k, lab in zip(key, self.labels, strict=True))
+            return tuple(
+                (k is TOTAL, list(lab).index(k) if k in lab else 0)
+                for k, lab in zip(key, self.labels, strict=True)
+            )
+
         return sorted(self.cells, key=position)
 
     def categories(self, axis: int = 0) -> list:
@@ -154,12 +181,16 @@ class Table:
 
 
 def _current_lines(query, years: Iterable[int], where: Iterable = ()):
-    return (query.select_from(ReturnLine)
-            .join(WorkforceReturn, and_(WorkforceReturn.id == ReturnLine.return_id,
-                                        WorkforceReturn.is_current.is_(True)))
-            .join(ReportingPeriod, ReportingPeriod.id == WorkforceReturn.period_id)
-            .join(Agency, Agency.id == WorkforceReturn.agency_id)
-            .where(ReportingPeriod.fiscal_year.in_(list(years)), *where))
+    return (
+        query.select_from(ReturnLine)
+        .join(
+            WorkforceReturn,
+            and_(WorkforceReturn.id == ReturnLine.return_id, WorkforceReturn.is_current.is_(True)),
+        )
+        .join(ReportingPeriod, ReportingPeriod.id == WorkforceReturn.period_id)
+        .join(Agency, Agency.id == WorkforceReturn.agency_id)
+        .where(ReportingPeriod.fiscal_year.in_(list(years)), *where)
+    )
 
 
 def _contributions(years, dims: tuple[str, ...], where=()):
@@ -167,35 +198,53 @@ def _contributions(years, dims: tuple[str, ...], where=()):
     pay_agencies, pay_employees), one per cell, ordered by year."""
     columns = [DIMENSIONS[d].column for d in dims]
     closing = func.coalesce(ReturnLine.closing_headcount, 0)
-    per_agency = _current_lines(select(
-        ReportingPeriod.fiscal_year.label("year"),
-        *[c.label(f"d{i}") for i, c in enumerate(columns)],
-        WorkforceReturn.agency_id,
-        func.sum(func.coalesce(ReturnLine.opening_headcount, 0) + closing).label("den"),
-        *[func.sum(func.coalesce(getattr(ReturnLine, f), 0)).label(f) for f in SUM_FIELDS],
-        func.sum(case((_REPORTS_PAY, closing), else_=0))
-        .label("pay_employees"),
-    ), years, where).group_by(ReportingPeriod.fiscal_year, *columns,
-                              WorkforceReturn.agency_id).subquery()
+    per_agency = (
+        _current_lines(
+            select(
+                ReportingPeriod.fiscal_year.label("year"),
+                *[c.label(f"d{i}") for i, c in enumerate(columns)],
+                WorkforceReturn.agency_id,
+                func.sum(func.coalesce(ReturnLine.opening_headcount, 0) + closing).label("den"),
+                *[func.sum(func.coalesce(getattr(ReturnLine, f), 0)).label(f) for f in SUM_FIELDS],
+                func.sum(case((_REPORTS_PAY, closing), else_=0)).label("pay_employees"),
+            ),
+            years,
+            where,
+        )
+        .group_by(ReportingPeriod.fiscal_year, *columns, WorkforceReturn.agency_id)
+        .subquery()
+    )
     keys = [per_agency.c.year, *[per_agency.c[f"d{i}"] for i in range(len(dims))]]
-    return db.session.execute(select(
-        *keys,
-        func.count(), func.max(per_agency.c.den), func.sum(per_agency.c.den),
-        *[func.sum(per_agency.c[f]) for f in SUM_FIELDS],
-        func.sum(case((per_agency.c.pay_employees > 0, 1), else_=0)),
-        func.sum(per_agency.c.pay_employees),
-    ).group_by(*keys).order_by(*keys))
-
-
+    return db.session.execute(
+        select(
+            *keys,
+            func.count(),
+            func.max(per_agency.c.den),
+            func.sum(per_agency.c.den),
+            *[func.sum(per_agency.c[f]) for f in SUM_FIELDS],
+            func.sum(case((per_agency.c.pay_employees > 0, 1), else_=0)),
+            func.sum(per_agency.c.pay_employees),
+        )
+        .group_by(*keys)
+        .order_by(*keys)
+    )
 
 
 def _pay_lines(years, where=()) -> list[tuple]:
     """The lines reporting pay (all three percentiles): (year, *every dimension's key,
     closing headcount, p25, p50, p75) — read once per period for every breakdown."""
-    return db.session.execute(_current_lines(select(
-        ReportingPeriod.fiscal_year, *[DIMENSIONS[d].column for d in PAY_LINE_DIMS],
-        ReturnLine.closing_headcount, *[getattr(ReturnLine, f) for f in PAY_QUANTILES.values()],
-    ), years, where).where(_REPORTS_PAY, ReturnLine.closing_headcount > 0)).all()
+    return db.session.execute(
+        _current_lines(
+            select(
+                ReportingPeriod.fiscal_year,
+                *[DIMENSIONS[d].column for d in PAY_LINE_DIMS],
+                ReturnLine.closing_headcount,
+                *[getattr(ReturnLine, f) for f in PAY_QUANTILES.values()],
+            ),
+            years,
+            where,
+        ).where(_REPORTS_PAY, ReturnLine.closing_headcount > 0)
+    ).all()
 
 
 def weighted_median(pairs: list[tuple[int, int]]) -> int | None:
@@ -224,14 +273,20 @@ def _pay_quantiles(pay_lines: list[tuple], dims: tuple[str, ...]) -> dict:
             group.append(line)
     w = 1 + len(PAY_LINE_DIMS)
     weights = itemgetter(w)
-    return {key: {q: weighted_median(list(zip(map(itemgetter(w + 1 + i), lines),
-                                              map(weights, lines), strict=True)))
-                  for i, q in enumerate(PAY_QUANTILES)}
-            for key, lines in groups.items()}
+    return {
+        key: {
+            q: weighted_median(
+                list(zip(map(itemgetter(w + 1 + i), lines), map(weights, lines), strict=True))
+            )
+            for i, q in enumerate(PAY_QUANTILES)
+        }
+        for key, lines in groups.items()
+    }
 
 
-def _cells_by_year(years, dims: tuple[str, ...], where=(), pay_lines=None
-                   ) -> Iterator[tuple[int, dict]]:
+def _cells_by_year(
+    years, dims: tuple[str, ...], where=(), pay_lines=None
+) -> Iterator[tuple[int, dict]]:
     """(year, {key: Cell}) for each year with data, the cells of one grouping."""
     if pay_lines is None:
         pay_lines = _pay_lines(years, where)
@@ -241,13 +296,19 @@ def _cells_by_year(years, dims: tuple[str, ...], where=(), pay_lines=None
     for year, group in groupby(rows, key=lambda row: row[0]):
         cells = {}
         for row in group:
-            key = tuple(row[1:1 + n])
-            agencies, largest, den, *rest = row[1 + n:]
-            sums = dict(zip(SUM_FIELDS, rest[:len(SUM_FIELDS)], strict=True))
-            cell = Cell(key, int(agencies), int(largest or 0), int(den or 0),
-                        {f: (float(v or 0) if f == "fte" else int(v or 0))
-                         for f, v in sums.items()},
-                        int(rest[-2] or 0), int(rest[-1] or 0), pay.get((year, *key), {}))
+            key = tuple(row[1 : 1 + n])
+            agencies, largest, den, *rest = row[1 + n :]
+            sums = dict(zip(SUM_FIELDS, rest[: len(SUM_FIELDS)], strict=True))
+            cell = Cell(
+                key,
+                int(agencies),
+                int(largest or 0),
+                int(den or 0),
+                {f: (float(v or 0) if f == "fte" else int(v or 0)) for f, v in sums.items()},
+                int(rest[-2] or 0),
+                int(rest[-1] or 0),
+                pay.get((year, *key), {}),
+            )
             cells[cell.key] = cell
         yield year, cells
 
@@ -264,20 +325,31 @@ def _mark(cell: Cell, hidden: bool) -> Cell:
 def group_totals(years, where=()) -> dict[int, Cell]:
     """The whole of each year (optionally of the agencies matching ``where``), with primary
     suppression applied: year → Cell."""
-    return {year: _mark(cells[()], conf.fails_primary(cells[()].stats))
-            for year, cells in _cells_by_year(years, (), where)}
+    return {
+        year: _mark(cells[()], conf.fails_primary(cells[()].stats))
+        for year, cells in _cells_by_year(years, (), where)
+    }
 
 
-def _one_way(year: int, dim: str, cells: dict, total: Cell, labels: list,
-             forced: Iterable = ()) -> Table:
+def _one_way(
+    year: int, dim: str, cells: dict, total: Cell, labels: list, forced: Iterable = ()
+) -> Table:
     by_key = {key[0]: cell for key, cell in cells.items()}
     by_key[TOTAL] = total
     stats = {k: c.stats for k, c in by_key.items()}
     hidden = conf.suppress_one_way(stats, forced)
     table_cells = {}
     for k, cell in by_key.items():
-        copy = Cell((k,), cell.agencies, cell.largest, cell.denominator, cell.sums,
-                    cell.pay_agencies, cell.pay_employees, cell.pay)
+        copy = Cell(
+            (k,),
+            cell.agencies,
+            cell.largest,
+            cell.denominator,
+            cell.sums,
+            cell.pay_agencies,
+            cell.pay_employees,
+            cell.pay,
+        )
         table_cells[(k,)] = _mark(copy, k in hidden)
     return Table(year, (dim,), table_cells, labels)
 
@@ -300,16 +372,23 @@ def tables(years, breakdowns: Iterable[tuple[str, ...]]) -> Iterator[Table]:
             continue
         total = totals[year][()]
         dims = list(dict.fromkeys(d for b in breakdowns for d in b))
-        one_cells = {d: dict(_cells_by_year([year], (d,), pay_lines=pay_lines)).get(year, {})
-                     for d in dims}
-        two_cells = {b: dict(_cells_by_year([year], b, pay_lines=pay_lines)).get(year, {})
-                     for b in breakdowns if len(b) == 2}
+        one_cells = {
+            d: dict(_cells_by_year([year], (d,), pay_lines=pay_lines)).get(year, {}) for d in dims
+        }
+        two_cells = {
+            b: dict(_cells_by_year([year], b, pay_lines=pay_lines)).get(year, {})
+            for b in breakdowns
+            if len(b) == 2
+        }
         forced: dict[str, set] = {d: set() for d in dims}
         while True:
-            one_way = {d: _one_way(year, d, one_cells[d], total, [labels[d]], forced[d])
-                       for d in dims}
-            two_way = {b: _two_way(year, b, cells, one_way[b[0]], one_way[b[1]],
-                                   [labels[d] for d in b]) for b, cells in two_cells.items()}
+            one_way = {
+                d: _one_way(year, d, one_cells[d], total, [labels[d]], forced[d]) for d in dims
+            }
+            two_way = {
+                b: _two_way(year, b, cells, one_way[b[0]], one_way[b[1]], [labels[d] for d in b])
+                for b, cells in two_cells.items()
+            }
             grew = False
             for (row_dim, col_dim), table in two_way.items():
                 for (r, c), cell in table.cells.items():
@@ -340,15 +419,26 @@ def _two_way(year, dims, cells: dict, rows: Table, cols: Table, labels) -> Table
     hidden = conf.suppress_two_way({k: c.stats for k, c in all_cells.items()}, forced, fixed)
     out = {}
     for key, cell in all_cells.items():
-        copy = Cell(key, cell.agencies, cell.largest, cell.denominator, cell.sums,
-                    cell.pay_agencies, cell.pay_employees, cell.pay)
+        copy = Cell(
+            key,
+            cell.agencies,
+            cell.largest,
+            cell.denominator,
+            cell.sums,
+            cell.pay_agencies,
+            cell.pay_employees,
+            cell.pay,
+        )
         out[key] = _mark(copy, key in hidden)
     return Table(year, dims, out, labels)
 
 
 def years_with_periods() -> list[int]:
-    return list(db.session.scalars(
-        select(ReportingPeriod.fiscal_year).order_by(ReportingPeriod.fiscal_year)))
+    return list(
+        db.session.scalars(
+            select(ReportingPeriod.fiscal_year).order_by(ReportingPeriod.fiscal_year)
+        )
+    )
 
 
 def period_label(year: int) -> str:

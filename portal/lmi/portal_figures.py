@@ -19,8 +19,7 @@ from portal.lmi.confidentiality import TOTAL, CellStats
 from portal.models import Application, ApplicationEvent, Job, Occupation, Region
 from portal.templating import PACIFIC
 
-DIMENSIONS = {"region": ("Region", "All regions"),
-              "occupation": ("Occupation", "All occupations")}
+DIMENSIONS = {"region": ("Region", "All regions"), "occupation": ("Occupation", "All occupations")}
 
 
 def fiscal_year(moment) -> int:
@@ -63,42 +62,71 @@ class PortalCell:
 
 def _jobs() -> list[dict]:
     """Every posting ever published, with its applicants, offers, hires and first hire."""
-    applicants = dict(db.session.execute(
-        select(Application.job_id, func.count()).group_by(Application.job_id)).all())
-    offers = dict(db.session.execute(
-        select(Application.job_id, func.count(distinct(ApplicationEvent.decision_id)))
-        .join(ApplicationEvent, ApplicationEvent.application_id == Application.id)
-        .where(ApplicationEvent.to_status.in_(("offer", "hired")),
-               ApplicationEvent.decision_id.is_not(None))
-        .group_by(Application.job_id)).all())
-    hires = {job_id: (n, first) for job_id, n, first in db.session.execute(
-        select(Application.job_id, func.count(distinct(ApplicationEvent.decision_id)),
-               func.min(ApplicationEvent.created_at))
-        .join(ApplicationEvent, ApplicationEvent.application_id == Application.id)
-        .where(ApplicationEvent.to_status == "hired",
-               ApplicationEvent.decision_id.is_not(None))
-        .group_by(Application.job_id))}
+    applicants = dict(
+        db.session.execute(
+            select(Application.job_id, func.count()).group_by(Application.job_id)
+        ).all()
+    )
+    offers = dict(
+        db.session.execute(
+            select(Application.job_id, func.count(distinct(ApplicationEvent.decision_id)))
+            .join(ApplicationEvent, ApplicationEvent.application_id == Application.id)
+            .where(
+                ApplicationEvent.to_status.in_(("offer", "hired")),
+                ApplicationEvent.decision_id.is_not(None),
+            )
+            .group_by(Application.job_id)
+        ).all()
+    )
+    hires = {
+        job_id: (n, first)
+        for job_id, n, first in db.session.execute(
+            select(
+                Application.job_id,
+                func.count(distinct(ApplicationEvent.decision_id)),
+                func.min(ApplicationEvent.created_at),
+            )
+            .join(ApplicationEvent, ApplicationEvent.application_id == Application.id)
+            .where(ApplicationEvent.to_status == "hired", ApplicationEvent.decision_id.is_not(None))
+            .group_by(Application.job_id)
+        )
+    }
     jobs = []
     for job_id, agency_id, published, region_id, occupation_id in db.session.execute(
-            select(Job.id, Job.agency_id, Job.published_at, Job.region_id, Job.occupation_id)
-            .where(Job.published_at.is_not(None))):
+        select(Job.id, Job.agency_id, Job.published_at, Job.region_id, Job.occupation_id).where(
+            Job.published_at.is_not(None)
+        )
+    ):
         n_hires, first_hire = hires.get(job_id, (0, None))
         days = None
         if first_hire is not None and first_hire >= published:
             days = (first_hire - published).total_seconds() / 86400
-        jobs.append({"year": fiscal_year(published), "agency": agency_id,
-                     "region": region_id, "occupation": occupation_id,
-                     "applicants": applicants.get(job_id, 0), "offers": offers.get(job_id, 0),
-                     "hires": n_hires, "days": days})
+        jobs.append(
+            {
+                "year": fiscal_year(published),
+                "agency": agency_id,
+                "region": region_id,
+                "occupation": occupation_id,
+                "applicants": applicants.get(job_id, 0),
+                "offers": offers.get(job_id, 0),
+                "hires": n_hires,
+                "days": days,
+            }
+        )
     return jobs
 
 
 def _labels(dim: str) -> dict:
     if dim == "region":
         return dict(db.session.execute(select(Region.id, Region.name).order_by(Region.name)).all())
-    return {k: f"{code} {title}" for k, code, title in db.session.execute(
-        select(Occupation.id, Occupation.noc_code, Occupation.title)
-        .order_by(Occupation.noc_code))}
+    return {
+        k: f"{code} {title}"
+        for k, code, title in db.session.execute(
+            select(Occupation.id, Occupation.noc_code, Occupation.title).order_by(
+                Occupation.noc_code
+            )
+        )
+    }
 
 
 def _add(cell: PortalCell, job: dict) -> None:

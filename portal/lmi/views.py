@@ -1,8 +1,8 @@
 """The HR champion's labour-market dashboard and extracts; agencies' benchmark page.
 
-    GET /lmi                the dashboard (HR champion, admins)
-    GET /lmi/extract        a CSV or XLSX extract (HR champion, admins; audit-logged)
-    GET /agency/benchmark   an agency's figures beside its peers' (staff of the agency)
+GET /lmi                the dashboard (HR champion, admins)
+GET /lmi/extract        a CSV or XLSX extract (HR champion, admins; audit-logged)
+GET /agency/benchmark   an agency's figures beside its peers' (staff of the agency)
 """
 
 import io
@@ -52,10 +52,18 @@ def index():
     if measure not in CHART_MEASURES:
         measure = "turnover_rate"
     data = dashboard.build(year, measure, years) if year is not None else None
-    return render_template("lmi/dashboard.html", data=data, years=years, year=year,
-                           measure=measure, measures=BY_KEY, all_measures=MEASURES,
-                           dimensions=DIMENSIONS, notes=SUPPRESSION_NOTES,
-                           period_label=figures.period_label)
+    return render_template(
+        "lmi/dashboard.html",
+        data=data,
+        years=years,
+        year=year,
+        measure=measure,
+        measures=BY_KEY,
+        all_measures=MEASURES,
+        dimensions=DIMENSIONS,
+        notes=SUPPRESSION_NOTES,
+        period_label=figures.period_label,
+    )
 
 
 @bp.route("/lmi/extract")
@@ -74,18 +82,28 @@ def extract():
             raise PortalError("Choose both dimensions of the cross-table, or neither.")
         if rows:
             breakdowns.append(f"{rows},{columns}")
-        wanted = extracts.make_request(args.getlist("period"), breakdowns, args.get("format"),
-                                       years)
+        wanted = extracts.make_request(
+            args.getlist("period"), breakdowns, args.get("format"), years
+        )
     except PortalError as exc:
         return render_template("lmi/extract_error.html", message=str(exc)), 400
     out = io.BytesIO()  # a few MB at most: the rows are aggregated cells, not lines
     summary = extracts.write(wanted, out)
-    audit.record("lmi.extract", current_user, None,
-                 f"{wanted.describe()} rows={summary.rows} suppressed={summary.suppressed}")
+    audit.record(
+        "lmi.extract",
+        current_user,
+        None,
+        f"{wanted.describe()} rows={summary.rows} suppressed={summary.suppressed}",
+    )
     db.session.commit()
     out.seek(0)
-    return send_file(out, mimetype=extracts.FORMATS[wanted.fmt], as_attachment=True,
-                     download_name=wanted.filename(), max_age=0)
+    return send_file(
+        out,
+        mimetype=extracts.FORMATS[wanted.fmt],
+        as_attachment=True,
+        download_name=wanted.filename(),
+        max_age=0,
+    )
 
 
 @bp.route("/agency/benchmark")
@@ -93,11 +111,22 @@ def extract():
 def agency_benchmark():
     membership = require_membership()
     agency = membership.agency
-    returns_url = (url_for("returns.agency_index")
-                   if "returns.agency_index" in current_app.view_functions else "/agency/returns")
+    returns_url = (
+        url_for("returns.agency_index")
+        if "returns.agency_index" in current_app.view_functions
+        else "/agency/returns"
+    )
     years = benchmark.reported_years(agency) if agency.is_approved else []
     year = _chosen_year(years)
     groups = benchmark.compare(agency, year) if year is not None else None
-    return render_template("lmi/benchmark.html", agency=agency, years=years, year=year,
-                           groups=groups, measure_keys=benchmark.MEASURE_KEYS, measures=BY_KEY,
-                           returns_url=returns_url, period_label=figures.period_label)
+    return render_template(
+        "lmi/benchmark.html",
+        agency=agency,
+        years=years,
+        year=year,
+        groups=groups,
+        measure_keys=benchmark.MEASURE_KEYS,
+        measures=BY_KEY,
+        returns_url=returns_url,
+        period_label=figures.period_label,
+    )

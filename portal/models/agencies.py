@@ -64,8 +64,9 @@ class Membership(db.Model):
     __table_args__ = (
         UniqueConstraint("user_id", "agency_id", name="uq_memberships_user_agency"),
         CheckConstraint("role IN ('owner', 'recruiter')", name="role_valid"),
-        CheckConstraint("application_alerts IN ('immediate', 'daily', 'off')",
-                        name="application_alerts_valid"),
+        CheckConstraint(
+            "application_alerts IN ('immediate', 'daily', 'off')", name="application_alerts_valid"
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -76,8 +77,9 @@ class Membership(db.Model):
     role: Mapped[str] = mapped_column(String(20))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     # emails about new applications: immediate | daily | off (each staff member chooses)
-    application_alerts: Mapped[str] = mapped_column(String(10), default="immediate",
-                                                    server_default="immediate")
+    application_alerts: Mapped[str] = mapped_column(
+        String(10), default="immediate", server_default="immediate"
+    )
     digest_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     user: Mapped[User] = relationship(back_populates="memberships")

@@ -44,8 +44,10 @@ class ScreeningQuestion(db.Model):
     __tablename__ = "screening_questions"
     __table_args__ = (
         CheckConstraint("kind IN ('yes_no', 'text')", name="kind_valid"),
-        CheckConstraint("knockout_answer IS NULL OR knockout_answer IN ('yes', 'no')",
-                        name="knockout_answer_valid"),
+        CheckConstraint(
+            "knockout_answer IS NULL OR knockout_answer IN ('yes', 'no')",
+            name="knockout_answer_valid",
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -70,8 +72,7 @@ class Application(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     job_id: Mapped[int] = mapped_column(ForeignKey("jobs.id", ondelete="CASCADE"), index=True)
-    seeker_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"),
-                                           index=True)
+    seeker_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     cover_note: Mapped[str] = mapped_column(Text, default="")
     resume_id: Mapped[int] = mapped_column(ForeignKey("resumes.id"))  # the snapshot sent
     knocked_out: Mapped[bool] = mapped_column(default=False)
@@ -82,16 +83,17 @@ class Application(db.Model):
     seeker: Mapped[User] = relationship()
     resume: Mapped[Resume] = relationship()
     decisions: Mapped[list["ApplicationDecision"]] = relationship(
-        back_populates="application", cascade="all, delete-orphan",
-        order_by="ApplicationDecision.id"
+        back_populates="application",
+        cascade="all, delete-orphan",
+        order_by="ApplicationDecision.id",
     )
     answers: Mapped[list["ApplicationAnswer"]] = relationship(
-        back_populates="application", cascade="all, delete-orphan",
-        order_by="ApplicationAnswer.position"
+        back_populates="application",
+        cascade="all, delete-orphan",
+        order_by="ApplicationAnswer.position",
     )
     events: Mapped[list["ApplicationEvent"]] = relationship(
-        back_populates="application", cascade="all, delete-orphan",
-        order_by="ApplicationEvent.id"
+        back_populates="application", cascade="all, delete-orphan", order_by="ApplicationEvent.id"
     )
 
     def decision_for(self, agency_id: int) -> "ApplicationDecision | None":
@@ -136,8 +138,9 @@ class ApplicationDecision(db.Model):
     application_id: Mapped[int] = mapped_column(
         ForeignKey("applications.id", ondelete="CASCADE"), index=True
     )
-    share_id: Mapped[int] = mapped_column(ForeignKey("job_shares.id", ondelete="CASCADE"),
-                                          index=True)
+    share_id: Mapped[int] = mapped_column(
+        ForeignKey("job_shares.id", ondelete="CASCADE"), index=True
+    )
     agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id"))
     status: Mapped[str] = mapped_column(String(20), default="new")
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -225,8 +228,9 @@ class AgencyMessage(db.Model):
     __tablename__ = "agency_messages"
     __table_args__ = (
         UniqueConstraint("agency_id", "kind", name="uq_agency_messages_kind"),
-        CheckConstraint("kind IN ('received', 'interview', 'offer', 'declined')",
-                        name="kind_valid"),
+        CheckConstraint(
+            "kind IN ('received', 'interview', 'offer', 'declined')", name="kind_valid"
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

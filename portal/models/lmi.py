@@ -103,21 +103,30 @@ class WorkforceReturn(db.Model):
 
     __tablename__ = "workforce_returns"
     __table_args__ = (
-        UniqueConstraint("agency_id", "period_id", "version",
-                         name="uq_workforce_returns_agency_period_version"),
-        Index("uq_workforce_returns_one_draft", "agency_id", "period_id", unique=True,
-              sqlite_where=text("status = 'draft'"), postgresql_where=text("status = 'draft'")),
+        UniqueConstraint(
+            "agency_id", "period_id", "version", name="uq_workforce_returns_agency_period_version"
+        ),
+        Index(
+            "uq_workforce_returns_one_draft",
+            "agency_id",
+            "period_id",
+            unique=True,
+            sqlite_where=text("status = 'draft'"),
+            postgresql_where=text("status = 'draft'"),
+        ),
         CheckConstraint(
-            "status IN ('draft', 'submitted', 'held', 'accepted', 'returned')",
-            name="status_valid"),
+            "status IN ('draft', 'submitted', 'held', 'accepted', 'returned')", name="status_valid"
+        ),
         CheckConstraint("source IN ('form', 'csv', 'import')", name="source_valid"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     agency_id: Mapped[int] = mapped_column(
-        ForeignKey("agencies.id", ondelete="CASCADE"), index=True)
+        ForeignKey("agencies.id", ondelete="CASCADE"), index=True
+    )
     period_id: Mapped[int] = mapped_column(
-        ForeignKey("reporting_periods.id", ondelete="CASCADE"), index=True)
+        ForeignKey("reporting_periods.id", ondelete="CASCADE"), index=True
+    )
     version: Mapped[int] = mapped_column(default=1)
     status: Mapped[str] = mapped_column(String(12), default="draft")
     source: Mapped[str] = mapped_column(String(10), default="form")
@@ -126,11 +135,9 @@ class WorkforceReturn(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    submitted_by_id: Mapped[int | None] = mapped_column(
-        ForeignKey("users.id", ondelete="SET NULL"))
+    submitted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     reviewed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    reviewed_by_id: Mapped[int | None] = mapped_column(
-        ForeignKey("users.id", ondelete="SET NULL"))
+    reviewed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     review_comment: Mapped[str | None] = mapped_column(Text)
 
     agency: Mapped[Agency] = relationship()
@@ -138,8 +145,8 @@ class WorkforceReturn(db.Model):
     submitted_by: Mapped[User | None] = relationship(foreign_keys=[submitted_by_id])
     reviewed_by: Mapped[User | None] = relationship(foreign_keys=[reviewed_by_id])
     lines: Mapped[list["ReturnLine"]] = relationship(
-        back_populates="workforce_return", cascade="all, delete-orphan",
-        order_by="ReturnLine.id")
+        back_populates="workforce_return", cascade="all, delete-orphan", order_by="ReturnLine.id"
+    )
 
     @property
     def status_label(self) -> str:
@@ -152,18 +159,28 @@ class ReturnLine(db.Model):
 
     __tablename__ = "return_lines"
     __table_args__ = (
-        UniqueConstraint("return_id", "occupation_id", "region_id", "employment_status",
-                         "bargaining_status", name="uq_return_lines_key"),
+        UniqueConstraint(
+            "return_id",
+            "occupation_id",
+            "region_id",
+            "employment_status",
+            "bargaining_status",
+            name="uq_return_lines_key",
+        ),
         CheckConstraint(
             "employment_status IN ('regular_full_time', 'regular_part_time', 'casual', 'term')",
-            name="employment_status_valid"),
-        CheckConstraint("bargaining_status IN ('union', 'non_union', 'excluded')",
-                        name="bargaining_status_valid"),
+            name="employment_status_valid",
+        ),
+        CheckConstraint(
+            "bargaining_status IN ('union', 'non_union', 'excluded')",
+            name="bargaining_status_valid",
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     return_id: Mapped[int] = mapped_column(
-        ForeignKey("workforce_returns.id", ondelete="CASCADE"), index=True)
+        ForeignKey("workforce_returns.id", ondelete="CASCADE"), index=True
+    )
     occupation_id: Mapped[int] = mapped_column(ForeignKey("occupations.id"))
     region_id: Mapped[int] = mapped_column(ForeignKey("regions.id"))
     employment_status: Mapped[str] = mapped_column(String(20))
@@ -192,5 +209,4 @@ class ReturnLine(db.Model):
 
     @property
     def key(self) -> tuple:
-        return (self.occupation_id, self.region_id, self.employment_status,
-                self.bargaining_status)
+        return (self.occupation_id, self.region_id, self.employment_status, self.bargaining_status)

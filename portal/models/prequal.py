@@ -38,22 +38,26 @@ MEMBER_STATUSES = {
 }
 
 list_occupations = Table(
-    "prequal_list_occupations", db.metadata,
+    "prequal_list_occupations",
+    db.metadata,
     Column("list_id", ForeignKey("prequal_lists.id", ondelete="CASCADE"), primary_key=True),
     Column("occupation_id", ForeignKey("occupations.id"), primary_key=True),
 )
 list_regions = Table(
-    "prequal_list_regions", db.metadata,
+    "prequal_list_regions",
+    db.metadata,
     Column("list_id", ForeignKey("prequal_lists.id", ondelete="CASCADE"), primary_key=True),
     Column("region_id", ForeignKey("regions.id"), primary_key=True),
 )
 list_credentials = Table(
-    "prequal_list_credentials", db.metadata,
+    "prequal_list_credentials",
+    db.metadata,
     Column("list_id", ForeignKey("prequal_lists.id", ondelete="CASCADE"), primary_key=True),
     Column("credential_id", ForeignKey("credentials.id"), primary_key=True),
 )
 list_partners = Table(
-    "prequal_list_partners", db.metadata,
+    "prequal_list_partners",
+    db.metadata,
     Column("list_id", ForeignKey("prequal_lists.id", ondelete="CASCADE"), primary_key=True),
     Column("agency_id", ForeignKey("agencies.id", ondelete="CASCADE"), primary_key=True),
 )
@@ -82,11 +86,13 @@ class PrequalList(db.Model):
 
     agency: Mapped[Agency] = relationship()
     partners: Mapped[list[Agency]] = relationship(secondary=list_partners, order_by=Agency.name)
-    occupations: Mapped[list[Occupation]] = relationship(secondary=list_occupations,
-                                                         order_by=Occupation.title)
+    occupations: Mapped[list[Occupation]] = relationship(
+        secondary=list_occupations, order_by=Occupation.title
+    )
     regions: Mapped[list[Region]] = relationship(secondary=list_regions, order_by=Region.name)
-    credentials: Mapped[list[Credential]] = relationship(secondary=list_credentials,
-                                                         order_by=Credential.name)
+    credentials: Mapped[list[Credential]] = relationship(
+        secondary=list_credentials, order_by=Credential.name
+    )
 
     @property
     def running_agencies(self) -> list[Agency]:
@@ -105,15 +111,17 @@ class ListMember(db.Model):
     __tablename__ = "prequal_members"
     __table_args__ = (
         UniqueConstraint("list_id", "seeker_id", name="uq_prequal_members_list_seeker"),
-        CheckConstraint("status IN ('applied', 'qualified', 'declined', 'paused', 'left', "
-                        "'expired')", name="status_valid"),
+        CheckConstraint(
+            "status IN ('applied', 'qualified', 'declined', 'paused', 'left', 'expired')",
+            name="status_valid",
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    list_id: Mapped[int] = mapped_column(ForeignKey("prequal_lists.id", ondelete="CASCADE"),
-                                         index=True)
-    seeker_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"),
-                                           index=True)
+    list_id: Mapped[int] = mapped_column(
+        ForeignKey("prequal_lists.id", ondelete="CASCADE"), index=True
+    )
+    seeker_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     status: Mapped[str] = mapped_column(String(20), default="applied", index=True)
     answers: Mapped[list] = mapped_column(JSON, default=list)  # [{"question", "answer"}]
     consent_text: Mapped[str] = mapped_column(Text)  # sharing profile + résumé, as agreed
@@ -146,11 +154,9 @@ class JobInvitation(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     job_id: Mapped[int] = mapped_column(ForeignKey("jobs.id", ondelete="CASCADE"), index=True)
-    seeker_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"),
-                                           index=True)
+    seeker_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id", ondelete="CASCADE"))
-    list_id: Mapped[int | None] = mapped_column(ForeignKey("prequal_lists.id",
-                                                           ondelete="SET NULL"))
+    list_id: Mapped[int | None] = mapped_column(ForeignKey("prequal_lists.id", ondelete="SET NULL"))
     invited_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     message: Mapped[str] = mapped_column(Text, default="")
     status: Mapped[str] = mapped_column(String(20), default="sent")

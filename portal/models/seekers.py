@@ -65,8 +65,9 @@ profile_communities = Table(
 class SeekerProfile(db.Model):
     __tablename__ = "seeker_profiles"
     __table_args__ = (
-        CheckConstraint("hours_wanted IN ('any', 'full_time', 'part_time', 'casual')",
-                        name="hours_wanted_valid"),
+        CheckConstraint(
+            "hours_wanted IN ('any', 'full_time', 'part_time', 'casual')", name="hours_wanted_valid"
+        ),
         CheckConstraint("visibility IN ('private', 'agencies')", name="visibility_valid"),
         CheckConstraint("pay_unit IN ('hourly', 'annual')", name="pay_unit_valid"),
     )
@@ -87,18 +88,17 @@ class SeekerProfile(db.Model):
     consent_id: Mapped[int | None] = mapped_column(
         ForeignKey("consent_records.id", ondelete="SET NULL")
     )
-    resume_id: Mapped[int | None] = mapped_column(
-        ForeignKey("resumes.id", ondelete="SET NULL")
-    )
+    resume_id: Mapped[int | None] = mapped_column(ForeignKey("resumes.id", ondelete="SET NULL"))
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
     user: Mapped[User] = relationship()
-    occupations: Mapped[list[Occupation]] = relationship(secondary=profile_occupations,
-                                                         order_by=Occupation.title)
-    regions: Mapped[list[Region]] = relationship(secondary=profile_regions,
-                                                 order_by=Region.name)
-    communities: Mapped[list[Community]] = relationship(secondary=profile_communities,
-                                                        order_by=Community.name)
+    occupations: Mapped[list[Occupation]] = relationship(
+        secondary=profile_occupations, order_by=Occupation.title
+    )
+    regions: Mapped[list[Region]] = relationship(secondary=profile_regions, order_by=Region.name)
+    communities: Mapped[list[Community]] = relationship(
+        secondary=profile_communities, order_by=Community.name
+    )
     credentials: Mapped[list["SeekerCredential"]] = relationship(
         back_populates="profile", cascade="all, delete-orphan", order_by="SeekerCredential.id"
     )
@@ -171,9 +171,7 @@ class Resume(db.Model):
     row, so an application keeps exactly the file it was sent with."""
 
     __tablename__ = "resumes"
-    __table_args__ = (
-        CheckConstraint("kind IN ('pdf', 'docx')", name="kind_valid"),
-    )
+    __table_args__ = (CheckConstraint("kind IN ('pdf', 'docx')", name="kind_valid"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
@@ -193,10 +191,8 @@ class ResumeView(db.Model):
     __tablename__ = "resume_views"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    resume_id: Mapped[int] = mapped_column(ForeignKey("resumes.id", ondelete="CASCADE"),
-                                           index=True)
-    seeker_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"),
-                                           index=True)
+    resume_id: Mapped[int] = mapped_column(ForeignKey("resumes.id", ondelete="CASCADE"), index=True)
+    seeker_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     viewer_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     agency_id: Mapped[int | None] = mapped_column(ForeignKey("agencies.id", ondelete="SET NULL"))
     viewed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -215,4 +211,3 @@ class SavedJob(db.Model):
     saved_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     job: Mapped[Job] = relationship()
-

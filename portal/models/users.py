@@ -22,9 +22,7 @@ ROLE_LABELS = {
 class User(UserMixin, db.Model):
     __tablename__ = "users"
     __table_args__ = (
-        CheckConstraint(
-            "role IN ('seeker', 'agency', 'champion', 'admin')", name="role_valid"
-        ),
+        CheckConstraint("role IN ('seeker', 'agency', 'champion', 'admin')", name="role_valid"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -25,12 +25,16 @@ def dashboard():
             return redirect(url_for("agencies.home"))
         return render_template("pages/dashboard_agency_none.html")
     if role == "champion":
-        return render_template("pages/dashboard_champion.html",
-                               regions=services.agencies_by_region())
+        return render_template(
+            "pages/dashboard_champion.html", regions=services.agencies_by_region()
+        )
     profile = seekers.profile_of(current_user.id)
-    return render_template("pages/dashboard_seeker.html", profile=profile,
-                           missing=seekers.missing_parts(profile),
-                           saved_count=seekers.saved_count(current_user))
+    return render_template(
+        "pages/dashboard_seeker.html",
+        profile=profile,
+        missing=seekers.missing_parts(profile),
+        saved_count=seekers.saved_count(current_user),
+    )
 
 
 @bp.route("/privacy")

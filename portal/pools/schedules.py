@@ -43,8 +43,11 @@ def clashes(first: list, second: list, same: bool = False) -> list[str]:
         for j, (day_b, start_b, end_b) in enumerate(second):
             if same and j <= i:
                 continue
-            if day_a == day_b and minutes(start_a) < minutes(end_b) \
-                    and minutes(start_b) < minutes(end_a):
+            if (
+                day_a == day_b
+                and minutes(start_a) < minutes(end_b)
+                and minutes(start_b) < minutes(end_a)
+            ):
                 start = max(start_a, start_b)
                 end = min(end_a, end_b)
                 found.append(f"{WEEKDAYS[day_a]} {start}–{end}")
@@ -52,6 +55,8 @@ def clashes(first: list, second: list, same: bool = False) -> list[str]:
 
 
 def describe(blocks: list) -> str:
-    """"Mon 09:00–13:00, Tue 09:00–13:00" in weekday order."""
-    return ", ".join(f"{WEEKDAYS[day][:3]} {start}–{end}"
-                     for day, start, end in sorted(blocks, key=lambda b: (b[0], b[1])))
+    """ "Mon 09:00–13:00, Tue 09:00–13:00" in weekday order."""
+    return ", ".join(
+        f"{WEEKDAYS[day][:3]} {start}–{end}"
+        for day, start, end in sorted(blocks, key=lambda b: (b[0], b[1]))
+    )

@@ -68,9 +68,14 @@ def invite(job: Job, partner: Agency, by) -> JobShare:
     share.unionized = partner.unionized
     db.session.flush()
     for member in _owners(partner):
-        mail.queue(member.user.email, f"Invitation to a pooled position: {job.title}",
-                   "pool_invitation", job=job, partner=partner,
-                   link=url_for("pools.share", share_id=share.id, _external=True))
+        mail.queue(
+            member.user.email,
+            f"Invitation to a pooled position: {job.title}",
+            "pool_invitation",
+            job=job,
+            partner=partner,
+            link=url_for("pools.share", share_id=share.id, _external=True),
+        )
     audit.record("share.invited", by, job, detail=f"agency {partner.id}")
     return share
 
@@ -84,16 +89,22 @@ def respond(share: JobShare, accept: bool, by) -> None:
         raise PortalError(f"This invitation is no longer open (the share is {share.status}).")
     if accept:
         if share.job.status == "published" and not share.schedule_blocks:
-            raise PortalError("This job is already published: set the schedule of your share "
-                              "before accepting, so that the posting shows it.")
+            raise PortalError(
+                "This job is already published: set the schedule of your share "
+                "before accepting, so that the posting shows it."
+            )
         problem = _overlap(share, share.schedule_blocks or [])
         if problem:
             raise PortalError(problem)
     share.status = "accepted" if accept else "declined"
     share.responded_at = utcnow()
     _job_changed(share.job)
-    audit.record("share.accepted" if accept else "share.declined", by, share.job,
-                 detail=f"agency {share.agency_id}")
+    audit.record(
+        "share.accepted" if accept else "share.declined",
+        by,
+        share.job,
+        detail=f"agency {share.agency_id}",
+    )
 
 
 def update_share(share: JobShare, data: dict, by) -> None:
@@ -103,15 +114,17 @@ def update_share(share: JobShare, data: dict, by) -> None:
     if share.filled_at is not None:
         raise PortalError("This share is filled; its terms can no longer change.")
     problem = schedules.check_blocks(data["schedule_blocks"]) or jobs.check_pay(
-        data["pay_min_cents"], data["pay_max_cents"], data["pay_unit"])
+        data["pay_min_cents"], data["pay_max_cents"], data["pay_unit"]
+    )
     if problem:
         raise PortalError(problem)
     problem = _overlap(share, data["schedule_blocks"])
     if problem:
         raise PortalError(problem)
     if data["unionized"] and not share.agency.unionized:
-        raise PortalError(f"{share.agency.name} is not unionized: its share cannot be a "
-                          "union position.")
+        raise PortalError(
+            f"{share.agency.name} is not unionized: its share cannot be a union position."
+        )
     share.schedule_blocks = data["schedule_blocks"]
     share.hours_per_week = schedules.hours(data["schedule_blocks"])
     for key in ("community_id", "pay_min_cents", "pay_max_cents", "pay_unit", "unionized"):
@@ -126,8 +139,10 @@ def _overlap(share: JobShare, blocks: list) -> str | None:
         if other.id != share.id and other.status == "accepted":
             overlap = schedules.clashes(blocks, other.schedule_blocks or [])
             if overlap:
-                return (f"This schedule overlaps {other.agency.name}'s share on "
-                        f"{', '.join(overlap)}. Shares offered as one job must not overlap.")
+                return (
+                    f"This schedule overlaps {other.agency.name}'s share on "
+                    f"{', '.join(overlap)}. Shares offered as one job must not overlap."
+                )
     return None
 
 
@@ -156,19 +171,29 @@ def withdraw(share: JobShare, by) -> int:
 def _tell_applicants(share: JobShare, by) -> int:
     from portal.applications.services import set_status
 
-    decisions = db.session.scalars(select(ApplicationDecision).where(
-        ApplicationDecision.share_id == share.id,
-        ApplicationDecision.status.in_(OPEN_STATUSES))).all()
+    decisions = db.session.scalars(
+        select(ApplicationDecision).where(
+            ApplicationDecision.share_id == share.id, ApplicationDecision.status.in_(OPEN_STATUSES)
+        )
+    ).all()
     job = share.job
     for decision in decisions:
-        set_status(decision, "declined", by,
-                   f"{share.agency.name} withdrew its share of this pooled position.")
+        set_status(
+            decision,
+            "declined",
+            by,
+            f"{share.agency.name} withdrew its share of this pooled position.",
+        )
         application: Application = decision.application
-        mail.queue(application.seeker.email, f"Change to a pooled position: {job.title}",
-                   "pool_share_withdrawn", application=application, job=job,
-                   agency=share.agency,
-                   link=url_for("applications.detail", application_id=application.id,
-                                _external=True))
+        mail.queue(
+            application.seeker.email,
+            f"Change to a pooled position: {job.title}",
+            "pool_share_withdrawn",
+            application=application,
+            job=job,
+            agency=share.agency,
+            link=url_for("applications.detail", application_id=application.id, _external=True),
+        )
     return len(decisions)
 
 
@@ -202,17 +227,21 @@ def check_publishable(job: Job) -> None:
         return
     accepted = job.accepted_shares
     if len(accepted) < 2:
-        raise PortalError("A pooled position needs at least two accepted shares to publish: "
-                          "invite partner agencies and wait for them to accept.")
+        raise PortalError(
+            "A pooled position needs at least two accepted shares to publish: "
+            "invite partner agencies and wait for them to accept."
+        )
     for share in accepted:
         if not share.schedule_blocks:
             raise PortalError(f"{share.agency.name} has not set the schedule of its share yet.")
     for i, first in enumerate(accepted):
-        for second in accepted[i + 1:]:
+        for second in accepted[i + 1 :]:
             overlap = schedules.clashes(first.schedule_blocks, second.schedule_blocks)
             if overlap:
-                raise PortalError(f"The schedules of {first.agency.name} and "
-                                  f"{second.agency.name} overlap on {', '.join(overlap)}.")
+                raise PortalError(
+                    f"The schedules of {first.agency.name} and "
+                    f"{second.agency.name} overlap on {', '.join(overlap)}."
+                )
 
 
 def hired_clash(decision: ApplicationDecision) -> str | None:
@@ -221,18 +250,25 @@ def hired_clash(decision: ApplicationDecision) -> str | None:
     application = decision.application
     for other in application.decisions:
         if other.id != decision.id and other.status == "hired":
-            overlap = schedules.clashes(decision.share.schedule_blocks or [],
-                                        other.share.schedule_blocks or [])
+            overlap = schedules.clashes(
+                decision.share.schedule_blocks or [], other.share.schedule_blocks or []
+            )
             if overlap:
-                return (f"{application.seeker.name} is already hired into "
-                        f"{other.agency.name}'s share, which overlaps this one on "
-                        f"{', '.join(overlap)}.")
+                return (
+                    f"{application.seeker.name} is already hired into "
+                    f"{other.agency.name}'s share, which overlaps this one on "
+                    f"{', '.join(overlap)}."
+                )
     return None
 
 
 def agency_shares(agency_id: int) -> list[JobShare]:
     """The agency's shares in pooled positions led by others (invitations included)."""
-    return list(db.session.scalars(
-        select(JobShare).join(Job).where(JobShare.agency_id == agency_id,
-                                         Job.agency_id != agency_id)
-        .order_by(JobShare.invited_at.desc(), JobShare.id.desc())))
+    return list(
+        db.session.scalars(
+            select(JobShare)
+            .join(Job)
+            .where(JobShare.agency_id == agency_id, Job.agency_id != agency_id)
+            .order_by(JobShare.invited_at.desc(), JobShare.id.desc())
+        )
+    )

@@ -26,9 +26,16 @@ def partners(job_id: int):
     q = request.args.get("q", "").strip()
     region = numbers.arg(request.args, "region")
     found = services.search_partners(job, q, region) if (q or region) else []
-    return render_template("pools/partners.html", job=job, q=q, region=region, found=found,
-                           regions=db.session.scalars(db.select(Region).order_by(Region.name)),
-                           invite_form=forms.InviteForm(), action_form=ConfirmForm())
+    return render_template(
+        "pools/partners.html",
+        job=job,
+        q=q,
+        region=region,
+        found=found,
+        regions=db.session.scalars(db.select(Region).order_by(Region.name)),
+        invite_form=forms.InviteForm(),
+        action_form=ConfirmForm(),
+    )
 
 
 @bp.route("/agency/jobs/<int:job_id>/partners/invite", methods=["POST"])
@@ -41,8 +48,10 @@ def invite(job_id: int):
     if partner is None:
         flash("Choose an agency to invite.", "danger")
     else:
-        run_action(lambda: services.invite(job, partner, current_user),
-                   f"{partner.name} is invited; its owners were emailed.")
+        run_action(
+            lambda: services.invite(job, partner, current_user),
+            f"{partner.name} is invited; its owners were emailed.",
+        )
     return redirect(url_for("pools.partners", job_id=job.id))
 
 
@@ -50,8 +59,11 @@ def invite(job_id: int):
 @login_required
 def shares():
     membership = require_membership()
-    return render_template("pools/shares.html", shares=services.agency_shares(
-        membership.agency_id), agency=membership.agency)
+    return render_template(
+        "pools/shares.html",
+        shares=services.agency_shares(membership.agency_id),
+        agency=membership.agency,
+    )
 
 
 @bp.route("/agency/shares/<int:share_id>", methods=["GET", "POST"])
@@ -78,22 +90,33 @@ def share(share_id: int):
         status = 400
     else:
         form.load(share)
-    return render_template("pools/share.html", share=share, job=share.job, form=form,
-                           mine=mine, action_form=ConfirmForm()), status
+    return render_template(
+        "pools/share.html",
+        share=share,
+        job=share.job,
+        form=form,
+        mine=mine,
+        action_form=ConfirmForm(),
+    ), status
 
 
 ACTIONS = {
-    "accept": (lambda share: services.respond(share, True, current_user),
-               "You joined the pooled position. Set your share's schedule and terms below."),
-    "decline": (lambda share: services.respond(share, False, current_user),
-                "You declined the invitation."),
-    "withdraw": (lambda share: services.withdraw(share, current_user),
-                 "The share is withdrawn; the posting is updated."),
+    "accept": (
+        lambda share: services.respond(share, True, current_user),
+        "You joined the pooled position. Set your share's schedule and terms below.",
+    ),
+    "decline": (
+        lambda share: services.respond(share, False, current_user),
+        "You declined the invitation.",
+    ),
+    "withdraw": (
+        lambda share: services.withdraw(share, current_user),
+        "The share is withdrawn; the posting is updated.",
+    ),
 }
 
 
-@bp.route("/agency/shares/<int:share_id>/<any(accept, decline, withdraw):action>",
-          methods=["POST"])
+@bp.route("/agency/shares/<int:share_id>/<any(accept, decline, withdraw):action>", methods=["POST"])
 @login_required
 def act(share_id: int, action: str):
     membership, share = require_share(share_id, own=action != "withdraw")

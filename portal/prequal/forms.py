@@ -26,34 +26,52 @@ MAX_QUESTIONS = 5
 
 
 class ListForm(FlaskForm):
-    name = StringField("Name of the list", validators=[DataRequired("Name the list."),
-                                                       Length(max=200)],
-                       description="e.g. New graduates 2027 — Vancouver Island")
-    description = TextAreaField("Who it is for and how screening works",
-                                validators=[Length(max=5000)], render_kw={"rows": 4})
+    name = StringField(
+        "Name of the list",
+        validators=[DataRequired("Name the list."), Length(max=200)],
+        description="e.g. New graduates 2027 — Vancouver Island",
+    )
+    description = TextAreaField(
+        "Who it is for and how screening works",
+        validators=[Length(max=5000)],
+        render_kw={"rows": 4},
+    )
     occupation_ids = CheckboxesField("Occupations", coerce=numbers.coerce_whole)
     region_ids = CheckboxesField("Regions", coerce=numbers.coerce_whole)
     credential_ids = CheckboxesField("Required credentials", coerce=numbers.coerce_whole)
     intake_opens_on = DateField("Intake opens", validators=[DataRequired("Enter a date.")])
     intake_closes_on = DateField("Intake closes", validators=[DataRequired("Enter a date.")])
     membership_months = WholeNumberField(
-        "Membership lasts (months)", default=12, message="Enter a number of months, e.g. 12.",
-        validators=[InputRequired("Enter a number of months."),
-                    NumberRange(min=1, max=36, message="Between 1 and 36 months.")])
-    visibility = RadioField("Who may see qualified members",
-                            choices=[SelectChoice(k, v) for k, v in LIST_VISIBILITIES.items()],
-                            default="partners",
-                            validators=[DataRequired("Choose who may see members.")])
+        "Membership lasts (months)",
+        default=12,
+        message="Enter a number of months, e.g. 12.",
+        validators=[
+            InputRequired("Enter a number of months."),
+            NumberRange(min=1, max=36, message="Between 1 and 36 months."),
+        ],
+    )
+    visibility = RadioField(
+        "Who may see qualified members",
+        choices=[SelectChoice(k, v) for k, v in LIST_VISIBILITIES.items()],
+        default="partners",
+        validators=[DataRequired("Choose who may see members.")],
+    )
     submit = SubmitField("Save list")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.occupation_ids.choices = [SelectChoice(o.id, o.label) for o in db.session.scalars(
-            select(Occupation).order_by(Occupation.noc_code))]
-        self.region_ids.choices = [SelectChoice(r.id, r.name) for r in db.session.scalars(
-            select(Region).order_by(Region.name))]
-        self.credential_ids.choices = [SelectChoice(c.id, c.name) for c in db.session.scalars(
-            select(Credential).order_by(Credential.name))]
+        self.occupation_ids.choices = [
+            SelectChoice(o.id, o.label)
+            for o in db.session.scalars(select(Occupation).order_by(Occupation.noc_code))
+        ]
+        self.region_ids.choices = [
+            SelectChoice(r.id, r.name)
+            for r in db.session.scalars(select(Region).order_by(Region.name))
+        ]
+        self.credential_ids.choices = [
+            SelectChoice(c.id, c.name)
+            for c in db.session.scalars(select(Credential).order_by(Credential.name))
+        ]
 
     def validate(self, extra_validators=None) -> bool:
         ok = super().validate(extra_validators)
@@ -68,23 +86,38 @@ class ListForm(FlaskForm):
         for n in range(MAX_QUESTIONS):
             text = (self[f"q{n}_text"].data or "").strip()
             if text:
-                found.append({"text": text, "kind": self[f"q{n}_kind"].data or "yes_no",
-                              "required": bool(self[f"q{n}_required"].data)})
+                found.append(
+                    {
+                        "text": text,
+                        "kind": self[f"q{n}_kind"].data or "yes_no",
+                        "required": bool(self[f"q{n}_required"].data),
+                    }
+                )
         return found
 
     def list_data(self) -> dict:
-        return {"name": self.name.data.strip(), "description": (self.description.data or "")
-                .strip(), "occupation_ids": self.occupation_ids.data or [],
-                "region_ids": self.region_ids.data or [],
-                "credential_ids": self.credential_ids.data or [],
-                "intake_opens_on": self.intake_opens_on.data,
-                "intake_closes_on": self.intake_closes_on.data,
-                "membership_months": self.membership_months.data,
-                "visibility": self.visibility.data, "questions": self.questions()}
+        return {
+            "name": self.name.data.strip(),
+            "description": (self.description.data or "").strip(),
+            "occupation_ids": self.occupation_ids.data or [],
+            "region_ids": self.region_ids.data or [],
+            "credential_ids": self.credential_ids.data or [],
+            "intake_opens_on": self.intake_opens_on.data,
+            "intake_closes_on": self.intake_closes_on.data,
+            "membership_months": self.membership_months.data,
+            "visibility": self.visibility.data,
+            "questions": self.questions(),
+        }
 
     def load(self, plist) -> None:
-        for name in ("name", "description", "intake_opens_on", "intake_closes_on",
-                     "membership_months", "visibility"):
+        for name in (
+            "name",
+            "description",
+            "intake_opens_on",
+            "intake_closes_on",
+            "membership_months",
+            "visibility",
+        ):
             self[name].data = getattr(plist, name)
         self.occupation_ids.data = [o.id for o in plist.occupations]
         self.region_ids.data = [r.id for r in plist.regions]
@@ -96,13 +129,21 @@ class ListForm(FlaskForm):
 
 
 for _n in range(MAX_QUESTIONS):
-    setattr(ListForm, f"q{_n}_text", StringField(f"Question {_n + 1}",
-                                                 validators=[Optional(), Length(max=300)]))
-    setattr(ListForm, f"q{_n}_kind", SelectField(
-        f"Question {_n + 1}: answer", default="yes_no",
-        choices=[SelectChoice("yes_no", "Yes / no"), SelectChoice("text", "Short text")]))
-    setattr(ListForm, f"q{_n}_required", BooleanField(f"Question {_n + 1}: required",
-                                                      default=True))
+    setattr(
+        ListForm,
+        f"q{_n}_text",
+        StringField(f"Question {_n + 1}", validators=[Optional(), Length(max=300)]),
+    )
+    setattr(
+        ListForm,
+        f"q{_n}_kind",
+        SelectField(
+            f"Question {_n + 1}: answer",
+            default="yes_no",
+            choices=[SelectChoice("yes_no", "Yes / no"), SelectChoice("text", "Short text")],
+        ),
+    )
+    setattr(ListForm, f"q{_n}_required", BooleanField(f"Question {_n + 1}: required", default=True))
 
 
 class JoinForm(FlaskForm):
@@ -115,22 +156,29 @@ def join_form_for(questions) -> JoinForm:
         pass
 
     for index, question in enumerate(questions):
-        check = [InputRequired("Answer this question.")] if question.get("required") \
-            else [Optional()]
-        field = RadioField(question["text"], choices=YES_NO, validators=check) \
-            if question["kind"] == "yes_no" else StringField(
-                question["text"], validators=check + [Length(max=1000)])
+        check = (
+            [InputRequired("Answer this question.")] if question.get("required") else [Optional()]
+        )
+        field = (
+            RadioField(question["text"], choices=YES_NO, validators=check)
+            if question["kind"] == "yes_no"
+            else StringField(question["text"], validators=check + [Length(max=1000)])
+        )
         setattr(ListJoinForm, f"a_{index}", field)
     return ListJoinForm()
 
 
 class DecideForm(FlaskForm):
-    decision = RadioField("Decision", choices=[SelectChoice("qualify", "Qualify"),
-                                               SelectChoice("decline", "Decline")],
-                          validators=[DataRequired("Choose qualify or decline.")])
-    reason = TextAreaField("Reason (the applicant sees it)",
-                           validators=[DataRequired("Give a reason: the applicant sees it."),
-                                       Length(max=2000)], render_kw={"rows": 2})
+    decision = RadioField(
+        "Decision",
+        choices=[SelectChoice("qualify", "Qualify"), SelectChoice("decline", "Decline")],
+        validators=[DataRequired("Choose qualify or decline.")],
+    )
+    reason = TextAreaField(
+        "Reason (the applicant sees it)",
+        validators=[DataRequired("Give a reason: the applicant sees it."), Length(max=2000)],
+        render_kw={"rows": 2},
+    )
     submit = SubmitField("Save decision")
 
 
@@ -139,8 +187,10 @@ class PartnerForm(FlaskForm):
 
 
 class InviteForm(FlaskForm):
-    job_id = SelectField("Job", coerce=numbers.coerce_whole,
-                         validators=[DataRequired("Choose a job.")])
-    message = TextAreaField("Message (optional)", validators=[Length(max=2000)],
-                            render_kw={"rows": 2})
+    job_id = SelectField(
+        "Job", coerce=numbers.coerce_whole, validators=[DataRequired("Choose a job.")]
+    )
+    message = TextAreaField(
+        "Message (optional)", validators=[Length(max=2000)], render_kw={"rows": 2}
+    )
     submit = SubmitField("Send invitation")

@@ -44,15 +44,25 @@ REJOIN = ("left", "expired")  # may apply again while the intake is open
 def _apply(plist: PrequalList, data: dict) -> None:
     if data["intake_opens_on"] > data["intake_closes_on"]:
         raise PortalError("The intake cannot close before it opens.")
-    for key in ("name", "description", "intake_opens_on", "intake_closes_on",
-                "membership_months", "visibility", "questions"):
+    for key in (
+        "name",
+        "description",
+        "intake_opens_on",
+        "intake_closes_on",
+        "membership_months",
+        "visibility",
+        "questions",
+    ):
         setattr(plist, key, data[key])
-    plist.occupations = list(db.session.scalars(
-        select(Occupation).where(Occupation.id.in_(data["occupation_ids"]))))
-    plist.regions = list(db.session.scalars(
-        select(Region).where(Region.id.in_(data["region_ids"]))))
-    plist.credentials = list(db.session.scalars(
-        select(Credential).where(Credential.id.in_(data["credential_ids"]))))
+    plist.occupations = list(
+        db.session.scalars(select(Occupation).where(Occupation.id.in_(data["occupation_ids"])))
+    )
+    plist.regions = list(
+        db.session.scalars(select(Region).where(Region.id.in_(data["region_ids"])))
+    )
+    plist.credentials = list(
+        db.session.scalars(select(Credential).where(Credential.id.in_(data["credential_ids"])))
+    )
 
 
 def create_list(agency: Agency, data: dict, by: User) -> PrequalList:
@@ -96,23 +106,34 @@ def lists_of_agency(agency_id: int) -> list[PrequalList]:
     return sorted(found.values(), key=lambda p: p.intake_closes_on, reverse=True)
 
 
-def open_lists(occupation_id: int | None = None, region_id: int | None = None,
-               agency_id: int | None = None) -> list[PrequalList]:
+def open_lists(
+    occupation_id: int | None = None, region_id: int | None = None, agency_id: int | None = None
+) -> list[PrequalList]:
     """Lists taking members today, optionally matching an occupation, region or agency.
     A list naming no occupation (or no region) is for every occupation (or region)."""
     today = today_pacific()
-    query = select(PrequalList).join(Agency, PrequalList.agency_id == Agency.id).where(
-        PrequalList.intake_opens_on <= today, PrequalList.intake_closes_on >= today,
-        Agency.status == "approved")
+    query = (
+        select(PrequalList)
+        .join(Agency, PrequalList.agency_id == Agency.id)
+        .where(
+            PrequalList.intake_opens_on <= today,
+            PrequalList.intake_closes_on >= today,
+            Agency.status == "approved",
+        )
+    )
     if occupation_id:
-        query = query.where(~PrequalList.occupations.any()
-                            | PrequalList.occupations.any(Occupation.id == occupation_id))
+        query = query.where(
+            ~PrequalList.occupations.any()
+            | PrequalList.occupations.any(Occupation.id == occupation_id)
+        )
     if region_id:
-        query = query.where(~PrequalList.regions.any()
-                            | PrequalList.regions.any(Region.id == region_id))
+        query = query.where(
+            ~PrequalList.regions.any() | PrequalList.regions.any(Region.id == region_id)
+        )
     if agency_id:
-        query = query.where((PrequalList.agency_id == agency_id)
-                            | PrequalList.partners.any(Agency.id == agency_id))
+        query = query.where(
+            (PrequalList.agency_id == agency_id) | PrequalList.partners.any(Agency.id == agency_id)
+        )
     return list(db.session.scalars(query.order_by(PrequalList.intake_closes_on)))
 
 
@@ -120,8 +141,9 @@ def open_lists(occupation_id: int | None = None, region_id: int | None = None,
 
 
 def membership_of(plist: PrequalList, seeker: User) -> ListMember | None:
-    return db.session.scalar(select(ListMember).where(
-        ListMember.list_id == plist.id, ListMember.seeker_id == seeker.id))
+    return db.session.scalar(
+        select(ListMember).where(ListMember.list_id == plist.id, ListMember.seeker_id == seeker.id)
+    )
 
 
 def join(plist: PrequalList, seeker: User, answers: dict[int, str], consent: bool) -> ListMember:
@@ -131,8 +153,10 @@ def join(plist: PrequalList, seeker: User, answers: dict[int, str], consent: boo
     if member is not None and member.status not in REJOIN:
         raise PortalError("You have already applied to join this list.")
     if not consent:
-        raise PortalError("Tick the consent statement: the list's agencies need to see your "
-                          "profile and résumé to screen you.")
+        raise PortalError(
+            "Tick the consent statement: the list's agencies need to see your "
+            "profile and résumé to screen you."
+        )
     profile = db.session.scalar(select(SeekerProfile).where(SeekerProfile.user_id == seeker.id))
     if profile is None or profile.resume_id is None:
         raise PortalError("Upload your résumé before joining a list: the agencies screen it.")
@@ -157,11 +181,15 @@ def join(plist: PrequalList, seeker: User, answers: dict[int, str], consent: boo
 
 def set_own_status(member: ListMember, action: str, by: User) -> None:
     """The member pauses, resumes or leaves."""
-    allowed = {"pause": ("qualified",), "resume": ("paused",),
-               "leave": ("applied", "qualified", "paused")}
+    allowed = {
+        "pause": ("qualified",),
+        "resume": ("paused",),
+        "leave": ("applied", "qualified", "paused"),
+    }
     if member.status not in allowed[action]:
-        raise PortalError(f"You cannot {action} a membership that is "
-                          f"{member.status_label.lower()}.")
+        raise PortalError(
+            f"You cannot {action} a membership that is {member.status_label.lower()}."
+        )
     if action == "resume" and member.expires_at is not None and member.expires_at <= utcnow():
         raise PortalError("This membership has expired; apply again when the list is open.")
     member.status = {"pause": "paused", "resume": "qualified", "leave": "left"}[action]
@@ -184,14 +212,23 @@ def decide(member: ListMember, qualify: bool, reason: str, agency: Agency, by: U
     member.decided_agency_id = agency.id
     member.reminder_sent_at = None
     plist = member.list
-    member.expires_at = utcnow() + timedelta(days=round(plist.membership_months
-                                                        * DAYS_PER_MONTH)) if qualify else None
-    mail.queue(member.seeker.email,
-               f"{'You are qualified' if qualify else 'Your application'}: {plist.name}",
-               "list_decision", member=member, plist=plist, agency=agency,
-               link=url_for("prequal.my_lists", _external=True))
-    audit.record("list.qualified" if qualify else "list.declined", by, plist,
-                 detail=f"member {member.id}")
+    member.expires_at = (
+        utcnow() + timedelta(days=round(plist.membership_months * DAYS_PER_MONTH))
+        if qualify
+        else None
+    )
+    mail.queue(
+        member.seeker.email,
+        f"{'You are qualified' if qualify else 'Your application'}: {plist.name}",
+        "list_decision",
+        member=member,
+        plist=plist,
+        agency=agency,
+        link=url_for("prequal.my_lists", _external=True),
+    )
+    audit.record(
+        "list.qualified" if qualify else "list.declined", by, plist, detail=f"member {member.id}"
+    )
 
 
 # --- agencies' view of members --------------------------------------------------------
@@ -201,9 +238,15 @@ def visible_lists(agency: Agency) -> list[PrequalList]:
     """The lists whose qualified members ``agency`` may see."""
     if agency.status != "approved":
         return []
-    return list(db.session.scalars(select(PrequalList).where(
-        (PrequalList.visibility == "approved") | (PrequalList.agency_id == agency.id)
-        | PrequalList.partners.any(Agency.id == agency.id))))
+    return list(
+        db.session.scalars(
+            select(PrequalList).where(
+                (PrequalList.visibility == "approved")
+                | (PrequalList.agency_id == agency.id)
+                | PrequalList.partners.any(Agency.id == agency.id)
+            )
+        )
+    )
 
 
 def can_see_member(agency: Agency, seeker_id: int) -> bool:
@@ -212,75 +255,126 @@ def can_see_member(agency: Agency, seeker_id: int) -> bool:
     ids = [p.id for p in visible_lists(agency)]
     if not ids:
         return False
-    if db.session.scalar(select(ListMember.id).where(
-            ListMember.seeker_id == seeker_id, ListMember.list_id.in_(ids),
-            ListMember.status.in_(VISIBLE), ListMember.expires_at > utcnow())) is not None:
+    if (
+        db.session.scalar(
+            select(ListMember.id).where(
+                ListMember.seeker_id == seeker_id,
+                ListMember.list_id.in_(ids),
+                ListMember.status.in_(VISIBLE),
+                ListMember.expires_at > utcnow(),
+            )
+        )
+        is not None
+    ):
         return True
-    running = select(PrequalList.id).where((PrequalList.agency_id == agency.id)
-                                           | PrequalList.partners.any(Agency.id == agency.id))
-    return db.session.scalar(select(ListMember.id).where(
-        ListMember.seeker_id == seeker_id, ListMember.status == "applied",
-        ListMember.list_id.in_(running))) is not None
+    running = select(PrequalList.id).where(
+        (PrequalList.agency_id == agency.id) | PrequalList.partners.any(Agency.id == agency.id)
+    )
+    return (
+        db.session.scalar(
+            select(ListMember.id).where(
+                ListMember.seeker_id == seeker_id,
+                ListMember.status == "applied",
+                ListMember.list_id.in_(running),
+            )
+        )
+        is not None
+    )
 
 
 def can_invite(agency: Agency, member: ListMember) -> bool:
     """This membership is qualified, unexpired, and on a list the agency may see."""
-    return member.status in VISIBLE and member.expires_at is not None \
-        and member.expires_at > utcnow() \
+    return (
+        member.status in VISIBLE
+        and member.expires_at is not None
+        and member.expires_at > utcnow()
         and any(p.id == member.list_id for p in visible_lists(agency))
+    )
 
 
-def search_members(agency: Agency, list_id: int | None = None, region_id: int | None = None,
-                   occupation_id: int | None = None, credential_id: int | None = None,
-                   weekday: int | None = None, part: str | None = None) -> list[ListMember]:
+def search_members(
+    agency: Agency,
+    list_id: int | None = None,
+    region_id: int | None = None,
+    occupation_id: int | None = None,
+    credential_id: int | None = None,
+    weekday: int | None = None,
+    part: str | None = None,
+) -> list[ListMember]:
     ids = [p.id for p in visible_lists(agency)]
     if list_id is not None:
         ids = [i for i in ids if i == list_id]
     if not ids:
         return []
-    query = (select(ListMember).join(SeekerProfile, SeekerProfile.user_id == ListMember.seeker_id)
-             .where(ListMember.list_id.in_(ids), ListMember.status.in_(VISIBLE),
-                    ListMember.expires_at > utcnow()))
+    query = (
+        select(ListMember)
+        .join(SeekerProfile, SeekerProfile.user_id == ListMember.seeker_id)
+        .where(
+            ListMember.list_id.in_(ids),
+            ListMember.status.in_(VISIBLE),
+            ListMember.expires_at > utcnow(),
+        )
+    )
     if region_id:
         query = query.where(SeekerProfile.regions.any(Region.id == region_id))
     if occupation_id:
         query = query.where(SeekerProfile.occupations.any(Occupation.id == occupation_id))
     if credential_id:
-        query = query.where(SeekerProfile.credentials.any(
-            SeekerCredential.credential_id == credential_id))
+        query = query.where(
+            SeekerProfile.credentials.any(SeekerCredential.credential_id == credential_id)
+        )
     members = list(db.session.scalars(query.order_by(ListMember.decided_at.desc())))
     if weekday is not None or part:  # availability is JSON: filtered here
-        members = [m for m in members if any(
-            (weekday is None or day == weekday) and (not part or when == part)
-            for day, when in profile_of(m).availability or [])]
+        members = [
+            m
+            for m in members
+            if any(
+                (weekday is None or day == weekday) and (not part or when == part)
+                for day, when in profile_of(m).availability or []
+            )
+        ]
     return members
 
 
 def profile_of(member: ListMember) -> SeekerProfile:
-    return db.session.scalar(select(SeekerProfile).where(
-        SeekerProfile.user_id == member.seeker_id))
+    return db.session.scalar(select(SeekerProfile).where(SeekerProfile.user_id == member.seeker_id))
 
 
-def invite_to_job(job: Job, member: ListMember, agency: Agency, message: str,
-                  by: User) -> JobInvitation:
+def invite_to_job(
+    job: Job, member: ListMember, agency: Agency, message: str, by: User
+) -> JobInvitation:
     if not any(s.agency_id == agency.id and s.status == "accepted" for s in job.shares):
         raise PortalError("Choose one of your agency's jobs.")
     if job.status != "published":
         raise PortalError("Invite people to published jobs only.")
     if not can_invite(agency, member):
         raise PortalError("This person is no longer an active member of a list you can see.")
-    existing = db.session.scalar(select(JobInvitation).where(
-        JobInvitation.job_id == job.id, JobInvitation.seeker_id == member.seeker_id))
+    existing = db.session.scalar(
+        select(JobInvitation).where(
+            JobInvitation.job_id == job.id, JobInvitation.seeker_id == member.seeker_id
+        )
+    )
     if existing is not None:
         raise PortalError(f"{member.seeker.name} is already invited to this job.")
-    invitation = JobInvitation(job_id=job.id, seeker_id=member.seeker_id, agency_id=agency.id,
-                               list_id=member.list_id, invited_by_id=by.id,
-                               message=message.strip())
+    invitation = JobInvitation(
+        job_id=job.id,
+        seeker_id=member.seeker_id,
+        agency_id=agency.id,
+        list_id=member.list_id,
+        invited_by_id=by.id,
+        message=message.strip(),
+    )
     db.session.add(invitation)
     db.session.flush()
-    mail.queue(member.seeker.email, f"{agency.name} invites you to apply: {job.title}",
-               "job_invitation", invitation=invitation, job=job, agency=agency,
-               link=url_for("prequal.invitations", _external=True))
+    mail.queue(
+        member.seeker.email,
+        f"{agency.name} invites you to apply: {job.title}",
+        "job_invitation",
+        invitation=invitation,
+        job=job,
+        agency=agency,
+        link=url_for("prequal.invitations", _external=True),
+    )
     audit.record("job.invited", by, job, detail=f"seeker {member.seeker_id}")
     return invitation
 
@@ -298,19 +392,31 @@ def respond_invitation(invitation: JobInvitation, accept: bool) -> None:
 def expire_and_remind(now=None) -> tuple[int, int]:
     """Expire memberships past their end; remind members 30 days before. Idempotent."""
     now = now or utcnow()
-    expired = db.session.scalars(select(ListMember).where(
-        ListMember.status.in_(("qualified", "paused")), ListMember.expires_at <= now)).all()
+    expired = db.session.scalars(
+        select(ListMember).where(
+            ListMember.status.in_(("qualified", "paused")), ListMember.expires_at <= now
+        )
+    ).all()
     for member in expired:
         member.status = "expired"
-    due = db.session.scalars(select(ListMember).where(
-        ListMember.status.in_(("qualified", "paused")), ListMember.expires_at > now,
-        ListMember.expires_at <= now + REMIND_BEFORE,
-        ListMember.reminder_sent_at.is_(None))).all()
+    due = db.session.scalars(
+        select(ListMember).where(
+            ListMember.status.in_(("qualified", "paused")),
+            ListMember.expires_at > now,
+            ListMember.expires_at <= now + REMIND_BEFORE,
+            ListMember.reminder_sent_at.is_(None),
+        )
+    ).all()
     for member in due:
         member.reminder_sent_at = now
-        mail.queue(member.seeker.email, f"Your membership of {member.list.name} ends soon",
-                   "list_reminder", member=member, plist=member.list,
-                   link=url_for("prequal.my_lists", _external=True))
+        mail.queue(
+            member.seeker.email,
+            f"Your membership of {member.list.name} ends soon",
+            "list_reminder",
+            member=member,
+            plist=member.list,
+            link=url_for("prequal.my_lists", _external=True),
+        )
     return len(expired), len(due)
 
 

@@ -33,17 +33,22 @@ bp = Blueprint("prequal", __name__)
 
 
 def _choices() -> dict:
-    return {"occupations": db.session.scalars(select(Occupation).order_by(Occupation.noc_code)),
-            "regions": db.session.scalars(select(Region).order_by(Region.name)),
-            "credentials": db.session.scalars(select(Credential).order_by(Credential.name))}
+    return {
+        "occupations": db.session.scalars(select(Occupation).order_by(Occupation.noc_code)),
+        "regions": db.session.scalars(select(Region).order_by(Region.name)),
+        "credentials": db.session.scalars(select(Credential).order_by(Credential.name)),
+    }
 
 
 def require_running_list(list_id: int, lead: bool = False):
     """The list, if the agency the user acts for runs it (or leads it); else 404."""
     membership = require_membership()
     plist = db.session.get(PrequalList, list_id)
-    if plist is None or not plist.is_running_agency(membership.agency_id) or \
-            (lead and plist.agency_id != membership.agency_id):
+    if (
+        plist is None
+        or not plist.is_running_agency(membership.agency_id)
+        or (lead and plist.agency_id != membership.agency_id)
+    ):
         abort(404)
     return membership, plist
 
@@ -55,8 +60,11 @@ def require_running_list(list_id: int, lead: bool = False):
 @login_required
 def agency_lists():
     membership = require_membership()
-    return render_template("prequal/agency_lists.html", agency=membership.agency,
-                           lists=services.lists_of_agency(membership.agency_id))
+    return render_template(
+        "prequal/agency_lists.html",
+        agency=membership.agency,
+        lists=services.lists_of_agency(membership.agency_id),
+    )
 
 
 def _list_form_page(form: forms.ListForm, save, plist=None):
@@ -70,17 +78,18 @@ def _list_form_page(form: forms.ListForm, save, plist=None):
             db.session.commit()
             flash("The list is saved.", "success")
             return redirect(url_for("prequal.screen", list_id=(saved or plist).id))
-    return render_template("prequal/edit.html", form=form, plist=plist,
-                           question_slots=range(forms.MAX_QUESTIONS)), \
-        400 if form.errors or form.form_errors else 200
+    return render_template(
+        "prequal/edit.html", form=form, plist=plist, question_slots=range(forms.MAX_QUESTIONS)
+    ), 400 if form.errors or form.form_errors else 200
 
 
 @bp.route("/agency/lists/new", methods=["GET", "POST"])
 @login_required
 def new_list():
     membership = require_membership()
-    return _list_form_page(forms.ListForm(), lambda data: services.create_list(
-        membership.agency, data, current_user))
+    return _list_form_page(
+        forms.ListForm(), lambda data: services.create_list(membership.agency, data, current_user)
+    )
 
 
 @bp.route("/agency/lists/<int:list_id>/edit", methods=["GET", "POST"])
@@ -90,8 +99,9 @@ def edit_list(list_id: int):
     form = forms.ListForm()
     if not form.is_submitted():
         form.load(plist)
-    return _list_form_page(form, lambda data: services.update_list(plist, data, current_user),
-                           plist)
+    return _list_form_page(
+        form, lambda data: services.update_list(plist, data, current_user), plist
+    )
 
 
 @bp.route("/agency/lists/<int:list_id>")
@@ -99,19 +109,36 @@ def edit_list(list_id: int):
 def screen(list_id: int):
     membership, plist = require_running_list(list_id)
     status = request.args.get("status", "applied")
-    members = db.session.scalars(select(ListMember).where(
-        ListMember.list_id == plist.id, ListMember.status == status)
-        .order_by(ListMember.applied_at)).all()
+    members = db.session.scalars(
+        select(ListMember)
+        .where(ListMember.list_id == plist.id, ListMember.status == status)
+        .order_by(ListMember.applied_at)
+    ).all()
     q = request.args.get("q", "").strip()
     found = []
     if q and plist.agency_id == membership.agency_id:
-        found = [a for a in db.session.scalars(select(Agency).where(
-            Agency.status == "approved", Agency.name.ilike(f"%{q}%")).order_by(Agency.name)
-            .limit(20)) if not plist.is_running_agency(a.id)]
-    return render_template("prequal/screen.html", plist=plist, members=members, status=status,
-                           lead=plist.agency_id == membership.agency_id, q=q, found=found,
-                           decide_form=forms.DecideForm(), partner_form=forms.PartnerForm(),
-                           action_form=ConfirmForm())
+        found = [
+            a
+            for a in db.session.scalars(
+                select(Agency)
+                .where(Agency.status == "approved", Agency.name.ilike(f"%{q}%"))
+                .order_by(Agency.name)
+                .limit(20)
+            )
+            if not plist.is_running_agency(a.id)
+        ]
+    return render_template(
+        "prequal/screen.html",
+        plist=plist,
+        members=members,
+        status=status,
+        lead=plist.agency_id == membership.agency_id,
+        q=q,
+        found=found,
+        decide_form=forms.DecideForm(),
+        partner_form=forms.PartnerForm(),
+        action_form=ConfirmForm(),
+    )
 
 
 @bp.route("/agency/lists/<int:list_id>/partners", methods=["POST"])
@@ -124,8 +151,10 @@ def add_partner(list_id: int):
     if partner is None:
         flash("Choose an agency.", "danger")
     else:
-        run_action(lambda: services.add_partner(plist, partner, current_user),
-                   f"{partner.name} now runs this list with you.")
+        run_action(
+            lambda: services.add_partner(plist, partner, current_user),
+            f"{partner.name} now runs this list with you.",
+        )
     return redirect(url_for("prequal.screen", list_id=plist.id))
 
 
@@ -136,8 +165,10 @@ def remove_partner(list_id: int, agency_id: int):
     partner = db.session.get(Agency, agency_id)
     if partner is None or not ConfirmForm().validate_on_submit():
         abort(404 if partner is None else 400)
-    run_action(lambda: services.remove_partner(plist, partner, current_user),
-               f"{partner.name} no longer runs this list.")
+    run_action(
+        lambda: services.remove_partner(plist, partner, current_user),
+        f"{partner.name} no longer runs this list.",
+    )
     return redirect(url_for("prequal.screen", list_id=plist.id))
 
 
@@ -151,20 +182,31 @@ def decide(member_id: int):
         flash("Choose qualify or decline and give a reason: the applicant sees it.", "danger")
     else:
         qualify = form.decision.data == "qualify"
-        run_action(lambda: services.decide(member, qualify, form.reason.data, membership.agency,
-                                           current_user),
-                   f"{member.seeker.name}: {'qualified' if qualify else 'declined'}.")
+        run_action(
+            lambda: services.decide(
+                member, qualify, form.reason.data, membership.agency, current_user
+            ),
+            f"{member.seeker.name}: {'qualified' if qualify else 'declined'}.",
+        )
     return redirect(url_for("prequal.screen", list_id=plist.id))
 
 
 def _invite_form(agency_id: int) -> forms.InviteForm:
     """Invite to one of the agency's published jobs (its own or one it has a share of)."""
-    jobs = db.session.scalars(select(Job).join(JobShare).where(
-        JobShare.agency_id == agency_id, JobShare.status == "accepted",
-        Job.status == "published").order_by(Job.title)).all()
+    jobs = db.session.scalars(
+        select(Job)
+        .join(JobShare)
+        .where(
+            JobShare.agency_id == agency_id,
+            JobShare.status == "accepted",
+            Job.status == "published",
+        )
+        .order_by(Job.title)
+    ).all()
     form = forms.InviteForm()
     form.job_id.choices = [SelectChoice(0, "Choose a job…")] + [
-        SelectChoice(j.id, j.title) for j in jobs]
+        SelectChoice(j.id, j.title) for j in jobs
+    ]
     return form
 
 
@@ -176,15 +218,27 @@ def talent():
     weekday = numbers.arg(args, "day", 0, 6)
     part = args.get("part") if args.get("part") in DAY_PARTS else None
     members = services.search_members(
-        membership.agency, list_id=numbers.arg(args, "list"),
-        region_id=numbers.arg(args, "region"), occupation_id=numbers.arg(args, "occupation"),
-        credential_id=numbers.arg(args, "credential"), weekday=weekday, part=part)
+        membership.agency,
+        list_id=numbers.arg(args, "list"),
+        region_id=numbers.arg(args, "region"),
+        occupation_id=numbers.arg(args, "occupation"),
+        credential_id=numbers.arg(args, "credential"),
+        weekday=weekday,
+        part=part,
+    )
     form = _invite_form(membership.agency_id)
-    return render_template("prequal/talent.html", members=members, agency=membership.agency,
-                           lists=services.visible_lists(membership.agency), args=args,
-                           weekdays=WEEKDAYS, parts=DAY_PARTS, invite_form=form,
-                           profiles={m.seeker_id: services.profile_of(m) for m in members},
-                           **_choices())
+    return render_template(
+        "prequal/talent.html",
+        members=members,
+        agency=membership.agency,
+        lists=services.visible_lists(membership.agency),
+        args=args,
+        weekdays=WEEKDAYS,
+        parts=DAY_PARTS,
+        invite_form=form,
+        profiles={m.seeker_id: services.profile_of(m) for m in members},
+        **_choices(),
+    )
 
 
 @bp.route("/agency/talent/<int:member_id>/invite", methods=["POST"])
@@ -200,9 +254,12 @@ def invite(member_id: int):
         flash("Choose one of your published jobs.", "danger")
     else:
         job = db.session.get(Job, form.job_id.data)
-        run_action(lambda: services.invite_to_job(job, member, membership.agency,
-                                                  form.message.data or "", current_user),
-                   f"{member.seeker.name} is invited to apply for {job.title}.")
+        run_action(
+            lambda: services.invite_to_job(
+                job, member, membership.agency, form.message.data or "", current_user
+            ),
+            f"{member.seeker.name} is invited to apply for {job.title}.",
+        )
     return redirect(safe_back(request.referrer, url_for("prequal.talent")))
 
 
@@ -213,8 +270,13 @@ def invite(member_id: int):
 def lists():
     occupation = numbers.arg(request.args, "occupation")
     region = numbers.arg(request.args, "region")
-    return render_template("prequal/lists.html", lists=services.open_lists(occupation, region),
-                           occupation=occupation, region=region, **_choices())
+    return render_template(
+        "prequal/lists.html",
+        lists=services.open_lists(occupation, region),
+        occupation=occupation,
+        region=region,
+        **_choices(),
+    )
 
 
 @bp.route("/lists/<int:list_id>")
@@ -222,12 +284,20 @@ def show(list_id: int):
     plist = db.session.get(PrequalList, list_id)
     if plist is None or plist.agency.status != "approved":
         abort(404)
-    member = services.membership_of(plist, current_user) \
-        if current_user.is_authenticated and current_user.role == "seeker" else None
-    return render_template("prequal/show.html", plist=plist, member=member,
-                           form=forms.join_form_for(plist.questions or []),
-                           intake_open=plist.intake_open(today_pacific()),
-                           today=today_pacific(), consent_text=services.CONSENT_TEXT)
+    member = (
+        services.membership_of(plist, current_user)
+        if current_user.is_authenticated and current_user.role == "seeker"
+        else None
+    )
+    return render_template(
+        "prequal/show.html",
+        plist=plist,
+        member=member,
+        form=forms.join_form_for(plist.questions or []),
+        intake_open=plist.intake_open(today_pacific()),
+        today=today_pacific(),
+        consent_text=services.CONSENT_TEXT,
+    )
 
 
 @bp.route("/lists/<int:list_id>/join", methods=["POST"])
@@ -250,21 +320,34 @@ def join(list_id: int):
             db.session.rollback()
             form.form_errors.append(str(exc))
         else:
-            flash("Your application to join the list is sent. You will get an email when "
-                  "it is screened.", "success")
+            flash(
+                "Your application to join the list is sent. You will get an email when "
+                "it is screened.",
+                "success",
+            )
             return redirect(url_for("prequal.my_lists"))
-    return render_template("prequal/show.html", plist=plist, member=None, form=form,
-                           intake_open=plist.intake_open(today_pacific()),
-                           today=today_pacific(), consent_text=services.CONSENT_TEXT), 400
+    return render_template(
+        "prequal/show.html",
+        plist=plist,
+        member=None,
+        form=form,
+        intake_open=plist.intake_open(today_pacific()),
+        today=today_pacific(),
+        consent_text=services.CONSENT_TEXT,
+    ), 400
 
 
 @bp.route("/my-lists")
 @require_role("seeker")
 def my_lists():
-    members = db.session.scalars(select(ListMember).where(
-        ListMember.seeker_id == current_user.id).order_by(ListMember.applied_at.desc())).all()
-    return render_template("prequal/my_lists.html", members=members, form=ConfirmForm(),
-                           days_left=services.days_left)
+    members = db.session.scalars(
+        select(ListMember)
+        .where(ListMember.seeker_id == current_user.id)
+        .order_by(ListMember.applied_at.desc())
+    ).all()
+    return render_template(
+        "prequal/my_lists.html", members=members, form=ConfirmForm(), days_left=services.days_left
+    )
 
 
 @bp.route("/my-lists/<int:member_id>/<any(pause, resume, leave):action>", methods=["POST"])
@@ -275,9 +358,11 @@ def member_action(member_id: int, action: str):
         abort(404)
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    messages = {"pause": "Paused: agencies no longer see you on this list.",
-                "resume": "Welcome back: agencies see you on this list again.",
-                "leave": "You left the list; agencies no longer see you on it."}
+    messages = {
+        "pause": "Paused: agencies no longer see you on this list.",
+        "resume": "Welcome back: agencies see you on this list again.",
+        "leave": "You left the list; agencies no longer see you on it.",
+    }
     run_action(lambda: services.set_own_status(member, action, current_user), messages[action])
     return redirect(url_for("prequal.my_lists"))
 
@@ -285,14 +370,15 @@ def member_action(member_id: int, action: str):
 @bp.route("/job-invitations")
 @require_role("seeker")
 def invitations():
-    found = db.session.scalars(select(JobInvitation).where(
-        JobInvitation.seeker_id == current_user.id)
-        .order_by(JobInvitation.created_at.desc())).all()
+    found = db.session.scalars(
+        select(JobInvitation)
+        .where(JobInvitation.seeker_id == current_user.id)
+        .order_by(JobInvitation.created_at.desc())
+    ).all()
     return render_template("prequal/invitations.html", invitations=found, form=ConfirmForm())
 
 
-@bp.route("/job-invitations/<int:invitation_id>/<any(accept, decline):action>",
-          methods=["POST"])
+@bp.route("/job-invitations/<int:invitation_id>/<any(accept, decline):action>", methods=["POST"])
 @require_role("seeker")
 def respond(invitation_id: int, action: str):
     invitation = db.session.get(JobInvitation, invitation_id)
@@ -300,9 +386,10 @@ def respond(invitation_id: int, action: str):
         abort(404)
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    if not run_action(lambda: services.respond_invitation(invitation, action == "accept"),
-                      "Invitation accepted: apply below." if action == "accept"
-                      else "Invitation declined."):
+    if not run_action(
+        lambda: services.respond_invitation(invitation, action == "accept"),
+        "Invitation accepted: apply below." if action == "accept" else "Invitation declined.",
+    ):
         return redirect(url_for("prequal.invitations"))
     if action == "accept":
         return redirect(url_for("applications.apply", job_id=invitation.job_id))

@@ -11,9 +11,12 @@ from portal.returns.columns import IMPORT_COLUMNS
 
 @click.command("import")
 @click.argument("file", type=click.File("rb"))
-@click.option("--accept", is_flag=True,
-              help="Mark the imported returns accepted (default: submitted, or held for "
-                   "review when turnover is above 150 %).")
+@click.option(
+    "--accept",
+    is_flag=True,
+    help="Mark the imported returns accepted (default: submitted, or held for "
+    "review when turnover is above 150 %).",
+)
 def import_command(file, accept: bool) -> None:
     """Import workforce returns from a CSV file: the agency template's columns plus
     leading ``agency`` (the agency's slug) and ``fiscal_year`` (e.g. 2025) columns.
@@ -29,8 +32,10 @@ def import_command(file, accept: bool) -> None:
     if problems:
         for problem in problems:
             click.echo(problem.text, err=True)
-        click.echo(f"{len(problems)} error{'s' if len(problems) != 1 else ''}: nothing was "
-                   "imported.", err=True)
+        click.echo(
+            f"{len(problems)} error{'s' if len(problems) != 1 else ''}: nothing was imported.",
+            err=True,
+        )
         raise SystemExit(1)
     statuses: Counter = Counter()
     with click.progressbar(groups, label="Importing returns") as bar:
@@ -39,9 +44,11 @@ def import_command(file, accept: bool) -> None:
     db.session.commit()
     warnings = sum(len(g.warnings) for g in groups)
     summary = ", ".join(f"{n} {status}" for status, n in sorted(statuses.items()))
-    click.echo(f"Imported {len(groups)} return{'s' if len(groups) != 1 else ''} "
-               f"({len(rows)} lines): {summary or 'none'}; {warnings} warning"
-               f"{'s' if warnings != 1 else ''}.")
+    click.echo(
+        f"Imported {len(groups)} return{'s' if len(groups) != 1 else ''} "
+        f"({len(rows)} lines): {summary or 'none'}; {warnings} warning"
+        f"{'s' if warnings != 1 else ''}."
+    )
     for group in groups:
         for warning in group.warnings:
             click.echo(f"warning: {group.agency.slug} {group.period.label}: {warning.text}")

@@ -34,11 +34,14 @@ class LineForm(FlaskForm):
         occupations = db.session.scalars(select(Occupation).order_by(Occupation.noc_code)).all()
         regions = db.session.scalars(select(Region).order_by(Region.name)).all()
         self.occupation.choices = [SelectChoice("", "Choose an occupation…")] + [
-            SelectChoice(o.noc_code, o.label) for o in occupations]
+            SelectChoice(o.noc_code, o.label) for o in occupations
+        ]
         self.region.choices = [SelectChoice("", "Choose a region…")] + [
-            SelectChoice(r.code, r.name) for r in regions]
-        self.codes = validation.Codes(frozenset(o.noc_code for o in occupations),
-                                      frozenset(r.code for r in regions))
+            SelectChoice(r.code, r.name) for r in regions
+        ]
+        self.codes = validation.Codes(
+            frozenset(o.noc_code for o in occupations), frozenset(r.code for r in regions)
+        )
         self.values: dict = {}
 
     def validate(self, extra_validators=None) -> bool:
@@ -56,21 +59,31 @@ class LineForm(FlaskForm):
 
 def _number_field(column) -> StringField:
     step = {"count": "1", "fte": "0.01", "pay": "0.01"}[column.kind]
-    return StringField(column.label, render_kw={
-        "type": "number", "min": "0", "step": step,
-        "inputmode": "numeric" if column.kind == "count" else "decimal"})
+    return StringField(
+        column.label,
+        render_kw={
+            "type": "number",
+            "min": "0",
+            "step": step,
+            "inputmode": "numeric" if column.kind == "count" else "decimal",
+        },
+    )
 
 
 LineForm.occupation = SelectField("Occupation (NOC 2021)", validate_choice=False)
 LineForm.region = SelectField("Region", validate_choice=False)
 LineForm.employment_status = SelectField(
-    "Employment status", validate_choice=False,
-    choices=[SelectChoice("", "Choose…")] + [SelectChoice(k, v)
-                                             for k, v in EMPLOYMENT_STATUSES.items()])
+    "Employment status",
+    validate_choice=False,
+    choices=[SelectChoice("", "Choose…")]
+    + [SelectChoice(k, v) for k, v in EMPLOYMENT_STATUSES.items()],
+)
 LineForm.bargaining_status = SelectField(
-    "Bargaining status", validate_choice=False,
-    choices=[SelectChoice("", "Choose…")] + [SelectChoice(k, v)
-                                             for k, v in BARGAINING_STATUSES.items()])
+    "Bargaining status",
+    validate_choice=False,
+    choices=[SelectChoice("", "Choose…")]
+    + [SelectChoice(k, v) for k, v in BARGAINING_STATUSES.items()],
+)
 for _column in COLUMNS:
     if _column.name not in KEY_COLUMNS:
         setattr(LineForm, _column.name, _number_field(_column))
@@ -91,8 +104,11 @@ class PeriodForm(FlaskForm):
     fiscal_year = WholeNumberField(
         "Fiscal year (April 1 to March 31), by the year it starts",
         message="Enter a year such as 2025.",
-        validators=[InputRequired("Enter the year the fiscal year starts, e.g. 2025."),
-                    NumberRange(min=2000, max=2100, message="Enter a year such as 2025.")])
+        validators=[
+            InputRequired("Enter the year the fiscal year starts, e.g. 2025."),
+            NumberRange(min=2000, max=2100, message="Enter a year such as 2025."),
+        ],
+    )
     due_on = DateField("Returns due on", validators=[DataRequired("Enter the due date.")])
     submit = SubmitField("Open the period")
 
@@ -103,7 +119,9 @@ class DueDateForm(FlaskForm):
 
 
 class SendBackForm(FlaskForm):
-    comment = TextAreaField("What should the agency change? (emailed to its owners)",
-                            validators=[DataRequired("Say what the agency should change."),
-                                        Length(max=5000)], render_kw={"rows": 3})
+    comment = TextAreaField(
+        "What should the agency change? (emailed to its owners)",
+        validators=[DataRequired("Say what the agency should change."), Length(max=5000)],
+        render_kw={"rows": 3},
+    )
     submit = SubmitField("Return for changes")

@@ -36,29 +36,52 @@ def plan(rows: Iterable[tuple[int, Mapping]]) -> tuple[list[Group], list[validat
         year_text = (raw.get("fiscal_year") or "").strip()
         agency, period = agencies.get(slug), None
         if agency is None:
-            problems.append(validation.Problem(where, None, f"no agency with the slug "
-                                               f"“{slug}” (agency column)."))
+            problems.append(
+                validation.Problem(
+                    where, None, f"no agency with the slug “{slug}” (agency column)."
+                )
+            )
         elif agency.status != "approved":
-            problems.append(validation.Problem(where, None, f"the agency “{slug}” is not "
-                                               f"approved (it is {agency.status})."))
+            problems.append(
+                validation.Problem(
+                    where, None, f"the agency “{slug}” is not approved (it is {agency.status})."
+                )
+            )
         year = numbers.whole(year_text, 1900, 2999)
         if year is None:
-            problems.append(validation.Problem(where, None, f"fiscal_year “{year_text}” is "
-                                               "not a year such as 2025."))
+            problems.append(
+                validation.Problem(
+                    where, None, f"fiscal_year “{year_text}” is not a year such as 2025."
+                )
+            )
         else:
             period = periods.get(year)
             if period is None:
-                problems.append(validation.Problem(where, None, f"no reporting period for the "
-                                                   f"fiscal year {year_text}: open it first."))
+                problems.append(
+                    validation.Problem(
+                        where,
+                        None,
+                        f"no reporting period for the fiscal year {year_text}: open it first.",
+                    )
+                )
             elif not period.is_open:
-                problems.append(validation.Problem(where, None, f"the reporting period "
-                                                   f"{period.label} is closed: reopen it "
-                                                   "first."))
+                problems.append(
+                    validation.Problem(
+                        where,
+                        None,
+                        f"the reporting period {period.label} is closed: reopen it first.",
+                    )
+                )
         line, errors = validation.parse_line(raw, codes)
-        problems.extend(validation.Problem(where, column, message)
-                        for column, message in errors.items())
-        if agency is not None and period is not None and agency.status == "approved" and \
-                period.is_open:
+        problems.extend(
+            validation.Problem(where, column, message) for column, message in errors.items()
+        )
+        if (
+            agency is not None
+            and period is not None
+            and agency.status == "approved"
+            and period.is_open
+        ):
             group = groups.setdefault((agency.id, period.id), Group(agency, period))
             group.rows.append(number)
             group.lines.append(line)
@@ -66,7 +89,8 @@ def plan(rows: Iterable[tuple[int, Mapping]]) -> tuple[list[Group], list[validat
         return [], problems
     for group in groups.values():
         errors, group.warnings = services.check_lines(
-            group.agency, group.period, group.lines, [f"Row {n}" for n in group.rows])
+            group.agency, group.period, group.lines, [f"Row {n}" for n in group.rows]
+        )
         problems.extend(errors)
     return ([], problems) if problems else (list(groups.values()), [])
 
@@ -74,18 +98,28 @@ def plan(rows: Iterable[tuple[int, Mapping]]) -> tuple[list[Group], list[validat
 def save(group: Group, accept: bool) -> WorkforceReturn:
     """A new version with source ``import``: accepted, or submitted (held when its
     turnover needs review)."""
-    top = db.session.scalar(select(func.max(WorkforceReturn.version)).where(
-        WorkforceReturn.agency_id == group.agency.id,
-        WorkforceReturn.period_id == group.period.id)) or 0
+    top = (
+        db.session.scalar(
+            select(func.max(WorkforceReturn.version)).where(
+                WorkforceReturn.agency_id == group.agency.id,
+                WorkforceReturn.period_id == group.period.id,
+            )
+        )
+        or 0
+    )
     version = top + 1
     draft = services.draft_of(group.agency.id, group.period.id)
     if draft is not None:  # an agency's draft in progress stays the newest version
         version, draft.version = draft.version, top + 1
         db.session.flush()
-    status = "accepted" if accept else (
-        "held" if validation.holds_for_review(group.warnings) else "submitted")
-    wreturn = WorkforceReturn(agency=group.agency, period=group.period,
-                              version=version, status=status, source="import")
+    status = (
+        "accepted"
+        if accept
+        else ("held" if validation.holds_for_review(group.warnings) else "submitted")
+    )
+    wreturn = WorkforceReturn(
+        agency=group.agency, period=group.period, version=version, status=status, source="import"
+    )
     db.session.add(wreturn)
     ids = services.code_ids()
     for values in group.lines:
@@ -94,7 +128,10 @@ def save(group: Group, accept: bool) -> WorkforceReturn:
         wreturn.lines.append(line)
     db.session.flush()
     services.finish(wreturn, status, group.warnings, None)
-    audit.record("return.imported", None, wreturn,
-                 detail=f"{group.agency.slug} {group.period.label} version {wreturn.version} "
-                        f"{status}")
+    audit.record(
+        "return.imported",
+        None,
+        wreturn,
+        detail=f"{group.agency.slug} {group.period.label} version {wreturn.version} {status}",
+    )
     return wreturn

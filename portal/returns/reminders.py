@@ -20,12 +20,16 @@ REMIND_EVERY = timedelta(days=7)
 
 
 def reminder_due(period: ReportingPeriod, today: date) -> bool:
-    return period.is_open and today >= period.due_on - REMIND_BEFORE and (
-        period.reminded_on is None or today - period.reminded_on >= REMIND_EVERY)
+    return (
+        period.is_open
+        and today >= period.due_on - REMIND_BEFORE
+        and (period.reminded_on is None or today - period.reminded_on >= REMIND_EVERY)
+    )
 
 
-def send_reminders(period: ReportingPeriod, today: date | None = None,
-                   force: bool = False) -> int | None:
+def send_reminders(
+    period: ReportingPeriod, today: date | None = None, force: bool = False
+) -> int | None:
     """One round of reminders to the owners of approved agencies that have not submitted.
     Without ``force`` only when due (30 days before the due date or later, at most every
     7 days); the round is claimed with a conditional UPDATE so two workers never both send
@@ -37,8 +41,12 @@ def send_reminders(period: ReportingPeriod, today: date | None = None,
     if not force:
         if not reminder_due(period, today):
             return None
-        claim = claim.where(or_(ReportingPeriod.reminded_on.is_(None),
-                                ReportingPeriod.reminded_on <= today - REMIND_EVERY))
+        claim = claim.where(
+            or_(
+                ReportingPeriod.reminded_on.is_(None),
+                ReportingPeriod.reminded_on <= today - REMIND_EVERY,
+            )
+        )
     if db.session.execute(claim.values(reminded_on=today)).rowcount != 1:
         return None
     db.session.refresh(period)
@@ -46,9 +54,16 @@ def send_reminders(period: ReportingPeriod, today: date | None = None,
     sent = 0
     for agency in not_submitted(period):
         for owner in owners(agency.id):
-            mail.queue(owner.email, f"Workforce return {period.label} due {period.due_on:%B %-d}",
-                       "return_reminder", user=owner, agency=agency, period=period,
-                       overdue=today > period.due_on, link=link)
+            mail.queue(
+                owner.email,
+                f"Workforce return {period.label} due {period.due_on:%B %-d}",
+                "return_reminder",
+                user=owner,
+                agency=agency,
+                period=period,
+                overdue=today > period.due_on,
+                link=link,
+            )
             sent += 1
     return sent
 
@@ -58,11 +73,11 @@ def remind_task() -> str:
     today = today_pacific()
     rounds = emails = 0
     with app.test_request_context(base_url=app.config["BASE_URL"]):
-        for period in db.session.scalars(select(ReportingPeriod).where(
-                ReportingPeriod.status == "open")).all():
+        for period in db.session.scalars(
+            select(ReportingPeriod).where(ReportingPeriod.status == "open")
+        ).all():
             sent = send_reminders(period, today)
             db.session.commit()
             if sent is not None:
                 rounds, emails = rounds + 1, emails + sent
     return f"reminder rounds: {rounds}, emails: {emails}"
-

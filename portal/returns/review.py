@@ -24,11 +24,22 @@ def _period(period_id: int) -> ReportingPeriod:
 
 
 def _periods_page(form: forms.PeriodForm, status: int = 200):
-    rows = [{"period": p, "counts": services.status_counts(services.returns_for_review(p)),
-             "missing": len(services.not_submitted(p))} for p in services.periods()]
-    return render_template("returns/periods.html", rows=rows, form=form,
-                           due_form=forms.DueDateForm(formdata=None),
-                           action_form=ConfirmForm(), today=today_pacific()), status
+    rows = [
+        {
+            "period": p,
+            "counts": services.status_counts(services.returns_for_review(p)),
+            "missing": len(services.not_submitted(p)),
+        }
+        for p in services.periods()
+    ]
+    return render_template(
+        "returns/periods.html",
+        rows=rows,
+        form=form,
+        due_form=forms.DueDateForm(formdata=None),
+        action_form=ConfirmForm(),
+        today=today_pacific(),
+    ), status
 
 
 @bp.route("/returns/periods", methods=["GET", "POST"])
@@ -37,8 +48,7 @@ def periods():
     form = forms.PeriodForm()
     if form.validate_on_submit():
         try:
-            period = services.open_period(form.fiscal_year.data, form.due_on.data,
-                                          current_user)
+            period = services.open_period(form.fiscal_year.data, form.due_on.data, current_user)
         except PortalError as exc:
             db.session.rollback()
             form.form_errors.append(str(exc))
@@ -48,8 +58,9 @@ def periods():
             return redirect(url_for("returns.periods"))
     elif not form.is_submitted():
         years = [p.fiscal_year for p in services.periods()]
-        form.fiscal_year.data = max(years) + 1 if years else \
-            services.fiscal_year_of(today_pacific()) - 1
+        form.fiscal_year.data = (
+            max(years) + 1 if years else services.fiscal_year_of(today_pacific()) - 1
+        )
     return _periods_page(form, 400 if form.errors or form.form_errors else 200)
 
 
@@ -59,8 +70,10 @@ def change_due(period_id: int):
     period = _period(period_id)
     form = forms.DueDateForm()
     if form.validate_on_submit():
-        run_action(lambda: services.change_due_date(period, form.due_on.data, current_user),
-                   f"Returns for {period.label} are now due on {form.due_on.data:%B %-d, %Y}.")
+        run_action(
+            lambda: services.change_due_date(period, form.due_on.data, current_user),
+            f"Returns for {period.label} are now due on {form.due_on.data:%B %-d, %Y}.",
+        )
     else:
         flash("Enter the new due date.", "danger")
     return redirect(url_for("returns.periods"))
@@ -73,11 +86,15 @@ def close_or_reopen(period_id: int, action: str):
     if not ConfirmForm().validate_on_submit():
         abort(400)
     if action == "close":
-        run_action(lambda: services.close_period(period, current_user),
-                   f"The period {period.label} is closed: its returns are read-only.")
+        run_action(
+            lambda: services.close_period(period, current_user),
+            f"The period {period.label} is closed: its returns are read-only.",
+        )
     else:
-        run_action(lambda: services.reopen_period(period, current_user),
-                   f"The period {period.label} is open again.")
+        run_action(
+            lambda: services.reopen_period(period, current_user),
+            f"The period {period.label} is open again.",
+        )
     return redirect(url_for("returns.periods"))
 
 
@@ -88,9 +105,13 @@ def remind(period_id: int):
     if not ConfirmForm().validate_on_submit():
         abort(400)
     sent: list[int | None] = []
-    run_action(lambda: sent.append(reminders.send_reminders(period, force=True)),
-               lambda: f"Reminders sent: {sent[0]} email{'s' if sent[0] != 1 else ''} to "
-                       "owners of agencies that have not submitted.")
+    run_action(
+        lambda: sent.append(reminders.send_reminders(period, force=True)),
+        lambda: (
+            f"Reminders sent: {sent[0]} email{'s' if sent[0] != 1 else ''} to "
+            "owners of agencies that have not submitted."
+        ),
+    )
     return redirect(safe_back(request.referrer, url_for("returns.periods")))
 
 
@@ -103,10 +124,16 @@ def period_returns(period_id: int):
         status = None
     latest = services.returns_for_review(period)
     returns = [v for v in latest if status is None or v.status == status]
-    return render_template("returns/period.html", period=period, status=status,
-                           returns=returns, counts=services.status_counts(latest),
-                           line_counts=services.line_counts(returns),
-                           missing=services.not_submitted(period), action_form=ConfirmForm())
+    return render_template(
+        "returns/period.html",
+        period=period,
+        status=status,
+        returns=returns,
+        counts=services.status_counts(latest),
+        line_counts=services.line_counts(returns),
+        missing=services.not_submitted(period),
+        action_form=ConfirmForm(),
+    )
 
 
 def _submitted(return_id: int) -> WorkforceReturn:
@@ -118,14 +145,25 @@ def _submitted(return_id: int) -> WorkforceReturn:
 
 
 def _review_page(wreturn: WorkforceReturn, form: forms.SendBackForm, status: int = 200):
-    versions = [v for v in services.versions_of(wreturn.agency_id, wreturn.period_id)
-                if v.status != "draft"]
-    reviewable = wreturn.period.is_open and wreturn.status in ("submitted", "held") and \
-        versions[0].id == wreturn.id
-    return render_template("returns/review.html", wreturn=wreturn, agency=wreturn.agency,
-                           period=wreturn.period, versions=versions, form=form,
-                           reviewable=reviewable, action_form=ConfirmForm(),
-                           columns=COLUMNS), status
+    versions = [
+        v for v in services.versions_of(wreturn.agency_id, wreturn.period_id) if v.status != "draft"
+    ]
+    reviewable = (
+        wreturn.period.is_open
+        and wreturn.status in ("submitted", "held")
+        and versions[0].id == wreturn.id
+    )
+    return render_template(
+        "returns/review.html",
+        wreturn=wreturn,
+        agency=wreturn.agency,
+        period=wreturn.period,
+        versions=versions,
+        form=form,
+        reviewable=reviewable,
+        action_form=ConfirmForm(),
+        columns=COLUMNS,
+    ), status
 
 
 @bp.route("/returns/<int:return_id>")
@@ -140,8 +178,10 @@ def accept(return_id: int):
     wreturn = _submitted(return_id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    run_action(lambda: services.accept(wreturn, current_user),
-               f"{wreturn.agency.name}'s return (version {wreturn.version}) is accepted.")
+    run_action(
+        lambda: services.accept(wreturn, current_user),
+        f"{wreturn.agency.name}'s return (version {wreturn.version}) is accepted.",
+    )
     return redirect(url_for("returns.review", return_id=wreturn.id))
 
 
@@ -152,6 +192,8 @@ def send_back(return_id: int):
     form = forms.SendBackForm()
     if not form.validate_on_submit():
         return _review_page(wreturn, form, 400)
-    run_action(lambda: services.send_back(wreturn, form.comment.data, current_user),
-               f"The return is sent back to {wreturn.agency.name} with your comment.")
+    run_action(
+        lambda: services.send_back(wreturn, form.comment.data, current_user),
+        f"The return is sent back to {wreturn.agency.name} with your comment.",
+    )
     return redirect(url_for("returns.review", return_id=wreturn.id))

@@ -38,21 +38,27 @@ def fiscal_year_of(day: date) -> int:
 
 
 def periods() -> list[ReportingPeriod]:
-    return list(db.session.scalars(select(ReportingPeriod)
-                                   .order_by(ReportingPeriod.fiscal_year.desc())))
+    return list(
+        db.session.scalars(select(ReportingPeriod).order_by(ReportingPeriod.fiscal_year.desc()))
+    )
 
 
 def _check_due(period: ReportingPeriod, due_on: date) -> None:
     if due_on <= period.starts_on:
-        raise PortalError(f"The due date must be after the fiscal year starts "
-                          f"({period.starts_on:%B %-d, %Y}).")
+        raise PortalError(
+            f"The due date must be after the fiscal year starts ({period.starts_on:%B %-d, %Y})."
+        )
 
 
 def open_period(fiscal_year: int, due_on: date, by: User) -> ReportingPeriod:
-    if db.session.scalar(select(ReportingPeriod).where(
-            ReportingPeriod.fiscal_year == fiscal_year)) is not None:
-        raise PortalError(f"The fiscal year {fiscal_year}/{(fiscal_year + 1) % 100:02d} "
-                          "already has a reporting period.")
+    if (
+        db.session.scalar(select(ReportingPeriod).where(ReportingPeriod.fiscal_year == fiscal_year))
+        is not None
+    ):
+        raise PortalError(
+            f"The fiscal year {fiscal_year}/{(fiscal_year + 1) % 100:02d} "
+            "already has a reporting period."
+        )
     period = ReportingPeriod(fiscal_year=fiscal_year, status="open", due_on=due_on)
     _check_due(period, due_on)
     db.session.add(period)
@@ -89,18 +95,24 @@ def reopen_period(period: ReportingPeriod, by: User) -> None:
 def codes() -> validation.Codes:
     return validation.Codes(
         occupations=frozenset(db.session.scalars(select(Occupation.noc_code))),
-        regions=frozenset(db.session.scalars(select(Region.code))))
+        regions=frozenset(db.session.scalars(select(Region.code))),
+    )
 
 
 def code_ids() -> tuple[dict, dict]:
-    return (dict(db.session.execute(select(Occupation.noc_code, Occupation.id)).all()),
-            dict(db.session.execute(select(Region.code, Region.id)).all()))
+    return (
+        dict(db.session.execute(select(Occupation.noc_code, Occupation.id)).all()),
+        dict(db.session.execute(select(Region.code, Region.id)).all()),
+    )
 
 
 def line_values(line: ReturnLine) -> dict:
-    values = {"occupation": line.occupation.noc_code, "region": line.region.code,
-              "employment_status": line.employment_status,
-              "bargaining_status": line.bargaining_status}
+    values = {
+        "occupation": line.occupation.noc_code,
+        "region": line.region.code,
+        "employment_status": line.employment_status,
+        "bargaining_status": line.bargaining_status,
+    }
     values.update({name: getattr(line, name) for name in VALUE_FIELDS})
     return values
 
@@ -118,27 +130,39 @@ def fill_line(line: ReturnLine, values: dict, ids: tuple[dict, dict]) -> None:
 def previous_closing(agency_id: int, period: ReportingPeriod) -> dict:
     """Last fiscal year's closing headcount per line key, from the agency's counted return."""
     last = db.session.scalar(
-        select(WorkforceReturn).join(WorkforceReturn.period).where(
-            WorkforceReturn.agency_id == agency_id, WorkforceReturn.is_current.is_(True),
-            ReportingPeriod.fiscal_year == period.fiscal_year - 1))
+        select(WorkforceReturn)
+        .join(WorkforceReturn.period)
+        .where(
+            WorkforceReturn.agency_id == agency_id,
+            WorkforceReturn.is_current.is_(True),
+            ReportingPeriod.fiscal_year == period.fiscal_year - 1,
+        )
+    )
     if last is None:
         return {}
-    return {validation.key_of(values): values["closing_headcount"]
-            for values in map(line_values, last.lines)}
+    return {
+        validation.key_of(values): values["closing_headcount"]
+        for values in map(line_values, last.lines)
+    }
 
 
-def check_lines(agency: Agency, period: ReportingPeriod, lines: list[dict],
-                places: list[str] | None = None):
+def check_lines(
+    agency: Agency, period: ReportingPeriod, lines: list[dict], places: list[str] | None = None
+):
     return validation.check_return(
-        lines, unionized=agency.unionized,
+        lines,
+        unionized=agency.unionized,
         minimum_wage_cents=current_app.config["MINIMUM_WAGE_CENTS"],
-        previous_closing=previous_closing(agency.id, period), places=places)
+        previous_closing=previous_closing(agency.id, period),
+        places=places,
+    )
 
 
 def check(wreturn: WorkforceReturn):
     """(errors, warnings) of a return's lines as they are now."""
-    return check_lines(wreturn.agency, wreturn.period,
-                       [line_values(line) for line in wreturn.lines])
+    return check_lines(
+        wreturn.agency, wreturn.period, [line_values(line) for line in wreturn.lines]
+    )
 
 
 # --- an agency's versions ----------------------------------------------------------------
@@ -146,15 +170,23 @@ def check(wreturn: WorkforceReturn):
 
 def versions_of(agency_id: int, period_id: int) -> list[WorkforceReturn]:
     """Newest first, the draft (if any) included."""
-    return list(db.session.scalars(select(WorkforceReturn).where(
-        WorkforceReturn.agency_id == agency_id, WorkforceReturn.period_id == period_id)
-        .order_by(WorkforceReturn.version.desc())))
+    return list(
+        db.session.scalars(
+            select(WorkforceReturn)
+            .where(WorkforceReturn.agency_id == agency_id, WorkforceReturn.period_id == period_id)
+            .order_by(WorkforceReturn.version.desc())
+        )
+    )
 
 
 def draft_of(agency_id: int, period_id: int) -> WorkforceReturn | None:
-    return db.session.scalar(select(WorkforceReturn).where(
-        WorkforceReturn.agency_id == agency_id, WorkforceReturn.period_id == period_id,
-        WorkforceReturn.status == "draft"))
+    return db.session.scalar(
+        select(WorkforceReturn).where(
+            WorkforceReturn.agency_id == agency_id,
+            WorkforceReturn.period_id == period_id,
+            WorkforceReturn.status == "draft",
+        )
+    )
 
 
 def latest_version(agency_id: int, period_id: int) -> WorkforceReturn | None:
@@ -164,8 +196,9 @@ def latest_version(agency_id: int, period_id: int) -> WorkforceReturn | None:
 
 def _require_open(period: ReportingPeriod) -> None:
     if not period.is_open:
-        raise PortalError(f"The reporting period {period.label} is closed: its returns are "
-                          "read-only.")
+        raise PortalError(
+            f"The reporting period {period.label} is closed: its returns are read-only."
+        )
 
 
 def start_draft(agency: Agency, period: ReportingPeriod, by: User) -> WorkforceReturn:
@@ -176,40 +209,67 @@ def start_draft(agency: Agency, period: ReportingPeriod, by: User) -> WorkforceR
     if draft is not None:
         return draft
     latest = latest_version(agency.id, period.id)
-    top = db.session.scalar(select(func.max(WorkforceReturn.version)).where(
-        WorkforceReturn.agency_id == agency.id, WorkforceReturn.period_id == period.id))
-    draft = WorkforceReturn(agency=agency, period=period, version=(top or 0) + 1,
-                            status="draft", source="form", warnings=[])
+    top = db.session.scalar(
+        select(func.max(WorkforceReturn.version)).where(
+            WorkforceReturn.agency_id == agency.id, WorkforceReturn.period_id == period.id
+        )
+    )
+    draft = WorkforceReturn(
+        agency=agency,
+        period=period,
+        version=(top or 0) + 1,
+        status="draft",
+        source="form",
+        warnings=[],
+    )
     db.session.add(draft)
     if latest is not None:
         draft.source = latest.source if latest.source != "import" else "form"
         for line in latest.lines:
-            copy = ReturnLine(occupation_id=line.occupation_id, region_id=line.region_id,
-                              employment_status=line.employment_status,
-                              bargaining_status=line.bargaining_status)
+            copy = ReturnLine(
+                occupation_id=line.occupation_id,
+                region_id=line.region_id,
+                employment_status=line.employment_status,
+                bargaining_status=line.bargaining_status,
+            )
             for name in VALUE_FIELDS:
                 setattr(copy, name, getattr(line, name))
             draft.lines.append(copy)
     db.session.flush()
-    audit.record("return.draft_started", by, draft,
-                 detail=f"version {draft.version}" + (f" from {latest.version}" if latest
-                                                       else ""))
+    audit.record(
+        "return.draft_started",
+        by,
+        draft,
+        detail=f"version {draft.version}" + (f" from {latest.version}" if latest else ""),
+    )
     return draft
 
 
 def _require_draft(wreturn: WorkforceReturn) -> None:
     _require_open(wreturn.period)
     if wreturn.status != "draft":
-        raise PortalError("This version is submitted and read-only; choose “Change this "
-                          "return” to start a new version.")
+        raise PortalError(
+            "This version is submitted and read-only; choose “Change this "
+            "return” to start a new version."
+        )
 
 
 def _same_key(wreturn: WorkforceReturn, values: dict, ids, except_id: int | None = None):
     occupations, regions = ids
-    key = (occupations[values["occupation"]], regions[values["region"]],
-           values["employment_status"], values["bargaining_status"])
-    return next((n for n, line in enumerate(wreturn.lines, start=1)
-                 if line.key == key and line.id != except_id), None)
+    key = (
+        occupations[values["occupation"]],
+        regions[values["region"]],
+        values["employment_status"],
+        values["bargaining_status"],
+    )
+    return next(
+        (
+            n
+            for n, line in enumerate(wreturn.lines, start=1)
+            if line.key == key and line.id != except_id
+        ),
+        None,
+    )
 
 
 def add_line(wreturn: WorkforceReturn, values: dict, by: User) -> ReturnLine:
@@ -217,8 +277,10 @@ def add_line(wreturn: WorkforceReturn, values: dict, by: User) -> ReturnLine:
     ids = code_ids()
     clash = _same_key(wreturn, values, ids)
     if clash:
-        raise PortalError(f"Line {clash} already has this occupation, region, employment "
-                          "status and bargaining status: edit that line instead.")
+        raise PortalError(
+            f"Line {clash} already has this occupation, region, employment "
+            "status and bargaining status: edit that line instead."
+        )
     line = ReturnLine()
     fill_line(line, values, ids)
     wreturn.lines.append(line)
@@ -233,8 +295,10 @@ def update_line(line: ReturnLine, values: dict, by: User) -> None:
     ids = code_ids()
     clash = _same_key(wreturn, values, ids, except_id=line.id)
     if clash:
-        raise PortalError(f"Line {clash} already has this occupation, region, employment "
-                          "status and bargaining status: edit that line instead.")
+        raise PortalError(
+            f"Line {clash} already has this occupation, region, employment "
+            "status and bargaining status: edit that line instead."
+        )
     fill_line(line, values, ids)
     wreturn.updated_at = utcnow()
     db.session.flush()
@@ -256,9 +320,11 @@ def replace_lines(wreturn: WorkforceReturn, lines: list[dict], by: User) -> None
         seen: dict = {}
         for n, key in enumerate(keys, start=1):
             if key in seen:
-                raise PortalError(f"Lines {seen[key]} and {n} of the file have the same "
-                                  "occupation, region, employment status and bargaining "
-                                  "status: combine them into one line. Nothing was saved.")
+                raise PortalError(
+                    f"Lines {seen[key]} and {n} of the file have the same "
+                    "occupation, region, employment status and bargaining "
+                    "status: combine them into one line. Nothing was saved."
+                )
             seen[key] = n
     wreturn.lines.clear()
     db.session.flush()  # delete the old lines before the new ones take their keys
@@ -280,28 +346,38 @@ def discard(wreturn: WorkforceReturn, by: User) -> None:
     db.session.flush()
 
 
-def submit(wreturn: WorkforceReturn, by: User, confirmed: bool,
-           seen: str | None = None) -> WorkforceReturn:
+def submit(
+    wreturn: WorkforceReturn, by: User, confirmed: bool, seen: str | None = None
+) -> WorkforceReturn:
     """Freeze the draft as a version. ``confirmed`` covers the warnings; from a page,
     ``seen`` is the fingerprint of the warnings it showed, which must still be the same."""
     _require_draft(wreturn)
     if wreturn.agency.status != "approved":
-        raise PortalError("Your agency can submit its return once an administrator approves "
-                          "its registration. You can prepare the draft meanwhile.")
+        raise PortalError(
+            "Your agency can submit its return once an administrator approves "
+            "its registration. You can prepare the draft meanwhile."
+        )
     errors, warnings = check(wreturn)
     if errors:
-        raise PortalError(f"The return has {len(errors)} error{'s' if len(errors) > 1 else ''}"
-                          " to fix before it can be submitted (listed on this page).")
+        raise PortalError(
+            f"The return has {len(errors)} error{'s' if len(errors) > 1 else ''}"
+            " to fix before it can be submitted (listed on this page)."
+        )
     if warnings and not confirmed:
-        raise PortalError("Check the warnings listed on this page, then tick the box to "
-                          "confirm the numbers are right.")
+        raise PortalError(
+            "Check the warnings listed on this page, then tick the box to "
+            "confirm the numbers are right."
+        )
     if warnings and seen is not None and seen != validation.fingerprint(warnings):
-        raise PortalError("The warnings changed since this page was opened (the draft was "
-                          "edited meanwhile): check the warnings listed now and confirm again.")
+        raise PortalError(
+            "The warnings changed since this page was opened (the draft was "
+            "edited meanwhile): check the warnings listed now and confirm again."
+        )
     held = validation.holds_for_review(warnings)
     finish(wreturn, "held" if held else "submitted", warnings, by)
-    audit.record("return.submitted", by, wreturn,
-                 detail=f"version {wreturn.version}, {wreturn.status}")
+    audit.record(
+        "return.submitted", by, wreturn, detail=f"version {wreturn.version}, {wreturn.status}"
+    )
     return wreturn
 
 
@@ -334,8 +410,10 @@ def refresh_current(agency_id: int, period_id: int) -> None:
 def _require_reviewable(wreturn: WorkforceReturn) -> None:
     _require_open(wreturn.period)
     if wreturn.status not in ("submitted", "held"):
-        raise PortalError(f"This version is {RETURN_STATUSES[wreturn.status].lower()}: only a "
-                          "submitted or held return can be reviewed.")
+        raise PortalError(
+            f"This version is {RETURN_STATUSES[wreturn.status].lower()}: only a "
+            "submitted or held return can be reviewed."
+        )
     latest = latest_version(wreturn.agency_id, wreturn.period_id)
     if latest is not None and latest.id != wreturn.id:
         raise PortalError("A newer version of this return was submitted: review that one.")
@@ -361,22 +439,37 @@ def send_back(wreturn: WorkforceReturn, comment: str, by: User) -> None:
     audit.record("return.returned", by, wreturn, detail=f"version {wreturn.version}")
     link = url_for("returns.version", return_id=wreturn.id, _external=True)
     for owner in owners(wreturn.agency_id):
-        mail.queue(owner.email, f"Your workforce return {wreturn.period.label} needs changes",
-                   "return_returned", user=owner, wreturn=wreturn, comment=comment, link=link)
+        mail.queue(
+            owner.email,
+            f"Your workforce return {wreturn.period.label} needs changes",
+            "return_returned",
+            user=owner,
+            wreturn=wreturn,
+            comment=comment,
+            link=link,
+        )
 
 
 def owners(agency_id: int) -> list[User]:
-    return list(db.session.scalars(select(User).join(Membership).where(
-        Membership.agency_id == agency_id, Membership.role == "owner").order_by(User.id)))
+    return list(
+        db.session.scalars(
+            select(User)
+            .join(Membership)
+            .where(Membership.agency_id == agency_id, Membership.role == "owner")
+            .order_by(User.id)
+        )
+    )
 
 
 def returns_for_review(period: ReportingPeriod) -> list[WorkforceReturn]:
     """Each agency's latest submitted version for the period, held first."""
     versions = db.session.scalars(
-        select(WorkforceReturn).join(WorkforceReturn.agency)
+        select(WorkforceReturn)
+        .join(WorkforceReturn.agency)
         .options(contains_eager(WorkforceReturn.agency))
         .where(WorkforceReturn.period_id == period.id, WorkforceReturn.status != "draft")
-        .order_by(WorkforceReturn.version.desc())).all()
+        .order_by(WorkforceReturn.version.desc())
+    ).all()
     latest: dict[int, WorkforceReturn] = {}
     for version in versions:
         latest.setdefault(version.agency_id, version)
@@ -384,9 +477,11 @@ def returns_for_review(period: ReportingPeriod) -> list[WorkforceReturn]:
 
 
 def _not_submitted_query(period: ReportingPeriod):
-    done = exists().where(WorkforceReturn.agency_id == Agency.id,
-                          WorkforceReturn.period_id == period.id,
-                          WorkforceReturn.status.in_(SUBMITTED))
+    done = exists().where(
+        WorkforceReturn.agency_id == Agency.id,
+        WorkforceReturn.period_id == period.id,
+        WorkforceReturn.status.in_(SUBMITTED),
+    )
     return select(Agency).where(Agency.status == "approved", ~done).order_by(Agency.name)
 
 
@@ -407,7 +502,11 @@ def line_counts(versions: list[WorkforceReturn]) -> dict[int, int]:
     """Return id → number of lines, in one query."""
     counts = dict.fromkeys((v.id for v in versions), 0)
     if counts:
-        counts.update(db.session.execute(
-            select(ReturnLine.return_id, func.count()).where(ReturnLine.return_id.in_(counts))
-            .group_by(ReturnLine.return_id)).all())
+        counts.update(
+            db.session.execute(
+                select(ReturnLine.return_id, func.count())
+                .where(ReturnLine.return_id.in_(counts))
+                .group_by(ReturnLine.return_id)
+            ).all()
+        )
     return counts

@@ -124,8 +124,10 @@ def parse_line(raw: Mapping, codes: Codes) -> tuple[dict, dict[str, str]]:
     if occupation.isascii() and occupation.isdigit() and len(occupation) < 5:
         occupation = occupation.zfill(5)  # a spreadsheet dropped the leading zero
     region = _clean(raw.get("region")).lower()
-    for name, value, known in (("occupation", occupation, codes.occupations),
-                               ("region", region, codes.regions)):
+    for name, value, known in (
+        ("occupation", occupation, codes.occupations),
+        ("region", region, codes.regions),
+    ):
         if not value:
             errors[name] = "missing — choose a code from the column guide."
         elif value not in known:
@@ -136,8 +138,9 @@ def parse_line(raw: Mapping, codes: Codes) -> tuple[dict, dict[str, str]]:
         if not value:
             errors[name] = f"missing — one of {', '.join(CODES[name])}."
         elif value not in CODES[name]:
-            errors[name] = (f"unknown code “{_clean(raw.get(name))}” — one of "
-                            f"{', '.join(CODES[name])}.")
+            errors[name] = (
+                f"unknown code “{_clean(raw.get(name))}” — one of {', '.join(CODES[name])}."
+            )
         line[name] = value
     for name in COUNT_FIELDS:
         try:
@@ -184,32 +187,62 @@ def _line_errors(where: str, line: Mapping, unionized: bool, minimum_wage_cents:
         if line.get(name) is None:
             yield error(name, BLANK, "blank")
     if line.get("bargaining_status") == "union" and not unionized:
-        yield error("bargaining_status", "a union line, but your agency is not unionized "
-                    "(change the agency details if it now is).", "union")
+        yield error(
+            "bargaining_status",
+            "a union line, but your agency is not unionized "
+            "(change the agency details if it now is).",
+            "union",
+        )
     get = line.get
-    reasons = [get(n) for n in ("sep_voluntary", "sep_retirement", "sep_involuntary",
-                                "sep_other")]
-    if get("separations") is not None and None not in reasons and \
-            sum(reasons) != get("separations"):
-        yield error("separations", f"voluntary + retirement + involuntary + other = "
-                    f"{sum(reasons)}, but the total is {get('separations')}.", "reasons")
-    within_90, within_1y, total = get("sep_within_90_days"), get("sep_within_1_year"), \
-        get("separations")
+    reasons = [get(n) for n in ("sep_voluntary", "sep_retirement", "sep_involuntary", "sep_other")]
+    if (
+        get("separations") is not None
+        and None not in reasons
+        and sum(reasons) != get("separations")
+    ):
+        yield error(
+            "separations",
+            f"voluntary + retirement + involuntary + other = "
+            f"{sum(reasons)}, but the total is {get('separations')}.",
+            "reasons",
+        )
+    within_90, within_1y, total = (
+        get("sep_within_90_days"),
+        get("sep_within_1_year"),
+        get("separations"),
+    )
     if within_90 is not None and within_1y is not None and within_90 > within_1y:
-        yield error("sep_within_90_days", f"{within_90} left within 90 days of hire, more than "
-                    f"the {within_1y} who left within 1 year (which includes them).", "early")
+        yield error(
+            "sep_within_90_days",
+            f"{within_90} left within 90 days of hire, more than "
+            f"the {within_1y} who left within 1 year (which includes them).",
+            "early",
+        )
     if within_1y is not None and total is not None and within_1y > total:
-        yield error("sep_within_1_year", f"{within_1y} left within 1 year of hire, more than "
-                    f"the {total} separations in total.", "early")
-    if get("vacancies") is not None and get("vacancies_90_days") is not None and \
-            get("vacancies_90_days") > get("vacancies"):
-        yield error("vacancies_90_days", f"{get('vacancies_90_days')} vacancies open 90+ days, "
-                    f"more than the {get('vacancies')} vacancies in total.", "vacancies")
+        yield error(
+            "sep_within_1_year",
+            f"{within_1y} left within 1 year of hire, more than the {total} separations in total.",
+            "early",
+        )
+    if (
+        get("vacancies") is not None
+        and get("vacancies_90_days") is not None
+        and get("vacancies_90_days") > get("vacancies")
+    ):
+        yield error(
+            "vacancies_90_days",
+            f"{get('vacancies_90_days')} vacancies open 90+ days, "
+            f"more than the {get('vacancies')} vacancies in total.",
+            "vacancies",
+        )
     closing, fte = get("closing_headcount"), get("fte")
-    if closing is not None and fte is not None and \
-            Decimal(str(fte)) > FTE_PER_HEAD * closing:
-        yield error("fte", f"{fte:g} FTE is more than 1.3 × the closing headcount of "
-                    f"{closing} (at most {float(FTE_PER_HEAD * closing):g}).", "fte")
+    if closing is not None and fte is not None and Decimal(str(fte)) > FTE_PER_HEAD * closing:
+        yield error(
+            "fte",
+            f"{fte:g} FTE is more than 1.3 × the closing headcount of "
+            f"{closing} (at most {float(FTE_PER_HEAD * closing):g}).",
+            "fte",
+        )
     yield from _pay_errors(where, line, minimum_wage_cents)
 
 
@@ -221,20 +254,33 @@ def _pay_errors(where: str, line: Mapping, minimum_wage_cents: int):
     if len(given) < 3:
         for column in PAY_CENTS:
             if pay[column] is None:
-                yield Problem(where, column, "missing — pay is optional, but give all three "
-                              "figures (25th percentile, median, 75th percentile) or none.",
-                              "pay")
+                yield Problem(
+                    where,
+                    column,
+                    "missing — pay is optional, but give all three "
+                    "figures (25th percentile, median, 75th percentile) or none.",
+                    "pay",
+                )
         return
     minimum = minimum_wage_cents / 100
     for column in given:
         if pay[column] < minimum_wage_cents:
-            yield Problem(where, column, f"${pay[column] / 100:.2f} an hour is below BC's "
-                          f"minimum wage (${minimum:.2f}).", "pay")
+            yield Problem(
+                where,
+                column,
+                f"${pay[column] / 100:.2f} an hour is below BC's minimum wage (${minimum:.2f}).",
+                "pay",
+            )
     if not pay["pay_p25"] <= pay["pay_median"] <= pay["pay_p75"]:
-        yield Problem(where, "pay_median", "the pay percentiles are out of order: the 25th "
-                      "percentile ≤ the median ≤ the 75th percentile "
-                      f"(${pay['pay_p25'] / 100:.2f}, ${pay['pay_median'] / 100:.2f}, "
-                      f"${pay['pay_p75'] / 100:.2f}).", "pay")
+        yield Problem(
+            where,
+            "pay_median",
+            "the pay percentiles are out of order: the 25th "
+            "percentile ≤ the median ≤ the 75th percentile "
+            f"(${pay['pay_p25'] / 100:.2f}, ${pay['pay_median'] / 100:.2f}, "
+            f"${pay['pay_p75'] / 100:.2f}).",
+            "pay",
+        )
 
 
 def _line_warnings(where: str, line: Mapping, previous_closing: Mapping):
@@ -245,44 +291,75 @@ def _line_warnings(where: str, line: Mapping, previous_closing: Mapping):
         expected = opening + hires - separations
         gap = abs(expected - closing)
         if gap and (closing == 0 or Decimal(gap) > FLOW_TOLERANCE * closing):
-            yield Problem(where, "closing_headcount", f"opening {opening} + hires {hires} − "
-                          f"separations {separations} = {expected}, but the closing headcount "
-                          f"is {closing}. Check the numbers (internal transfers can explain "
-                          "a difference).", "flow")
+            yield Problem(
+                where,
+                "closing_headcount",
+                f"opening {opening} + hires {hires} − "
+                f"separations {separations} = {expected}, but the closing headcount "
+                f"is {closing}. Check the numbers (internal transfers can explain "
+                "a difference).",
+                "flow",
+            )
     before = previous_closing.get(key_of(line))
     if before is not None and opening is not None and before != opening:
-        yield Problem(where, "opening_headcount", f"{opening}, but last year's return gave a "
-                      f"closing headcount of {before} for this line.", "previous")
+        yield Problem(
+            where,
+            "opening_headcount",
+            f"{opening}, but last year's return gave a "
+            f"closing headcount of {before} for this line.",
+            "previous",
+        )
     if None not in (opening, closing, separations) and separations:
         average = Decimal(opening + closing) / 2
         if average == 0 or Decimal(separations) / average > MAX_TURNOVER:
             rate = "—" if average == 0 else f"{Decimal(separations) / average:.0%}"
-            yield Problem(where, "separations", f"turnover of {rate} ({separations} "
-                          f"separations for an average headcount of {float(average):g}) is above "
-                          "150 %. The return will be held for review by the HR champion.",
-                          TURNOVER)
+            yield Problem(
+                where,
+                "separations",
+                f"turnover of {rate} ({separations} "
+                f"separations for an average headcount of {float(average):g}) is above "
+                "150 %. The return will be held for review by the HR champion.",
+                TURNOVER,
+            )
 
 
-def check_return(lines: list[Mapping], *, unionized: bool, minimum_wage_cents: int,
-                 previous_closing: Mapping | None = None,
-                 places: Iterable[str] | None = None) -> tuple[list[Problem], list[Problem]]:
+def check_return(
+    lines: list[Mapping],
+    *,
+    unionized: bool,
+    minimum_wage_cents: int,
+    previous_closing: Mapping | None = None,
+    places: Iterable[str] | None = None,
+) -> tuple[list[Problem], list[Problem]]:
     """(errors, warnings) of a whole return. ``places`` names each line in messages
     (default ``Line 1``, ``Line 2``...; the importer passes ``Row 7``...);
     ``previous_closing`` maps a line's key to last year's counted closing headcount."""
-    places = list(places) if places is not None else [f"Line {n}" for n in
-                                                      range(1, len(lines) + 1)]
+    places = list(places) if places is not None else [f"Line {n}" for n in range(1, len(lines) + 1)]
     errors: list[Problem] = []
     warnings: list[Problem] = []
     if not lines:
-        errors.append(Problem("", None, "The return has no lines: add at least one line "
-                              "(or upload a CSV file).", "empty"))
+        errors.append(
+            Problem(
+                "",
+                None,
+                "The return has no lines: add at least one line (or upload a CSV file).",
+                "empty",
+            )
+        )
     seen: dict[tuple, str] = {}
     for where, line in zip(places, lines, strict=True):
         key = key_of(line)
         if key in seen:
-            errors.append(Problem(where, None, f"the same occupation, region, employment "
-                                  f"status and bargaining status as {seen[key]}: combine "
-                                  "them into one line.", "duplicate"))
+            errors.append(
+                Problem(
+                    where,
+                    None,
+                    f"the same occupation, region, employment "
+                    f"status and bargaining status as {seen[key]}: combine "
+                    "them into one line.",
+                    "duplicate",
+                )
+            )
         else:
             seen[key] = where
         errors.extend(_line_errors(where, line, unionized, minimum_wage_cents))

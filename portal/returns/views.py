@@ -56,11 +56,13 @@ def _to_version(wreturn: WorkforceReturn, anchor: str | None = None):
 @login_required
 def agency_index():
     membership = require_membership()
-    rows = [{"period": period,
-             "versions": services.versions_of(membership.agency_id, period.id)}
-            for period in services.periods()]
-    return render_template("returns/agency_index.html", agency=membership.agency, rows=rows,
-                           action_form=ConfirmForm())
+    rows = [
+        {"period": period, "versions": services.versions_of(membership.agency_id, period.id)}
+        for period in services.periods()
+    ]
+    return render_template(
+        "returns/agency_index.html", agency=membership.agency, rows=rows, action_form=ConfirmForm()
+    )
 
 
 @bp.route("/agency/returns/periods/<int:period_id>/draft", methods=["POST"])
@@ -83,22 +85,41 @@ def start(period_id: int):
     return _to_version(draft)
 
 
-def _version_page(membership, wreturn: WorkforceReturn, upload_form=None,
-                  upload_errors=None, status: int = 200):
+def _version_page(
+    membership, wreturn: WorkforceReturn, upload_form=None, upload_errors=None, status: int = 200
+):
     errors, warnings = services.check(wreturn) if wreturn.status == "draft" else ([], [])
     versions = services.versions_of(wreturn.agency_id, wreturn.period_id)
-    returned = next((v for v in versions if v.status == "returned" and v.review_comment
-                     and v.version < wreturn.version), None) if wreturn.status == "draft" \
+    returned = (
+        next(
+            (
+                v
+                for v in versions
+                if v.status == "returned" and v.review_comment and v.version < wreturn.version
+            ),
+            None,
+        )
+        if wreturn.status == "draft"
         else None
+    )
     return render_template(
-        "returns/version.html", wreturn=wreturn, agency=wreturn.agency, period=wreturn.period,
-        membership=membership, errors=errors, warnings=warnings, versions=versions,
-        error_lines={p.where for p in errors}, returned=returned,
+        "returns/version.html",
+        wreturn=wreturn,
+        agency=wreturn.agency,
+        period=wreturn.period,
+        membership=membership,
+        errors=errors,
+        warnings=warnings,
+        versions=versions,
+        error_lines={p.where for p in errors},
+        returned=returned,
         has_draft=any(v.status == "draft" for v in versions),
-        upload_form=upload_form or forms.UploadForm(), upload_errors=upload_errors or [],
+        upload_form=upload_form or forms.UploadForm(),
+        upload_errors=upload_errors or [],
         submit_form=forms.SubmitForm(warnings_seen=validation.fingerprint(warnings)),
         action_form=ConfirmForm(),
-        columns=COLUMNS), status
+        columns=COLUMNS,
+    ), status
 
 
 @bp.route("/agency/returns/<int:return_id>")
@@ -114,9 +135,15 @@ def _editable(wreturn: WorkforceReturn) -> bool:
 
 def _line_page(wreturn: WorkforceReturn, form: forms.LineForm, line=None):
     status = 400 if form.errors or form.form_errors else 200
-    return render_template("returns/line_form.html", wreturn=wreturn, form=form, line=line,
-                           number=wreturn.lines.index(line) + 1 if line else None,
-                           columns=COLUMNS, agency=wreturn.agency), status
+    return render_template(
+        "returns/line_form.html",
+        wreturn=wreturn,
+        form=form,
+        line=line,
+        number=wreturn.lines.index(line) + 1 if line else None,
+        columns=COLUMNS,
+        agency=wreturn.agency,
+    ), status
 
 
 def _save_line(wreturn: WorkforceReturn, form: forms.LineForm, save, line=None):
@@ -142,8 +169,9 @@ def _save_line(wreturn: WorkforceReturn, form: forms.LineForm, save, line=None):
 @login_required
 def new_line(return_id: int):
     _, wreturn = _own_return(return_id)
-    return _save_line(wreturn, forms.LineForm(),
-                      lambda values: services.add_line(wreturn, values, current_user))
+    return _save_line(
+        wreturn, forms.LineForm(), lambda values: services.add_line(wreturn, values, current_user)
+    )
 
 
 @bp.route("/agency/returns/<int:return_id>/lines/<int:line_id>", methods=["GET", "POST"])
@@ -154,8 +182,9 @@ def edit_line(return_id: int, line_id: int):
     form = forms.LineForm()
     if not form.is_submitted():
         form.load(services.line_values(line))
-    return _save_line(wreturn, form,
-                      lambda values: services.update_line(line, values, current_user), line)
+    return _save_line(
+        wreturn, form, lambda values: services.update_line(line, values, current_user), line
+    )
 
 
 @bp.route("/agency/returns/<int:return_id>/lines/<int:line_id>/delete", methods=["POST"])
@@ -184,8 +213,7 @@ def upload(return_id: int):
         messages = ["This version is read-only."]
     else:
         try:
-            lines, problems = csvfile.parse_rows(csvfile.read_rows(file.read()),
-                                                 services.codes())
+            lines, problems = csvfile.parse_rows(csvfile.read_rows(file.read()), services.codes())
             messages = [p.text for p in problems]
         except csvfile.CsvFileError as exc:
             messages = [str(exc)]
@@ -198,8 +226,11 @@ def upload(return_id: int):
         db.session.rollback()
         return _version_page(membership, wreturn, form, messages, 400)
     db.session.commit()
-    flash(f"The file's {len(lines)} line{'s' if len(lines) != 1 else ''} replaced the "
-          "draft's lines. Check the errors and warnings below.", "success")
+    flash(
+        f"The file's {len(lines)} line{'s' if len(lines) != 1 else ''} replaced the "
+        "draft's lines. Check the errors and warnings below.",
+        "success",
+    )
     return _to_version(wreturn, "lines")
 
 
@@ -213,13 +244,21 @@ def submit(return_id: int):
 
     def message() -> str:
         if wreturn.status == "held":
-            return (f"Version {wreturn.version} is submitted and held for review: its "
-                    "turnover is above 150 %. The HR champion will look at it.")
+            return (
+                f"Version {wreturn.version} is submitted and held for review: its "
+                "turnover is above 150 %. The HR champion will look at it."
+            )
         return f"Thank you: version {wreturn.version} of the return is submitted."
 
-    run_action(lambda: services.submit(wreturn, current_user,
-                                       bool(form.confirm_warnings.data),
-                                       seen=form.warnings_seen.data or ""), message)
+    run_action(
+        lambda: services.submit(
+            wreturn,
+            current_user,
+            bool(form.confirm_warnings.data),
+            seen=form.warnings_seen.data or "",
+        ),
+        message,
+    )
     return _to_version(wreturn)
 
 
@@ -238,8 +277,11 @@ def discard(return_id: int):
 
 
 def _csv(text: str, filename: str) -> Response:
-    return Response(text, mimetype="text/csv", headers={
-        "Content-Disposition": f'attachment; filename="{filename}"'})
+    return Response(
+        text,
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
 
 
 @bp.route("/returns/<any(template, example):name>.csv")
@@ -258,11 +300,13 @@ def csv_file(name: str):
 @require_role("agency", "champion", "admin")
 def columns():
     return render_template(
-        "returns/columns.html", columns=COLUMNS, max_rows=csvfile.MAX_ROWS,
+        "returns/columns.html",
+        columns=COLUMNS,
+        max_rows=csvfile.MAX_ROWS,
         occupations=db.session.scalars(db.select(Occupation).order_by(Occupation.noc_code)),
         regions=db.session.scalars(db.select(Region).order_by(Region.name)),
-        codes={"employment_status": EMPLOYMENT_STATUSES,
-               "bargaining_status": BARGAINING_STATUSES})
+        codes={"employment_status": EMPLOYMENT_STATUSES, "bargaining_status": BARGAINING_STATUSES},
+    )
 
 
 from portal.returns import review  # noqa: E402,F401  (the champion's routes)

@@ -3,5 +3,12 @@
 from portal.search.query import PAGE_SIZE, SearchParams, SearchResult, more_like, search
 from portal.search.sync import enqueue, sync_after_commit
 
-__all__ = ["PAGE_SIZE", "SearchParams", "SearchResult", "enqueue", "more_like", "search",
-           "sync_after_commit"]
+__all__ = [
+    "PAGE_SIZE",
+    "SearchParams",
+    "SearchResult",
+    "enqueue",
+    "more_like",
+    "search",
+    "sync_after_commit",
+]

@@ -30,8 +30,9 @@ def rebuild(progress: bool = True) -> int:
     total = db.session.scalar(select(db.func.count()).select_from(searchable_query().subquery()))
     count = 0
     query = searchable_query().order_by(None).execution_options(yield_per=BATCH)
-    with click.progressbar(length=total, label="Indexing jobs", show_pos=True,
-                           hidden=not progress) as bar:
+    with click.progressbar(
+        length=total, label="Indexing jobs", show_pos=True, hidden=not progress
+    ) as bar:
         for job in db.session.scalars(query):
             writer.add_document(**document(job))
             count += 1
@@ -55,13 +56,18 @@ def reindex_command() -> None:
 def drift() -> tuple[set[int], set[int], set[int]]:
     """(jobs missing from the index, documents that should not be there, documents of an
     older version of their job)."""
-    expected = dict(db.session.execute(
-        searchable_query().with_only_columns(db.text("jobs.id"), db.text("jobs.version_id"))
-    ).all())
+    expected = dict(
+        db.session.execute(
+            searchable_query().with_only_columns(db.text("jobs.id"), db.text("jobs.version_id"))
+        ).all()
+    )
     view = index.pool().current()
     indexed = {view.facets[d].job_id: view.facets[d].version for d in view.live}
-    stale = {job_id for job_id, version in indexed.items()
-             if job_id in expected and version != expected[job_id]}
+    stale = {
+        job_id
+        for job_id, version in indexed.items()
+        if job_id in expected and version != expected[job_id]
+    }
     return set(expected) - set(indexed), set(indexed) - set(expected), stale
 
 
@@ -73,12 +79,17 @@ def check_command() -> None:
         click.echo("index matches the database")
         return
     if missing:
-        click.echo(f"missing from the index ({len(missing)}): "
-                   + ", ".join(map(str, sorted(missing)[:50])))
+        click.echo(
+            f"missing from the index ({len(missing)}): " + ", ".join(map(str, sorted(missing)[:50]))
+        )
     if extra:
-        click.echo(f"in the index but not searchable ({len(extra)}): "
-                   + ", ".join(map(str, sorted(extra)[:50])))
+        click.echo(
+            f"in the index but not searchable ({len(extra)}): "
+            + ", ".join(map(str, sorted(extra)[:50]))
+        )
     if stale:
-        click.echo(f"indexed from an older version ({len(stale)}): "
-                   + ", ".join(map(str, sorted(stale)[:50])))
+        click.echo(
+            f"indexed from an older version ({len(stale)}): "
+            + ", ".join(map(str, sorted(stale)[:50]))
+        )
     raise SystemExit(1)

@@ -35,21 +35,40 @@ class Facets:
     version: int = 0  # the job's version_id when indexed: `search check` spots stale docs
 
     def pack(self) -> bytes:
-        return SEP.join([
-            str(self.job_id), str(self.region_id), str(self.community_id),
-            str(self.occupation_id), self.employment_type,
-            LIST_SEP.join(map(str, self.agency_ids)), "1" if self.pooled else "0",
-            f"{self.hours:g}", str(self.pay_hourly_cents), str(self.published_ts),
-            str(self.closes_ord), str(self.version),
-        ]).encode()
+        return SEP.join(
+            [
+                str(self.job_id),
+                str(self.region_id),
+                str(self.community_id),
+                str(self.occupation_id),
+                self.employment_type,
+                LIST_SEP.join(map(str, self.agency_ids)),
+                "1" if self.pooled else "0",
+                f"{self.hours:g}",
+                str(self.pay_hourly_cents),
+                str(self.published_ts),
+                str(self.closes_ord),
+                str(self.version),
+            ]
+        ).encode()
 
     @classmethod
     def unpack(cls, raw: bytes) -> "Facets":
         p = raw.decode().split(SEP)
-        return cls(int(p[0]), int(p[1]), int(p[2]), int(p[3]), p[4],
-                   tuple(int(a) for a in p[5].split(LIST_SEP) if a), p[6] == "1",
-                   float(p[7]), int(p[8]), int(p[9]), int(p[10]),
-                   int(p[11]) if len(p) > 11 else 0)
+        return cls(
+            int(p[0]),
+            int(p[1]),
+            int(p[2]),
+            int(p[3]),
+            p[4],
+            tuple(int(a) for a in p[5].split(LIST_SEP) if a),
+            p[6] == "1",
+            float(p[7]),
+            int(p[8]),
+            int(p[9]),
+            int(p[10]),
+            int(p[11]) if len(p) > 11 else 0,
+        )
 
 
 def hourly_cents(cents: int, unit: str) -> int:
@@ -88,8 +107,11 @@ def plain_text(markdown: str) -> str:
 def document(job: Job) -> dict:
     agencies = job.employers or [job.agency]
     published = job.published_at or datetime.now(UTC)
-    pay = max(hourly_cents(s.pay_max_cents, s.pay_unit) for s in job.accepted_shares) \
-        if job.accepted_shares else hourly_cents(job.pay_max_cents, job.pay_unit)
+    pay = (
+        max(hourly_cents(s.pay_max_cents, s.pay_unit) for s in job.accepted_shares)
+        if job.accepted_shares
+        else hourly_cents(job.pay_max_cents, job.pay_unit)
+    )
     facets = Facets(
         job_id=job.id,
         region_id=job.region_id,
@@ -105,16 +127,19 @@ def document(job: Job) -> dict:
         version=job.version_id,
     )
     occupation = f"{job.occupation.title} {job.occupation.keywords}"
-    rest = "\n".join([
-        " ".join(a.name for a in agencies),
-        f"{job.community.name} {job.region.name}",
-        plain_text(job.description),
-    ])
+    rest = "\n".join(
+        [
+            " ".join(a.name for a in agencies),
+            f"{job.community.name} {job.region.name}",
+            plain_text(job.description),
+        ]
+    )
     text = "\n".join([*[job.title] * TITLE_WEIGHT, *[occupation] * OCCUPATION_WEIGHT, rest])
     # a synonym in the title counts most: "Mental Health Outreach Worker" outranks a job
     # whose occupation merely lists mental health
-    tokens = synonyms.tokens_in(job.title) * (TITLE_WEIGHT + 1) \
-        + synonyms.tokens_in(f"{occupation}\n{rest}")
+    tokens = synonyms.tokens_in(job.title) * (TITLE_WEIGHT + 1) + synonyms.tokens_in(
+        f"{occupation}\n{rest}"
+    )
     return {
         "job_id": str(job.id),
         "text": text,
@@ -138,8 +163,7 @@ def vocabulary() -> frozenset:
     cached = _vocabulary.get(key)
     if cached and time.monotonic() - cached[0] < VOCABULARY_TTL:
         return cached[1]
-    texts = list(db.session.scalars(select(Job.title).where(Job.status == "published")
-                                    .distinct()))
+    texts = list(db.session.scalars(select(Job.title).where(Job.status == "published").distinct()))
     texts += [f"{o.title} {o.keywords}" for o in db.session.scalars(select(Occupation))]
     texts += list(db.session.scalars(select(Community.name)))
     texts += list(db.session.scalars(select(Agency.name).where(Agency.status == "approved")))

@@ -193,8 +193,9 @@ class SearcherPool:
             unpacked = self.segment_cache.get(key)
             if unpacked is None:
                 if leaf.has_column("facets"):
-                    unpacked = [Facets.unpack(raw) if raw else None
-                                for raw in leaf.column_reader("facets")]
+                    unpacked = [
+                        Facets.unpack(raw) if raw else None for raw in leaf.column_reader("facets")
+                    ]
                 else:  # an empty index
                     unpacked = [None] * leaf.doc_count_all()
             keep[key] = unpacked

@@ -29,8 +29,9 @@ SORTS = ("relevance", "newest", "pay", "closing")
 POSTED_WITHIN = (1, 7, 14, 30)
 PAY_STEPS = (20, 25, 30, 35, 40, 50)  # dollars per hour
 HOURS_BUCKETS = {"under-20": (0, 20), "20-30": (20, 30), "30-plus": (30, 200)}
-QUERY_NOISE = re.compile(r"(?<![\w-])(jobs?|positions?|vacanc(?:y|ies)|openings?|near|in)(?![\w-])",
-                         re.IGNORECASE)
+QUERY_NOISE = re.compile(
+    r"(?<![\w-])(jobs?|positions?|vacanc(?:y|ies)|openings?|near|in)(?![\w-])", re.IGNORECASE
+)
 _SCHEMA = make_schema()
 _ANALYZER = analyzer()
 
@@ -79,7 +80,8 @@ class SearchParams:
             hours_max=one_int("hmax"),
             pooled=args.get("pooled") in ("1", "on", "true", "yes"),
             posted=one_int("posted", POSTED_WITHIN),
-            sort=sort if sort in SORTS and (sort != "relevance" or args.get("q", "").strip())
+            sort=sort
+            if sort in SORTS and (sort != "relevance" or args.get("q", "").strip())
             else ("relevance" if args.get("q", "").strip() else "newest"),
             page=max(1, min(one_int("page") or 1, 500)),
         )
@@ -118,9 +120,19 @@ class SearchParams:
 
     @property
     def has_filters(self) -> bool:
-        return bool(self.region or self.community or self.occupation or self.type
-                    or self.agency or self.pay or self.hours or self.pooled or self.posted
-                    or self.hours_min is not None or self.hours_max is not None)
+        return bool(
+            self.region
+            or self.community
+            or self.occupation
+            or self.type
+            or self.agency
+            or self.pay
+            or self.hours
+            or self.pooled
+            or self.posted
+            or self.hours_min is not None
+            or self.hours_max is not None
+        )
 
 
 @dataclass
@@ -172,8 +184,11 @@ def text_query(text: str) -> TextQuery | None:
     if not parts:
         return None
     query = parts[0] if len(parts) == 1 else And(parts)
-    terms = {t.decode() if isinstance(t, bytes) else t
-             for field_name, t in query.iter_all_terms(phrases=True) if field_name == "text"}
+    terms = {
+        t.decode() if isinstance(t, bytes) else t
+        for field_name, t in query.iter_all_terms(phrases=True)
+        if field_name == "text"
+    }
     for phrase in phrases:
         terms.update(token.text for token in _ANALYZER(phrase))
     return TextQuery(query, frozenset(terms), repr(query))
@@ -202,15 +217,21 @@ def suggest(view: View, text: str) -> str | None:
         replacement = None
         for group in synonyms.groups():
             if word.replace(" ", "") in (p.replace(" ", "") for p in group):
-                replacement = next((alt for alt in group if alt.replace(" ", "") != word
-                                    and all(_known(reader, w) for w in alt.split())), None)
+                replacement = next(
+                    (
+                        alt
+                        for alt in group
+                        if alt.replace(" ", "") != word
+                        and all(_known(reader, w) for w in alt.split())
+                    ),
+                    None,
+                )
                 if replacement:
                     break
         if replacement is None:
             if corrector is None:
                 corrector = spelling.ListCorrector(sorted(vocabulary()))
-            found = [w for w in corrector.suggest(word, limit=3, maxdist=2)
-                     if _known(reader, w)]
+            found = [w for w in corrector.suggest(word, limit=3, maxdist=2) if _known(reader, w)]
             replacement = found[0] if found else None
         if replacement:
             out = re.sub(rf"(?<![\w-]){re.escape(word)}(?![\w-])", replacement, out, count=1)
@@ -283,26 +304,35 @@ def _count(view: View, docs, name: str) -> Counter:
         return Counter(a for d in docs for a in agencies[d])
     if name == "hours":
         hours = Counter(map(view.column("hours").__getitem__, docs))
-        return Counter({key: sum(n for h, n in hours.items() if low <= h < high)
-                        for key, (low, high) in HOURS_BUCKETS.items()})
+        return Counter(
+            {
+                key: sum(n for h, n in hours.items() if low <= h < high)
+                for key, (low, high) in HOURS_BUCKETS.items()
+            }
+        )
     if name == "pay":
         pays = Counter(map(view.column("pay_hourly_cents").__getitem__, docs))
-        return Counter({step: sum(n for c, n in pays.items() if c >= step * 100)
-                        for step in PAY_STEPS})
+        return Counter(
+            {step: sum(n for c, n in pays.items() if c >= step * 100) for step in PAY_STEPS}
+        )
     if name == "pooled":
         return Counter({True: sum(map(view.column("pooled").__getitem__, docs))})
     if name == "posted":
         now = datetime.now(UTC).timestamp()
         stamps = Counter(map(view.column("published_ts").__getitem__, docs))
-        return Counter({n: sum(c for ts, c in stamps.items() if now - ts <= n * 86400)
-                        for n in POSTED_WITHIN})
-    attr = {"region": "region_id", "community": "community_id",
-            "occupation": "occupation_id", "type": "employment_type"}[name]
+        return Counter(
+            {n: sum(c for ts, c in stamps.items() if now - ts <= n * 86400) for n in POSTED_WITHIN}
+        )
+    attr = {
+        "region": "region_id",
+        "community": "community_id",
+        "occupation": "occupation_id",
+        "type": "employment_type",
+    }[name]
     return Counter(map(view.column(attr).__getitem__, docs))
 
 
-FACETS = ("region", "community", "occupation", "type", "agency", "pay", "hours", "pooled",
-          "posted")
+FACETS = ("region", "community", "occupation", "type", "agency", "pay", "hours", "pooled", "posted")
 
 
 # --- ranking and highlights ------------------------------------------------------------
@@ -328,8 +358,9 @@ def _matched(view: View, query) -> set:
     if isinstance(query, Term):
         return view.term(query.fieldname, query.text).docs
     if isinstance(query, And):
-        return _intersect(_matched(view, query.subqueries[0]),
-                          [_matched(view, q) for q in query.subqueries[1:]])
+        return _intersect(
+            _matched(view, query.subqueries[0]), [_matched(view, q) for q in query.subqueries[1:]]
+        )
     if isinstance(query, Or):
         found = set()
         for q in query.subqueries:
@@ -362,8 +393,9 @@ def _ranked(view: View, terms: list, docs: set, limit: int) -> list[int]:
     return heapq.nlargest(limit, docs, key=score)
 
 
-def _order(view: View, query: TextQuery | None, docs: set, p: SearchParams,
-           limit: int) -> list[int]:
+def _order(
+    view: View, query: TextQuery | None, docs: set, p: SearchParams, limit: int
+) -> list[int]:
     facets = view.facets
     if p.sort == "relevance" and query is not None:
         terms = _simple_terms(query.query)
@@ -372,11 +404,11 @@ def _order(view: View, query: TextQuery | None, docs: set, p: SearchParams,
         results = view.searcher.search(query.query, filter=docs, limit=limit)
         return [hit.docnum for hit in results]
     if p.sort == "pay":
-        return heapq.nlargest(limit, docs,
-                              key=lambda d: (facets[d].pay_hourly_cents, -facets[d].job_id))
+        return heapq.nlargest(
+            limit, docs, key=lambda d: (facets[d].pay_hourly_cents, -facets[d].job_id)
+        )
     if p.sort == "closing":
-        return heapq.nsmallest(limit, docs,
-                               key=lambda d: (facets[d].closes_ord, facets[d].job_id))
+        return heapq.nsmallest(limit, docs, key=lambda d: (facets[d].closes_ord, facets[d].job_id))
     # ties broken by job id, so pages stay stable across merges and reindexing
     return heapq.nlargest(limit, docs, key=lambda d: (facets[d].published_ts, facets[d].job_id))
 
@@ -386,11 +418,18 @@ def highlighted(text: str, terms: frozenset, chars: int | None) -> Markup | None
     else its best fragment of about that length."""
     if not terms:
         return None
-    fragmenter = highlight.WholeFragmenter() if chars is None else \
-        highlight.ContextFragmenter(maxchars=chars, surround=60)
+    fragmenter = (
+        highlight.WholeFragmenter()
+        if chars is None
+        else highlight.ContextFragmenter(maxchars=chars, surround=60)
+    )
     fragment = highlight.highlight(
-        text, terms, _ANALYZER, fragmenter,
-        highlight.HtmlFormatter(tagname="mark", between=" … "), top=1,
+        text,
+        terms,
+        _ANALYZER,
+        fragmenter,
+        highlight.HtmlFormatter(tagname="mark", between=" … "),
+        top=1,
     )
     # HtmlFormatter escapes the text (whoosh htmlescape); only its own <mark> tags are markup
     return Markup(fragment) if fragment else None  # nosec B704
@@ -431,8 +470,9 @@ def _run(view: View, query, p: SearchParams, snippet_source) -> SearchResult:
     facet_counts = {}
     for name in FACETS:
         others = [s for key, s in filters.items() if key != name]
-        facet_counts[name] = _count(view, docs if len(others) == len(filters)
-                                    else _intersect(matched, others), name)
+        facet_counts[name] = _count(
+            view, docs if len(others) == len(filters) else _intersect(matched, others), name
+        )
     start = (p.page - 1) * PAGE_SIZE
     ordered = _order(view, query, docs, p, start + PAGE_SIZE)[start:]
     job_ids = [view.facets[d].job_id for d in ordered]
@@ -441,11 +481,13 @@ def _run(view: View, query, p: SearchParams, snippet_source) -> SearchResult:
     hits = []
     for job_id in job_ids:
         title, body = sources.get(job_id, ("", ""))
-        hits.append(Hit(
-            job_id=job_id,
-            title=highlighted(title, terms, None) or Markup.escape(title),
-            snippet=highlighted(body, terms, 220),
-        ))
+        hits.append(
+            Hit(
+                job_id=job_id,
+                title=highlighted(title, terms, None) or Markup.escape(title),
+                snippet=highlighted(body, terms, 220),
+            )
+        )
     return SearchResult(params=p, total=len(docs), hits=hits, facets=facet_counts)
 
 

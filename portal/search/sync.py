@@ -121,8 +121,11 @@ def outbox_max_id() -> int:
 
 def visible_window_ids() -> set[int]:
     """Outbox ids in the trailing window that this transaction can see now."""
-    return set(db.session.scalars(
-        select(SearchOutbox.id).where(SearchOutbox.created_at > utcnow() - TRAILING_WINDOW)))
+    return set(
+        db.session.scalars(
+            select(SearchOutbox.id).where(SearchOutbox.created_at > utcnow() - TRAILING_WINDOW)
+        )
+    )
 
 
 def set_high_water(value: int, already_applied: set[int] | None = None) -> None:

@@ -52,8 +52,11 @@ def _load(paths: tuple[tuple[str, float], ...]) -> Groups:
         for phrase in group:
             token_of.setdefault(phrase, token_for(group))
     alternatives = sorted(token_of, key=len, reverse=True)
-    pattern = re.compile(r"(?<![\w-])(" + "|".join(map(re.escape, alternatives)) + r")(?![\w-])") \
-        if alternatives else None
+    pattern = (
+        re.compile(r"(?<![\w-])(" + "|".join(map(re.escape, alternatives)) + r")(?![\w-])")
+        if alternatives
+        else None
+    )
     return Groups(tuple(phrases), token_of, pattern)
 
 

@@ -50,37 +50,55 @@ def slot_value(weekday: int, part: str) -> str:
 
 class ProfileForm(FlaskForm):
     headline = StringField(
-        "Headline", validators=[Length(max=200, message="Keep the headline under 200 "
-                                                        "characters.")],
+        "Headline",
+        validators=[Length(max=200, message="Keep the headline under 200 characters.")],
         description="One line agencies see first, e.g. “Community support worker, 5 years in "
-                    "group homes”.")
+        "group homes”.",
+    )
     summary = TextAreaField(
-        "About you", validators=[Length(max=5000, message="Keep this under 5,000 characters.")],
-        render_kw={"rows": 6})
+        "About you",
+        validators=[Length(max=5000, message="Keep this under 5,000 characters.")],
+        render_kw={"rows": 6},
+    )
     occupations = CheckboxesField("Occupations you want", coerce=numbers.coerce_whole)
     regions = CheckboxesField("Regions where you want to work", coerce=numbers.coerce_whole)
     communities = SelectMultipleField(
-        "Communities where you want to work", coerce=numbers.coerce_whole,
-        description="Hold Ctrl (Cmd on a Mac) to choose several.", render_kw={"size": 10})
+        "Communities where you want to work",
+        coerce=numbers.coerce_whole,
+        description="Hold Ctrl (Cmd on a Mac) to choose several.",
+        render_kw={"size": 10},
+    )
     hours_wanted = RadioField(
-        "Hours wanted", choices=[SelectChoice(k, v) for k, v in HOURS_WANTED.items()],
-        default="any")
+        "Hours wanted", choices=[SelectChoice(k, v) for k, v in HOURS_WANTED.items()], default="any"
+    )
     pay_expectation = AmountField(
-        "Pay expectation ($)", places=2, validators=[Optional()],
-        description="Optional. Agencies see it; leave it empty to discuss later.")
-    pay_unit = RadioField("Pay is", choices=[SelectChoice(k, v) for k, v in PAY_UNITS.items()],
-                          default="hourly")
+        "Pay expectation ($)",
+        places=2,
+        validators=[Optional()],
+        description="Optional. Agencies see it; leave it empty to discuss later.",
+    )
+    pay_unit = RadioField(
+        "Pay is", choices=[SelectChoice(k, v) for k, v in PAY_UNITS.items()], default="hourly"
+    )
     willing_to_travel = BooleanField("I am willing to travel for work")
     languages = StringField(
-        "Languages you speak", validators=[Length(max=300, message="Keep this under 300 "
-                                                                   "characters.")],
-        description="e.g. English, Punjabi, some French")
+        "Languages you speak",
+        validators=[Length(max=300, message="Keep this under 300 characters.")],
+        description="e.g. English, Punjabi, some French",
+    )
     availability = SelectMultipleField(
         "When you can work",
-        choices=[SelectChoice(slot_value(day, part), f"{name} {part}")
-                 for day, name in enumerate(WEEKDAY_NAMES) for part in DAY_PARTS])
-    earliest_start = PlainDateField("Earliest start date", validators=[Optional()],
-                                    description="Leave empty if you can start now.")
+        choices=[
+            SelectChoice(slot_value(day, part), f"{name} {part}")
+            for day, name in enumerate(WEEKDAY_NAMES)
+            for part in DAY_PARTS
+        ],
+    )
+    earliest_start = PlainDateField(
+        "Earliest start date",
+        validators=[Optional()],
+        description="Leave empty if you can start now.",
+    )
     credentials = CheckboxesField("Credentials you hold", coerce=numbers.coerce_whole)
     submit = SubmitField("Save profile")
 
@@ -88,19 +106,28 @@ class ProfileForm(FlaskForm):
         super().__init__(*args, **kwargs)
         self.occupations.choices = [
             SelectChoice(o.id, o.label)
-            for o in db.session.scalars(select(Occupation).order_by(Occupation.noc_code))]
+            for o in db.session.scalars(select(Occupation).order_by(Occupation.noc_code))
+        ]
         self.regions.choices = [
             SelectChoice(r.id, r.name)
-            for r in db.session.scalars(select(Region).order_by(Region.name))]
+            for r in db.session.scalars(select(Region).order_by(Region.name))
+        ]
         self.communities.choices = community_choices()
         self.credentials.choices = [
             SelectChoice(c.id, c.name)
-            for c in db.session.scalars(select(Credential).order_by(Credential.name))]
+            for c in db.session.scalars(select(Credential).order_by(Credential.name))
+        ]
 
     def foreign_rows(self) -> list[tuple]:
         """(name, country, recognition) fields of each "earned outside Canada" row."""
-        return [(self[f"foreign_{n}_name"], self[f"foreign_{n}_country"],
-                 self[f"foreign_{n}_recognition"]) for n in range(1, FOREIGN_ROWS + 1)]
+        return [
+            (
+                self[f"foreign_{n}_name"],
+                self[f"foreign_{n}_country"],
+                self[f"foreign_{n}_recognition"],
+            )
+            for n in range(1, FOREIGN_ROWS + 1)
+        ]
 
     def validate_pay_expectation(self, field) -> None:
         amount = field.data
@@ -109,8 +136,9 @@ class ProfileForm(FlaskForm):
         if not amount.is_finite() or amount <= 0:
             raise ValidationError("Enter an amount above zero, or leave it empty.")
         if self.pay_unit.data == "hourly" and amount > MAX_HOURLY:
-            raise ValidationError("That is more than $250 an hour: if it is a yearly amount, "
-                                  "choose “Annual”.")
+            raise ValidationError(
+                "That is more than $250 an hour: if it is a yearly amount, choose “Annual”."
+            )
         if amount > MAX_ANNUAL:
             raise ValidationError("Enter a pay expectation of at most $400,000 a year.")
 
@@ -141,52 +169,79 @@ class ProfileForm(FlaskForm):
             "pay_unit": self.pay_unit.data,
             "willing_to_travel": bool(self.willing_to_travel.data),
             "languages": (self.languages.data or "").strip(),
-            "availability": [(int(day), part) for day, part in
-                             (value.split("-") for value in self.availability.data or [])],
+            "availability": [
+                (int(day), part)
+                for day, part in (value.split("-") for value in self.availability.data or [])
+            ],
             "earliest_start": self.earliest_start.data,
             "credential_ids": list(self.credentials.data or []),
             "foreign_credentials": [
-                {"name": (name.data or "").strip(), "country": (country.data or "").strip(),
-                 "recognition": recognition.data}
+                {
+                    "name": (name.data or "").strip(),
+                    "country": (country.data or "").strip(),
+                    "recognition": recognition.data,
+                }
                 for name, country, recognition in self.foreign_rows()
-                if (name.data or "").strip()],
+                if (name.data or "").strip()
+            ],
         }
 
     def load(self, profile: SeekerProfile) -> None:
         """Fill the form from the saved profile (a GET)."""
-        for name in ("headline", "summary", "hours_wanted", "pay_unit", "willing_to_travel",
-                     "languages", "earliest_start"):
+        for name in (
+            "headline",
+            "summary",
+            "hours_wanted",
+            "pay_unit",
+            "willing_to_travel",
+            "languages",
+            "earliest_start",
+        ):
             getattr(self, name).data = getattr(profile, name)
         self.occupations.data = [o.id for o in profile.occupations]
         self.regions.data = [r.id for r in profile.regions]
         self.communities.data = [c.id for c in profile.communities]
-        self.pay_expectation.data = Decimal(profile.pay_expectation_cents) / 100 \
-            if profile.pay_expectation_cents is not None else None
-        self.availability.data = [slot_value(day, part)
-                                  for day, part in profile.availability or []]
+        self.pay_expectation.data = (
+            Decimal(profile.pay_expectation_cents) / 100
+            if profile.pay_expectation_cents is not None
+            else None
+        )
+        self.availability.data = [slot_value(day, part) for day, part in profile.availability or []]
         self.credentials.data = listed_credential_ids(profile)
-        for (name, country, recognition), held in zip(self.foreign_rows(),
-                                                      foreign_credentials(profile),
-                                                      strict=False):
+        for (name, country, recognition), held in zip(
+            self.foreign_rows(), foreign_credentials(profile), strict=False
+        ):
             name.data, country.data = held.name, held.country
             recognition.data = held.recognition or ""
 
 
 RECOGNITION_CHOICES = [SelectChoice("", "Choose…")] + [
-    SelectChoice(k, v) for k, v in RECOGNITION_STATUSES.items()]
+    SelectChoice(k, v) for k, v in RECOGNITION_STATUSES.items()
+]
 for _n in range(1, FOREIGN_ROWS + 1):
-    setattr(ProfileForm, f"foreign_{_n}_name", StringField(
-        f"Credential {_n} earned outside Canada: name", validators=[Length(max=200)]))
-    setattr(ProfileForm, f"foreign_{_n}_country", StringField(
-        f"Credential {_n}: country", validators=[Length(max=100)]))
-    setattr(ProfileForm, f"foreign_{_n}_recognition", SelectField(
-        f"Credential {_n}: recognition in BC", choices=RECOGNITION_CHOICES, default=""))
+    setattr(
+        ProfileForm,
+        f"foreign_{_n}_name",
+        StringField(f"Credential {_n} earned outside Canada: name", validators=[Length(max=200)]),
+    )
+    setattr(
+        ProfileForm,
+        f"foreign_{_n}_country",
+        StringField(f"Credential {_n}: country", validators=[Length(max=100)]),
+    )
+    setattr(
+        ProfileForm,
+        f"foreign_{_n}_recognition",
+        SelectField(f"Credential {_n}: recognition in BC", choices=RECOGNITION_CHOICES, default=""),
+    )
 
 
 class VisibilityForm(FlaskForm):
     visibility = RadioField(
         "Who can see your profile",
-        choices=[SelectChoice(k, v) for k, v in VISIBILITIES.items()], default="private")
+        choices=[SelectChoice(k, v) for k, v in VISIBILITIES.items()],
+        default="private",
+    )
     consent = BooleanField("I have read the statement above and I agree to it")
     submit = SubmitField("Save visibility")
 
@@ -200,9 +255,13 @@ class VisibilityForm(FlaskForm):
 
 
 class ResumeForm(FlaskForm):
-    file = FileField("Résumé file (PDF or Word .docx, up to 5 MB)",
-                     validators=[FileRequired("Choose your résumé file.")],
-                     render_kw={"accept": ".pdf,.docx,application/pdf,application/"
-                                          "vnd.openxmlformats-officedocument."
-                                          "wordprocessingml.document"})
+    file = FileField(
+        "Résumé file (PDF or Word .docx, up to 5 MB)",
+        validators=[FileRequired("Choose your résumé file.")],
+        render_kw={
+            "accept": ".pdf,.docx,application/pdf,application/"
+            "vnd.openxmlformats-officedocument."
+            "wordprocessingml.document"
+        },
+    )
     submit = SubmitField("Upload résumé")

@@ -14,11 +14,17 @@ from portal.prequal import services as prequal
 
 def applied_to_agency(agency: Agency, seeker_id: int) -> bool:
     """The seeker applied for a job in which ``agency`` has a share (and a decision)."""
-    return bool(db.session.scalar(select(exists().where(
-        Application.seeker_id == seeker_id,
-        ApplicationDecision.application_id == Application.id,
-        ApplicationDecision.agency_id == agency.id,
-    ))))
+    return bool(
+        db.session.scalar(
+            select(
+                exists().where(
+                    Application.seeker_id == seeker_id,
+                    ApplicationDecision.application_id == Application.id,
+                    ApplicationDecision.agency_id == agency.id,
+                )
+            )
+        )
+    )
 
 
 def agency_can_view_seeker(agency: Agency | None, seeker_id: int) -> bool:

@@ -29,8 +29,9 @@ KIND_NAMES = {"pdf": "a PDF", "docx": "a Word (.docx) document"}
 
 
 def folder() -> str:
-    base = current_app.config.get("UPLOAD_DIR") or os.path.join(current_app.instance_path,
-                                                                "uploads")
+    base = current_app.config.get("UPLOAD_DIR") or os.path.join(
+        current_app.instance_path, "uploads"
+    )
     return os.path.join(base, "resumes")
 
 
@@ -43,7 +44,7 @@ def max_megabytes() -> int:
 
 
 def kind_of(data: bytes) -> str | None:
-    """"pdf" or "docx" judged by the content (never by the name), else None."""
+    """ "pdf" or "docx" judged by the content (never by the name), else None."""
     if data.startswith(b"%PDF-"):
         return "pdf"
     try:
@@ -72,18 +73,24 @@ def check(filename: str, data: bytes) -> str:
     if not data:
         raise PortalError("The file is empty (0 bytes). Choose your résumé file again.")
     if len(data) > limit:
-        raise PortalError(f"The file is larger than {max_megabytes()} MB. Save a smaller version "
-                          "(for example without pictures) and upload that.")
+        raise PortalError(
+            f"The file is larger than {max_megabytes()} MB. Save a smaller version "
+            "(for example without pictures) and upload that."
+        )
     kind = kind_of(data)
     ext = os.path.splitext(filename)[1].lower().lstrip(".")
     if kind is None:
         if ext in MIMETYPES:
-            raise PortalError(f"This file is named .{ext} but is not {KIND_NAMES[ext]}. "
-                              "Save your résumé again as PDF or Word (.docx) and upload it.")
+            raise PortalError(
+                f"This file is named .{ext} but is not {KIND_NAMES[ext]}. "
+                "Save your résumé again as PDF or Word (.docx) and upload it."
+            )
         raise PortalError("Upload your résumé as a PDF or a Word (.docx) file.")
     if ext in MIMETYPES and ext != kind:
-        raise PortalError(f"This file is named .{ext} but is {KIND_NAMES[kind]}. Rename it "
-                          f"to end in .{kind} and upload it again.")
+        raise PortalError(
+            f"This file is named .{ext} but is {KIND_NAMES[kind]}. Rename it "
+            f"to end in .{kind} and upload it again."
+        )
     return kind
 
 
@@ -109,9 +116,15 @@ def store(user: User, file_storage: FileStorage | None) -> Resume:
             os.unlink(temporary)
         raise
 
-    resume = Resume(user_id=user.id, filename=_display_name(file_storage.filename, kind),
-                    stored_name=stored_name, kind=kind, size=len(data),
-                    sha256=hashlib.sha256(data).hexdigest(), uploaded_at=utcnow())
+    resume = Resume(
+        user_id=user.id,
+        filename=_display_name(file_storage.filename, kind),
+        stored_name=stored_name,
+        kind=kind,
+        size=len(data),
+        sha256=hashlib.sha256(data).hexdigest(),
+        uploaded_at=utcnow(),
+    )
     db.session.add(resume)
     db.session.flush()
     audit.record("resume.uploaded", user, resume)
@@ -126,8 +139,14 @@ def send(resume: Resume):
             data = stored.read()
     except FileNotFoundError:
         abort(404)
-    response = send_file(io.BytesIO(data), mimetype=MIMETYPES[resume.kind], as_attachment=True,
-                         download_name=resume.filename, conditional=False, etag=False)
+    response = send_file(
+        io.BytesIO(data),
+        mimetype=MIMETYPES[resume.kind],
+        as_attachment=True,
+        download_name=resume.filename,
+        conditional=False,
+        etag=False,
+    )
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Cache-Control"] = "private, no-store"
     return response
@@ -135,6 +154,13 @@ def send(resume: Resume):
 
 def record_view(resume: Resume, viewer: User, agency: Agency) -> None:
     """Agency staff opened a résumé: the seeker sees it under "who viewed my résumé"."""
-    db.session.add(ResumeView(resume_id=resume.id, seeker_id=resume.user_id,
-                              viewer_id=viewer.id, agency_id=agency.id, viewed_at=utcnow()))
+    db.session.add(
+        ResumeView(
+            resume_id=resume.id,
+            seeker_id=resume.user_id,
+            viewer_id=viewer.id,
+            agency_id=agency.id,
+            viewed_at=utcnow(),
+        )
+    )
     audit.record("resume.viewed", viewer, resume, detail=f"agency {agency.id}")

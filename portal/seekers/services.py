@@ -55,8 +55,13 @@ def profile_of(user_id: int) -> SeekerProfile | None:
 def get_or_create_profile(user: User) -> SeekerProfile:
     profile = profile_of(user.id)
     if profile is None:
-        profile = SeekerProfile(user_id=user.id, visibility="private", hours_wanted="any",
-                                pay_unit="hourly", availability=[])
+        profile = SeekerProfile(
+            user_id=user.id,
+            visibility="private",
+            hours_wanted="any",
+            pay_unit="hourly",
+            availability=[],
+        )
         db.session.add(profile)
         db.session.flush()
     return profile
@@ -79,8 +84,10 @@ def _check(data: dict) -> None:
             raise PortalError("Choose your availability from the table.")
     for row in data["foreign_credentials"]:
         if not row["name"] or row["recognition"] not in RECOGNITION_STATUSES:
-            raise PortalError("Give each credential earned outside Canada a name and its "
-                              "recognition status in BC.")
+            raise PortalError(
+                "Give each credential earned outside Canada a name and its "
+                "recognition status in BC."
+            )
 
 
 def update_profile(profile: SeekerProfile, data: dict) -> None:
@@ -91,12 +98,24 @@ def update_profile(profile: SeekerProfile, data: dict) -> None:
     communities = _rows(Community, data["community_ids"], "communities")
     credentials = _rows(Credential, data["credential_ids"], "credentials")
     with db.session.no_autoflush:
-        for key in ("headline", "summary", "hours_wanted", "pay_expectation_cents", "pay_unit",
-                    "willing_to_travel", "languages", "earliest_start"):
+        for key in (
+            "headline",
+            "summary",
+            "hours_wanted",
+            "pay_expectation_cents",
+            "pay_unit",
+            "willing_to_travel",
+            "languages",
+            "earliest_start",
+        ):
             setattr(profile, key, data[key])
-        profile.availability = [list(slot) for slot in sorted(
-            {(weekday, part) for weekday, part in data["availability"]},
-            key=lambda slot: (slot[0], DAY_PARTS.index(slot[1])))]
+        profile.availability = [
+            list(slot)
+            for slot in sorted(
+                {(weekday, part) for weekday, part in data["availability"]},
+                key=lambda slot: (slot[0], DAY_PARTS.index(slot[1])),
+            )
+        ]
         profile.occupations = occupations
         profile.regions = regions
         profile.communities = communities
@@ -106,8 +125,9 @@ def update_profile(profile: SeekerProfile, data: dict) -> None:
     audit.record("profile.updated", profile.user, profile)
 
 
-def _sync_credentials(profile: SeekerProfile, listed: list[Credential],
-                      foreign: list[dict]) -> None:
+def _sync_credentials(
+    profile: SeekerProfile, listed: list[Credential], foreign: list[dict]
+) -> None:
     """Credentials from the list are kept or added; those earned outside Canada are
     replaced by the rows of the form."""
     wanted = {c.id for c in listed}
@@ -119,14 +139,22 @@ def _sync_credentials(profile: SeekerProfile, listed: list[Credential],
     for credential_id in sorted(wanted):
         profile.credentials.append(SeekerCredential(credential_id=credential_id))
     for row in foreign:
-        profile.credentials.append(SeekerCredential(
-            name=row["name"], outside_canada=True, country=row["country"],
-            recognition=row["recognition"]))
+        profile.credentials.append(
+            SeekerCredential(
+                name=row["name"],
+                outside_canada=True,
+                country=row["country"],
+                recognition=row["recognition"],
+            )
+        )
 
 
 def listed_credential_ids(profile: SeekerProfile) -> list[int]:
-    return [c.credential_id for c in profile.credentials
-            if c.credential_id is not None and not c.outside_canada]
+    return [
+        c.credential_id
+        for c in profile.credentials
+        if c.credential_id is not None and not c.outside_canada
+    ]
 
 
 def foreign_credentials(profile: SeekerProfile) -> list[SeekerCredential]:
@@ -156,8 +184,13 @@ def make_visible(profile: SeekerProfile, by: User) -> ConsentRecord:
     """Approved agencies may find the profile; the consent is stored with its exact text."""
     if profile.is_visible:
         return profile.consent
-    record = ConsentRecord(user_id=by.id, purpose=CONSENT_PURPOSE, version=CONSENT_VERSION,
-                           text=CONSENT_TEXT, granted_at=utcnow())
+    record = ConsentRecord(
+        user_id=by.id,
+        purpose=CONSENT_PURPOSE,
+        version=CONSENT_VERSION,
+        text=CONSENT_TEXT,
+        granted_at=utcnow(),
+    )
     db.session.add(record)
     profile.consent = record
     profile.visibility = "agencies"
@@ -176,8 +209,12 @@ def make_private(profile: SeekerProfile, by: User) -> None:
     profile.consent = None
     db.session.flush()
     if was_visible:
-        audit.record("profile.private", by, profile,
-                     detail=f"consent {record.id} withdrawn" if record else None)
+        audit.record(
+            "profile.private",
+            by,
+            profile,
+            detail=f"consent {record.id} withdrawn" if record else None,
+        )
 
 
 def last_consent(user: User) -> ConsentRecord | None:
@@ -225,13 +262,15 @@ def resumes_sent(user: User) -> list[tuple[Resume, list[Job]]]:
 
 
 def resume_views(user: User, limit: int = 200) -> list[ResumeView]:
-    return list(db.session.scalars(
-        select(ResumeView)
-        .where(ResumeView.seeker_id == user.id)
-        .options(selectinload(ResumeView.viewer), selectinload(ResumeView.agency))
-        .order_by(ResumeView.viewed_at.desc(), ResumeView.id.desc())
-        .limit(limit)
-    ))
+    return list(
+        db.session.scalars(
+            select(ResumeView)
+            .where(ResumeView.seeker_id == user.id)
+            .options(selectinload(ResumeView.viewer), selectinload(ResumeView.agency))
+            .order_by(ResumeView.viewed_at.desc(), ResumeView.id.desc())
+            .limit(limit)
+        )
+    )
 
 
 def own_resume(user: User, resume_id: int) -> Resume | None:
@@ -248,13 +287,17 @@ def can_be_seen(job: Job) -> bool:
 
 
 def is_open(job: Job) -> bool:
-    return job.status == "published" and job.agency.status == "approved" \
+    return (
+        job.status == "published"
+        and job.agency.status == "approved"
         and job.closes_on >= today_pacific()
+    )
 
 
 def saved_job(user: User, job: Job) -> SavedJob | None:
     return db.session.scalar(
-        select(SavedJob).where(SavedJob.user_id == user.id, SavedJob.job_id == job.id))
+        select(SavedJob).where(SavedJob.user_id == user.id, SavedJob.job_id == job.id)
+    )
 
 
 def save_job(user: User, job: Job) -> SavedJob:
@@ -281,40 +324,59 @@ def saved_count(user: User) -> int:
 
 
 def saved_jobs(user: User) -> list[SavedJob]:
-    return list(db.session.scalars(
-        select(SavedJob)
-        .where(SavedJob.user_id == user.id)
-        .options(selectinload(SavedJob.job).selectinload(Job.agency),
-                 selectinload(SavedJob.job).selectinload(Job.community))
-        .order_by(SavedJob.saved_at.desc(), SavedJob.id.desc())
-    ))
+    return list(
+        db.session.scalars(
+            select(SavedJob)
+            .where(SavedJob.user_id == user.id)
+            .options(
+                selectinload(SavedJob.job).selectinload(Job.agency),
+                selectinload(SavedJob.job).selectinload(Job.community),
+            )
+            .order_by(SavedJob.saved_at.desc(), SavedJob.id.desc())
+        )
+    )
 
 
 # --- agencies' search of visible profiles -------------------------------------------------
 
 
-def visible_profiles(occupation_id: int | None = None, region_id: int | None = None,
-                     hours: str | None = None) -> Select:
+def visible_profiles(
+    occupation_id: int | None = None, region_id: int | None = None, hours: str | None = None
+) -> Select:
     """Profiles whose owners consented to be found, filtered; newest updates first."""
     query = (
         select(SeekerProfile)
         .join(SeekerProfile.user)
-        .where(SeekerProfile.visibility == "agencies", SeekerProfile.consent_id.is_not(None),
-               User.role == "seeker", User.active.is_(True))
-        .options(selectinload(SeekerProfile.user), selectinload(SeekerProfile.occupations),
-                 selectinload(SeekerProfile.regions), selectinload(SeekerProfile.communities))
+        .where(
+            SeekerProfile.visibility == "agencies",
+            SeekerProfile.consent_id.is_not(None),
+            User.role == "seeker",
+            User.active.is_(True),
+        )
+        .options(
+            selectinload(SeekerProfile.user),
+            selectinload(SeekerProfile.occupations),
+            selectinload(SeekerProfile.regions),
+            selectinload(SeekerProfile.communities),
+        )
     )
     if occupation_id:
-        query = query.where(exists().where(
-            profile_occupations.c.profile_id == SeekerProfile.id,
-            profile_occupations.c.occupation_id == occupation_id))
+        query = query.where(
+            exists().where(
+                profile_occupations.c.profile_id == SeekerProfile.id,
+                profile_occupations.c.occupation_id == occupation_id,
+            )
+        )
     if region_id:
-        in_region = exists().where(profile_regions.c.profile_id == SeekerProfile.id,
-                                   profile_regions.c.region_id == region_id)
+        in_region = exists().where(
+            profile_regions.c.profile_id == SeekerProfile.id,
+            profile_regions.c.region_id == region_id,
+        )
         in_community = exists().where(
             profile_communities.c.profile_id == SeekerProfile.id,
             profile_communities.c.community_id == Community.id,
-            Community.region_id == region_id)
+            Community.region_id == region_id,
+        )
         query = query.where(or_(in_region, in_community))
     if hours in HOURS_WANTED and hours != "any":
         query = query.where(SeekerProfile.hours_wanted.in_([hours, "any"]))
@@ -324,7 +386,8 @@ def visible_profiles(occupation_id: int | None = None, region_id: int | None = N
 def availability_summary(profile: SeekerProfile) -> dict[int, list[str]]:
     """{weekday: [day parts]} for the agency's view."""
     summary: dict[int, list[str]] = {}
-    for weekday, part in sorted(profile.availability or [],
-                                key=lambda wp: (wp[0], DAY_PARTS.index(wp[1]))):
+    for weekday, part in sorted(
+        profile.availability or [], key=lambda wp: (wp[0], DAY_PARTS.index(wp[1]))
+    ):
         summary.setdefault(weekday, []).append(part)
     return summary

@@ -31,16 +31,24 @@ bp = Blueprint("seekers", __name__)
 
 def _profile_page(profile, form, visibility_form, status: int = 200):
     return render_template(
-        "seekers/profile.html", profile=profile, form=form, visibility_form=visibility_form,
-        consent_text=services.CONSENT_TEXT, consent_version=services.CONSENT_VERSION,
+        "seekers/profile.html",
+        profile=profile,
+        form=form,
+        visibility_form=visibility_form,
+        consent_text=services.CONSENT_TEXT,
+        consent_version=services.CONSENT_VERSION,
         last_consent=services.last_consent(current_user),
-        weekdays=forms.WEEKDAY_NAMES, day_parts=DAY_PARTS, part_labels=forms.DAY_PART_LABELS,
-        slot_value=forms.slot_value), status
+        weekdays=forms.WEEKDAY_NAMES,
+        day_parts=DAY_PARTS,
+        part_labels=forms.DAY_PART_LABELS,
+        slot_value=forms.slot_value,
+    ), status
 
 
 def _visibility_form(profile):
-    return forms.VisibilityForm(formdata=None,
-                                visibility="agencies" if profile.is_visible else "private")
+    return forms.VisibilityForm(
+        formdata=None, visibility="agencies" if profile.is_visible else "private"
+    )
 
 
 @bp.route("/profile", methods=["GET", "POST"])
@@ -98,14 +106,20 @@ def resume():
             form.file.errors.append(str(exc))
         else:
             db.session.commit()
-            flash("Your résumé is uploaded. It is sent with the applications you make from "
-                  "now on.", "success")
+            flash(
+                "Your résumé is uploaded. It is sent with the applications you make from now on.",
+                "success",
+            )
             return redirect(url_for("seekers.resume"))
     return render_template(
-        "seekers/resume.html", form=form, profile=services.profile_of(current_user.id),
-        sent=services.resumes_sent(current_user), views=services.resume_views(current_user),
+        "seekers/resume.html",
+        form=form,
+        profile=services.profile_of(current_user.id),
+        sent=services.resumes_sent(current_user),
+        views=services.resume_views(current_user),
         remove_form=ConfirmForm(),
-        max_mb=resumes.max_megabytes()), 400 if form.is_submitted() else 200
+        max_mb=resumes.max_megabytes(),
+    ), 400 if form.is_submitted() else 200
 
 
 @bp.route("/profile/resume/remove", methods=["POST"])
@@ -120,8 +134,11 @@ def remove_resume():
         flash(str(exc), "info")
     else:
         db.session.commit()
-        flash("Your résumé is removed from your profile. Copies sent with applications "
-              "stay with those applications.", "success")
+        flash(
+            "Your résumé is removed from your profile. Copies sent with applications "
+            "stay with those applications.",
+            "success",
+        )
     return redirect(url_for("seekers.resume"))
 
 
@@ -175,9 +192,13 @@ def unsave_job(job_id: int):
 @bp.route("/saved-jobs")
 @require_role("seeker")
 def saved_jobs():
-    return render_template("seekers/saved_jobs.html", saved=services.saved_jobs(current_user),
-                           is_open=services.is_open, can_be_seen=services.can_be_seen,
-                           form=ConfirmForm())
+    return render_template(
+        "seekers/saved_jobs.html",
+        saved=services.saved_jobs(current_user),
+        is_open=services.is_open,
+        can_be_seen=services.can_be_seen,
+        form=ConfirmForm(),
+    )
 
 
 # Agencies: visible profiles ----------------------------------------------------------------
@@ -193,14 +214,20 @@ def people():
     occupation = numbers.arg(request.args, "occupation")
     region = numbers.arg(request.args, "region")
     hours = request.args.get("hours", "")
-    page = db.paginate(services.visible_profiles(occupation, region, hours),
-                       page=numbers.page(request.args), per_page=20)
+    page = db.paginate(
+        services.visible_profiles(occupation, region, hours),
+        page=numbers.page(request.args),
+        per_page=20,
+    )
     return render_template(
-        "seekers/people.html", agency=agency, page=page,
+        "seekers/people.html",
+        agency=agency,
+        page=page,
         chosen={"occupation": occupation, "region": region, "hours": hours},
         occupations=db.session.scalars(select(Occupation).order_by(Occupation.noc_code)),
         regions=db.session.scalars(select(Region).order_by(Region.name)),
-        hours_options=HOURS_WANTED)
+        hours_options=HOURS_WANTED,
+    )
 
 
 @bp.route("/agency/people/<int:user_id>")
@@ -210,10 +237,14 @@ def person(user_id: int):
     seeker = require_viewable_seeker(membership.agency, user_id)
     profile = services.profile_of(seeker.id)
     return render_template(
-        "seekers/person.html", seeker=seeker, profile=profile,
+        "seekers/person.html",
+        seeker=seeker,
+        profile=profile,
         applied=applied_to_agency(membership.agency, seeker.id),
         availability=services.availability_summary(profile) if profile else {},
-        weekdays=forms.WEEKDAY_NAMES, part_labels=forms.DAY_PART_LABELS)
+        weekdays=forms.WEEKDAY_NAMES,
+        part_labels=forms.DAY_PART_LABELS,
+    )
 
 
 @bp.route("/agency/people/<int:user_id>/resume")

@@ -7,8 +7,9 @@ from wtforms.validators import DataRequired, Length
 from portal.auth.forms import current_password_field
 
 
-def code_field(label: str, description: str | None = None,
-               digits_only: bool = False) -> StringField:
+def code_field(
+    label: str, description: str | None = None, digits_only: bool = False
+) -> StringField:
     """``digits_only``: phones show a number pad, for a code from the app (a recovery code
     has letters too: a field meant for one keeps the full keyboard)."""
     render_kw = {"autocomplete": "one-time-code", "spellcheck": "false", "autocapitalize": "off"}
@@ -29,8 +30,9 @@ class SetupForm(FlaskForm):
 
 
 class VerifyForm(FlaskForm):
-    code = code_field("Code", "The 6-digit code from your app, or one of your recovery codes.",
-                      digits_only=True)
+    code = code_field(
+        "Code", "The 6-digit code from your app, or one of your recovery codes.", digits_only=True
+    )
     submit = SubmitField("Sign in")
 
     def __init__(self, *args, recovery_code: bool = False, **kwargs):
@@ -38,8 +40,9 @@ class VerifyForm(FlaskForm):
         keyboard on phones, for the letters of a recovery code."""
         super().__init__(*args, **kwargs)
         if recovery_code:
-            self.code.render_kw = {key: value for key, value in self.code.render_kw.items()
-                                   if key != "inputmode"}
+            self.code.render_kw = {
+                key: value for key, value in self.code.render_kw.items() if key != "inputmode"
+            }
 
 
 class DisableForm(FlaskForm):

@@ -23,10 +23,12 @@ def require_two_step(view):
     @wraps(view)
     def wrapped(*args, **kwargs):
         if must_set_up_two_step(current_user):
-            flash("To protect the people and agencies whose data you can reach, two-step "
-                  "sign-in is required before you download labour-market extracts or manage "
-                  "users. Set it up below; you will then return to the page you asked for.",
-                  "warning")
+            flash(
+                "To protect the people and agencies whose data you can reach, two-step "
+                "sign-in is required before you download labour-market extracts or manage "
+                "users. Set it up below; you will then return to the page you asked for.",
+                "warning",
+            )
             back = request.full_path.rstrip("?") if request.method == "GET" else None
             return redirect(url_for("twofactor.setup", next=back))
         return view(*args, **kwargs)

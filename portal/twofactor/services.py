@@ -56,12 +56,13 @@ def start_setup(user: User) -> str:
 
 def grouped(secret: str) -> str:
     """The secret in groups of four, for typing into an app by hand."""
-    return " ".join(secret[i:i + 4] for i in range(0, len(secret), 4))
+    return " ".join(secret[i : i + 4] for i in range(0, len(secret), 4))
 
 
 def provisioning_uri(user: User) -> str:
     return pyotp.TOTP(user.totp_secret).provisioning_uri(
-        name=user.email, issuer_name=current_app.config["TWO_STEP_ISSUER"])
+        name=user.email, issuer_name=current_app.config["TWO_STEP_ISSUER"]
+    )
 
 
 def qr_code_data_uri(user: User) -> str:
@@ -100,12 +101,15 @@ def check_throttle(user: User) -> None:
     config = current_app.config
     since = utcnow() - config["LOGIN_THROTTLE_WINDOW"]
     failures = db.session.scalar(
-        select(func.count(TwoStepFailure.id)).where(TwoStepFailure.user_id == user.id,
-                                                    TwoStepFailure.created_at > since))
+        select(func.count(TwoStepFailure.id)).where(
+            TwoStepFailure.user_id == user.id, TwoStepFailure.created_at > since
+        )
+    )
     if failures >= config["TWO_STEP_MAX_FAILURES"]:
         minutes = int(config["LOGIN_THROTTLE_WINDOW"].total_seconds() // 60)
         raise TwoStepThrottled(
-            f"Too many wrong codes. Please wait {minutes} minutes and try again.")
+            f"Too many wrong codes. Please wait {minutes} minutes and try again."
+        )
 
 
 def _refuse(user: User, ip: str, message: str) -> None:
@@ -119,17 +123,26 @@ def _claim_step(user: User, step: int) -> bool:
     conditional UPDATE, so two requests sending the same code at once (each having read
     the account before the other wrote) cannot both be accepted."""
     claimed = db.session.execute(
-        update(User).where(User.id == user.id, or_(User.totp_last_timestep.is_(None),
-                                                   User.totp_last_timestep < step))
-        .values(totp_last_timestep=step)).rowcount
+        update(User)
+        .where(
+            User.id == user.id,
+            or_(User.totp_last_timestep.is_(None), User.totp_last_timestep < step),
+        )
+        .values(totp_last_timestep=step)
+    ).rowcount
     return claimed == 1
 
 
 def _claim_recovery_code(code: RecoveryCode) -> bool:
     """Use up a recovery code, unless another request has just used it."""
-    return db.session.execute(
-        update(RecoveryCode).where(RecoveryCode.id == code.id, RecoveryCode.used_at.is_(None))
-        .values(used_at=utcnow())).rowcount == 1
+    return (
+        db.session.execute(
+            update(RecoveryCode)
+            .where(RecoveryCode.id == code.id, RecoveryCode.used_at.is_(None))
+            .values(used_at=utcnow())
+        ).rowcount
+        == 1
+    )
 
 
 def complete_sign_in(user: User, code: str, ip: str) -> int | None:
@@ -152,15 +165,21 @@ def check_code(user: User, code: str, ip: str, recovery: bool = True) -> int | N
         db.session.execute(delete(TwoStepFailure).where(TwoStepFailure.user_id == user.id))
         return None
     if reused:
-        _refuse(user, ip, "That code has already been used. Wait for the next code from "
-                          "your app.")
+        _refuse(user, ip, "That code has already been used. Wait for the next code from your app.")
     found = recovery and db.session.scalar(
-        select(RecoveryCode).where(RecoveryCode.user_id == user.id,
-                                   RecoveryCode.code_hash == _digest(code),
-                                   RecoveryCode.used_at.is_(None)))
+        select(RecoveryCode).where(
+            RecoveryCode.user_id == user.id,
+            RecoveryCode.code_hash == _digest(code),
+            RecoveryCode.used_at.is_(None),
+        )
+    )
     if not found or not _claim_recovery_code(found):
-        _refuse(user, ip, "That code is not right. Enter the 6-digit code your app shows "
-                          "now" + (", or one of your recovery codes." if recovery else "."))
+        _refuse(
+            user,
+            ip,
+            "That code is not right. Enter the 6-digit code your app shows "
+            "now" + (", or one of your recovery codes." if recovery else "."),
+        )
     db.session.execute(delete(TwoStepFailure).where(TwoStepFailure.user_id == user.id))
     db.session.flush()
     left = recovery_codes_left(user)
@@ -181,8 +200,10 @@ def enable(user: User, code: str) -> list[str]:
         raise PortalError("Two-step sign-in is already on.")
     step, _ = _app_code_step(user, code)
     if step is None:
-        raise WrongCode("That code is not right. Enter the 6-digit code your app shows now "
-                        "(check that the time on your phone is set automatically).")
+        raise WrongCode(
+            "That code is not right. Enter the 6-digit code your app shows now "
+            "(check that the time on your phone is set automatically)."
+        )
     user.totp_enabled_at = utcnow()
     user.totp_last_timestep = step
     end_sessions(user)
@@ -240,8 +261,7 @@ def regenerate_recovery_codes(user: User, proof: str, ip: str) -> list[str]:
         check_throttle(user)
         ok, _ = verify_password(user.password_hash, proof)
         if not ok:
-            _refuse(user, ip, "That is neither a current code from your app nor your "
-                              "password.")
+            _refuse(user, ip, "That is neither a current code from your app nor your password.")
     codes = new_recovery_codes(user)
     audit.record("two_step.recovery_codes_renewed", user, user)
     return codes
@@ -249,12 +269,15 @@ def regenerate_recovery_codes(user: User, proof: str, ip: str) -> list[str]:
 
 def recovery_codes_left(user: User) -> int:
     return db.session.scalar(
-        select(func.count(RecoveryCode.id)).where(RecoveryCode.user_id == user.id,
-                                                  RecoveryCode.used_at.is_(None)))
+        select(func.count(RecoveryCode.id)).where(
+            RecoveryCode.user_id == user.id, RecoveryCode.used_at.is_(None)
+        )
+    )
 
 
 def prune() -> int:
     """Delete wrong-code records past the throttle window."""
     since = utcnow() - current_app.config["LOGIN_THROTTLE_WINDOW"]
     return db.session.execute(
-        delete(TwoStepFailure).where(TwoStepFailure.created_at < since)).rowcount
+        delete(TwoStepFailure).where(TwoStepFailure.created_at < since)
+    ).rowcount

@@ -1,11 +1,11 @@
 """Two-step sign-in: set it up, the second step of signing in, recovery codes, turn it off.
 
-    GET       /account/two-step                  on or off; manage it (signed in)
-    GET POST  /account/two-step/setup            QR code + secret; confirm with a code
-    POST      /account/two-step/recovery-codes   ten new recovery codes (code or password)
-    POST      /account/two-step/disable          turn it off (password and a code)
-    GET POST  /login/verify                      "Enter the code from your app" (after the
-                                                 password; only a pending sign-in)
+GET       /account/two-step                  on or off; manage it (signed in)
+GET POST  /account/two-step/setup            QR code + secret; confirm with a code
+POST      /account/two-step/recovery-codes   ten new recovery codes (code or password)
+POST      /account/two-step/disable          turn it off (password and a code)
+GET POST  /login/verify                      "Enter the code from your app" (after the
+                                             password; only a pending sign-in)
 """
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
@@ -55,10 +55,16 @@ def setup():
         else:
             db.session.commit()
             sessions.start(user, remember=sessions.remembered())  # other sessions ended
-            return render_template("twofactor/recovery_codes.html", codes=codes,
-                                   just_enabled=True, next=safe_next(form.next.data))
+            return render_template(
+                "twofactor/recovery_codes.html",
+                codes=codes,
+                just_enabled=True,
+                next=safe_next(form.next.data),
+            )
     return render_template(
-        "twofactor/setup.html", form=form, qr=services.qr_code_data_uri(user),
+        "twofactor/setup.html",
+        form=form,
+        qr=services.qr_code_data_uri(user),
         secret=services.grouped(user.totp_secret),
     ), 400 if form.errors else 200
 
@@ -78,8 +84,9 @@ def recovery_codes():
             form.proof.errors.append(str(exc))
         else:
             db.session.commit()
-            return render_template("twofactor/recovery_codes.html", codes=codes,
-                                   just_enabled=False, next=None)
+            return render_template(
+                "twofactor/recovery_codes.html", codes=codes, just_enabled=False, next=None
+            )
     return _overview(codes_form=form, status=400)
 
 
@@ -133,10 +140,13 @@ def verify():
             sessions.start(user, **found["start"])
             flash(f"Welcome, {user.name}.", "success")
             if left is not None:
-                flash(f"You signed in with a recovery code; it cannot be used again. You have "
-                      f"{left} recovery code{'' if left == 1 else 's'} left"
-                      + (": make new ones on your two-step sign-in page." if left < 4 else "."),
-                      "warning")
+                flash(
+                    f"You signed in with a recovery code; it cannot be used again. You have "
+                    f"{left} recovery code{'' if left == 1 else 's'} left"
+                    + (": make new ones on your two-step sign-in page." if left < 4 else "."),
+                    "warning",
+                )
             return redirect(safe_next(found["next"]) or url_for("pages.dashboard"))
-    return render_template("twofactor/verify.html", form=form,
-                           with_recovery_code=with_recovery_code), status
+    return render_template(
+        "twofactor/verify.html", form=form, with_recovery_code=with_recovery_code
+    ), status

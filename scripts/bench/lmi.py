@@ -30,11 +30,14 @@ FIRST_YEAR = 2021
 def make_app(tmp, db_url=None):
     from portal import create_app
 
-    return create_app("testing", {
-        "DATABASE_URL": db_url or f"sqlite:///{tmp}/bench.db",
-        "SEARCH_INDEX_DIR": os.path.join(tmp, "search"),
-        "UPLOAD_DIR": os.path.join(tmp, "uploads"),
-    })
+    return create_app(
+        "testing",
+        {
+            "DATABASE_URL": db_url or f"sqlite:///{tmp}/bench.db",
+            "SEARCH_INDEX_DIR": os.path.join(tmp, "search"),
+            "UPLOAD_DIR": os.path.join(tmp, "uploads"),
+        },
+    )
 
 
 def load(n_agencies: int, n_years: int, seed: int) -> dict:
@@ -52,21 +55,28 @@ def load(n_agencies: int, n_years: int, seed: int) -> dict:
     rng = random.Random(seed)
     communities = db.session.query(Community).all()
     subsectors = db.session.query(Subsector).all()
-    champion = create_user("Bench Champion", "champion@bench.example.org", PASSWORD,
-                           role="champion")
+    champion = create_user(
+        "Bench Champion", "champion@bench.example.org", PASSWORD, role="champion"
+    )
     champion.email_confirmed_at = utcnow()
     agencies = []
     for i in range(n_agencies):
-        owner = User(email=f"owner{i}@bench.example.org", name=f"Owner {i}", role="agency",
-                     password_hash="x")
+        owner = User(
+            email=f"owner{i}@bench.example.org", name=f"Owner {i}", role="agency", password_hash="x"
+        )
         community = rng.choice(communities)
         member = rng.random() < 0.45
-        agency = Agency(legal_name=f"Bench Agency {i} Society", slug=f"bench-{i}",
-                        name=f"{community.name} Community Services {i}",
-                        region_id=community.region_id, community_id=community.id,
-                        subsector_id=rng.choice(subsectors).id, cssea_member=member,
-                        unionized=rng.random() < (0.85 if member else 0.35),
-                        status="approved")
+        agency = Agency(
+            legal_name=f"Bench Agency {i} Society",
+            slug=f"bench-{i}",
+            name=f"{community.name} Community Services {i}",
+            region_id=community.region_id,
+            community_id=community.id,
+            subsector_id=rng.choice(subsectors).id,
+            cssea_member=member,
+            unionized=rng.random() < (0.85 if member else 0.35),
+            status="approved",
+        )
         db.session.add_all([owner, agency, Membership(user=owner, agency=agency, role="owner")])
         agencies.append(agency)
     db.session.commit()
@@ -78,6 +88,7 @@ def load(n_agencies: int, n_years: int, seed: int) -> dict:
     from sqlalchemy import func, select
 
     from portal.models import ReturnLine
+
     lines = db.session.scalar(select(func.count(ReturnLine.id)))
     return {"returns": returns, "lines": lines, "load_s": round(seconds, 2), "years": years}
 
@@ -88,8 +99,10 @@ def time_dashboard(app, years, rounds: int) -> list[float]:
     client: FlaskClient = app.test_client()
     page = client.get("/login").get_data(as_text=True)
     token = page.split('name="csrf_token" type="hidden" value="')[1].split('"')[0]
-    response = client.post("/login", data={"email": "champion@bench.example.org",
-                                           "password": PASSWORD, "csrf_token": token})
+    response = client.post(
+        "/login",
+        data={"email": "champion@bench.example.org", "password": PASSWORD, "csrf_token": token},
+    )
     assert response.status_code == 302, response.status_code
     times = []
     for i in range(rounds):
@@ -115,9 +128,13 @@ def time_extract(years, breakdowns, path) -> dict:
         extracts.write(request, out)
     _, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
-    return {"seconds": round(seconds, 2), "peak_mb": round(peak / 2**20, 1),
-            "rows": summary.rows, "suppressed_cells": summary.suppressed,
-            "bytes": os.path.getsize(path)}
+    return {
+        "seconds": round(seconds, 2),
+        "peak_mb": round(peak / 2**20, 1),
+        "rows": summary.rows,
+        "suppressed_cells": summary.suppressed,
+        "bytes": os.path.getsize(path),
+    }
 
 
 def main() -> None:
@@ -127,8 +144,9 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=10)
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--database-url", help="PostgreSQL URL (its tables are dropped!)")
-    parser.add_argument("--no-cross", action="store_true",
-                        help="skip the extract with every two-way cross-table")
+    parser.add_argument(
+        "--no-cross", action="store_true", help="skip the extract with every two-way cross-table"
+    )
     args = parser.parse_args()
 
     from portal.lmi.figures import DIMENSIONS
@@ -151,22 +169,34 @@ def main() -> None:
         backend = "postgresql" if args.database_url else "sqlite"
 
     result = {
-        "backend": backend, "agencies": args.agencies, "years": args.years, **loaded,
+        "backend": backend,
+        "agencies": args.agencies,
+        "years": args.years,
+        **loaded,
         "dashboard_median_s": round(statistics.median(times), 3),
         "dashboard_max_s": round(max(times), 3),
-        "extract_single": single, "extract_single_and_cross": cross,
+        "extract_single": single,
+        "extract_single_and_cross": cross,
     }
     result.pop("years")
     print(f"backend            {backend}")
-    print(f"data               {args.agencies} agencies × {args.years} years: "
-          f"{loaded['returns']} returns, {loaded['lines']} lines (loaded in {loaded['load_s']} s)")
-    print(f"dashboard GET      median {result['dashboard_median_s']} s, "
-          f"max {result['dashboard_max_s']} s over {len(times)} requests")
-    print(f"XLSX, single       {single['seconds']} s, peak {single['peak_mb']} MB, "
-          f"{single['rows']} rows, {single['suppressed_cells']} cells suppressed")
+    print(
+        f"data               {args.agencies} agencies × {args.years} years: "
+        f"{loaded['returns']} returns, {loaded['lines']} lines (loaded in {loaded['load_s']} s)"
+    )
+    print(
+        f"dashboard GET      median {result['dashboard_median_s']} s, "
+        f"max {result['dashboard_max_s']} s over {len(times)} requests"
+    )
+    print(
+        f"XLSX, single       {single['seconds']} s, peak {single['peak_mb']} MB, "
+        f"{single['rows']} rows, {single['suppressed_cells']} cells suppressed"
+    )
     if cross:
-        print(f"XLSX, + 15 crosses {cross['seconds']} s, peak {cross['peak_mb']} MB, "
-              f"{cross['rows']} rows, {cross['suppressed_cells']} cells suppressed")
+        print(
+            f"XLSX, + 15 crosses {cross['seconds']} s, peak {cross['peak_mb']} MB, "
+            f"{cross['rows']} rows, {cross['suppressed_cells']} cells suppressed"
+        )
     print(json.dumps(result))
 
 

@@ -22,10 +22,28 @@ import time
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", ".."))
 
 AGENCIES = 400
-QUERIES = ["youth worker", "ECE", "counsellor", "community support worker", "social worker",
-           "behaviour interventionist", "health care assistant", "child care", "outreach",
-           "mental health", "family support", "program manager", "settlement", "shelter",
-           "autism", "harm reduction", "home support", "indigenous", "residential", "overnight"]
+QUERIES = [
+    "youth worker",
+    "ECE",
+    "counsellor",
+    "community support worker",
+    "social worker",
+    "behaviour interventionist",
+    "health care assistant",
+    "child care",
+    "outreach",
+    "mental health",
+    "family support",
+    "program manager",
+    "settlement",
+    "shelter",
+    "autism",
+    "harm reduction",
+    "home support",
+    "indigenous",
+    "residential",
+    "overnight",
+]
 ROUNDS = 200
 
 
@@ -37,11 +55,14 @@ def pct(values, p):
 def make_app(tmp, db_url=None):
     from portal import create_app
 
-    return create_app("testing", {
-        "DATABASE_URL": db_url or f"sqlite:///{tmp}/bench.db",
-        "SEARCH_INDEX_DIR": os.path.join(tmp, "search"),
-        "SERVER_NAME": "localhost",
-    })
+    return create_app(
+        "testing",
+        {
+            "DATABASE_URL": db_url or f"sqlite:///{tmp}/bench.db",
+            "SEARCH_INDEX_DIR": os.path.join(tmp, "search"),
+            "SERVER_NAME": "localhost",
+        },
+    )
 
 
 def load(app, n, seed):
@@ -58,14 +79,19 @@ def load(app, n, seed):
     subsectors = db.session.query(Subsector).all()
     agencies = []
     for i in range(AGENCIES):
-        owner = User(email=f"owner{i}@bench.example.org", name=f"Owner {i}", role="agency",
-                     password_hash="x")
+        owner = User(
+            email=f"owner{i}@bench.example.org", name=f"Owner {i}", role="agency", password_hash="x"
+        )
         community = rng.choice(communities)
-        agency = Agency(legal_name=f"Bench Agency {i} Society", slug=f"bench-{i}",
-                        name=f"{community.name} {rng.choice(['Family', 'Community', 'Youth'])}"
-                             f" Services {i}",
-                        region_id=community.region_id, community_id=community.id,
-                        subsector_id=rng.choice(subsectors).id, status="approved")
+        agency = Agency(
+            legal_name=f"Bench Agency {i} Society",
+            slug=f"bench-{i}",
+            name=f"{community.name} {rng.choice(['Family', 'Community', 'Youth'])} Services {i}",
+            region_id=community.region_id,
+            community_id=community.id,
+            subsector_id=rng.choice(subsectors).id,
+            status="approved",
+        )
         db.session.add_all([owner, agency, Membership(user=owner, agency=agency, role="owner")])
         agencies.append(agency)
     db.session.commit()
@@ -80,45 +106,70 @@ def build_fts5(app, path):
     from portal.search.documents import document, plain_text, searchable_query
 
     conn = sqlite3.connect(path)
-    conn.execute("CREATE VIRTUAL TABLE jobs_fts USING fts5(title, description, agency, "
-                 "occupation, community, tokenize='porter')")
-    conn.execute("CREATE TABLE meta (id INTEGER PRIMARY KEY, region INT, community INT, "
-                 "occupation INT, type TEXT, pay INT, published INT)")
+    conn.execute(
+        "CREATE VIRTUAL TABLE jobs_fts USING fts5(title, description, agency, "
+        "occupation, community, tokenize='porter')"
+    )
+    conn.execute(
+        "CREATE TABLE meta (id INTEGER PRIMARY KEY, region INT, community INT, "
+        "occupation INT, type TEXT, pay INT, published INT)"
+    )
     from portal.search.documents import Facets
 
     for job in db.session.scalars(searchable_query().execution_options(yield_per=1000)):
         f = Facets.unpack(document(job)["facets"])
-        conn.execute("INSERT INTO jobs_fts(rowid, title, description, agency, occupation, "
-                     "community) VALUES (?,?,?,?,?,?)", (
-                         job.id, job.title, plain_text(job.description), job.agency.name,
-                         f"{job.occupation.title} {job.occupation.keywords}",
-                         f"{job.community.name} {job.region.name}"))
-        conn.execute("INSERT INTO meta VALUES (?,?,?,?,?,?,?)", (
-            job.id, f.region_id, f.community_id, f.occupation_id, f.employment_type,
-            f.pay_hourly_cents, f.published_ts))
+        conn.execute(
+            "INSERT INTO jobs_fts(rowid, title, description, agency, occupation, "
+            "community) VALUES (?,?,?,?,?,?)",
+            (
+                job.id,
+                job.title,
+                plain_text(job.description),
+                job.agency.name,
+                f"{job.occupation.title} {job.occupation.keywords}",
+                f"{job.community.name} {job.region.name}",
+            ),
+        )
+        conn.execute(
+            "INSERT INTO meta VALUES (?,?,?,?,?,?,?)",
+            (
+                job.id,
+                f.region_id,
+                f.community_id,
+                f.occupation_id,
+                f.employment_type,
+                f.pay_hourly_cents,
+                f.published_ts,
+            ),
+        )
     conn.commit()
     return conn
 
 
 def fts5_query(conn, words, region, etype):
     match = " AND ".join(f'"{w}"' for w in words.split())
-    base = ("SELECT m.* FROM jobs_fts JOIN meta m ON m.id = jobs_fts.rowid "
-            "WHERE jobs_fts MATCH ?")
+    base = "SELECT m.* FROM jobs_fts JOIN meta m ON m.id = jobs_fts.rowid WHERE jobs_fts MATCH ?"
     filters = {"region": ("m.region = ?", region), "type": ("m.type = ?", etype)}
     for facet in ("region", "type", "occupation", "community"):
         where = [sql for name, (sql, _) in filters.items() if name != facet]
         params = [v for name, (_, v) in filters.items() if name != facet]
-        sql = (f"SELECT m.{facet}, count(*) FROM ({base}{''.join(' AND ' + w for w in where)})"
-               f" m GROUP BY m.{facet}")
-        conn.execute(sql.replace("SELECT m.* FROM", "SELECT m.* FROM", 1), [match, *params]
-                     ).fetchall()
+        sql = (
+            f"SELECT m.{facet}, count(*) FROM ({base}{''.join(' AND ' + w for w in where)})"
+            f" m GROUP BY m.{facet}"
+        )
+        conn.execute(
+            sql.replace("SELECT m.* FROM", "SELECT m.* FROM", 1), [match, *params]
+        ).fetchall()
     top = conn.execute(
         "SELECT jobs_fts.rowid, snippet(jobs_fts, 1, '<mark>', '</mark>', '…', 24), "
         "bm25(jobs_fts, 4.0, 1.0, 1.5, 2.0, 1.5) AS score FROM jobs_fts "
         "JOIN meta m ON m.id = jobs_fts.rowid WHERE jobs_fts MATCH ? AND m.region = ? "
-        "AND m.type = ? ORDER BY score LIMIT 20", (match, region, etype)).fetchall()
-    total = conn.execute(f"SELECT count(*) FROM ({base} AND m.region = ? AND m.type = ?)",
-                         (match, region, etype)).fetchone()
+        "AND m.type = ? ORDER BY score LIMIT 20",
+        (match, region, etype),
+    ).fetchall()
+    total = conn.execute(
+        f"SELECT count(*) FROM ({base} AND m.region = ? AND m.type = ?)", (match, region, etype)
+    ).fetchone()
     return top, total
 
 
@@ -144,8 +195,11 @@ def query_worker(tmp, out):
             t0 = time.perf_counter()
             search(SearchParams(q=q), snippet_source=snippet_source)
             plain.append((time.perf_counter() - t0) * 1000)
-            params = SearchParams.from_args(MultiDict(
-                [("q", q), ("region", str(rng.choice(regions))), ("type", rng.choice(types))]))
+            params = SearchParams.from_args(
+                MultiDict(
+                    [("q", q), ("region", str(rng.choice(regions))), ("type", rng.choice(types))]
+                )
+            )
             t0 = time.perf_counter()
             search(params, snippet_source=snippet_source)
             filtered.append((time.perf_counter() - t0) * 1000)
@@ -158,10 +212,14 @@ def query_worker(tmp, out):
             response = client.get(url)
             pages.append((time.perf_counter() - t0) * 1000)
             assert response.status_code == 200
-    out.put({
-        "plain": plain, "filtered": filtered, "pages": pages,
-        "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
-    })
+    out.put(
+        {
+            "plain": plain,
+            "filtered": filtered,
+            "pages": pages,
+            "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        }
+    )
 
 
 def publish_latency(app, samples=40):
@@ -220,8 +278,12 @@ def main():
     fts = []
     for i in range(ROUNDS):
         t0 = time.perf_counter()
-        fts5_query(conn, QUERIES[i % len(QUERIES)], rng.choice(regions),
-                   rng.choice(["full_time", "part_time", "casual", "temporary"]))
+        fts5_query(
+            conn,
+            QUERIES[i % len(QUERIES)],
+            rng.choice(regions),
+            rng.choice(["full_time", "part_time", "casual", "temporary"]),
+        )
         fts.append((time.perf_counter() - t0) * 1000)
 
     with app.app_context():

@@ -21,16 +21,32 @@ def sign_in(page, base: str, email: str) -> None:
     page.wait_for_url(re.compile(r"/(dashboard|agency)$"))
 
 
-def test_seeker_applies_and_is_hired(browser, page, live_server, mailbox, db, make_agency,
-                                     make_recruiter, make_job, tmp_path):
+def test_seeker_applies_and_is_hired(
+    browser, page, live_server, mailbox, db, make_agency, make_recruiter, make_job, tmp_path
+):
     agency = make_agency(name="Harbour Community Living")
     recruiter = make_recruiter(agency)
     job = make_job(agency=agency, title="Residential Support Worker — Nanaimo")
-    applications.add_question(job, {"text": "Do you hold a valid BC driver's licence?",
-                                    "kind": "yes_no", "required": True,
-                                    "knockout_answer": "yes"}, agency.owner)
-    applications.add_question(job, {"text": "How soon could you start?", "kind": "text",
-                                    "required": True, "knockout_answer": None}, agency.owner)
+    applications.add_question(
+        job,
+        {
+            "text": "Do you hold a valid BC driver's licence?",
+            "kind": "yes_no",
+            "required": True,
+            "knockout_answer": "yes",
+        },
+        agency.owner,
+    )
+    applications.add_question(
+        job,
+        {
+            "text": "How soon could you start?",
+            "kind": "text",
+            "required": True,
+            "knockout_answer": None,
+        },
+        agency.owner,
+    )
     db.session.commit()
     job_id = job.id
 
@@ -51,8 +67,9 @@ def test_seeker_applies_and_is_hired(browser, page, live_server, mailbox, db, ma
     page.get_by_label("Vancouver Island/Coast").check()
     page.get_by_label("Full-time").check()
     page.get_by_role("button", name="Save profile").click()
-    assert page.get_by_text("Community support worker, 5 years in group homes").count() \
-        or page.get_by_label("Headline").input_value().startswith("Community support")
+    assert page.get_by_text(
+        "Community support worker, 5 years in group homes"
+    ).count() or page.get_by_label("Headline").input_value().startswith("Community support")
 
     # résumé
     cv = tmp_path / "Priya-Sandhu-CV.pdf"

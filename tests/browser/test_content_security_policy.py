@@ -41,15 +41,22 @@ class Watch:
         self.violations: list[str] = []
         self.console: list[str] = []
         page.context.expose_function(
-            "portalCspViolation", lambda text: self.violations.append(f"{page.url}: {text}"))
+            "portalCspViolation", lambda text: self.violations.append(f"{page.url}: {text}")
+        )
         page.context.add_init_script(REPORT_VIOLATIONS)
-        page.on("console", lambda message: self.console.append(
-            f"{page.url}: [{message.type}] {message.text}"))
+        page.on(
+            "console",
+            lambda message: self.console.append(f"{page.url}: [{message.type}] {message.text}"),
+        )
 
     def policy_messages(self) -> list[str]:
-        return [m for m in self.console
-                if "Content Security Policy" in m or "Permissions-Policy" in m
-                or "Permissions Policy" in m]
+        return [
+            m
+            for m in self.console
+            if "Content Security Policy" in m
+            or "Permissions-Policy" in m
+            or "Permissions Policy" in m
+        ]
 
     def assert_clean(self) -> None:
         self.page.wait_for_timeout(300)  # reports still on their way arrive
@@ -121,11 +128,17 @@ def test_the_watch_catches_inline_style_and_script(page, live_server):
     """Under the portal's own headers, Chromium reports an inline style and an inline
     script both in the console and as events; the JSON-LD data block is not reported."""
     watch = Watch(page)
-    body = ('<!doctype html><title>probe</title><p style="color: red">styled</p>'
-            '<script>document.title = "ran"</script>'
-            '<script type="application/ld+json">{"@type": "JobPosting"}</script>')
-    page.route(live_server + "/csp-probe", lambda route: route.fulfill(
-        status=200, headers={**HEADERS, "Content-Type": "text/html"}, body=body))
+    body = (
+        '<!doctype html><title>probe</title><p style="color: red">styled</p>'
+        '<script>document.title = "ran"</script>'
+        '<script type="application/ld+json">{"@type": "JobPosting"}</script>'
+    )
+    page.route(
+        live_server + "/csp-probe",
+        lambda route: route.fulfill(
+            status=200, headers={**HEADERS, "Content-Type": "text/html"}, body=body
+        ),
+    )
     page.goto(live_server + "/csp-probe")
     page.evaluate("() => new Promise(requestAnimationFrame)")
     page.wait_for_timeout(300)  # the reports arrive
@@ -142,28 +155,44 @@ def test_no_page_logs_a_csp_violation(page, live_server, runner, db):
     logins = dict(demo_logins())
     # an agency owner whose agency has applicants and a return for the newest period (so
     # the benchmark shows figures)
-    newest = db.session.scalar(select(ReportingPeriod).order_by(
-        ReportingPeriod.fiscal_year.desc()))
+    newest = db.session.scalar(select(ReportingPeriod).order_by(ReportingPeriod.fiscal_year.desc()))
     reporting = select(WorkforceReturn.agency_id).where(
-        WorkforceReturn.period_id == newest.id, WorkforceReturn.status != "draft")
+        WorkforceReturn.period_id == newest.id, WorkforceReturn.status != "draft"
+    )
     application = db.session.scalars(
-        select(Application).join(Job).where(Job.agency_id.in_(reporting))
-        .order_by(Application.id)).first()
-    owner = db.session.scalar(select(User).join(Membership, Membership.user_id == User.id)
-                              .where(Membership.agency_id == application.job.agency_id,
-                                     Membership.role == "owner"))
-    wreturn = db.session.scalars(select(WorkforceReturn).where(
-        WorkforceReturn.period_id == newest.id, WorkforceReturn.status != "draft")
-        .order_by(WorkforceReturn.id)).first()
-    job = db.session.scalars(select(Job).where(Job.status == "published")
-                             .order_by(Job.id)).first()
+        select(Application).join(Job).where(Job.agency_id.in_(reporting)).order_by(Application.id)
+    ).first()
+    owner = db.session.scalar(
+        select(User)
+        .join(Membership, Membership.user_id == User.id)
+        .where(Membership.agency_id == application.job.agency_id, Membership.role == "owner")
+    )
+    wreturn = db.session.scalars(
+        select(WorkforceReturn)
+        .where(WorkforceReturn.period_id == newest.id, WorkforceReturn.status != "draft")
+        .order_by(WorkforceReturn.id)
+    ).first()
+    job = db.session.scalars(select(Job).where(Job.status == "published").order_by(Job.id)).first()
     watch = Watch(page)
     visited = set()
 
     # signed out: search with results, a job page (with its JSON-LD), sign-in, registration
-    visited |= crawl(page, live_server, [
-        "/", "/jobs?q=support+worker", f"/jobs/{job.id}", "/login", "/register",
-        "/agencies/register", "/forgot", "/lists", "/privacy", "/no-such-page"])
+    visited |= crawl(
+        page,
+        live_server,
+        [
+            "/",
+            "/jobs?q=support+worker",
+            f"/jobs/{job.id}",
+            "/login",
+            "/register",
+            "/agencies/register",
+            "/forgot",
+            "/lists",
+            "/privacy",
+            "/no-such-page",
+        ],
+    )
     visit(page, live_server + "/jobs?q=support+worker")
     expect(page.locator("main h3 a").first).to_be_visible()
     visit(page, live_server + f"/jobs/{job.id}")
@@ -172,9 +201,21 @@ def test_no_page_logs_a_csp_violation(page, live_server, runner, db):
 
     # a job seeker
     sign_in(page, live_server, logins["Job seeker"])
-    visited |= crawl(page, live_server, [
-        "/dashboard", "/profile", "/profile/resume", "/applications", "/saved-jobs",
-        "/my-lists", "/job-invitations", "/account", "/account/two-step/setup"])
+    visited |= crawl(
+        page,
+        live_server,
+        [
+            "/dashboard",
+            "/profile",
+            "/profile/resume",
+            "/applications",
+            "/saved-jobs",
+            "/my-lists",
+            "/job-invitations",
+            "/account",
+            "/account/two-step/setup",
+        ],
+    )
     visit(page, live_server + "/account/two-step/setup")  # the QR code is a data: image
     qr = page.locator("img.qr-code")
     expect(qr).to_be_visible()
@@ -184,11 +225,23 @@ def test_no_page_logs_a_csp_violation(page, live_server, runner, db):
     # an agency owner: jobs, applicants, an application (notes keep their line breaks),
     # returns, the benchmark
     sign_in(page, live_server, owner.email)
-    visited |= crawl(page, live_server, [
-        "/agency", "/agency/jobs", f"/agency/applications/{application.id}",
-        "/agency/returns", "/agency/benchmark",
-        "/agency/people", "/agency/talent", "/agency/lists", "/agency/shares",
-        "/agency/edit", "/agency/jobs/new"])
+    visited |= crawl(
+        page,
+        live_server,
+        [
+            "/agency",
+            "/agency/jobs",
+            f"/agency/applications/{application.id}",
+            "/agency/returns",
+            "/agency/benchmark",
+            "/agency/people",
+            "/agency/talent",
+            "/agency/lists",
+            "/agency/shares",
+            "/agency/edit",
+            "/agency/jobs/new",
+        ],
+    )
     visit(page, live_server + f"/agency/applications/{application.id}")
     if page.locator(".pre-wrap").count():
         assert computed(page, ".pre-wrap", "whiteSpace") == "pre-wrap"
@@ -200,9 +253,17 @@ def test_no_page_logs_a_csp_violation(page, live_server, runner, db):
 
     # the HR champion: the labour-market dashboard and its server-drawn SVG charts, returns
     sign_in(page, live_server, logins["HR champion"])
-    visited |= crawl(page, live_server, [
-        "/lmi", "/returns/periods", f"/returns/periods/{newest.id}",
-        f"/returns/{wreturn.id}", "/returns/columns"])
+    visited |= crawl(
+        page,
+        live_server,
+        [
+            "/lmi",
+            "/returns/periods",
+            f"/returns/periods/{newest.id}",
+            f"/returns/{wreturn.id}",
+            "/returns/columns",
+        ],
+    )
     visit(page, live_server + "/lmi")
     charts = page.locator("svg.lmi-chart")
     assert charts.count() >= 2
@@ -233,14 +294,29 @@ def test_no_page_logs_a_csp_violation(page, live_server, runner, db):
     page.get_by_role("button", name="Turn on two-step sign-in").click()
     page.get_by_role("link", name=re.compile("I have saved my codes")).click()
     page.wait_for_url(re.compile(r"/admin/$"))
-    visited |= crawl(page, live_server, ["/admin/", "/admin/agencies", "/admin/users",
-                                         "/lmi/extract"])
+    visited |= crawl(
+        page, live_server, ["/admin/", "/admin/agencies", "/admin/users", "/lmi/extract"]
+    )
     watch.assert_clean()
 
-    for expected in ("/", "/jobs", "/jobs/<id>", "/login", "/register", "/dashboard",
-                     "/agency", "/agency/applications/<id>", "/agency/returns",
-                     "/agency/benchmark", "/lmi", "/returns/periods", "/returns/<id>",
-                     "/admin/agencies/<id>", "/admin/users/<id>", "/lmi/extract"):
+    for expected in (
+        "/",
+        "/jobs",
+        "/jobs/<id>",
+        "/login",
+        "/register",
+        "/dashboard",
+        "/agency",
+        "/agency/applications/<id>",
+        "/agency/returns",
+        "/agency/benchmark",
+        "/lmi",
+        "/returns/periods",
+        "/returns/<id>",
+        "/admin/agencies/<id>",
+        "/admin/users/<id>",
+        "/lmi/extract",
+    ):
         assert expected in visited, f"{expected} not visited: {sorted(visited)}"
     assert len(visited) >= 40, sorted(visited)
     print(f"{len(visited)} URL patterns visited:", " ".join(sorted(visited)))

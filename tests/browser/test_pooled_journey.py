@@ -44,15 +44,20 @@ def fill_week(page, start: str, end: str) -> None:
         page.get_by_label(f"{day} to", exact=True).fill(end)
 
 
-def test_pooled_position_is_shared_applied_for_and_hired(browser, page, live_server, mailbox,
-                                                         db, make_agency, make_user,
-                                                         tmp_path):
+def test_pooled_position_is_shared_applied_for_and_hired(
+    browser, page, live_server, mailbox, db, make_agency, make_user, tmp_path
+):
     lead = make_agency(name="Harbour Community Living")
     partner = make_agency(name="Tidewater Family Services")
     seeker = make_user(role="seeker", name="Priya Sandhu", email="priya@example.org")
-    attach_resume(seeker, FileStorage(
-        stream=io.BytesIO(resume_pdf("Priya Sandhu", "Community support worker")),
-        filename="Priya-Sandhu-CV.pdf", content_type="application/pdf"))
+    attach_resume(
+        seeker,
+        FileStorage(
+            stream=io.BytesIO(resume_pdf("Priya Sandhu", "Community support worker")),
+            filename="Priya-Sandhu-CV.pdf",
+            content_type="application/pdf",
+        ),
+    )
     db.session.commit()
     lead_owner, partner_owner = lead.owner.email, partner.owner.email
     occupation = db.session.scalar(select(Occupation).where(Occupation.noc_code == "42201"))
@@ -74,7 +79,8 @@ def test_pooled_position_is_shared_applied_for_and_hired(browser, page, live_ser
     page.get_by_label(re.compile(r"^Pooled position")).check()
     page.get_by_role("group", name="Is this a union position?").get_by_label("No").check()
     page.get_by_label("Description").fill(
-        "Support adults with developmental disabilities in two group homes.")
+        "Support adults with developmental disabilities in two group homes."
+    )
     page.get_by_label("Closing date").fill((today_pacific() + timedelta(days=30)).isoformat())
     page.get_by_role("button", name="Save draft").click()
     expect(page.get_by_text("Saved.")).to_be_visible()
@@ -85,28 +91,36 @@ def test_pooled_position_is_shared_applied_for_and_hired(browser, page, live_ser
     page.get_by_role("button", name="Find agencies").click()
     page.get_by_role("button", name="Invite Tidewater Family Services").click()
     expect(page.get_by_text("Tidewater Family Services is invited")).to_be_visible()
-    expect(page.get_by_role("row", name=re.compile("Tidewater Family Services"))
-           .get_by_text("Invited")).to_be_visible()
+    expect(
+        page.get_by_role("row", name=re.compile("Tidewater Family Services")).get_by_text("Invited")
+    ).to_be_visible()
     page.get_by_role("link", name="Edit our share").click()
     fill_week(page, "09:00", "12:45")
     page.get_by_role("button", name="Save our share").click()
     expect(page.get_by_text("Your share is saved.")).to_be_visible()
-    expect(page.get_by_role("row", name=re.compile("Harbour Community Living"))
-           .get_by_text("18.75 h (0.50 FTE)")).to_be_visible()
+    expect(
+        page.get_by_role("row", name=re.compile("Harbour Community Living")).get_by_text(
+            "18.75 h (0.50 FTE)"
+        )
+    ).to_be_visible()
 
     # 2. the partner accepts by the emailed link and sets a share that does not overlap
     partner_context, desk = new_page(browser)
     sign_in(desk, live_server, partner_owner)
     desk.goto(mailbox.last_link(partner_owner, "/agency/shares/"))
-    expect(desk.get_by_text("Harbour Community Living invites Tidewater Family Services")) \
-        .to_be_visible()
+    expect(
+        desk.get_by_text("Harbour Community Living invites Tidewater Family Services")
+    ).to_be_visible()
     desk.get_by_role("button", name="Accept", exact=True).click()
     expect(desk.get_by_text("You joined the pooled position")).to_be_visible()
     fill_week(desk, "13:00", "16:45")
     desk.get_by_label("Monday from", exact=True).fill("12:00")  # overlaps the lead's morning
     desk.get_by_role("button", name="Save our share").click()
-    expect(desk.get_by_text("This schedule overlaps Harbour Community Living's share on "
-                            "Monday 12:00–12:45")).to_be_visible()
+    expect(
+        desk.get_by_text(
+            "This schedule overlaps Harbour Community Living's share on Monday 12:00–12:45"
+        )
+    ).to_be_visible()
     desk.get_by_label("Monday from", exact=True).fill("13:00")
     desk.get_by_role("button", name="Save our share").click()
     expect(desk.get_by_text("Your share is saved.")).to_be_visible()
@@ -118,11 +132,16 @@ def test_pooled_position_is_shared_applied_for_and_hired(browser, page, live_ser
     page.get_by_role("button", name="Save and publish").click()
     expect(page.get_by_text("The job is published and searchable now.")).to_be_visible()
     expect(page.get_by_text("2 agencies · 37.5 h/week · 1.0 FTE")).to_be_visible()
-    expect(page.get_by_role("paragraph").filter(
-        has_text="Harbour Community Living · Tidewater Family Services").first).to_be_visible()
+    expect(
+        page.get_by_role("paragraph")
+        .filter(has_text="Harbour Community Living · Tidewater Family Services")
+        .first
+    ).to_be_visible()
     employers = page.get_by_role("region", name="Employers and their shares")
-    for name, schedule in (("Harbour Community Living", "09:00–12:45"),
-                           ("Tidewater Family Services", "13:00–16:45")):
+    for name, schedule in (
+        ("Harbour Community Living", "09:00–12:45"),
+        ("Tidewater Family Services", "13:00–16:45"),
+    ):
         row = employers.get_by_role("row", name=re.compile(name))
         expect(row.get_by_text("18.75 h")).to_be_visible()
         expect(row.get_by_text(re.compile(schedule))).to_be_visible()
@@ -156,15 +175,17 @@ def test_pooled_position_is_shared_applied_for_and_hired(browser, page, live_ser
     expect(desk.get_by_text("Harbour Community Living (18.75 h):")).to_be_visible()
     desk.get_by_label("Move to").select_option(label="Hired")
     desk.get_by_role("button", name="Change status").click()
-    expect(desk.get_by_text("Priya Sandhu moved to “Hired”. The position is filled.")) \
-        .to_be_visible()
+    expect(
+        desk.get_by_text("Priya Sandhu moved to “Hired”. The position is filled.")
+    ).to_be_visible()
     partner_context.close()
 
     # 6. the job is filled; the seeker has one application, hired by both employers
     db.session.expire_all()
     assert db.session.get(Job, job_id).status == "filled"
-    assert all(s.filled_at for s in db.session.scalars(
-        select(JobShare).where(JobShare.job_id == job_id)))
+    assert all(
+        s.filled_at for s in db.session.scalars(select(JobShare).where(JobShare.job_id == job_id))
+    )
     assert len(db.session.scalars(select(Application)).all()) == 1
     home.goto(live_server + "/applications")
     rows = home.get_by_role("row").filter(has=home.get_by_role("link", name=TITLE))

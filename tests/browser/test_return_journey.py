@@ -12,8 +12,9 @@ from portal.models import ReportingPeriod, WorkforceReturn
 from tests.browser.test_application_journey import sign_in
 
 
-def test_agency_reports_and_champion_accepts(browser, page, live_server, mailbox, db,
-                                             make_user, make_agency, tmp_path):
+def test_agency_reports_and_champion_accepts(
+    browser, page, live_server, mailbox, db, make_user, make_agency, tmp_path
+):
     agency = make_agency(name="Harbour Community Living", unionized=True)
     owner_email = agency.owner.email
     champion = make_user(role="champion", name="Harper Champion")
@@ -29,8 +30,9 @@ def test_agency_reports_and_champion_accepts(browser, page, live_server, mailbox
     path = tmp_path / "our-return.csv"
     path.write_bytes(example.body())
     page.get_by_role("button", name="Start the return").click()
-    expect(page.get_by_role("heading", name=re.compile(r"Workforce return 2025.26"))) \
-        .to_be_visible()
+    expect(
+        page.get_by_role("heading", name=re.compile(r"Workforce return 2025.26"))
+    ).to_be_visible()
     page.locator("input#file").set_input_files(str(path))
     page.get_by_role("button", name="Upload and replace the lines").click()
     expect(page.get_by_role("button", name="Submit the return")).to_be_visible()
