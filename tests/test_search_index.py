@@ -18,7 +18,7 @@ from portal.jobs import services
 from portal.models import Community, Job, Occupation, Region, SearchNode, SearchOutbox
 from portal.models.types import utcnow
 from portal.search import SearchParams, index, search, sync
-from portal.search.query import PAGE_SIZE
+from portal.search.params import PAGE_SIZE
 from tests.conftest import job_fields
 
 HIT_RE = re.compile(r'<h3 class="h5 mb-1"><a href="[^"]*/jobs/(\d+)">')

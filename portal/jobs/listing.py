@@ -9,9 +9,7 @@ from sqlalchemy.orm import selectinload
 from portal.extensions import db
 from portal.models import Agency, Community, Job, JobShare, Occupation, Region
 from portal.models.jobs import EMPLOYMENT_TYPES
-from portal.search import SearchResult
-from portal.search.documents import plain_text
-from portal.search.query import HOURS_BUCKETS, PAY_STEPS, POSTED_WITHIN
+from portal.search import HOURS_BUCKETS, PAY_STEPS, POSTED_WITHIN, SearchResult, plain_text
 from portal.templating import PACIFIC, render_markdown
 
 HOURS_LABELS = {"under-20": "Under 20 h", "20-30": "20–30 h", "30-plus": "30 h or more"}

@@ -1,14 +1,26 @@
 """Job search. The rest of the portal uses only these names, never Whoosh itself."""
 
-from portal.search.query import PAGE_SIZE, SearchParams, SearchResult, more_like, search
+from portal.search.documents import plain_text
+from portal.search.params import (
+    HOURS_BUCKETS,
+    PAGE_SIZE,
+    PAY_STEPS,
+    POSTED_WITHIN,
+    SearchParams,
+)
+from portal.search.query import SearchResult, more_like, search
 from portal.search.sync import enqueue, sync_after_commit
 
 __all__ = [
+    "HOURS_BUCKETS",
     "PAGE_SIZE",
+    "PAY_STEPS",
+    "POSTED_WITHIN",
     "SearchParams",
     "SearchResult",
     "enqueue",
     "more_like",
+    "plain_text",
     "search",
     "sync_after_commit",
 ]
