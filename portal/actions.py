@@ -1,7 +1,8 @@
-"""One way for a view to run a service that may refuse: commit, update the search index
-and flash success; or roll back and flash the service's reason."""
+"""The one transaction convention of views: services change and flush and raise PortalError
+to refuse; a view commits once, through ``run_action`` (a service that may refuse) or
+``commit`` (bookkeeping nobody refuses). Both apply the search outbox after the commit."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 from flask import flash
 
@@ -9,21 +10,44 @@ from portal import search
 from portal.errors import PortalError
 from portal.extensions import db
 
+Errors = list[str] | Mapping[type[PortalError], list[str]]
 
-def run_action(action: Callable[[], object], message: str | Callable[[], str]) -> bool:
+
+def commit() -> None:
+    """Commit the request's changes and make changed jobs searchable before it returns.
+
+    Search is synced after every commit: a no-op when nothing indexed changed."""
+    db.session.commit()
+    search.sync_after_commit()
+
+
+def run_action(
+    action: Callable[[], object],
+    message: str | Callable[[], str] | None = None,
+    *,
+    category: str = "success",
+    errors: Errors | None = None,
+) -> bool:
     """Run ``action``; True when it succeeded and was committed.
 
-    ``message`` is the success message, or a function giving it after the action ran (for
-    messages that depend on its result). Search is synced after every commit: a no-op when
-    the action changed nothing indexed.
+    ``message`` is flashed (in ``category``) after the commit, or a function giving it (for
+    messages that depend on the result); None flashes nothing. A refusal is rolled back and
+    flashed as "danger", or, with ``errors``, added to that error list of a form or form
+    field instead — or to the list of the first matching class in a mapping
+    ``{WrongPassword: form.password.errors, PortalError: form.email.errors}``.
     """
     try:
         action()
     except PortalError as exc:
         db.session.rollback()
-        flash(str(exc), "danger")
+        if errors is None:
+            flash(str(exc), "danger")
+        elif isinstance(errors, Mapping):
+            next(found for kind, found in errors.items() if isinstance(exc, kind)).append(str(exc))
+        else:
+            errors.append(str(exc))
         return False
-    db.session.commit()
-    search.sync_after_commit()
-    flash(message() if callable(message) else message, "success")
+    commit()
+    if message is not None:
+        flash(message() if callable(message) else message, category)
     return True

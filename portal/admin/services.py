@@ -6,15 +6,14 @@ from portal import audit
 from portal.errors import PortalError
 from portal.extensions import db
 from portal.models import Agency, Membership, User
+from portal.queries import contains
 
 
 def user_query(q: str = "", role: str = "") -> Select:
     query = select(User).order_by(User.created_at.desc())
     if q:
-        like = f"%{q.strip().lower()}%"
-        query = query.where(
-            or_(func.lower(User.email).like(like), func.lower(User.name).like(like))
-        )
+        q = q.strip()
+        query = query.where(or_(contains(User.email, q), contains(User.name, q)))
     if role:
         query = query.where(User.role == role)
     return query
@@ -23,10 +22,8 @@ def user_query(q: str = "", role: str = "") -> Select:
 def agency_query(q: str = "", status: str = "") -> Select:
     query = select(Agency).order_by(Agency.status != "pending", Agency.name)
     if q:
-        like = f"%{q.strip().lower()}%"
-        query = query.where(
-            or_(func.lower(Agency.name).like(like), func.lower(Agency.legal_name).like(like))
-        )
+        q = q.strip()
+        query = query.where(or_(contains(Agency.name, q), contains(Agency.legal_name, q)))
     if status:
         query = query.where(Agency.status == status)
     return query

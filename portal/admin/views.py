@@ -1,14 +1,14 @@
 """Administration: agency approval, user and agency search, the HR champion role."""
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from portal import numbers, search
+from portal import numbers
+from portal.actions import run_action
 from portal.admin import forms, services
 from portal.agencies import services as agency_services
 from portal.auth.forms import ConfirmForm
 from portal.auth.permissions import require_role
-from portal.errors import PortalError
 from portal.extensions import db
 from portal.models import Agency, User
 from portal.models.agencies import AGENCY_STATUSES
@@ -45,18 +45,16 @@ def agencies():
 @require_role("admin")
 @require_two_step
 def agency(agency_id: int):
-    found = db.session.get(Agency, agency_id) or abort(404)
+    found = db.get_or_404(Agency, agency_id)
     form = forms.AgencyDecisionForm()
     if form.validate_on_submit() and form.action():
-        try:
-            agency_services.change_status(found, form.action(), form.reason.data, current_user)
-        except PortalError as exc:
-            db.session.rollback()
-            form.reason.errors.append(str(exc))
-        else:
-            db.session.commit()
-            search.sync_after_commit()  # the agency's jobs enter or leave search now
-            flash(f"{found.name} is now {found.status}.", "success")
+        if run_action(  # the agency's jobs enter or leave search now
+            lambda: agency_services.change_status(
+                found, form.action(), form.reason.data, current_user
+            ),
+            lambda: f"{found.name} is now {found.status}.",
+            errors=form.reason.errors,
+        ):
             return redirect(url_for("admin.agency", agency_id=found.id))
     return render_template("admin/agency.html", agency=found, form=form)
 
@@ -76,7 +74,7 @@ def users():
 @require_role("admin")
 @require_two_step
 def user(user_id: int):
-    found = db.session.get(User, user_id) or abort(404)
+    found = db.get_or_404(User, user_id)
     return render_template("admin/user.html", user=found, form=ConfirmForm())
 
 
@@ -84,15 +82,11 @@ def user(user_id: int):
 @require_role("admin")
 @require_two_step
 def champion(user_id: int, action: str):
-    found = db.session.get(User, user_id) or abort(404)
+    found = db.get_or_404(User, user_id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    try:
-        services.set_champion(found, action == "grant", current_user)
-    except PortalError as exc:
-        db.session.rollback()
-        flash(str(exc), "danger")
-    else:
-        db.session.commit()
-        flash(f"{found.name} is now: {found.role_label}.", "success")
+    run_action(
+        lambda: services.set_champion(found, action == "grant", current_user),
+        lambda: f"{found.name} is now: {found.role_label}.",
+    )
     return redirect(url_for("admin.user", user_id=found.id))

@@ -4,7 +4,7 @@ edits the common text. Published, the job shows the combined hours and every emp
 Services flush; the caller commits (and calls ``search.sync_after_commit()``)."""
 
 from flask import current_app, url_for
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from portal import audit, mail, search
 from portal.errors import PortalError
@@ -14,6 +14,7 @@ from portal.models import Agency, Application, ApplicationDecision, Job, JobShar
 from portal.models.applications import OPEN_STATUSES
 from portal.models.types import utcnow
 from portal.pools import schedules
+from portal.queries import contains
 
 LIVE = ("invited", "accepted")  # shares still in play
 
@@ -35,8 +36,7 @@ def search_partners(job: Job, q: str = "", region_id: int | None = None) -> list
     taken = [s.agency_id for s in job.shares if s.status in LIVE] + [job.agency_id]
     query = select(Agency).where(Agency.status == "approved", Agency.id.not_in(taken))
     if q:
-        pattern = q.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        query = query.where(func.lower(Agency.name).like(f"%{pattern}%", escape="\\"))
+        query = query.where(contains(Agency.name, q))
     if region_id:
         query = query.where(Agency.region_id == region_id)
     return list(db.session.scalars(query.order_by(Agency.name).limit(50)))

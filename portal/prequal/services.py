@@ -25,6 +25,7 @@ from portal.models import (
     User,
 )
 from portal.models.types import utcnow
+from portal.queries import contains
 
 CONSENT_TEXT = (
     "I agree that staff of the agencies running this list may see my profile and my current "
@@ -96,6 +97,17 @@ def remove_partner(plist: PrequalList, partner: Agency, by: User) -> None:
     if partner in plist.partners:
         plist.partners.remove(partner)
         audit.record("list.partner_removed", by, plist, detail=f"agency {partner.id}")
+
+
+def partner_candidates(plist: PrequalList, q: str) -> list[Agency]:
+    """Approved agencies whose name contains ``q`` and that do not run the list yet."""
+    found = db.session.scalars(
+        select(Agency)
+        .where(Agency.status == "approved", contains(Agency.name, q))
+        .order_by(Agency.name)
+        .limit(20)
+    )
+    return [a for a in found if not plist.is_running_agency(a.id)]
 
 
 def lists_of_agency(agency_id: int) -> list[PrequalList]:

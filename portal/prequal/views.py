@@ -12,7 +12,6 @@ from portal.actions import run_action
 from portal.agencies.permissions import require_membership
 from portal.auth.forms import ConfirmForm
 from portal.auth.permissions import require_role, safe_back
-from portal.errors import PortalError
 from portal.extensions import db
 from portal.jobs.services import today_pacific
 from portal.models import (
@@ -43,11 +42,9 @@ def _choices() -> dict:
 def require_running_list(list_id: int, lead: bool = False):
     """The list, if the agency the user acts for runs it (or leads it); else 404."""
     membership = require_membership()
-    plist = db.session.get(PrequalList, list_id)
-    if (
-        plist is None
-        or not plist.is_running_agency(membership.agency_id)
-        or (lead and plist.agency_id != membership.agency_id)
+    plist = db.get_or_404(PrequalList, list_id)
+    if not plist.is_running_agency(membership.agency_id) or (
+        lead and plist.agency_id != membership.agency_id
     ):
         abort(404)
     return membership, plist
@@ -68,16 +65,11 @@ def agency_lists():
 
 
 def _list_form_page(form: forms.ListForm, save, plist=None):
-    if form.validate_on_submit():
-        try:
-            saved = save(form.list_data())
-        except PortalError as exc:
-            db.session.rollback()
-            form.form_errors.append(str(exc))
-        else:
-            db.session.commit()
-            flash("The list is saved.", "success")
-            return redirect(url_for("prequal.screen", list_id=(saved or plist).id))
+    saved = []  # the new list, or None when ``plist`` was updated
+    if form.validate_on_submit() and run_action(
+        lambda: saved.append(save(form.list_data())), "The list is saved.", errors=form.form_errors
+    ):
+        return redirect(url_for("prequal.screen", list_id=(saved[0] or plist).id))
     return render_template(
         "prequal/edit.html", form=form, plist=plist, question_slots=range(forms.MAX_QUESTIONS)
     ), 400 if form.errors or form.form_errors else 200
@@ -117,16 +109,7 @@ def screen(list_id: int):
     q = request.args.get("q", "").strip()
     found = []
     if q and plist.agency_id == membership.agency_id:
-        found = [
-            a
-            for a in db.session.scalars(
-                select(Agency)
-                .where(Agency.status == "approved", Agency.name.ilike(f"%{q}%"))
-                .order_by(Agency.name)
-                .limit(20)
-            )
-            if not plist.is_running_agency(a.id)
-        ]
+        found = services.partner_candidates(plist, q)
     return render_template(
         "prequal/screen.html",
         plist=plist,
@@ -162,9 +145,9 @@ def add_partner(list_id: int):
 @login_required
 def remove_partner(list_id: int, agency_id: int):
     _, plist = require_running_list(list_id, lead=True)
-    partner = db.session.get(Agency, agency_id)
-    if partner is None or not ConfirmForm().validate_on_submit():
-        abort(404 if partner is None else 400)
+    partner = db.get_or_404(Agency, agency_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
     run_action(
         lambda: services.remove_partner(plist, partner, current_user),
         f"{partner.name} no longer runs this list.",
@@ -175,7 +158,7 @@ def remove_partner(list_id: int, agency_id: int):
 @bp.route("/agency/lists/members/<int:member_id>/decide", methods=["POST"])
 @login_required
 def decide(member_id: int):
-    member = db.session.get(ListMember, member_id) or abort(404)
+    member = db.get_or_404(ListMember, member_id)
     membership, plist = require_running_list(member.list_id)
     form = forms.DecideForm()
     if not form.validate_on_submit():
@@ -246,8 +229,8 @@ def talent():
 @login_required
 def invite(member_id: int):
     membership = require_membership()
-    member = db.session.get(ListMember, member_id)
-    if member is None or not services.can_invite(membership.agency, member):
+    member = db.get_or_404(ListMember, member_id)
+    if not services.can_invite(membership.agency, member):
         abort(404)
     form = _invite_form(membership.agency_id)
     if not form.validate_on_submit():
@@ -281,8 +264,8 @@ def lists():
 
 @bp.route("/lists/<int:list_id>")
 def show(list_id: int):
-    plist = db.session.get(PrequalList, list_id)
-    if plist is None or plist.agency.status != "approved":
+    plist = db.get_or_404(PrequalList, list_id)
+    if plist.agency.status != "approved":
         abort(404)
     member = (
         services.membership_of(plist, current_user)
@@ -303,28 +286,24 @@ def show(list_id: int):
 @bp.route("/lists/<int:list_id>/join", methods=["POST"])
 @require_role("seeker")
 def join(list_id: int):
-    plist = db.session.get(PrequalList, list_id)
-    if plist is None or plist.agency.status != "approved":
+    plist = db.get_or_404(PrequalList, list_id)
+    if plist.agency.status != "approved":
         abort(404)
     questions = plist.questions or []
     form = forms.join_form_for(questions)
     if form.validate_on_submit():
         answers = {i: form[f"a_{i}"].data or "" for i in range(len(questions))}
         try:
-            services.join(plist, current_user, answers, bool(form.consent.data))
-            db.session.commit()
-        except IntegrityError:  # a double submit raced the first: one membership stands
-            db.session.rollback()
-            return redirect(url_for("prequal.my_lists"))
-        except PortalError as exc:
-            db.session.rollback()
-            form.form_errors.append(str(exc))
-        else:
-            flash(
+            joined = run_action(
+                lambda: services.join(plist, current_user, answers, bool(form.consent.data)),
                 "Your application to join the list is sent. You will get an email when "
                 "it is screened.",
-                "success",
+                errors=form.form_errors,
             )
+        except IntegrityError:  # a double submit raced the first: one membership stands
+            db.session.rollback()
+            joined = True
+        if joined:
             return redirect(url_for("prequal.my_lists"))
     return render_template(
         "prequal/show.html",
@@ -353,9 +332,11 @@ def my_lists():
 @bp.route("/my-lists/<int:member_id>/<any(pause, resume, leave):action>", methods=["POST"])
 @require_role("seeker")
 def member_action(member_id: int, action: str):
-    member = db.session.get(ListMember, member_id)
-    if member is None or member.seeker_id != current_user.id:
-        abort(404)
+    member = db.first_or_404(
+        select(ListMember).where(
+            ListMember.id == member_id, ListMember.seeker_id == current_user.id
+        )
+    )
     if not ConfirmForm().validate_on_submit():
         abort(400)
     messages = {
@@ -381,9 +362,11 @@ def invitations():
 @bp.route("/job-invitations/<int:invitation_id>/<any(accept, decline):action>", methods=["POST"])
 @require_role("seeker")
 def respond(invitation_id: int, action: str):
-    invitation = db.session.get(JobInvitation, invitation_id)
-    if invitation is None or invitation.seeker_id != current_user.id:
-        abort(404)
+    invitation = db.first_or_404(
+        select(JobInvitation).where(
+            JobInvitation.id == invitation_id, JobInvitation.seeker_id == current_user.id
+        )
+    )
     if not ConfirmForm().validate_on_submit():
         abort(400)
     if not run_action(

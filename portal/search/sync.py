@@ -24,6 +24,7 @@ from portal.search.documents import document, load_searchable
 TRAILING_WINDOW = timedelta(minutes=5)
 WRITER_TIMEOUT = 15.0
 KEEP_OUTBOX = timedelta(days=2)
+ENQUEUED = "search_enqueued"  # key in the session's info: outbox rows added since the last sync
 
 # outbox ids this process applied recently, so the trailing window is not re-applied
 _recently_applied: dict[str, set[int]] = {}
@@ -37,6 +38,7 @@ def enqueue(job_ids) -> None:
     """Note in the current transaction that these jobs' searchable state may have changed."""
     for job_id in set(job_ids):
         db.session.add(SearchOutbox(job_id=job_id))
+    db.session.info[ENQUEUED] = True
 
 
 def _node() -> SearchNode:
@@ -97,10 +99,13 @@ def apply_pending(merge: bool = True) -> int:
 
 
 def sync_after_commit() -> None:
-    """Called by a view after it committed: make its change searchable before returning.
+    """Called after a commit (``portal.actions.commit`` in requests): make the change
+    searchable before returning; nothing to do when this session enqueued nothing.
 
     If another process holds the writer lock for too long, the worker catches up later.
     """
+    if not db.session.info.pop(ENQUEUED, False):
+        return
     try:
         apply_pending(merge=False)
     except LockError:
