@@ -210,3 +210,11 @@ class ReturnLine(db.Model):
     @property
     def key(self) -> tuple:
         return (self.occupation_id, self.region_id, self.employment_status, self.bargaining_status)
+
+    @property
+    def employment_status_label(self) -> str:
+        return EMPLOYMENT_STATUSES[self.employment_status]
+
+    @property
+    def bargaining_status_label(self) -> str:
+        return BARGAINING_STATUSES[self.bargaining_status]

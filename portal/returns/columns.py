@@ -14,6 +14,7 @@ class Column:
     kind: str  # "code", "count", "fte" or "pay"
     meaning: str
     example: str = ""
+    short: str = ""  # the column heading in the lines table (figure columns only)
 
 
 KEY_COLUMNS = ("occupation", "region", "employment_status", "bargaining_status")
@@ -54,6 +55,7 @@ COLUMNS = (
         "count",
         "Employees on April 1, the first day of the fiscal year (people, not FTE).",
         "24",
+        short="Open",
     ),
     Column(
         "closing_headcount",
@@ -61,6 +63,7 @@ COLUMNS = (
         "count",
         "Employees on March 31, the last day of the fiscal year.",
         "26",
+        short="Close",
     ),
     Column(
         "fte",
@@ -69,6 +72,7 @@ COLUMNS = (
         "Full-time equivalents on March 31 (a full-time employee is 1.0; decimals "
         "allowed). At most 1.3 × the closing headcount.",
         "21.5",
+        short="FTE",
     ),
     Column(
         "hires",
@@ -76,6 +80,7 @@ COLUMNS = (
         "count",
         "People hired during the year (new employees, not internal moves).",
         "9",
+        short="Hires",
     ),
     Column(
         "separations",
@@ -83,6 +88,7 @@ COLUMNS = (
         "count",
         "Employees who left during the year, for any reason.",
         "7",
+        short="Sep.",
     ),
     Column(
         "sep_voluntary",
@@ -90,14 +96,23 @@ COLUMNS = (
         "count",
         "Resignations: the employee chose to leave (other than retirement).",
         "5",
+        short="Vol.",
     ),
-    Column("sep_retirement", "Separations — retirement", "count", "Employees who retired.", "1"),
+    Column(
+        "sep_retirement",
+        "Separations — retirement",
+        "count",
+        "Employees who retired.",
+        "1",
+        short="Ret.",
+    ),
     Column(
         "sep_involuntary",
         "Separations — involuntary",
         "count",
         "Dismissals, layoffs and ends of probation decided by the agency.",
         "1",
+        short="Invol.",
     ),
     Column(
         "sep_other",
@@ -105,6 +120,7 @@ COLUMNS = (
         "count",
         "Any other reason (death, end of a term, unknown). The four reasons add up to the total.",
         "0",
+        short="Other",
     ),
     Column(
         "sep_within_90_days",
@@ -112,6 +128,7 @@ COLUMNS = (
         "count",
         "Of the separations, those who left within 90 days of being hired.",
         "2",
+        short="≤90\u00a0d",
     ),
     Column(
         "sep_within_1_year",
@@ -120,6 +137,7 @@ COLUMNS = (
         "Of the separations, those who left within a year of being hired (including "
         "those within 90 days).",
         "3",
+        short="≤1\u00a0yr",
     ),
     Column(
         "vacancies",
@@ -127,6 +145,7 @@ COLUMNS = (
         "count",
         "Positions open on March 31 that the agency is actively trying to fill.",
         "3",
+        short="Vac.",
     ),
     Column(
         "vacancies_90_days",
@@ -134,6 +153,7 @@ COLUMNS = (
         "count",
         "Of those vacancies, the ones open for 90 days or more.",
         "1",
+        short="Vac. 90+",
     ),
     Column(
         "pay_p25",
@@ -142,9 +162,15 @@ COLUMNS = (
         "Hourly wage in dollars (e.g. 26.50) that a quarter of the employees earn "
         "less than. Pay is optional, but give all three figures or none.",
         "26.50",
+        short="P25",
     ),
     Column(
-        "pay_median", "Hourly pay — median", "pay", "The middle hourly wage, in dollars.", "28.75"
+        "pay_median",
+        "Hourly pay — median",
+        "pay",
+        "The middle hourly wage, in dollars.",
+        "28.75",
+        short="Median",
     ),
     Column(
         "pay_p75",
@@ -152,6 +178,7 @@ COLUMNS = (
         "pay",
         "The hourly wage, in dollars, that three quarters of the employees earn less than.",
         "31.00",
+        short="P75",
     ),
 )
 COLUMN_NAMES = tuple(c.name for c in COLUMNS)
