@@ -65,6 +65,10 @@ class ScreeningQuestion(db.Model):
     def is_knockout(self) -> bool:
         return self.knockout_answer is not None
 
+    @property
+    def kind_label(self) -> str:
+        return QUESTION_KINDS[self.kind]
+
 
 class Application(db.Model):
     __tablename__ = "applications"

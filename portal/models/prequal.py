@@ -104,6 +104,10 @@ class PrequalList(db.Model):
     def intake_open(self, today: date) -> bool:
         return self.intake_opens_on <= today <= self.intake_closes_on
 
+    @property
+    def visibility_label(self) -> str:
+        return LIST_VISIBILITIES[self.visibility]
+
 
 class ListMember(db.Model):
     """A seeker's application to, and membership of, a list."""
