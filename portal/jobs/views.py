@@ -10,11 +10,11 @@ from flask import (
     url_for,
 )
 from flask_login import current_user, login_required
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 
 from portal import numbers, search
-from portal.actions import run_action
+from portal.actions import commit, run_action
 from portal.agencies.permissions import can_publish, require_membership
 from portal.applications import services as applications
 from portal.auth.forms import ConfirmForm
@@ -26,6 +26,7 @@ from portal.jobs.permissions import can_see_unpublished, require_agency_job
 from portal.models import Job
 from portal.models.jobs import JOB_STATUSES
 from portal.prequal import services as prequal
+from portal.queries import contains
 from portal.seekers import services as seekers
 from portal.twofactor.permissions import require_two_step
 
@@ -56,14 +57,14 @@ def index():
 
 @bp.route("/jobs/<int:job_id>")
 def show(job_id: int):
-    job = db.session.get(Job, job_id) or abort(404)
+    job = db.get_or_404(Job, job_id)
     if (job.status == "draft" or not job.agency.is_approved) and not can_see_unpublished(job):
         abort(404)  # drafts, and jobs of agencies not (or no longer) approved
     if services.is_gone(job):
         return render_template("jobs/gone.html", job=job), 410
     if job.status == "published":
         services.count_view(job)
-        db.session.commit()
+        commit()
     similar = listing.jobs_by_id(
         search.more_like(
             job.id, " ".join([job.title] * 3 + [job.occupation.title, job.description])
@@ -98,8 +99,7 @@ def agency_jobs():
     q, status = request.args.get("q", "").strip(), request.args.get("status", "")
     query = select(Job).where(Job.agency_id == membership.agency_id)
     if q:
-        pattern = q.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        query = query.where(func.lower(Job.title).like(f"%{pattern}%", escape="\\"))
+        query = query.where(contains(Job.title, q))
     if status in JOB_STATUSES:
         query = query.where(Job.status == status)
     page = db.paginate(
@@ -126,27 +126,23 @@ def bulk_close():
         abort(400)
     ids = numbers.ids(request.form.getlist("job_id"))
     closed = services.bulk_close(membership.agency, ids, current_user)
-    db.session.commit()
-    search.sync_after_commit()
+    commit()
     flash(f"Closed {closed} job{'s' if closed != 1 else ''}.", "success")
     return redirect(url_for("jobs.agency_jobs"))
 
 
 def _after_save(job: Job, form: forms.JobForm):
-    """Draft saved: preview or publish as the button asked."""
+    """Draft saved (and committed): preview or publish as the button asked."""
     if form.publish.data:
-        try:
-            services.publish(job, current_user)
-        except PortalError as exc:
-            db.session.commit()  # the draft is kept
-            flash(str(exc), "warning")
-            return redirect(url_for("jobs.edit", job_id=job.id))
-        db.session.commit()
-        search.sync_after_commit()
-        flash("The job is published and searchable now.", "success")
-        return redirect(url_for("jobs.show", job_id=job.id))
-    db.session.commit()
-    search.sync_after_commit()
+        refusal = []
+        if run_action(
+            lambda: services.publish(job, current_user),
+            "The job is published and searchable now.",
+            errors=refusal,
+        ):
+            return redirect(url_for("jobs.show", job_id=job.id))
+        flash(refusal[0], "warning")  # the draft is kept
+        return redirect(url_for("jobs.edit", job_id=job.id))
     if form.preview.data:
         return redirect(url_for("jobs.show", job_id=job.id))
     flash("Saved.", "success")
@@ -158,14 +154,14 @@ def _after_save(job: Job, form: forms.JobForm):
 def new():
     membership = require_membership()
     form = forms.JobForm()
-    if form.validate_on_submit():
-        try:
-            job = services.create_draft(membership.agency, form.job_data(), current_user)
-        except PortalError as exc:
-            db.session.rollback()
-            form.form_errors.append(str(exc))
-        else:
-            return _after_save(job, form)
+    created = []
+    if form.validate_on_submit() and run_action(
+        lambda: created.append(
+            services.create_draft(membership.agency, form.job_data(), current_user)
+        ),
+        errors=form.form_errors,
+    ):
+        return _after_save(created[0], form)
     return render_template(
         "jobs/edit.html",
         form=form,
@@ -183,26 +179,31 @@ def edit(job_id: int):
     if not form.is_submitted():
         form.load(job)
     elif form.validate():
+        seen = numbers.whole(form.version_id.data or "") or 0  # not a number: stale
+        data = form.job_data()
+        if job.status != "draft":  # the "pooled" checkbox is only on a draft's form
+            data.pop("pooled")
+        stale = []
         try:
-            seen = numbers.whole(form.version_id.data or "") or 0  # not a number: stale
-            data = form.job_data()
-            if job.status != "draft":  # the "pooled" checkbox is only on a draft's form
-                data.pop("pooled")
-            services.update_job(job, data, seen, current_user)
-            return _after_save(job, form)
-        except (PortalError, StaleDataError) as exc:
+            saved = run_action(
+                lambda: services.update_job(job, data, seen, current_user),
+                errors={services.StaleEdit: stale, PortalError: form.form_errors},
+            )
+        except StaleDataError:  # another save reached the database first
             db.session.rollback()
-            stale = isinstance(exc, (services.StaleEdit, StaleDataError))
-            form.form_errors.append(str(services.StaleEdit() if stale else exc))
-            if stale:  # the user has now seen the conflict: saving again is deliberate
-                form.version_id.data = job.version_id
-            return render_template(
-                "jobs/edit.html",
-                form=form,
-                job=job,
-                agency=membership.agency,
-                can_publish=can_publish(membership.agency),
-            ), 409 if stale else 400
+            saved, stale = False, [str(services.StaleEdit())]
+        if saved:
+            return _after_save(job, form)
+        if stale:  # the user has now seen the conflict: saving again is deliberate
+            form.form_errors.extend(stale)
+            form.version_id.data = job.version_id
+        return render_template(
+            "jobs/edit.html",
+            form=form,
+            job=job,
+            agency=membership.agency,
+            can_publish=can_publish(membership.agency),
+        ), 409 if stale else 400
     return render_template(
         "jobs/edit.html",
         form=form,
@@ -228,7 +229,7 @@ def lifecycle(job_id: int, action: str):
     if not ConfirmForm().validate_on_submit():
         abort(400)
     do, message = ACTIONS[action]
-    run_action(lambda: do(job, current_user), lambda: message)
+    run_action(lambda: do(job, current_user), message)
     return redirect(url_for("jobs.edit", job_id=job.id))
 
 
@@ -254,7 +255,7 @@ def duplicate(job_id: int):
     if not ConfirmForm().validate_on_submit():
         abort(400)
     copy = services.duplicate(job, current_user)
-    db.session.commit()
+    commit()
     flash("A draft copy was made; edit it and publish when ready.", "success")
     return redirect(url_for("jobs.edit", job_id=copy.id))
 
@@ -266,12 +267,12 @@ def duplicate(job_id: int):
 @require_role("admin")
 @require_two_step
 def unpublish(job_id: int):
-    job = db.session.get(Job, job_id) or abort(404)
+    job = db.get_or_404(Job, job_id)
     form = forms.UnpublishForm()
     if form.validate_on_submit():
         run_action(
             lambda: services.unpublish(job, form.reason.data, current_user),
-            lambda: "The job is unpublished and has left search.",
+            "The job is unpublished and has left search.",
         )
     else:
         flash("Give a reason: the agency will see it.", "danger")
