@@ -1,5 +1,6 @@
 """Template conventions: a POST form that is only a button goes through the ``post_button``
-macro (not written by hand), and the labels on the returns pages are the Python ones."""
+macro (not written by hand), and the labels on the returns and LMI pages are the Python
+ones."""
 
 import html
 import re
@@ -8,8 +9,9 @@ from pathlib import Path
 
 import pytest
 
+from portal.lmi.figures import DIMENSIONS
 from portal.models.lmi import BARGAINING_STATUSES, EMPLOYMENT_STATUSES
-from portal.returns import services
+from portal.returns import periods
 from portal.returns.columns import COLUMNS, KEY_COLUMNS
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
@@ -92,7 +94,7 @@ def test_the_macro_renders_hidden_fields_form_class_and_button_attributes(app):
 @pytest.fixture
 def draft_page(db, client, login, make_agency, make_user):
     """The draft page of a return with a line for every employment and bargaining status."""
-    period = services.open_period(2025, date(2026, 6, 30), make_user(role="champion"))
+    period = periods.open_period(2025, date(2026, 6, 30), make_user(role="champion"))
     db.session.commit()
     agency = make_agency(name="Harbour Community Services")
     login(client, agency.owner)
@@ -128,3 +130,18 @@ def test_returns_lines_table_shows_the_python_labels(draft_page):
         (label, bargaining[i % len(bargaining)])
         for i, label in enumerate(EMPLOYMENT_STATUSES.values())
     }
+
+
+def test_response_rate_tables_are_titled_by_the_dimensions(
+    db, client, login, make_agency, make_user
+):
+    champion = make_user(role="champion")
+    periods.open_period(2025, date(2026, 6, 30), champion)
+    make_agency()
+    db.session.commit()
+    login(client, champion)
+    page = client.get("/lmi").get_data(as_text=True)
+    captions = re.findall(r"<caption>Response rate by ([^<]*)</caption>", page)
+    assert captions == [
+        DIMENSIONS[name].label.lower() for name in ("region", "subsector", "cssea_member")
+    ]

@@ -179,6 +179,7 @@ def build(year: int, measure: str, years: list[int]) -> dict:
         "trend_measures": TREND_MEASURES,
         "trend_chart": trend_chart,
         "response": response,
+        "dimensions": DIMENSIONS,
         "response_chart": charts.bar_chart(
             "chart-response",
             f"Response rate by region, {period}",
