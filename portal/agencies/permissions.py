@@ -43,8 +43,8 @@ def require_membership(*roles: str) -> Membership:
 
 def require_member_of_agency(membership: Membership, member_id: int) -> Membership:
     """A membership id from a URL must belong to the agency the user acts for; else 404."""
-    target = db.session.get(Membership, member_id)
-    if target is None or target.agency_id != membership.agency_id:
+    target = db.get_or_404(Membership, member_id)
+    if target.agency_id != membership.agency_id:
         abort(404)
     return target
 

@@ -11,8 +11,8 @@ from portal.models import Application, ApplicationDecision, Membership, Screenin
 
 
 def require_own_application(application_id: int) -> Application:
-    application = db.session.get(Application, application_id)
-    if application is None or application.seeker_id != current_user.id:
+    application = db.get_or_404(Application, application_id)
+    if application.seeker_id != current_user.id:
         abort(404)
     return application
 
@@ -21,8 +21,8 @@ def require_agency_application(
     application_id: int,
 ) -> tuple[Membership, Application, ApplicationDecision]:
     membership = require_membership()
-    application = db.session.get(Application, application_id)
-    decision = application.decision_for(membership.agency_id) if application else None
+    application = db.get_or_404(Application, application_id)
+    decision = application.decision_for(membership.agency_id)
     if decision is None:
         abort(404)
     return membership, application, decision
@@ -31,7 +31,7 @@ def require_agency_application(
 def require_job_question(job_id: int, question_id: int):
     """The lead agency edits a job's screening questions."""
     membership, job = require_agency_job(job_id)
-    question = db.session.get(ScreeningQuestion, question_id)
-    if question is None or question.job_id != job.id:
+    question = db.get_or_404(ScreeningQuestion, question_id)
+    if question.job_id != job.id:
         abort(404)
     return membership, job, question

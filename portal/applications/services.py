@@ -10,7 +10,6 @@ from sqlalchemy import func, select, update
 from portal import audit, mail
 from portal.errors import PortalError
 from portal.extensions import db
-from portal.jobs.services import today_pacific
 from portal.models import (
     AgencyMessage,
     Application,
@@ -28,6 +27,7 @@ from portal.models import (
 from portal.models.applications import AGENCY_STATUSES, OPEN_STATUSES, STATUSES
 from portal.models.types import utcnow
 from portal.pools import services as pools
+from portal.timeutil import today_pacific
 
 MAX_QUESTIONS = 15
 # the portal's wording of each email to applicants; an agency may replace it with its own
@@ -130,6 +130,15 @@ def job_open_for_applications(job: Job) -> bool:
 
 def profile_of(user_id: int) -> SeekerProfile | None:
     return db.session.scalar(select(SeekerProfile).where(SeekerProfile.user_id == user_id))
+
+
+def why_cannot_apply(job: Job, seeker: User) -> str | None:
+    """Why ``seeker`` cannot apply for ``job`` now, or None when they can."""
+    try:
+        check_can_apply(job, seeker)
+    except PortalError as exc:
+        return str(exc)
+    return None
 
 
 def check_can_apply(job: Job, seeker: User) -> None:

@@ -7,7 +7,8 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import contains_eager
 
-from portal import numbers, ratelimits, search
+from portal import numbers, ratelimits
+from portal.actions import commit, run_action
 from portal.agencies.permissions import require_membership
 from portal.applications import forms, services
 from portal.applications.permissions import (
@@ -15,20 +16,15 @@ from portal.applications.permissions import (
     require_job_question,
     require_own_application,
 )
-from portal.auth.forms import ConfirmForm
 from portal.auth.permissions import require_role, safe_back
-from portal.errors import PortalError
 from portal.extensions import db
+from portal.forms import ConfirmForm
 from portal.jobs.permissions import require_agency_job
 from portal.models import Application, ApplicationDecision, Job, JobShare, User
 from portal.models.applications import MESSAGE_KINDS, OPEN_STATUSES, STATUSES
+from portal.queries import contains
 
 bp = Blueprint("applications", __name__)
-
-
-def _commit_and_sync() -> None:
-    db.session.commit()
-    search.sync_after_commit()  # hiring may have filled the job
 
 
 # Seekers ------------------------------------------------------------------------------
@@ -38,8 +34,8 @@ def _commit_and_sync() -> None:
 @ratelimits.apply
 @require_role("seeker")
 def apply(job_id: int):
-    job = db.session.get(Job, job_id)
-    if job is None or job.status == "draft" or job.agency.status != "approved":
+    job = db.get_or_404(Job, job_id)
+    if job.status == "draft" or job.agency.status != "approved":
         abort(404)
     existing = services.application_of(job, current_user)
     if existing is not None:
@@ -50,31 +46,23 @@ def apply(job_id: int):
     status = 200
     if form.validate_on_submit():
         try:
-            application = services.apply(
-                job, current_user, form.cover_note.data or "", forms.answers_of(form, questions)
+            run_action(
+                lambda: services.apply(
+                    job, current_user, form.cover_note.data or "", forms.answers_of(form, questions)
+                ),
+                "Your application was sent. You will get an email confirmation.",
+                errors=form.form_errors,
             )
-            db.session.commit()
-        except services.AlreadyApplied as exc:
-            db.session.rollback()
-            return redirect(url_for("applications.detail", application_id=exc.application.id))
         except IntegrityError:  # a second submit raced the first: one application stands
             db.session.rollback()
-            again = services.application_of(job, current_user)
-            return redirect(url_for("applications.detail", application_id=again.id))
-        except PortalError as exc:
-            db.session.rollback()
-            form.form_errors.append(str(exc))
-            status = 400
-        else:
-            flash("Your application was sent. You will get an email confirmation.", "success")
-            return redirect(url_for("applications.detail", application_id=application.id))
+        # sent now, or already (AlreadyApplied, or the race above): show the application
+        sent = services.application_of(job, current_user)
+        if sent is not None:
+            return redirect(url_for("applications.detail", application_id=sent.id))
+        status = 400
     elif form.is_submitted():
         status = 400
-    problem = None
-    try:
-        services.check_can_apply(job, current_user)
-    except PortalError as exc:
-        problem = str(exc)
+    problem = services.why_cannot_apply(job, current_user)
     if problem and form.is_submitted() and problem not in form.form_errors:
         form.form_errors.append(problem)
         status = 400
@@ -112,14 +100,10 @@ def withdraw(application_id: int):
     application = require_own_application(application_id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    try:
-        services.withdraw(application, current_user)
-    except PortalError as exc:
-        db.session.rollback()
-        flash(str(exc), "danger")
-    else:
-        db.session.commit()
-        flash("Your application is withdrawn; the agency sees it as withdrawn.", "success")
+    run_action(
+        lambda: services.withdraw(application, current_user),
+        "Your application is withdrawn; the agency sees it as withdrawn.",
+    )
     return redirect(url_for("applications.detail", application_id=application.id))
 
 
@@ -128,16 +112,10 @@ def withdraw(application_id: int):
 
 def _question_page(job: Job, form: forms.QuestionForm, save, done: str, editing=None):
     """Save a valid question form with ``save(data)``; else show the list and the form."""
-    if form.validate_on_submit():
-        try:
-            save(form.question_data())
-        except PortalError as exc:
-            db.session.rollback()
-            form.form_errors.append(str(exc))
-        else:
-            db.session.commit()
-            flash(done, "success")
-            return redirect(url_for("applications.questions", job_id=job.id))
+    if form.validate_on_submit() and run_action(
+        lambda: save(form.question_data()), done, errors=form.form_errors
+    ):
+        return redirect(url_for("applications.questions", job_id=job.id))
     return render_template(
         "applications/questions.html",
         job=job,
@@ -186,7 +164,7 @@ def move_question(job_id: int, question_id: int, direction: str):
     if not ConfirmForm().validate_on_submit():
         abort(400)
     services.move_question(question, -1 if direction == "up" else 1)
-    db.session.commit()
+    commit()
     return redirect(url_for("applications.questions", job_id=job.id))
 
 
@@ -197,7 +175,7 @@ def delete_question(job_id: int, question_id: int):
     if not ConfirmForm().validate_on_submit():
         abort(400)
     services.delete_question(question, current_user)
-    db.session.commit()
+    commit()
     flash("Question deleted. Answers already received keep the question's text.", "success")
     return redirect(url_for("applications.questions", job_id=job.id))
 
@@ -235,8 +213,7 @@ def pipeline(job_id: int):
     if knockout in ("passed", "out"):
         query = query.where(Application.knocked_out.is_(knockout == "out"))
     if q:
-        pattern = q.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        query = query.where(func.lower(User.name).like(f"%{pattern}%", escape="\\"))
+        query = query.where(contains(User.name, q))
     query = query.options(  # one query per relation for the page, not one per row
         contains_eager(ApplicationDecision.application).contains_eager(Application.seeker),
         contains_eager(ApplicationDecision.application).selectinload(Application.answers),
@@ -293,7 +270,7 @@ def bulk(job_id: int):
     changed, skipped = services.bulk_change(
         decisions, form.status.data, current_user, form.message.data or ""
     )
-    _commit_and_sync()
+    commit()  # hiring may have filled the job
     flash(
         f"Moved {changed} applicant{'s' if changed != 1 else ''} to "
         f"“{STATUSES[form.status.data]}”.",
@@ -334,24 +311,18 @@ def change_status(application_id: int):
     if not form.validate_on_submit():
         flash("Choose a status from the list.", "danger")
     else:
-        try:
-            services.change_status(
+
+        def moved() -> str:
+            filled = decision.share.filled_at and form.status.data == "hired"
+            note = " The position is filled." if filled else ""
+            return f"{application.seeker.name} moved to “{STATUSES[form.status.data]}”." + note
+
+        run_action(  # hiring may have filled the job
+            lambda: services.change_status(
                 decision, form.status.data, current_user, form.message.data or ""
-            )
-        except PortalError as exc:
-            db.session.rollback()
-            flash(str(exc), "danger")
-        else:
-            _commit_and_sync()
-            note = (
-                " The position is filled."
-                if decision.share.filled_at and form.status.data == "hired"
-                else ""
-            )
-            flash(
-                f"{application.seeker.name} moved to “{STATUSES[form.status.data]}”." + note,
-                "success",
-            )
+            ),
+            moved,
+        )
     return redirect(url_for("applications.review", application_id=application.id))
 
 
@@ -362,7 +333,7 @@ def add_note(application_id: int):
     form = forms.NoteForm()
     if form.validate_on_submit():
         services.add_note(application, membership.agency_id, current_user, form.body.data)
-        db.session.commit()
+        commit()
         flash("Note saved.", "success")
     else:
         flash("Write the note first.", "danger")
@@ -377,7 +348,7 @@ def resume(application_id: int):
 
     membership, application, _ = require_agency_application(application_id)
     resumes.record_view(application.resume, current_user, membership.agency)
-    db.session.commit()
+    commit()
     return resumes.send(application.resume)
 
 
@@ -392,7 +363,7 @@ def messages():
     if form.validate_on_submit():
         for kind in MESSAGE_KINDS:
             services.save_message(membership.agency_id, kind, form[kind].data or "")
-        db.session.commit()
+        commit()
         flash("The wording of your emails to applicants is saved.", "success")
         return redirect(url_for("applications.messages"))
     if not form.is_submitted():
@@ -414,7 +385,7 @@ def alerts():
     form = forms.AlertsForm(obj=membership)
     if form.validate_on_submit():
         membership.application_alerts = form.application_alerts.data
-        db.session.commit()
+        commit()
         flash("Your email preference is saved.", "success")
         return redirect(url_for("applications.alerts"))
     return render_template(

@@ -15,9 +15,7 @@ def agency_has_share(job: Job, agency_id: int) -> bool:
 def require_agency_job(job_id: int, lead_only: bool = True) -> tuple[Membership, Job]:
     """The job, if the agency the user acts for leads it (or has a share); else 404."""
     membership = require_membership()
-    job = db.session.get(Job, job_id)
-    if job is None:
-        abort(404)
+    job = db.get_or_404(Job, job_id)
     allowed = (
         job.agency_id == membership.agency_id
         if lead_only

@@ -11,9 +11,7 @@ from portal.models import JobShare, Membership
 
 def require_share(share_id: int, own: bool = False) -> tuple[Membership, JobShare]:
     membership = require_membership()
-    share = db.session.get(JobShare, share_id)
-    if share is None:
-        abort(404)
+    share = db.get_or_404(JobShare, share_id)
     mine = share.agency_id == membership.agency_id
     lead = share.job.agency_id == membership.agency_id
     if not (mine or (lead and not own)):

@@ -3,12 +3,11 @@
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from portal import numbers, ratelimits, search
+from portal import numbers, ratelimits
 from portal.actions import run_action
 from portal.agencies.permissions import require_membership
-from portal.auth.forms import ConfirmForm
-from portal.errors import PortalError
 from portal.extensions import db
+from portal.forms import ConfirmForm
 from portal.jobs.permissions import require_agency_job
 from portal.models import Agency, Region
 from portal.pools import forms, services
@@ -76,17 +75,12 @@ def share(share_id: int):
     if request.method == "POST":
         if not mine:
             abort(404)
-        if form.validate():
-            try:
-                services.update_share(share, form.share_data(), current_user)
-            except PortalError as exc:
-                db.session.rollback()
-                form.form_errors.append(str(exc))
-            else:
-                db.session.commit()
-                search.sync_after_commit()
-                flash("Your share is saved.", "success")
-                return redirect(url_for("pools.share", share_id=share.id))
+        if form.validate() and run_action(
+            lambda: services.update_share(share, form.share_data(), current_user),
+            "Your share is saved.",
+            errors=form.form_errors,
+        ):
+            return redirect(url_for("pools.share", share_id=share.id))
         status = 400
     else:
         form.load(share)
