@@ -533,11 +533,11 @@ def test_lmi_import_with_hostile_years_and_numbers_reports_rows(db, runner, make
     from datetime import date
 
     from portal.models.lmi import WorkforceReturn
-    from portal.returns import services
+    from portal.returns import periods
     from portal.returns.columns import IMPORT_COLUMNS
     from tests.test_returns import LINE, csv_file
 
-    services.open_period(2025, date(2026, 6, 30), make_user(role="champion"))
+    periods.open_period(2025, date(2026, 6, 30), make_user(role="champion"))
     db.session.commit()
     agency = make_agency(name="Hostile Import")
     rows = [

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from portal.auth.permissions import safe_back
-from portal.returns import services as returns
+from portal.returns import periods
 from tests.conftest import text
 from tests.test_prequal import agencies, create_list, make_seeker, qualify  # noqa: F401
 
@@ -56,7 +56,7 @@ def test_safe_back_keeps_pages_of_this_site(app, target, expected):
 @pytest.fixture
 def champion_client(app, db, make_user, login):
     champion = make_user(role="champion")
-    period = returns.open_period(2025, date(2026, 6, 30), champion)
+    period = periods.open_period(2025, date(2026, 6, 30), champion)
     db.session.commit()
     client = app.test_client()
     login(client, champion)

@@ -19,7 +19,7 @@ from werkzeug.test import encode_multipart
 
 from portal.models import Membership, OutboxMessage
 from portal.models.lmi import ReportingPeriod, ReturnLine, WorkforceReturn
-from portal.returns import services, validation
+from portal.returns import drafts, periods, validation
 from portal.returns.columns import COLUMN_NAMES, IMPORT_COLUMNS
 from tests.conftest import field_error, text
 
@@ -62,7 +62,7 @@ HIGH_TURNOVER = {
 
 
 def values(line: dict) -> dict:
-    parsed, errors = validation.parse_line(line, services.codes())
+    parsed, errors = validation.parse_line(line, drafts.codes())
     assert errors == {}
     return parsed
 
@@ -137,7 +137,7 @@ def champion(make_user):
 
 @pytest.fixture
 def period(db, champion):
-    period = services.open_period(2025, date(2026, 6, 30), champion)
+    period = periods.open_period(2025, date(2026, 6, 30), champion)
     db.session.commit()
     return period
 
@@ -372,22 +372,22 @@ def test_refresh_current(db, agency, period):
         db.session.add(wreturn)
         versions.append(wreturn)
     db.session.flush()
-    services.refresh_current(agency.id, period.id)
+    drafts.refresh_current(agency.id, period.id)
     assert [v.is_current for v in versions] == [False, True, False, False]
     versions[1].status = "returned"
-    services.refresh_current(agency.id, period.id)
+    drafts.refresh_current(agency.id, period.id)
     assert [v.is_current for v in versions] == [True, False, False, False]
 
 
 def test_previous_year_closing_warning(db, client, login, agency, period, champion):
-    last_year = services.open_period(2024, date(2025, 6, 30), champion)
-    old = services.start_draft(agency, last_year, agency.owner)
-    services.add_line(
+    last_year = periods.open_period(2024, date(2025, 6, 30), champion)
+    old = drafts.start_draft(agency, last_year, agency.owner)
+    drafts.add_line(
         old,
         {**values(LINE), "closing_headcount": 18, "opening_headcount": 18, "fte": 17.0},
         agency.owner,
     )
-    services.submit(old, agency.owner, confirmed=True)
+    drafts.submit(old, agency.owner, confirmed=True)
     db.session.commit()
     login(client, agency.owner)
     draft_id = start(client, period)
@@ -516,7 +516,7 @@ def test_closed_period_drafts_are_read_only(db, client, login, agency, period, c
     login(client, agency.owner)
     draft_id = start(client, period)
     add(client, draft_id, LINE)
-    services.close_period(fresh(db, ReportingPeriod, period.id), champion)
+    periods.close_period(fresh(db, ReportingPeriod, period.id), champion)
     db.session.commit()
     page = text(client.get(f"/agency/returns/{draft_id}"))
     assert "is closed: its returns are read-only" in page and "Add a line" not in page
@@ -549,9 +549,9 @@ def test_reminders(db, client, login, make_agency, make_recruiter, period, champ
     recruiter = make_recruiter(late)
     pending = make_agency(status="pending", name="Pending Agency")
     done = make_agency(name="Done Agency")
-    wreturn = services.start_draft(done, period, done.owner)
-    services.add_line(wreturn, values(LINE), done.owner)
-    services.submit(wreturn, done.owner, confirmed=True)
+    wreturn = drafts.start_draft(done, period, done.owner)
+    drafts.add_line(wreturn, values(LINE), done.owner)
+    drafts.submit(wreturn, done.owner, confirmed=True)
     db.session.commit()
 
     def sent(user) -> int:
@@ -580,7 +580,7 @@ def test_reminders(db, client, login, make_agency, make_recruiter, period, champ
     response = client.post_form(f"/returns/periods/{period.id}/remind")
     assert "Reminders sent: 1 email" in text(client.get(response.location))
     assert sent(late.owner) == 3
-    services.close_period(fresh(db, ReportingPeriod, period.id), champion)
+    periods.close_period(fresh(db, ReportingPeriod, period.id), champion)
     db.session.commit()
     with freeze_time("2026-08-20 19:00:00"):
         assert task().startswith("reminder rounds: 0")
@@ -632,7 +632,7 @@ def test_import_command(db, runner, make_agency, period):
     assert db.session.scalar(select(func.count(WorkforceReturn.id))) == 0
 
     # an agency's draft in progress stays the newest version
-    draft = services.start_draft(second, period, second.owner)
+    draft = drafts.start_draft(second, period, second.owner)
     db.session.commit()
     good = rows(
         (first.slug, "2025", LINE),

@@ -4,6 +4,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, session, u
 from flask_login import current_user, login_required
 
 from portal import ratelimits
+from portal.actions import commit, run_action
 from portal.agencies import forms, services
 from portal.agencies.permissions import (
     can_manage_staff,
@@ -14,9 +15,9 @@ from portal.agencies.permissions import (
 )
 from portal.auth import services as auth_services
 from portal.auth import sessions
-from portal.auth.forms import AccountFields, ConfirmForm
-from portal.errors import PortalError
+from portal.auth.forms import AccountFields
 from portal.extensions import db
+from portal.forms import ConfirmForm
 from portal.models import AgencyInvitation
 from portal.models.types import utcnow
 
@@ -40,10 +41,10 @@ def register():
             )
             if owner is not None:
                 services.register_agency(owner, form.agency_data())
-            db.session.commit()
+            commit()
             return redirect(url_for("auth.check_email", email=form.email.data))
         agency = services.register_agency(current_user, form.agency_data())
-        db.session.commit()
+        commit()
         session["agency_id"] = agency.id
         flash(
             f"{agency.name} is registered and waits for approval. You can prepare "
@@ -82,7 +83,7 @@ def edit():
         form.cssea_division_id.data = agency.cssea_division_id or 0
     if form.validate_on_submit():
         services.update_agency(agency, form.agency_data(), current_user)
-        db.session.commit()
+        commit()
         flash("Agency details saved.", "success")
         return redirect(url_for("agencies.home"))
     return render_template("agencies/edit.html", form=form, agency=agency)
@@ -94,15 +95,12 @@ def edit():
 def invite():
     membership = require_membership("owner")
     form = forms.InviteForm()
-    if form.validate_on_submit():
-        try:
-            services.invite_recruiter(membership.agency, form.email.data, current_user)
-        except PortalError as exc:
-            form.email.errors.append(str(exc))
-        else:
-            db.session.commit()
-            flash(f"Invitation sent to {form.email.data}.", "success")
-            return redirect(url_for("agencies.home"))
+    if form.validate_on_submit() and run_action(
+        lambda: services.invite_recruiter(membership.agency, form.email.data, current_user),
+        f"Invitation sent to {form.email.data}.",
+        errors=form.email.errors,
+    ):
+        return redirect(url_for("agencies.home"))
     agency = membership.agency
     return render_template(
         "agencies/home.html",
@@ -115,40 +113,34 @@ def invite():
     ), 400
 
 
-def _owner_action(member_id: int, action) -> None:
+def _owner_action(member_id: int, action, message: str) -> None:
+    """Run ``action(membership, target)``; ``message`` may name the target as ``{name}``."""
     membership = require_membership("owner")
     target = require_member_of_agency(membership, member_id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    try:
-        action(membership, target)
-    except PortalError as exc:
-        db.session.rollback()
-        flash(str(exc), "danger")
-    else:
-        db.session.commit()
+    run_action(lambda: action(membership, target), message.format(name=target.user.name))
 
 
 @bp.route("/agency/staff/<int:member_id>/remove", methods=["POST"])
 @login_required
 def remove_member(member_id: int):
-    def action(membership, target):
-        name = target.user.name
-        services.remove_member(target, current_user)
-        flash(f"{name} no longer has access to this agency.", "success")
-
-    _owner_action(member_id, action)
+    _owner_action(
+        member_id,
+        lambda membership, target: services.remove_member(target, current_user),
+        "{name} no longer has access to this agency.",
+    )
     return redirect(url_for("agencies.home"))
 
 
 @bp.route("/agency/staff/<int:member_id>/make-owner", methods=["POST"])
 @login_required
 def make_owner(member_id: int):
-    def action(membership, target):
-        services.transfer_ownership(membership, target, current_user)
-        flash(f"{target.user.name} is now the owner. You remain a recruiter.", "success")
-
-    _owner_action(member_id, action)
+    _owner_action(
+        member_id,
+        lambda membership, target: services.transfer_ownership(membership, target, current_user),
+        "{name} is now the owner. You remain a recruiter.",
+    )
     return redirect(url_for("agencies.home"))
 
 
@@ -156,12 +148,12 @@ def make_owner(member_id: int):
 @login_required
 def revoke_invitation(invitation_id: int):
     membership = require_membership("owner")
-    invitation = db.session.get(AgencyInvitation, invitation_id)
-    if invitation is None or invitation.agency_id != membership.agency_id:
+    invitation = db.get_or_404(AgencyInvitation, invitation_id)
+    if invitation.agency_id != membership.agency_id:
         abort(404)
     if ConfirmForm().validate_on_submit():
         services.revoke_invitation(invitation, current_user)
-        db.session.commit()
+        commit()
         flash(f"Invitation to {invitation.email} withdrawn.", "success")
     return redirect(url_for("agencies.home"))
 
@@ -190,17 +182,12 @@ def invitation(token: str):
         return render_template("agencies/invitation_invalid.html"), 404
     if current_user.is_authenticated:
         form = ConfirmForm()
-        if form.validate_on_submit():
-            try:
-                services.accept_invitation(found, current_user)
-            except PortalError as exc:
-                db.session.rollback()
-                flash(str(exc), "danger")
-            else:
-                db.session.commit()
-                session["agency_id"] = found.agency_id
-                flash(f"Welcome to {found.agency.name}.", "success")
-                return redirect(url_for("agencies.home"))
+        if form.validate_on_submit() and run_action(
+            lambda: services.accept_invitation(found, current_user),
+            lambda: f"Welcome to {found.agency.name}.",
+        ):
+            session["agency_id"] = found.agency_id
+            return redirect(url_for("agencies.home"))
         return render_template("agencies/invitation.html", invitation=found, form=form)
 
     existing = auth_services.find_user(found.email)
@@ -213,7 +200,7 @@ def invitation(token: str):
         )
         user.email_confirmed_at = utcnow()
         services.accept_invitation(found, user)
-        db.session.commit()
+        commit()
         sessions.start(user)
         session["agency_id"] = found.agency_id
         flash(f"Welcome to {found.agency.name}.", "success")

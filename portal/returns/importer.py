@@ -11,7 +11,7 @@ from portal import audit, numbers
 from portal.extensions import db
 from portal.models import Agency
 from portal.models.lmi import ReportingPeriod, ReturnLine, WorkforceReturn
-from portal.returns import services, validation
+from portal.returns import drafts, validation
 
 
 @dataclass
@@ -27,7 +27,7 @@ def plan(rows: Iterable[tuple[int, Mapping]]) -> tuple[list[Group], list[validat
     """The groups to save, or every problem (by row) that stops the import."""
     agencies = {a.slug: a for a in db.session.scalars(select(Agency))}
     periods = {p.fiscal_year: p for p in db.session.scalars(select(ReportingPeriod))}
-    codes = services.codes()
+    codes = drafts.codes()
     problems: list[validation.Problem] = []
     groups: dict[tuple, Group] = {}
     for number, raw in rows:
@@ -88,7 +88,7 @@ def plan(rows: Iterable[tuple[int, Mapping]]) -> tuple[list[Group], list[validat
     if problems:
         return [], problems
     for group in groups.values():
-        errors, group.warnings = services.check_lines(
+        errors, group.warnings = drafts.check_lines(
             group.agency, group.period, group.lines, [f"Row {n}" for n in group.rows]
         )
         problems.extend(errors)
@@ -108,7 +108,7 @@ def save(group: Group, accept: bool) -> WorkforceReturn:
         or 0
     )
     version = top + 1
-    draft = services.draft_of(group.agency.id, group.period.id)
+    draft = drafts.draft_of(group.agency.id, group.period.id)
     if draft is not None:  # an agency's draft in progress stays the newest version
         version, draft.version = draft.version, top + 1
         db.session.flush()
@@ -121,13 +121,13 @@ def save(group: Group, accept: bool) -> WorkforceReturn:
         agency=group.agency, period=group.period, version=version, status=status, source="import"
     )
     db.session.add(wreturn)
-    ids = services.code_ids()
+    ids = drafts.code_ids()
     for values in group.lines:
         line = ReturnLine()
-        services.fill_line(line, values, ids)
+        drafts.fill_line(line, values, ids)
         wreturn.lines.append(line)
     db.session.flush()
-    services.finish(wreturn, status, group.warnings, None)
+    drafts.finish(wreturn, status, group.warnings, None)
     audit.record(
         "return.imported",
         None,

@@ -13,7 +13,7 @@ from portal.errors import PortalError
 from portal.extensions import db
 from portal.jobs.services import today_pacific
 from portal.models.lmi import ReportingPeriod
-from portal.returns.services import not_submitted, owners
+from portal.returns.reviewing import not_submitted, owners
 
 REMIND_BEFORE = timedelta(days=30)
 REMIND_EVERY = timedelta(days=7)

@@ -12,8 +12,16 @@ from portal.errors import PortalError
 from portal.extensions import db
 from portal.jobs.services import today_pacific
 from portal.models.lmi import RETURN_STATUSES, ReportingPeriod, WorkforceReturn
-from portal.returns import forms, reminders, services
+from portal.returns import drafts, forms, reminders, reviewing
 from portal.returns.columns import COLUMNS
+from portal.returns.periods import (
+    change_due_date,
+    close_period,
+    fiscal_year_of,
+    newest_first,
+    open_period,
+    reopen_period,
+)
 from portal.returns.views import bp
 
 STAFF = ("champion", "admin")
@@ -27,10 +35,10 @@ def _periods_page(form: forms.PeriodForm, status: int = 200):
     rows = [
         {
             "period": p,
-            "counts": services.status_counts(services.returns_for_review(p)),
-            "missing": len(services.not_submitted(p)),
+            "counts": reviewing.status_counts(reviewing.returns_for_review(p)),
+            "missing": len(reviewing.not_submitted(p)),
         }
-        for p in services.periods()
+        for p in newest_first()
     ]
     return render_template(
         "returns/periods.html",
@@ -48,7 +56,7 @@ def periods():
     form = forms.PeriodForm()
     if form.validate_on_submit():
         try:
-            period = services.open_period(form.fiscal_year.data, form.due_on.data, current_user)
+            period = open_period(form.fiscal_year.data, form.due_on.data, current_user)
         except PortalError as exc:
             db.session.rollback()
             form.form_errors.append(str(exc))
@@ -57,10 +65,8 @@ def periods():
             flash(f"The reporting period {period.label} is open.", "success")
             return redirect(url_for("returns.periods"))
     elif not form.is_submitted():
-        years = [p.fiscal_year for p in services.periods()]
-        form.fiscal_year.data = (
-            max(years) + 1 if years else services.fiscal_year_of(today_pacific()) - 1
-        )
+        years = [p.fiscal_year for p in newest_first()]
+        form.fiscal_year.data = max(years) + 1 if years else fiscal_year_of(today_pacific()) - 1
     return _periods_page(form, 400 if form.errors or form.form_errors else 200)
 
 
@@ -71,7 +77,7 @@ def change_due(period_id: int):
     form = forms.DueDateForm()
     if form.validate_on_submit():
         run_action(
-            lambda: services.change_due_date(period, form.due_on.data, current_user),
+            lambda: change_due_date(period, form.due_on.data, current_user),
             f"Returns for {period.label} are now due on {form.due_on.data:%B %-d, %Y}.",
         )
     else:
@@ -87,12 +93,12 @@ def close_or_reopen(period_id: int, action: str):
         abort(400)
     if action == "close":
         run_action(
-            lambda: services.close_period(period, current_user),
+            lambda: close_period(period, current_user),
             f"The period {period.label} is closed: its returns are read-only.",
         )
     else:
         run_action(
-            lambda: services.reopen_period(period, current_user),
+            lambda: reopen_period(period, current_user),
             f"The period {period.label} is open again.",
         )
     return redirect(url_for("returns.periods"))
@@ -122,16 +128,16 @@ def period_returns(period_id: int):
     status = request.args.get("status") or None
     if status not in RETURN_STATUSES or status == "draft":
         status = None
-    latest = services.returns_for_review(period)
+    latest = reviewing.returns_for_review(period)
     returns = [v for v in latest if status is None or v.status == status]
     return render_template(
         "returns/period.html",
         period=period,
         status=status,
         returns=returns,
-        counts=services.status_counts(latest),
-        line_counts=services.line_counts(returns),
-        missing=services.not_submitted(period),
+        counts=reviewing.status_counts(latest),
+        line_counts=reviewing.line_counts(returns),
+        missing=reviewing.not_submitted(period),
         action_form=ConfirmForm(),
     )
 
@@ -146,7 +152,7 @@ def _submitted(return_id: int) -> WorkforceReturn:
 
 def _review_page(wreturn: WorkforceReturn, form: forms.SendBackForm, status: int = 200):
     versions = [
-        v for v in services.versions_of(wreturn.agency_id, wreturn.period_id) if v.status != "draft"
+        v for v in drafts.versions_of(wreturn.agency_id, wreturn.period_id) if v.status != "draft"
     ]
     reviewable = (
         wreturn.period.is_open
@@ -179,7 +185,7 @@ def accept(return_id: int):
     if not ConfirmForm().validate_on_submit():
         abort(400)
     run_action(
-        lambda: services.accept(wreturn, current_user),
+        lambda: reviewing.accept(wreturn, current_user),
         f"{wreturn.agency.name}'s return (version {wreturn.version}) is accepted.",
     )
     return redirect(url_for("returns.review", return_id=wreturn.id))
@@ -193,7 +199,7 @@ def send_back(return_id: int):
     if not form.validate_on_submit():
         return _review_page(wreturn, form, 400)
     run_action(
-        lambda: services.send_back(wreturn, form.comment.data, current_user),
+        lambda: reviewing.send_back(wreturn, form.comment.data, current_user),
         f"The return is sent back to {wreturn.agency.name} with your comment.",
     )
     return redirect(url_for("returns.review", return_id=wreturn.id))

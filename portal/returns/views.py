@@ -23,7 +23,7 @@ from portal.models.lmi import (
     ReturnLine,
     WorkforceReturn,
 )
-from portal.returns import csvfile, forms, services, validation
+from portal.returns import csvfile, drafts, forms, periods, validation
 from portal.returns.columns import COLUMNS
 
 bp = Blueprint("returns", __name__)
@@ -57,8 +57,8 @@ def _to_version(wreturn: WorkforceReturn, anchor: str | None = None):
 def agency_index():
     membership = require_membership()
     rows = [
-        {"period": period, "versions": services.versions_of(membership.agency_id, period.id)}
-        for period in services.periods()
+        {"period": period, "versions": drafts.versions_of(membership.agency_id, period.id)}
+        for period in periods.newest_first()
     ]
     return render_template(
         "returns/agency_index.html", agency=membership.agency, rows=rows, action_form=ConfirmForm()
@@ -73,7 +73,7 @@ def start(period_id: int):
     if not ConfirmForm().validate_on_submit():
         abort(400)
     try:
-        draft = services.start_draft(membership.agency, period, current_user)
+        draft = drafts.start_draft(membership.agency, period, current_user)
         db.session.commit()
     except PortalError as exc:
         db.session.rollback()
@@ -81,15 +81,15 @@ def start(period_id: int):
         return redirect(url_for("returns.agency_index"))
     except IntegrityError:  # a colleague started the draft at the same moment
         db.session.rollback()
-        draft = services.draft_of(membership.agency_id, period.id) or abort(409)
+        draft = drafts.draft_of(membership.agency_id, period.id) or abort(409)
     return _to_version(draft)
 
 
 def _version_page(
     membership, wreturn: WorkforceReturn, upload_form=None, upload_errors=None, status: int = 200
 ):
-    errors, warnings = services.check(wreturn) if wreturn.status == "draft" else ([], [])
-    versions = services.versions_of(wreturn.agency_id, wreturn.period_id)
+    errors, warnings = drafts.check(wreturn) if wreturn.status == "draft" else ([], [])
+    versions = drafts.versions_of(wreturn.agency_id, wreturn.period_id)
     returned = (
         next(
             (
@@ -170,7 +170,7 @@ def _save_line(wreturn: WorkforceReturn, form: forms.LineForm, save, line=None):
 def new_line(return_id: int):
     _, wreturn = _own_return(return_id)
     return _save_line(
-        wreturn, forms.LineForm(), lambda values: services.add_line(wreturn, values, current_user)
+        wreturn, forms.LineForm(), lambda values: drafts.add_line(wreturn, values, current_user)
     )
 
 
@@ -181,9 +181,9 @@ def edit_line(return_id: int, line_id: int):
     line = _own_line(wreturn, line_id)
     form = forms.LineForm()
     if not form.is_submitted():
-        form.load(services.line_values(line))
+        form.load(drafts.line_values(line))
     return _save_line(
-        wreturn, form, lambda values: services.update_line(line, values, current_user), line
+        wreturn, form, lambda values: drafts.update_line(line, values, current_user), line
     )
 
 
@@ -194,7 +194,7 @@ def delete_line(return_id: int, line_id: int):
     line = _own_line(wreturn, line_id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    run_action(lambda: services.delete_line(line, current_user), "The line is deleted.")
+    run_action(lambda: drafts.delete_line(line, current_user), "The line is deleted.")
     return _to_version(wreturn, "lines")
 
 
@@ -213,13 +213,13 @@ def upload(return_id: int):
         messages = ["This version is read-only."]
     else:
         try:
-            lines, problems = csvfile.parse_rows(csvfile.read_rows(file.read()), services.codes())
+            lines, problems = csvfile.parse_rows(csvfile.read_rows(file.read()), drafts.codes())
             messages = [p.text for p in problems]
         except csvfile.CsvFileError as exc:
             messages = [str(exc)]
     if not messages:
         try:
-            services.replace_lines(wreturn, lines, current_user)
+            drafts.replace_lines(wreturn, lines, current_user)
         except PortalError as exc:
             messages = [str(exc)]
     if messages:
@@ -251,7 +251,7 @@ def submit(return_id: int):
         return f"Thank you: version {wreturn.version} of the return is submitted."
 
     run_action(
-        lambda: services.submit(
+        lambda: drafts.submit(
             wreturn,
             current_user,
             bool(form.confirm_warnings.data),
@@ -268,7 +268,7 @@ def discard(return_id: int):
     _, wreturn = _own_return(return_id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    if run_action(lambda: services.discard(wreturn, current_user), "The draft is deleted."):
+    if run_action(lambda: drafts.discard(wreturn, current_user), "The draft is deleted."):
         return redirect(url_for("returns.agency_index"))
     return _to_version(wreturn)
 

@@ -82,14 +82,14 @@ def build(db, users: dict, agency, other_agency) -> dict:
     """Create what ROWS need in the world; return their ids by template name."""
     from datetime import date
 
-    from portal.returns import services
+    from portal.returns import drafts, periods
 
     owner = users["owner"]
-    period = services.open_period(2025, date(2026, 6, 30), users["champion"])
-    submitted = services.start_draft(agency, period, owner)
-    services.add_line(submitted, dict(LINE), owner)
-    services.submit(submitted, owner, confirmed=True)
-    draft = services.start_draft(agency, period, owner)
+    period = periods.open_period(2025, date(2026, 6, 30), users["champion"])
+    submitted = drafts.start_draft(agency, period, owner)
+    drafts.add_line(submitted, dict(LINE), owner)
+    drafts.submit(submitted, owner, confirmed=True)
+    draft = drafts.start_draft(agency, period, owner)
     db.session.commit()
     return {
         "period": period.id,
