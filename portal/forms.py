@@ -1,5 +1,6 @@
-"""Form fields shared by every feature's forms: numbers read the one way of
-``portal.numbers`` (ASCII digits, within the column's range, finite).
+"""Forms and form fields shared by every feature's forms: numbers read the one way of
+``portal.numbers`` (ASCII digits, within the column's range, finite), checkboxes, and a
+form that is nothing but its CSRF token.
 
 A value that is not such a number leaves the field's ``data`` as None and puts a plain
 message next to the field; the page shows the value as typed (``raw_data``).
@@ -7,8 +8,10 @@ message next to the field; the page shows the value as typed (``raw_data``).
 
 from decimal import Decimal
 
-from wtforms import DecimalField, HiddenField, IntegerField
+from flask_wtf import FlaskForm
+from wtforms import DecimalField, HiddenField, IntegerField, SelectMultipleField, SubmitField
 from wtforms.validators import StopValidation
+from wtforms.widgets import CheckboxInput, ListWidget
 
 from portal import numbers
 
@@ -112,3 +115,16 @@ class IdField(HiddenField):
         self.data = numbers.to_id(valuelist[0])
         if self.data is None:
             raise ValueError(self.message)
+
+
+class CheckboxesField(SelectMultipleField):
+    """A multiple choice shown as a list of checkboxes."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class ConfirmForm(FlaskForm):
+    """A form with nothing but its CSRF token (logout, one-click actions)."""
+
+    submit = SubmitField("Confirm")

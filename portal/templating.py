@@ -1,7 +1,6 @@
 """Template filters and globals."""
 
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 import markdown as markdown_lib
 import nh3
@@ -10,11 +9,10 @@ from flask_login import current_user
 from markupsafe import Markup
 
 from portal.agencies.permissions import current_membership, memberships_of
-from portal.auth.forms import ConfirmForm
+from portal.forms import ConfirmForm
 from portal.pools import schedules
 from portal.pools import services as pools
-
-PACIFIC = ZoneInfo("America/Vancouver")
+from portal.timeutil import PACIFIC
 
 
 def local_datetime(value: datetime | None, fmt: str = "%b %-d, %Y %-I:%M %p") -> str:

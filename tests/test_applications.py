@@ -11,7 +11,6 @@ from sqlalchemy import func, select, update
 from werkzeug.datastructures import FileStorage
 
 from portal.applications import services
-from portal.jobs.services import today_pacific
 from portal.models import (
     AgencyMessage,
     Application,
@@ -29,7 +28,8 @@ from portal.models import (
     SeekerProfile,
 )
 from portal.models.types import utcnow
-from tests.conftest import field_error, path_of, text
+from portal.timeutil import today_pacific
+from tests.support import field_error, path_of, text
 
 OLD_PDF = b"%PDF-1.4\n% the resume sent with the application\n"
 NEW_PDF = b"%PDF-1.4\n% a newer resume uploaded later\n"
@@ -138,18 +138,6 @@ def make_seeker(db, make_user):
             attach_resume(user, pdf(resume, f"{user.name.split()[0].lower()}-resume.pdf"))
             db.session.commit()
         return user
-
-    return make
-
-
-@pytest.fixture
-def signed_in(app, login):
-    """A new client signed in as ``user`` (several people act in one test)."""
-
-    def make(user):
-        client = app.test_client()
-        login(client, user)
-        return client
 
     return make
 

@@ -10,20 +10,17 @@ from datetime import datetime, time, timedelta
 import pytest
 from sqlalchemy import func, select
 
-from portal.jobs.services import today_pacific
 from portal.models import (
     AuditEvent,
-    Community,
-    Credential,
     Job,
     JobCredential,
     JobShare,
-    Occupation,
     SearchOutbox,
 )
 from portal.models.types import utcnow
-from portal.templating import PACIFIC
-from tests.conftest import field_error, text
+from portal.timeutil import PACIFIC, today_pacific
+from tests.support import field_error, text
+from tests.support.reference import community, credential_id, occupation
 
 HIT_RE = re.compile(r'<h3 class="h5 mb-1"><a href="/jobs/(\d+)">')
 VERSION_RE = re.compile(r'name="version_id" type="hidden" value="(\d*)"')
@@ -33,18 +30,6 @@ NOINDEX = '<meta name="robots" content="noindex">'
 
 def count(db, model) -> int:
     return db.session.scalar(select(func.count()).select_from(model))
-
-
-def occupation(db, noc: str) -> Occupation:
-    return db.session.scalar(select(Occupation).where(Occupation.noc_code == noc))
-
-
-def community(db, name: str) -> Community:
-    return db.session.scalar(select(Community).where(Community.name == name))
-
-
-def credential_id(db, code: str) -> int:
-    return db.session.scalar(select(Credential.id).where(Credential.code == code))
 
 
 def job_titled(db, title: str) -> Job | None:

@@ -14,20 +14,20 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from portal.jobs.services import today_pacific
 from portal.models import (
     Application,
     ApplicationDecision,
     ApplicationEvent,
     ApplicationNote,
     AuditEvent,
-    Community,
     Job,
     JobShare,
     Membership,
     Occupation,
 )
-from tests.conftest import path_of, text
+from portal.timeutil import today_pacific
+from tests.support import flashed, fresh, path_of, text
+from tests.support.reference import community
 
 TITLE = "Pooled Community Support Worker"
 HIT_RE = re.compile(r'<h3 class="h5 mb-1"><a href="/jobs/(\d+)">')
@@ -45,10 +45,6 @@ SATURDAY = [[5, "10:00", "14:30"]]  # 4.5 h
 
 def count(db, model, *where) -> int:
     return db.session.scalar(select(func.count()).select_from(model).where(*where))
-
-
-def community(db, name: str) -> Community:
-    return db.session.scalar(select(Community).where(Community.name == name))
 
 
 def job_form(db, **overrides) -> dict:
@@ -92,22 +88,11 @@ def share_form(blocks: list, community_id: int, **overrides) -> dict:
     return data
 
 
-def fresh(db, model, id_):
-    db.session.expire_all()
-    return db.session.get(model, id_)
-
-
 def share_of(db, job, agency) -> JobShare | None:
     db.session.expire_all()
     return db.session.scalar(
         select(JobShare).where(JobShare.job_id == job.id, JobShare.agency_id == agency.id)
     )
-
-
-def flashed(client, response) -> str:
-    """The page a redirect leads to (with its flashed messages)."""
-    assert response.status_code == 302, text(response)[:2000]
-    return text(client.get(response.location))
 
 
 def search_ids(client, **args) -> list[int]:

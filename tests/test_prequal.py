@@ -7,7 +7,6 @@ availability), who invite them to their published jobs; members pause, resume an
 and memberships expire (with a reminder) through the worker. Everything through HTTP,
 checked in the database and on the page."""
 
-import io
 import re
 from datetime import timedelta
 from types import SimpleNamespace
@@ -15,31 +14,33 @@ from types import SimpleNamespace
 import pytest
 from freezegun import freeze_time
 from sqlalchemy import func, select
-from werkzeug.datastructures import FileStorage, MultiDict
-from werkzeug.test import encode_multipart
 
-from portal.jobs.services import today_pacific
 from portal.models import (
     Community,
     Credential,
     JobInvitation,
     ListMember,
-    Occupation,
     PrequalList,
     Region,
 )
 from portal.models.types import utcnow
 from portal.prequal.services import CONSENT_TEXT
-from tests.conftest import field_error, text
+from portal.timeutil import today_pacific
+from tests.support import field_error, flashed, fresh, text
+from tests.support.prequal import (
+    NAME,
+    PDF,
+    QUESTIONS,
+    create_list,
+    decide,
+    join,
+    list_form,
+    member_of,
+    qualify,
+    seeker_with_profile,
+)
+from tests.support.reference import code_id, occupation_id
 
-PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
-NAME = "New graduates 2027 — Vancouver Island"
-QUESTIONS = [
-    {"text": "Have you finished your program?", "kind": "yes_no", "required": True},
-    {"text": "Which school did you attend?", "kind": "text", "required": True},
-    {"text": "Anything else we should know?", "kind": "text", "required": False},
-]
-ANSWERS = {"a_0": "yes", "a_1": "Vancouver Island University", "a_2": "", "consent": "y"}
 LIST_LINK_RE = re.compile(r'<h2 class="h5 mb-1"><a href="/lists/(\d+)">([^<]+)</a>')
 BOX_RE = re.compile(r'<section class="card mb-3 prequal-box">(.*?)</section>', re.S)
 BOX_LINK_RE = re.compile(r'<a href="/lists/(\d+)">([^<]+)</a>')
@@ -55,107 +56,13 @@ def count(db, model, *where) -> int:
     return db.session.scalar(select(func.count()).select_from(model).where(*where))
 
 
-def code_id(db, model, code: str) -> int:
-    return db.session.scalar(select(model.id).where(model.code == code))
-
-
-def occupation_id(db, noc: str) -> int:
-    return db.session.scalar(select(Occupation.id).where(Occupation.noc_code == noc))
-
-
 def community_id(db, name: str) -> int:
     return db.session.scalar(select(Community.id).where(Community.name == name))
-
-
-def fresh(db, model, id_):
-    db.session.expire_all()
-    return db.session.get(model, id_)
-
-
-def signed_in(app, login, user):
-    client = app.test_client()
-    login(client, user)
-    return client
-
-
-def flashed(client, response) -> str:
-    """The page a redirect leads to, with its flashed messages."""
-    assert response.status_code == 302, text(response)[:3000]
-    return text(client.get(response.location))
-
-
-def list_form(db, **overrides) -> dict:
-    """What a browser sends from the list form; ``None`` leaves a field out."""
-    today = today_pacific()
-    data = {
-        "name": NAME,
-        "description": "For people finishing a social service program in 2027.",
-        "occupation_ids": [occupation_id(db, "42201"), occupation_id(db, "41300")],
-        "region_ids": [code_id(db, Region, "vancouver-island-coast")],
-        "credential_ids": [
-            code_id(db, Credential, "ssw-diploma"),
-            code_id(db, Credential, "criminal-record-check"),
-        ],
-        "intake_opens_on": (today - timedelta(days=5)).isoformat(),
-        "intake_closes_on": (today + timedelta(days=60)).isoformat(),
-        "membership_months": "18",
-        "visibility": "partners",
-        "q0_text": QUESTIONS[0]["text"],
-        "q0_kind": "yes_no",
-        "q0_required": "y",
-        "q1_text": QUESTIONS[1]["text"],
-        "q1_kind": "text",
-        "q1_required": "y",
-        "q2_text": QUESTIONS[2]["text"],
-        "q2_kind": "text",  # not required: box unticked
-    }
-    data.update(overrides)
-    return {k: v for k, v in data.items() if v is not None}
-
-
-def create_list(client, db, **overrides) -> PrequalList:
-    response = client.post_form("/agency/lists/new", list_form(db, **overrides))
-    assert response.status_code == 302, text(response)[:3000]
-    plist = db.session.scalar(select(PrequalList).order_by(PrequalList.id.desc()))
-    assert response.location == f"/agency/lists/{plist.id}"
-    return plist
 
 
 def add_partner(lead, plist, agency) -> str:
     response = lead.post_form(f"/agency/lists/{plist.id}/partners", {"agency_id": agency.id})
     return flashed(lead, response)
-
-
-def join(seeker, plist, **overrides):
-    data = {**ANSWERS, **overrides}
-    return seeker.post_form(
-        f"/lists/{plist.id}/join", {k: v for k, v in data.items() if v is not None}
-    )
-
-
-def member_of(db, plist, seeker) -> ListMember | None:
-    db.session.expire_all()
-    return db.session.scalar(
-        select(ListMember).where(
-            ListMember.list_id == plist.id, ListMember.seeker_id == seeker.user.id
-        )
-    )
-
-
-def decide(client, member, decision="qualify", reason="References checked by phone."):
-    return client.post_form(
-        f"/agency/lists/members/{member.id}/decide", {"decision": decision, "reason": reason}
-    )
-
-
-def qualify(db, screener, seeker, plist) -> ListMember:
-    """``seeker`` joins ``plist`` and ``screener`` qualifies them."""
-    assert join(seeker, plist).status_code == 302
-    member = member_of(db, plist, seeker)
-    assert decide(screener, member).status_code == 302
-    member = member_of(db, plist, seeker)
-    assert member.status == "qualified"
-    return member
 
 
 def talent(client, **args) -> set[str]:
@@ -193,54 +100,20 @@ SEEN = {"talent": True, "profile": 200, "resume": 200}
 UNSEEN = {"talent": False, "profile": 404, "resume": 404}
 
 
-def profile_form(
-    db, regions=("vancouver-island-coast",), nocs=("42201",), credentials=(), availability=()
-) -> dict:
-    return {
-        "headline": "Community support worker, new graduate",
-        "occupations": [occupation_id(db, n) for n in nocs],
-        "regions": [code_id(db, Region, c) for c in regions],
-        "credentials": [code_id(db, Credential, c) for c in credentials],
-        "availability": list(availability),
-        "hours_wanted": "any",
-        "pay_unit": "hourly",
-    }
-
-
-def upload_resume(client):
-    boundary, body = encode_multipart(
-        MultiDict(
-            {
-                "csrf_token": client.csrf_token(),
-                "file": FileStorage(io.BytesIO(PDF), filename="cv.pdf"),
-            }
-        )
-    )
-    return client.post(
-        "/profile/resume", data=body, content_type=f"multipart/form-data; boundary={boundary}"
-    )
-
-
 @pytest.fixture
-def make_seeker(app, db, make_user, login):
+def make_seeker(db, make_user, signed_in):
     """A seeker signed in on a client of their own (``.user``), with a profile saved through
     the profile form (private: agencies do not see it) and, by default, a résumé."""
 
     def make(name: str | None = None, resume: bool = True, **profile):
         user = make_user(role="seeker", name=name)
-        client = signed_in(app, login, user)
-        response = client.post_form("/profile", profile_form(db, **profile))
-        assert response.status_code == 302, text(response)[:3000]
-        if resume:
-            assert upload_resume(client).status_code == 302
-        client.user = user
-        return client
+        return seeker_with_profile(db, signed_in(user), user, resume, **profile)
 
     return make
 
 
 @pytest.fixture
-def agencies(app, make_agency, login):
+def agencies(make_agency, signed_in):
     """A client signed in as the owner of each agency (``.agency``): ``lead`` and
     ``partner`` run lists, ``outsider`` is approved but runs none, ``pending`` awaits
     approval."""
@@ -252,7 +125,7 @@ def agencies(app, make_agency, login):
         ("pending", "Pending Place Services", "pending"),
     ):
         agency = make_agency(name=name, status=status)
-        client = signed_in(app, login, agency.owner)
+        client = signed_in(agency.owner)
         client.agency = agency
         made[key] = client
     return SimpleNamespace(**made)
@@ -937,7 +810,7 @@ def worker(runner) -> tuple[int, int]:
 
 
 def test_membership_expires_with_one_reminder(
-    app, db, login, agencies, make_seeker, runner, mailbox
+    db, signed_in, agencies, make_seeker, runner, mailbox
 ):
     plist = create_list(agencies.lead, db, membership_months="2")  # 61 days
     seeker = make_seeker(name="Maya Singh")
@@ -966,7 +839,7 @@ def test_membership_expires_with_one_reminder(
     with freeze_time(ends - timedelta(days=29)):
         assert worker(runner) == (0, 2)  # the paused member is reminded too
         assert worker(runner) == (0, 0)  # once only
-        lead = signed_in(app, login, lead_owner)  # sessions last 14 days
+        lead = signed_in(lead_owner)  # sessions last 14 days
         assert talent(lead) == {"Maya Singh"}  # still a member until the end
     assert sorted(m["To"] for m in reminders()) == sorted([email, paused_email])
     body = [m for m in reminders() if m["To"] == email][0].get_body(("plain",)).get_content()
@@ -975,7 +848,7 @@ def test_membership_expires_with_one_reminder(
     assert fresh(db, ListMember, member_id).status == "qualified"
 
     with freeze_time(ends + timedelta(minutes=1)):
-        lead = signed_in(app, login, lead_owner)
+        lead = signed_in(lead_owner)
         # past its end a membership is hidden at once, before the worker runs
         assert talent(lead) == set()
         assert lead.get(f"/agency/people/{seeker_id}").status_code == 404
@@ -986,7 +859,7 @@ def test_membership_expires_with_one_reminder(
         assert fresh(db, ListMember, paused_id).status == "expired"
         assert talent(lead) == set()
         assert "Maya Singh" in text(lead.get(f"/agency/lists/{list_id}?status=expired"))
-        again = signed_in(app, login, email)
+        again = signed_in(email)
         page = text(again.get("/my-lists"))
         assert "Expired" in page and ">Pause</button>" not in page
     assert len(reminders()) == 2

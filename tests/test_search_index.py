@@ -19,7 +19,8 @@ from portal.models import Community, Job, Occupation, Region, SearchNode, Search
 from portal.models.types import utcnow
 from portal.search import SearchParams, index, search, sync
 from portal.search.params import PAGE_SIZE
-from tests.conftest import job_fields
+from portal.timeutil import today_pacific
+from tests.support import job_fields
 
 HIT_RE = re.compile(r'<h3 class="h5 mb-1"><a href="[^"]*/jobs/(\d+)">')
 TOTAL_RE = re.compile(r'<h2 class="h5" id="results-heading"[^>]*>([\d,]+) jobs?\b')
@@ -648,7 +649,7 @@ def test_pay_hours_pooled_and_posted_filters(db, client, make_agency, make_job):
 
 def test_sorting(db, client, make_agency, make_job):
     agency = make_agency()
-    today = services.today_pacific()
+    today = today_pacific()
     spec = [  # (pay max per hour, closes in days, published days ago)
         (3100, 20, 3),
         (4000, 60, 1),

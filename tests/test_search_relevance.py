@@ -16,6 +16,7 @@ from portal.jobs import services
 from portal.models import Community, Occupation
 from portal.search import SearchParams, search
 from portal.search.sync import apply_pending
+from portal.timeutil import today_pacific
 
 TOP = 5
 
@@ -437,7 +438,7 @@ def corpus(db, make_agency) -> dict[int, str]:
     communities = dict(
         db.session.execute(select(Community.name, Community.id).where(Community.name.in_(IN))).all()
     )
-    closes = services.today_pacific() + timedelta(days=45)
+    closes = today_pacific() + timedelta(days=45)
     jobs = []
     for n, (title, noc, place, key, description) in enumerate(CORPUS):
         agency = agencies[key]

@@ -13,13 +13,10 @@ from werkzeug.datastructures import FileStorage, MultiDict
 from werkzeug.test import encode_multipart
 
 from portal.jobs import services as job_services
-from portal.jobs.services import today_pacific
 from portal.models import (
     AuditEvent,
-    Community,
     ConsentRecord,
     Credential,
-    Occupation,
     Region,
     Resume,
     ResumeView,
@@ -28,7 +25,9 @@ from portal.models import (
 )
 from portal.models.types import utcnow
 from portal.seekers.services import CONSENT_TEXT, CONSENT_VERSION
-from tests.conftest import field_error, text
+from portal.timeutil import today_pacific
+from tests.support import field_error, text
+from tests.support.reference import community_id, credential_id, occupation_id
 
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -51,20 +50,8 @@ def count(db, model) -> int:
     return db.session.scalar(select(func.count()).select_from(model))
 
 
-def occupation_id(db, noc: str) -> int:
-    return db.session.scalar(select(Occupation.id).where(Occupation.noc_code == noc))
-
-
 def region_id(db, code: str) -> int:
     return db.session.scalar(select(Region.id).where(Region.code == code))
-
-
-def community_id(db, name: str) -> int:
-    return db.session.scalar(select(Community.id).where(Community.name == name))
-
-
-def credential_id(db, code: str) -> int:
-    return db.session.scalar(select(Credential.id).where(Credential.code == code))
 
 
 def profile_of(db, user) -> SeekerProfile | None:

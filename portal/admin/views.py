@@ -7,9 +7,9 @@ from portal import numbers
 from portal.actions import run_action
 from portal.admin import forms, services
 from portal.agencies import services as agency_services
-from portal.auth.forms import ConfirmForm
 from portal.auth.permissions import require_role
 from portal.extensions import db
+from portal.forms import ConfirmForm
 from portal.models import Agency, User
 from portal.models.agencies import AGENCY_STATUSES
 from portal.models.users import ROLES

@@ -4,7 +4,7 @@ notes, and the emails both sides receive. Services flush; the caller commits."""
 
 from datetime import timedelta
 
-from flask import current_app, url_for
+from flask import url_for
 from sqlalchemy import func, select, update
 
 from portal import audit, mail
@@ -462,12 +462,3 @@ def send_digests() -> int:
         )
         sent += 1
     return sent
-
-
-def send_digests_task() -> str:
-    """The worker's task: digests need links, so it runs in a request context."""
-    app = current_app._get_current_object()
-    with app.test_request_context(base_url=app.config["BASE_URL"]):
-        sent = send_digests()
-        db.session.commit()
-    return f"sent {sent} digests"

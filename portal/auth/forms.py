@@ -132,9 +132,3 @@ class ChangeEmailForm(FlaskForm):
     new_email = email_field("New email address")
     email_password = current_password_field()
     submit = SubmitField("Send confirmation link")
-
-
-class ConfirmForm(FlaskForm):
-    """A form with nothing but its CSRF token (logout, one-click actions)."""
-
-    submit = SubmitField("Confirm")

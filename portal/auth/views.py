@@ -8,6 +8,7 @@ from portal.auth import forms, pending, services, sessions
 from portal.auth.permissions import safe_next
 from portal.errors import PortalError
 from portal.extensions import db, login_manager
+from portal.forms import ConfirmForm
 
 bp = Blueprint("auth", __name__)
 
@@ -115,7 +116,7 @@ def login():
 @bp.route("/logout", methods=["POST"])
 @login_required
 def logout():
-    form = forms.ConfirmForm()
+    form = ConfirmForm()
     if form.validate_on_submit():
         services.end_sessions(current_user)
         db.session.commit()

@@ -11,7 +11,6 @@ from werkzeug.datastructures import FileStorage
 
 from portal.applications import services as applications
 from portal.extensions import db
-from portal.jobs.services import today_pacific
 from portal.models import (
     Agency,
     Application,
@@ -25,6 +24,7 @@ from portal.models import (
 )
 from portal.models.seekers import DAY_PARTS
 from portal.models.types import utcnow
+from portal.timeutil import today_pacific
 
 PROFILES = 80
 APPLICATIONS = 240

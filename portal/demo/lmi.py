@@ -23,6 +23,7 @@ from datetime import UTC, date, datetime, timedelta
 from flask import current_app
 from sqlalchemy import func, insert, select
 
+from portal.config import Config
 from portal.extensions import db
 from portal.models import (
     Agency,
@@ -37,7 +38,7 @@ from portal.models import (
 from portal.models.lmi import COUNTED_STATUSES
 from portal.models.types import utcnow
 
-MINIMUM_WAGE_CENTS = 1785  # BC's general minimum wage from June 1, 2025 (config's default)
+MINIMUM_WAGE_CENTS = Config.MINIMUM_WAGE_CENTS  # the demo's pay: at least config's default
 DEMO_FISCAL_YEARS = (2023, 2024, 2025)
 DEMO_SHARE = 0.8
 # the open period's returns: share of each status (each status given a share gets at least

@@ -10,6 +10,7 @@ from portal.auth.passwords import hash_password
 from portal.extensions import db
 from portal.models import Agency, Community, CsseaDivision, Membership, Region, Subsector, User
 from portal.models.types import utcnow
+from portal.timeutil import today_pacific
 
 # published on purpose (printed, in the README); seed-demo refuses in production
 DEMO_PASSWORD = "demo-password-2026"  # nosec B105
@@ -225,7 +226,7 @@ def create_generated_jobs(
     refs = _reference_maps()
     by_id = {a.id: a for a in agencies}
     owners = {a.id: a.owner for a in agencies}
-    today = job_services.today_pacific()
+    today = today_pacific()
     now = utcnow()
     specs = generate_jobs(rng, n, agency_profiles(agencies), communities_by_region())
     for count, spec in enumerate(specs, 1):

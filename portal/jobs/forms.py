@@ -12,26 +12,20 @@ from wtforms import (
     RadioField,
     SelectChoice,
     SelectField,
-    SelectMultipleField,
     StringField,
     SubmitField,
     TextAreaField,
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, ValidationError
-from wtforms.widgets import CheckboxInput, ListWidget
 
 from portal import numbers
 from portal.agencies.forms import community_choices
 from portal.extensions import db
-from portal.forms import AmountField, NumberField
-from portal.jobs.services import MAX_OPEN_DAYS, check_pay, today_pacific
+from portal.forms import AmountField, CheckboxesField, NumberField
+from portal.jobs.services import MAX_OPEN_DAYS, check_pay
 from portal.models import Credential, Occupation
 from portal.models.jobs import EMPLOYMENT_TYPES, PAY_UNITS
-
-
-class CheckboxesField(SelectMultipleField):
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
+from portal.timeutil import today_pacific
 
 
 def cents(value: Decimal | None) -> int:

@@ -3,9 +3,9 @@ duplication and admin moderation. Every change enqueues the job for the search i
 the same transaction. Services flush; the caller commits (then calls
 ``search.sync_after_commit()`` so the change is searchable when the request returns)."""
 
-from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
+from datetime import date, timedelta
 
+from flask import current_app
 from sqlalchemy import select, update
 
 from portal import audit, search
@@ -15,10 +15,9 @@ from portal.extensions import db
 from portal.models import Agency, Community, Job, JobCredential, JobShare, User
 from portal.models.types import utcnow
 from portal.pools import services as pools
+from portal.timeutil import today_pacific
 
-PACIFIC = ZoneInfo("America/Vancouver")
-# hourly pay must look like a BC wage: at least minimum wage ($17.85 in 2025), at most $250
-HOURLY_BOUNDS = (1785, 25000)
+HOURLY_MAX_CENTS = 25000  # hourly pay: from BC's minimum wage (MINIMUM_WAGE_CENTS) to $250
 ANNUAL_BOUNDS = (30000_00, 400000_00)
 MAX_OPEN_DAYS = 180
 GONE_AFTER = timedelta(days=30)  # a closed job's page answers 410 after this
@@ -32,18 +31,17 @@ class StaleEdit(PortalError):
         )
 
 
-def today_pacific() -> date:
-    return datetime.now(PACIFIC).date()
-
-
 def check_pay(pay_min_cents: int, pay_max_cents: int, unit: str) -> str | None:
     """A message if the pay range is implausible, else None."""
-    low, high = HOURLY_BOUNDS if unit == "hourly" else ANNUAL_BOUNDS
+    if unit == "hourly":
+        low, high = current_app.config["MINIMUM_WAGE_CENTS"], HOURLY_MAX_CENTS
+    else:
+        low, high = ANNUAL_BOUNDS
     if pay_min_cents > pay_max_cents:
         return "The minimum pay cannot be more than the maximum."
     if pay_min_cents < low:
         if unit == "hourly":
-            return "Hourly pay cannot be below BC's minimum wage ($17.85)."
+            return f"Hourly pay cannot be below BC's minimum wage (${low / 100:.2f})."
         return "Annual pay below $30,000 is not plausible for a posting; check the unit."
     if pay_max_cents > high:
         return "That pay is above the plausible range; check the amount and the unit."

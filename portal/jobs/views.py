@@ -17,10 +17,10 @@ from portal import numbers, search
 from portal.actions import commit, run_action
 from portal.agencies.permissions import can_publish, require_membership
 from portal.applications import services as applications
-from portal.auth.forms import ConfirmForm
 from portal.auth.permissions import require_role
 from portal.errors import PortalError
 from portal.extensions import db
+from portal.forms import ConfirmForm
 from portal.jobs import forms, listing, services
 from portal.jobs.permissions import can_see_unpublished, require_agency_job
 from portal.models import Job
@@ -134,14 +134,12 @@ def bulk_close():
 def _after_save(job: Job, form: forms.JobForm):
     """Draft saved (and committed): preview or publish as the button asked."""
     if form.publish.data:
-        refusal = []
         if run_action(
             lambda: services.publish(job, current_user),
             "The job is published and searchable now.",
-            errors=refusal,
+            refusal_category="warning",  # the draft is kept
         ):
             return redirect(url_for("jobs.show", job_id=job.id))
-        flash(refusal[0], "warning")  # the draft is kept
         return redirect(url_for("jobs.edit", job_id=job.id))
     if form.preview.data:
         return redirect(url_for("jobs.show", job_id=job.id))

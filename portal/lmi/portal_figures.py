@@ -17,7 +17,7 @@ from portal.extensions import db
 from portal.lmi import confidentiality as conf
 from portal.lmi.confidentiality import TOTAL, CellStats
 from portal.models import Application, ApplicationEvent, Job, Occupation, Region
-from portal.templating import PACIFIC
+from portal.timeutil import PACIFIC
 
 DIMENSIONS = {"region": ("Region", "All regions"), "occupation": ("Occupation", "All occupations")}
 

@@ -17,8 +17,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 from portal import numbers
 from portal.applications.forms import YES_NO
 from portal.extensions import db
-from portal.forms import IdField, WholeNumberField
-from portal.jobs.forms import CheckboxesField
+from portal.forms import CheckboxesField, IdField, WholeNumberField
 from portal.models import Credential, Occupation, Region
 from portal.models.prequal import LIST_VISIBILITIES
 

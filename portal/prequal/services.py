@@ -10,7 +10,6 @@ from sqlalchemy import select
 from portal import audit, mail
 from portal.errors import PortalError
 from portal.extensions import db
-from portal.jobs.services import today_pacific
 from portal.models import (
     Agency,
     Credential,
@@ -26,6 +25,7 @@ from portal.models import (
 )
 from portal.models.types import utcnow
 from portal.queries import contains
+from portal.timeutil import today_pacific
 
 CONSENT_TEXT = (
     "I agree that staff of the agencies running this list may see my profile and my current "
@@ -430,16 +430,6 @@ def expire_and_remind(now=None) -> tuple[int, int]:
             link=url_for("prequal.my_lists", _external=True),
         )
     return len(expired), len(due)
-
-
-def expire_task() -> str:
-    from flask import current_app
-
-    app = current_app._get_current_object()
-    with app.test_request_context(base_url=app.config["BASE_URL"]):
-        expired, reminded = expire_and_remind()
-        db.session.commit()
-    return f"expired {expired} list memberships, reminded {reminded}"
 
 
 def days_left(member: ListMember, today: date | None = None) -> int | None:

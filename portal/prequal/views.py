@@ -10,10 +10,9 @@ from wtforms import SelectChoice
 from portal import numbers, ratelimits
 from portal.actions import run_action
 from portal.agencies.permissions import require_membership
-from portal.auth.forms import ConfirmForm
 from portal.auth.permissions import require_role, safe_back
 from portal.extensions import db
-from portal.jobs.services import today_pacific
+from portal.forms import ConfirmForm
 from portal.models import (
     Agency,
     Credential,
@@ -27,6 +26,7 @@ from portal.models import (
 )
 from portal.models.seekers import DAY_PARTS, WEEKDAYS
 from portal.prequal import forms, services
+from portal.timeutil import today_pacific
 
 bp = Blueprint("prequal", __name__)
 

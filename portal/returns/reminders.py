@@ -5,15 +5,15 @@ commits."""
 
 from datetime import date, timedelta
 
-from flask import current_app, url_for
-from sqlalchemy import or_, select, update
+from flask import url_for
+from sqlalchemy import or_, update
 
 from portal import mail
 from portal.errors import PortalError
 from portal.extensions import db
-from portal.jobs.services import today_pacific
 from portal.models.lmi import ReportingPeriod
 from portal.returns.reviewing import not_submitted, owners
+from portal.timeutil import today_pacific
 
 REMIND_BEFORE = timedelta(days=30)
 REMIND_EVERY = timedelta(days=7)
@@ -66,18 +66,3 @@ def send_reminders(
             )
             sent += 1
     return sent
-
-
-def remind_task() -> str:
-    app = current_app._get_current_object()
-    today = today_pacific()
-    rounds = emails = 0
-    with app.test_request_context(base_url=app.config["BASE_URL"]):
-        for period in db.session.scalars(
-            select(ReportingPeriod).where(ReportingPeriod.status == "open")
-        ).all():
-            sent = send_reminders(period, today)
-            db.session.commit()
-            if sent is not None:
-                rounds, emails = rounds + 1, emails + sent
-    return f"reminder rounds: {rounds}, emails: {emails}"

@@ -6,11 +6,10 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from portal.actions import run_action
-from portal.auth.forms import ConfirmForm
 from portal.auth.permissions import require_role, safe_back
 from portal.errors import PortalError
 from portal.extensions import db
-from portal.jobs.services import today_pacific
+from portal.forms import ConfirmForm
 from portal.models.lmi import RETURN_STATUSES, ReportingPeriod, WorkforceReturn
 from portal.returns import drafts, forms, reminders, reviewing
 from portal.returns.columns import COLUMNS
@@ -23,6 +22,7 @@ from portal.returns.periods import (
     reopen_period,
 )
 from portal.returns.views import bp
+from portal.timeutil import today_pacific
 
 STAFF = ("champion", "admin")
 

@@ -11,10 +11,10 @@ from sqlalchemy.exc import IntegrityError
 
 from portal.actions import run_action
 from portal.agencies.permissions import current_membership, require_membership
-from portal.auth.forms import ConfirmForm
 from portal.auth.permissions import require_role
 from portal.errors import PortalError
 from portal.extensions import db
+from portal.forms import ConfirmForm
 from portal.models import Occupation, Region
 from portal.models.lmi import (
     BARGAINING_STATUSES,

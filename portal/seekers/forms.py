@@ -21,8 +21,7 @@ from wtforms.validators import Length, Optional, ValidationError
 from portal import numbers
 from portal.agencies.forms import community_choices
 from portal.extensions import db
-from portal.forms import AmountField
-from portal.jobs.forms import CheckboxesField
+from portal.forms import AmountField, CheckboxesField
 from portal.models import Credential, Occupation, Region, SeekerProfile
 from portal.models.jobs import PAY_UNITS
 from portal.models.seekers import DAY_PARTS, HOURS_WANTED, RECOGNITION_STATUSES, VISIBILITIES

@@ -7,7 +7,6 @@ from sqlalchemy.orm import selectinload
 from portal import audit
 from portal.errors import PortalError
 from portal.extensions import db
-from portal.jobs.services import today_pacific
 from portal.models import (
     Application,
     Community,
@@ -33,6 +32,7 @@ from portal.models.seekers import (
 )
 from portal.models.types import utcnow
 from portal.seekers import resumes
+from portal.timeutil import today_pacific
 
 CONSENT_PURPOSE = "profile_visibility"
 CONSENT_VERSION = "2026-01"

@@ -14,10 +14,10 @@ from sqlalchemy.exc import IntegrityError
 
 from portal import numbers
 from portal.agencies.permissions import require_membership
-from portal.auth.forms import ConfirmForm
 from portal.auth.permissions import require_role, safe_next
 from portal.errors import PortalError
 from portal.extensions import db
+from portal.forms import ConfirmForm
 from portal.models import Job, Occupation, Region
 from portal.models.seekers import DAY_PARTS, HOURS_WANTED
 from portal.seekers import forms, resumes, services

@@ -13,21 +13,13 @@ from sqlalchemy import select
 from werkzeug.datastructures import FileStorage
 
 from portal.demo.applications import resume_pdf
-from portal.jobs.services import today_pacific
 from portal.models import Application, Community, Job, JobShare, Occupation
 from portal.seekers.services import attach_resume
-from tests.conftest import PASSWORD
+from portal.timeutil import today_pacific
+from tests.support.browser import sign_in
 
 TITLE = "Community Support Worker — Pooled Days, Nanaimo"
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday")
-
-
-def sign_in(page, base: str, email: str) -> None:
-    page.goto(base + "/login")
-    page.get_by_label("Email address").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(re.compile(r"/(dashboard|agency)$"))
 
 
 def new_page(browser):
