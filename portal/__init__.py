@@ -4,7 +4,7 @@ import os
 
 from flask import Flask
 
-from portal import cli, errors, inputs, numbers, security_headers, templating
+from portal import cli, errors, inputs, numbers, resources, search, security_headers, templating
 from portal.auth import sessions
 from portal.config import CONFIGS, settle, trust_proxies
 from portal.extensions import bootstrap, csrf, db, limiter, login_manager, migrate
@@ -13,16 +13,17 @@ from portal.extensions import bootstrap, csrf, db, limiter, login_manager, migra
 def create_app(config_name: str | None = None, overrides: dict | None = None) -> Flask:
     app = Flask(
         __name__,
-        template_folder="../templates",
-        static_folder="../static",
+        template_folder=resources.folder("templates"),  # portal/templates once installed
+        static_folder=resources.folder("static"),
         instance_relative_config=True,
     )
     configure(app, config_name, overrides)
     trust_proxies(app)  # client address and https as the proxy in front saw them
+    search.require_synonyms()  # portal/search/synonyms.txt missing: a broken install, no start
 
     # extensions
     db.init_app(app)
-    migrate.init_app(app, db, directory=os.path.join(app.root_path, "..", "migrations"))
+    migrate.init_app(app, db, directory=resources.folder("migrations"))
     login_manager.init_app(app)
     csrf.init_app(app)
     bootstrap.init_app(app)

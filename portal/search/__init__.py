@@ -10,6 +10,7 @@ from portal.search.params import (
 )
 from portal.search.query import SearchResult, more_like, search
 from portal.search.sync import enqueue, sync_after_commit
+from portal.search.synonyms import require_synonyms
 
 __all__ = [
     "HOURS_BUCKETS",
@@ -21,6 +22,7 @@ __all__ = [
     "enqueue",
     "more_like",
     "plain_text",
+    "require_synonyms",
     "search",
     "sync_after_commit",
 ]

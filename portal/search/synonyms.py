@@ -60,12 +60,19 @@ def _load(paths: tuple[tuple[str, float], ...]) -> Groups:
     return Groups(tuple(phrases), token_of, pattern)
 
 
+def require_synonyms() -> None:
+    """Start-up check (create_app): the shipped list is part of the portal, not optional."""
+    if not BUILTIN.is_file():
+        raise RuntimeError(f"{BUILTIN} is missing: the portal is not installed completely")
+
+
 def load() -> Groups:
-    paths = [str(BUILTIN)]
+    present = [(str(BUILTIN), os.path.getmtime(BUILTIN))]  # missing: an error, never skipped
     if has_app_context():
-        paths.append(os.path.join(current_app.instance_path, "synonyms.txt"))
-    present = tuple((p, os.path.getmtime(p)) for p in paths if os.path.exists(p))
-    return _load(present)  # re-read when a file changes
+        extra = os.path.join(current_app.instance_path, "synonyms.txt")
+        if os.path.exists(extra):
+            present.append((extra, os.path.getmtime(extra)))
+    return _load(tuple(present))  # re-read when a file changes
 
 
 def groups() -> tuple[tuple[str, ...], ...]:
