@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import func, select
 
 from portal.models import AuditEvent, Membership, User
-from tests.conftest import PASSWORD, field_error, path_of, set_up_two_step, text
+from tests.support import PASSWORD, field_error, path_of, set_up_two_step, text
 
 
 @pytest.fixture

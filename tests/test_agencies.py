@@ -10,14 +10,13 @@ from portal.agencies.permissions import can_publish
 from portal.models import (
     Agency,
     AgencyInvitation,
-    Community,
-    CsseaDivision,
     Membership,
-    Subsector,
     User,
 )
 from portal.models.types import utcnow
-from tests.conftest import CSRF_RE, PASSWORD, field_error, path_of, text
+from tests.support import CSRF_RE, PASSWORD, field_error, path_of, text
+from tests.support.agencies import account_fields, agency_fields
+from tests.support.reference import community
 
 NAV_AGENCY_RE = re.compile(r'<a class="nav-link" href="/agency">([^<]+)</a>')
 
@@ -25,45 +24,6 @@ NAV_AGENCY_RE = re.compile(r'<a class="nav-link" href="/agency">([^<]+)</a>')
 def nav_agency(page: str) -> str | None:
     found = NAV_AGENCY_RE.search(page)
     return found.group(1) if found else None
-
-
-def community(db, name: str) -> Community:
-    return db.session.scalar(select(Community).where(Community.name == name))
-
-
-def subsector(db, code: str) -> Subsector:
-    return db.session.scalar(select(Subsector).where(Subsector.code == code))
-
-
-def division(db, code: str) -> CsseaDivision:
-    return db.session.scalar(select(CsseaDivision).where(CsseaDivision.code == code))
-
-
-def agency_fields(db, **overrides) -> dict:
-    data = {
-        "legal_name": "Riverbank Family Services Society",
-        "name": "Riverbank Family Services",
-        "community_id": community(db, "Nelson").id,
-        "subsector_id": subsector(db, "child-family").id,
-        "cssea_member": "yes",
-        "cssea_division_id": division(db, "general").id,
-        "unionized": "yes",
-        "website": "https://riverbank.example.org",
-        "phone": "250-555-0100",
-    }
-    data.update(overrides)
-    return data
-
-
-def account_fields(**overrides) -> dict:
-    data = {
-        "full_name": "Lena Ortiz",
-        "email": "Lena@Riverbank.example",
-        "password": PASSWORD,
-        "confirm": PASSWORD,
-    }
-    data.update(overrides)
-    return data
 
 
 def agency_named(db, name: str) -> Agency | None:

@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from portal import create_app
 from portal.models import AuditEvent, LoginFailure, OutboxMessage, User, UserToken
 from portal.models.types import utcnow
-from tests.conftest import CSRF_RE, PASSWORD, path_of
+from tests.support import CSRF_RE, PASSWORD, path_of, still_signed_in
 
 NEW_PASSWORD = "a different but equally long passphrase"
 BAD_LOGIN = "The email address or password is not correct."
@@ -35,16 +35,6 @@ def attempt(client, email: str, password: str, ip: str | None = None, url: str =
     """One sign-in attempt through the login form, optionally from a given IP address."""
     kwargs = {"environ_base": {"REMOTE_ADDR": ip}} if ip else {}
     return client.post_form(url, {"email": email, "password": password}, **kwargs)
-
-
-def signed_in(client) -> bool:
-    """Whether the client's session cookie still signs it in (checked on /account)."""
-    response = client.get("/account")
-    if response.status_code == 200:
-        return True
-    assert response.status_code == 302
-    assert response.location.startswith("/login")
-    return False
 
 
 def text(response) -> str:
@@ -96,13 +86,13 @@ def add_failures(db, n: int, minutes_ago: float, email=None, ip=None) -> None:
 
 def test_login_success_redirects_to_dashboard(client, db, make_user):
     user = make_user(name="Ana Lima")
-    assert not signed_in(client)
+    assert not still_signed_in(client)
 
     response = attempt(client, user.email, PASSWORD)
     assert response.status_code == 302
     assert response.location == "/dashboard"
     assert "Welcome, Ana Lima." in followed(client, response)
-    assert signed_in(client)
+    assert still_signed_in(client)
     db.session.expire_all()
     assert user.last_login_at is not None
     assert (
@@ -147,7 +137,7 @@ def test_login_email_is_case_insensitive(client, make_user, typed):
     response = attempt(client, typed, PASSWORD)
     assert response.status_code == 302
     assert response.location == "/dashboard"
-    assert signed_in(client)
+    assert still_signed_in(client)
 
 
 def test_unconfirmed_account_is_refused(client, db, make_user):
@@ -158,7 +148,7 @@ def test_unconfirmed_account_is_refused(client, db, make_user):
     assert UNCONFIRMED in page
     assert BAD_LOGIN not in page
     assert 'href="/confirm"' in page  # offers a new confirmation link
-    assert not signed_in(client)
+    assert not still_signed_in(client)
     # a refused sign-in is not recorded as one
     db.session.expire_all()
     assert user.last_login_at is None
@@ -229,7 +219,7 @@ def test_account_locked_after_five_failures(app, db, make_user):
     assert response.status_code == 429
     assert THROTTLED in text(response)
     assert "wait 15 minutes" in text(response)
-    assert not signed_in(client)
+    assert not still_signed_in(client)
     # the refused attempt neither clears nor adds failures
     assert failures(db, LoginFailure.email == user.email) == 5
     db.session.expire_all()
@@ -242,7 +232,7 @@ def test_four_failures_do_not_lock_the_account(app, db, make_user):
         attempt(app.test_client(), user.email, f"wrong guess {i}")
     client = app.test_client()
     assert attempt(client, user.email, PASSWORD).location == "/dashboard"
-    assert signed_in(client)
+    assert still_signed_in(client)
 
 
 def test_throttling_is_the_same_for_an_unknown_email(app, db, make_user):
@@ -277,13 +267,13 @@ def test_ip_throttled_after_twenty_failures(app, db, make_user):
     response = attempt(blocked, user.email, PASSWORD, ip="10.0.0.9")
     assert response.status_code == 429
     assert THROTTLED in text(response)
-    assert not signed_in(blocked)
+    assert not still_signed_in(blocked)
 
     other = app.test_client()
     response = attempt(other, user.email, PASSWORD, ip="10.0.0.10")
     assert response.status_code == 302
     assert response.location == "/dashboard"
-    assert signed_in(other)
+    assert still_signed_in(other)
 
 
 def test_successful_login_clears_the_accounts_failures(app, db, make_user):
@@ -325,7 +315,7 @@ def test_lock_lifts_after_fifteen_minutes(app, db, make_user):
     with freeze_time(utcnow() + timedelta(minutes=16)):
         client = app.test_client()
         assert attempt(client, user.email, PASSWORD).location == "/dashboard"
-        assert signed_in(client)
+        assert still_signed_in(client)
 
 
 # --- 3. sign out -----------------------------------------------------------------------
@@ -338,7 +328,7 @@ def test_logout_is_post_only_with_csrf(client, db, login, make_user):
     response = client.post("/logout")
     assert response.status_code == 400
     assert CSRF_MISSING in text(response)
-    assert signed_in(client)
+    assert still_signed_in(client)
     db.session.expire_all()
     assert user.session_version == 1
 
@@ -348,19 +338,19 @@ def test_logout_ends_every_session(app, db, login, make_user):
     laptop, phone = app.test_client(), app.test_client()
     login(laptop, user)
     login(phone, user)
-    assert signed_in(laptop) and signed_in(phone)
+    assert still_signed_in(laptop) and still_signed_in(phone)
 
     response = laptop.post_form("/logout")
     assert response.location == "/"
     assert "You are signed out." in followed(laptop, response)
-    assert not signed_in(laptop)
-    assert not signed_in(phone)
+    assert not still_signed_in(laptop)
+    assert not still_signed_in(phone)
     db.session.expire_all()
     assert user.session_version == 2
 
     # signing in again works
     login(phone, user)
-    assert signed_in(phone)
+    assert still_signed_in(phone)
 
 
 # --- 4. password reset -----------------------------------------------------------------
@@ -490,8 +480,8 @@ def test_reset_ends_other_sessions(app, db, mailbox, login, make_user):
     client = app.test_client()
     link = request_reset(client, mailbox, user.email)
     client.post_form(link, {"password": NEW_PASSWORD, "confirm": NEW_PASSWORD})
-    assert not signed_in(phone)
-    assert not signed_in(client)
+    assert not still_signed_in(phone)
+    assert not still_signed_in(client)
 
 
 # --- 5. change password -----------------------------------------------------------------
@@ -525,7 +515,7 @@ def test_change_password_refused(
     assert message in error_of(text(response), field)
     assert hash_of(db, user) == old_hash
     assert db.session.get(User, user.id).session_version == 1
-    assert signed_in(client)
+    assert still_signed_in(client)
 
 
 def test_change_password_signs_out_other_devices_only(app, db, login, make_user):
@@ -543,11 +533,11 @@ def test_change_password_signs_out_other_devices_only(app, db, login, make_user)
     assert "Other devices have been signed out." in followed(laptop, response)
     assert hash_of(db, user) != old_hash
 
-    assert signed_in(laptop)
-    assert not signed_in(phone)
+    assert still_signed_in(laptop)
+    assert not still_signed_in(phone)
     assert BAD_LOGIN in text(attempt(phone, user.email, PASSWORD))
     assert attempt(phone, user.email, NEW_PASSWORD).location == "/dashboard"
-    assert signed_in(phone)
+    assert still_signed_in(phone)
 
 
 # --- 6. change email ---------------------------------------------------------------------
@@ -713,7 +703,7 @@ def test_login_without_csrf_token_is_refused(client, db, make_user, token):
     response = client.post("/login", data=data)
     assert response.status_code == 400
     assert "The request could not be processed" in text(response)
-    assert not signed_in(client)
+    assert not still_signed_in(client)
     db.session.expire_all()
     assert user.last_login_at is None
     assert count(db, AuditEvent, AuditEvent.action == "user.login") == 0

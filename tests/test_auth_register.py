@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import func, select
 
 from portal.models import User
-from tests.conftest import CSRF_RE, PASSWORD, path_of, text
+from tests.support import CSRF_RE, PASSWORD, path_of, text
 
 
 def test_register_confirm_and_login(client, db, mailbox):

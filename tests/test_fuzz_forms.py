@@ -16,12 +16,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests import hostile, test_access
-
-access_backends = test_access.access_backends
-access_backend = test_access.access_backend
-access_app = test_access.access_app
-world = test_access.world
+from tests.support import hostile
 
 # modest, to keep the suite fast; PORTAL_FUZZ_EXAMPLES=200 for a longer hunt
 EXAMPLES_PER_FORM = int(os.environ.get("PORTAL_FUZZ_EXAMPLES", "10"))

@@ -2,7 +2,7 @@
 string, on each backend; and the issue's own examples as regression tests.
 
 The walk takes its routes from ``app.url_map`` and the access test's TABLE (see
-``tests/hostile.py``), each used by a role that may use it, in the access test's world.
+``tests/support/hostile.py``), each used by a role that may use it, in the access test's world.
 """
 
 import time
@@ -13,15 +13,8 @@ from sqlalchemy import func, select
 from portal import numbers
 from portal.models import Application, ApplicationDecision, Job
 from portal.search import SearchParams
-from tests import hostile, test_access
-from tests.conftest import field_error, text
-from tests.security_headers import assert_security_headers
-
-# the access test's world, built once per backend and worker, a fresh copy for each test
-access_backends = test_access.access_backends
-access_backend = test_access.access_backend
-access_app = test_access.access_app
-world = test_access.world
+from tests.support import field_error, hostile, text
+from tests.support.security_headers import assert_security_headers
 
 BIG = "9" * 30
 
@@ -287,7 +280,7 @@ def test_partner_agency_id_that_is_not_an_id_is_refused(access_app, world, value
 
 
 def _job_form(db, **changes) -> dict:
-    from tests.conftest import job_fields
+    from tests.support import job_fields
 
     fields = job_fields(db)
     data = {
@@ -375,7 +368,7 @@ def test_return_csv_with_hostile_numbers_is_refused_with_messages(access_app, wo
     """A workforce-return CSV whose every number column holds a hostile value: row
     messages, no 5xx, the draft's lines unchanged."""
     from portal.returns.columns import COLUMN_NAMES
-    from tests.test_returns import LINE, csv_file, upload
+    from tests.support.returns import LINE, csv_file, upload
 
     numeric = [
         name
@@ -535,7 +528,7 @@ def test_lmi_import_with_hostile_years_and_numbers_reports_rows(db, runner, make
     from portal.models.lmi import WorkforceReturn
     from portal.returns import periods
     from portal.returns.columns import IMPORT_COLUMNS
-    from tests.test_returns import LINE, csv_file
+    from tests.support.returns import LINE, csv_file
 
     periods.open_period(2025, date(2026, 6, 30), make_user(role="champion"))
     db.session.commit()

@@ -1,6 +1,6 @@
 """The HR champion's dashboard and extracts (CSV, XLSX, the command line) and agencies'
 benchmark page: what is shown, what is hidden, formula injection, the audit log.
-Who may use each route is in ``tests/access_lmi.py``."""
+Who may use each route is in ``tests/support/access/lmi.py``."""
 
 import csv
 import io
@@ -13,8 +13,8 @@ from portal.lmi import extracts
 from portal.lmi.confidentiality import TOTAL
 from portal.lmi.figures import Cell, Table
 from portal.models import AuditEvent, Subsector
-from tests.conftest import text
-from tests.test_lmi_figures import Sector, add_return, build_five, line
+from tests.support import text
+from tests.support.lmi import Sector, add_return, build_five, line
 
 MEASURE_COLUMNS = extracts.HEADER[8:]
 

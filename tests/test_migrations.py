@@ -11,7 +11,7 @@ from sqlalchemy import inspect, make_url
 
 from portal import create_app
 from portal.extensions import db
-from tests.conftest import BACKENDS, PG_URL
+from tests.support import BACKENDS, PG_URL
 
 
 @pytest.fixture(params=BACKENDS)

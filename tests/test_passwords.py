@@ -11,8 +11,8 @@ from sqlalchemy import func, select
 
 from portal.auth.passwords import guessable_words, weakness
 from portal.models import Agency, User
-from tests.conftest import PASSWORD, field_error, path_of, text
-from tests.test_agencies import account_fields, agency_fields
+from tests.support import PASSWORD, field_error, path_of, text
+from tests.support.agencies import account_fields, agency_fields
 
 TOO_EASY = "This password is too easy to guess."
 MORE_WORDS = "Add another word or two. Uncommon words are better."

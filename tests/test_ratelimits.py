@@ -14,12 +14,12 @@ from limits import parse
 from portal import create_app, ratelimits
 from portal.config import Config
 from portal.extensions import db as _db
-from tests.conftest import PortalClient, text
+from tests.support import PortalClient, text
 
 REDIS_URL = os.environ.get("PORTAL_TEST_REDIS_URL", "redis://127.0.0.1:6379/1")
 
 
-def signed_in(role):
+def sign_in_as(role):
     """Sign ``client`` in as a new user of ``role`` (an agency's owner for "agency")."""
 
     def prepare(client, login, make_user, make_agency):
@@ -107,7 +107,7 @@ def assert_refused(response, window: int = 3600):
 @pytest.mark.parametrize("case", CASES)
 def test_limited_form_is_refused_after_its_limit(app, client, login, make_user, make_agency, case):
     setting, role, url, data = CASES[case]
-    signed_in(role)(client, login, make_user, make_agency)
+    sign_in_as(role)(client, login, make_user, make_agency)
     limit = app.config[setting] = (
         "3 per day" if setting == "RATELIMIT_INVITATIONS" else "3 per hour"
     )

@@ -10,8 +10,8 @@ import pytest
 
 from portal.auth.permissions import safe_back
 from portal.returns import periods
-from tests.conftest import text
-from tests.test_prequal import agencies, create_list, make_seeker, qualify  # noqa: F401
+from tests.support import text
+from tests.support.prequal import create_list, qualify, seeker_with_profile
 
 HOSTILE = [
     "https://evil.example/returns/periods",
@@ -111,27 +111,30 @@ def test_bulk_status_returns_to_the_filtered_list(pipeline):
 
 
 @pytest.fixture
-def talent_member(db, agencies, make_seeker):  # noqa: F811
-    plist = create_list(agencies.lead, db, visibility="partners")
-    return qualify(db, agencies.lead, make_seeker(), plist)
+def lead(make_agency, signed_in):
+    """A client signed in as the owner of an agency that runs a pre-qualified list."""
+    return signed_in(make_agency(name="Island Community Living").owner)
+
+
+@pytest.fixture
+def talent_member(db, lead, make_user, signed_in):
+    plist = create_list(lead, db, visibility="partners")
+    user = make_user(role="seeker")
+    return qualify(db, lead, seeker_with_profile(db, signed_in(user), user), plist)
 
 
 @pytest.mark.parametrize("referer", HOSTILE[:5])
-def test_talent_invitation_ignores_a_referer_elsewhere(
-    agencies,  # noqa: F811
-    talent_member,  # noqa: F811
-    referer,
-):
-    response = agencies.lead.post_form(
+def test_talent_invitation_ignores_a_referer_elsewhere(lead, talent_member, referer):
+    response = lead.post_form(
         f"/agency/talent/{talent_member.id}/invite", {"job_id": 0}, headers={"Referer": referer}
     )
     assert response.status_code == 302
     assert response.location == "/agency/talent"
 
 
-def test_talent_invitation_returns_to_the_search(agencies, talent_member):  # noqa: F811
+def test_talent_invitation_returns_to_the_search(lead, talent_member):
     search = "/agency/talent?occupation=1"
-    response = agencies.lead.post_form(
+    response = lead.post_form(
         f"/agency/talent/{talent_member.id}/invite",
         {"job_id": 0},
         headers={"Referer": "http://localhost" + search},

@@ -6,45 +6,20 @@ and review (accept, return with an emailed comment), ``is_current``, reminders (
 under freezegun and the "Send reminders now" button), pending agencies, and
 ``flask lmi import``. Checked in the database and on the page."""
 
-import csv
-import io
 import re
 from datetime import date
 
 import pytest
 from freezegun import freeze_time
 from sqlalchemy import func, select
-from werkzeug.datastructures import FileStorage, MultiDict
-from werkzeug.test import encode_multipart
 
 from portal.models import Membership, OutboxMessage
 from portal.models.lmi import ReportingPeriod, ReturnLine, WorkforceReturn
 from portal.returns import drafts, periods, validation
 from portal.returns.columns import COLUMN_NAMES, IMPORT_COLUMNS
-from tests.conftest import field_error, text
+from tests.support import field_error, fresh, text
+from tests.support.returns import LINE, csv_file, upload
 
-LINE = {
-    "occupation": "42201",
-    "region": "mainland-southwest",
-    "employment_status": "regular_full_time",
-    "bargaining_status": "non_union",
-    "opening_headcount": "20",
-    "closing_headcount": "20",
-    "fte": "18.5",
-    "hires": "4",
-    "separations": "4",
-    "sep_voluntary": "2",
-    "sep_retirement": "1",
-    "sep_involuntary": "1",
-    "sep_other": "0",
-    "sep_within_90_days": "1",
-    "sep_within_1_year": "2",
-    "vacancies": "3",
-    "vacancies_90_days": "1",
-    "pay_p25": "26.00",
-    "pay_median": "28.00",
-    "pay_p75": "31.00",
-}
 CASUAL = {**LINE, "employment_status": "casual"}
 # turnover 8 ÷ 4 = 200 %: held for review
 HIGH_TURNOVER = {
@@ -67,37 +42,6 @@ def values(line: dict) -> dict:
     return parsed
 
 
-def csv_file(rows, header=COLUMN_NAMES, prefix="") -> bytes:
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(header)
-    for row in rows:
-        writer.writerow([row.get(name, "") for name in header])
-    return (prefix + out.getvalue()).encode()
-
-
-def upload(client, return_id: int, data: bytes, filename="return.csv"):
-    # encoded here: the test client's own encoder leaves a big body's temporary file open
-    boundary, body = encode_multipart(
-        MultiDict(
-            {
-                "csrf_token": client.csrf_token(),
-                "file": FileStorage(io.BytesIO(data), filename=filename, content_type="text/csv"),
-            }
-        )
-    )
-    return client.post(
-        f"/agency/returns/{return_id}/upload",
-        data=body,
-        content_type=f"multipart/form-data; boundary={boundary}",
-    )
-
-
-def fresh(db, model, ident):
-    db.session.expire_all()
-    return db.session.get(model, ident)
-
-
 def lines_of(db, return_id: int) -> list[tuple]:
     db.session.expire_all()
     return [
@@ -116,18 +60,6 @@ def outbox(db, recipient: str) -> list[OutboxMessage]:
             .order_by(OutboxMessage.id)
         )
     )
-
-
-@pytest.fixture
-def signed_in(app, login):
-    """A new client signed in as ``user`` (several people act in one test)."""
-
-    def make(user):
-        client = app.test_client()
-        login(client, user)
-        return client
-
-    return make
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ from flask import Flask
 from portal import create_app
 from portal.config import instance_key
 from portal.extensions import db as _db
-from tests.conftest import PortalClient
+from tests.support import PortalClient
 
 OLD_PUBLIC_KEY = "dev-only-not-secret"  # the key config.py used to ship
 

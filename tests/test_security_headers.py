@@ -11,7 +11,7 @@ import pytest
 
 from portal import create_app
 from portal.extensions import db as _db
-from tests.security_headers import INLINE_CODE, assert_security_headers
+from tests.support.security_headers import INLINE_CODE, assert_security_headers
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 

@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from portal.models import User
 from portal.models.types import utcnow
-from tests.conftest import PASSWORD, text, two_step_code
+from tests.support import PASSWORD, still_signed_in, text, two_step_code
 
 STAFF = ["agency", "champion", "admin"]
 STAFF_IDLE = "You were signed out after 30 minutes without activity."
@@ -30,15 +30,6 @@ def sign_in(client, user, remember: bool = False, next_url: str | None = None):
     response = client.post_form(url, data)
     assert response.status_code == 302, text(response)[:2000]
     return response
-
-
-def signed_in(client) -> bool:
-    """Whether the session still signs the client in (a request: it counts as activity)."""
-    response = client.get("/account")
-    if response.status_code == 200:
-        return True
-    assert response.status_code == 302 and response.location.startswith("/login")
-    return False
 
 
 def login_back_to(location: str) -> str | None:
@@ -65,12 +56,12 @@ def test_staff_signed_out_after_30_minutes_idle(client, make_user, role):
         sign_in(client, user)
         for _ in range(4):  # activity every 29 minutes keeps the session going
             clock.tick(timedelta(minutes=29))
-            assert signed_in(client)
+            assert still_signed_in(client)
         clock.tick(timedelta(minutes=30, seconds=1))
         location, page = ended(client)
         assert login_back_to(location) == "/account"
         assert STAFF_IDLE in page
-        assert signed_in(client) is False  # and it stays ended
+        assert still_signed_in(client) is False  # and it stays ended
 
 
 def test_seeker_signed_out_after_2_hours_idle(client, make_user):
@@ -78,7 +69,7 @@ def test_seeker_signed_out_after_2_hours_idle(client, make_user):
     with freeze_time(utcnow()) as clock:
         sign_in(client, user)
         clock.tick(timedelta(minutes=119))
-        assert signed_in(client)
+        assert still_signed_in(client)
         clock.tick(timedelta(minutes=120, seconds=1))
         location, page = ended(client)
         assert login_back_to(location) == "/account"
@@ -109,9 +100,9 @@ def test_staff_session_lasts_at_most_12_hours(client, make_user, role):
         sign_in(client, user)
         for _ in range(35):  # busy all day: a request every 20 minutes, 11 h 40 min
             clock.tick(timedelta(minutes=20))
-            assert signed_in(client)
+            assert still_signed_in(client)
         clock.tick(timedelta(minutes=19))
-        assert signed_in(client)  # 11 h 59 min
+        assert still_signed_in(client)  # 11 h 59 min
         clock.tick(timedelta(minutes=2))
         location, page = ended(client)
         assert login_back_to(location) == "/account"
@@ -124,7 +115,7 @@ def test_seeker_session_is_not_cut_at_12_hours(client, make_user):
         sign_in(client, user)
         for _ in range(10):  # a request every 100 minutes: 16 h 40 min
             clock.tick(timedelta(minutes=100))
-            assert signed_in(client)
+            assert still_signed_in(client)
 
 
 # --- keep me signed in -------------------------------------------------------------------
@@ -139,9 +130,9 @@ def test_keep_me_signed_in_keeps_a_seeker_for_14_days_idle(client, make_user):
         assert "expires=" in session_cookie.lower()  # kept after the browser closes
         assert not [c for c in cookies if c.startswith("remember_token=")]  # no Flask-Login one
         clock.tick(timedelta(days=13, hours=23))
-        assert signed_in(client)
+        assert still_signed_in(client)
         clock.tick(timedelta(days=14, seconds=1))
-        assert signed_in(client) is False  # the cookie's own lifetime is over too
+        assert still_signed_in(client) is False  # the cookie's own lifetime is over too
 
 
 def test_keep_me_signed_in_lasts_at_most_14_days(client, make_user):
@@ -150,9 +141,9 @@ def test_keep_me_signed_in_lasts_at_most_14_days(client, make_user):
         sign_in(client, user, remember=True)
         for _ in range(13):  # back every day
             clock.tick(timedelta(days=1))
-            assert signed_in(client)
+            assert still_signed_in(client)
         clock.tick(timedelta(days=1, minutes=-1))
-        assert signed_in(client)  # 13 days 23 h 59 min
+        assert still_signed_in(client)  # 13 days 23 h 59 min
         clock.tick(timedelta(minutes=2))
         location, page = ended(client)
         assert login_back_to(location) == "/account"
@@ -176,7 +167,7 @@ def test_keep_me_signed_in_survives_the_two_step_code(app, client, db, make_user
         response = client.post_form("/login/verify", {"code": two_step_code(app, user.email)})
         assert response.status_code == 302 and response.location == "/account"
         clock.tick(timedelta(days=3))
-        assert signed_in(client)
+        assert still_signed_in(client)
 
 
 def test_changing_the_password_keeps_keep_me_signed_in(client, make_user):
@@ -189,7 +180,7 @@ def test_changing_the_password_keeps_keep_me_signed_in(client, make_user):
         )
         assert response.status_code == 302 and response.location == "/account"
         clock.tick(timedelta(days=3))
-        assert signed_in(client)
+        assert still_signed_in(client)
 
 
 # --- the message and the way back --------------------------------------------------------
@@ -291,7 +282,7 @@ def test_a_remember_cookie_does_not_bring_a_session_back(app, client, db, make_u
         clock.tick(timedelta(hours=3))
         client.set_cookie("remember_token", encode_cookie(user.get_id()), domain="localhost")
         assert SEEKER_IDLE in ended(client)[1]
-        assert signed_in(client) is False
+        assert still_signed_in(client) is False
 
 
 def test_signing_out_for_inactivity_is_recorded_nowhere_else(client, db, make_user):
@@ -328,7 +319,7 @@ def test_signing_in_again_with_two_step_returns_to_the_page_asked_for(app, clien
     with freeze_time(utcnow()) as clock:
         sign_in(client, admin)
         client.post_form("/login/verify", {"code": two_step_code(app, admin.email)})
-        assert signed_in(client)
+        assert still_signed_in(client)
         clock.tick(timedelta(minutes=31))
         location, page = ended(client, "/admin/users?role=seeker")
         assert login_back_to(location) == "/admin/users?role=seeker" and STAFF_IDLE in page

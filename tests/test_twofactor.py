@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from portal.models import AuditEvent, RecoveryCode, ReportingPeriod, TwoStepFailure, User
 from portal.models.types import utcnow
-from tests.conftest import PASSWORD, field_error, set_up_two_step, text
+from tests.support import PASSWORD, field_error, set_up_two_step, text
 
 CODE_MESSAGE = "That code is not right."
 REUSED_MESSAGE = "That code has already been used."

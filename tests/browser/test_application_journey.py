@@ -10,15 +10,8 @@ from sqlalchemy import select
 from portal.applications import services as applications
 from portal.demo.applications import resume_pdf
 from portal.models import Application, Job
-from tests.conftest import PASSWORD
-
-
-def sign_in(page, base: str, email: str) -> None:
-    page.goto(base + "/login")
-    page.get_by_label("Email address").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(re.compile(r"/(dashboard|agency)$"))
+from tests.support import PASSWORD
+from tests.support.browser import sign_in
 
 
 def test_seeker_applies_and_is_hired(

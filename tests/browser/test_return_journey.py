@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 from sqlalchemy import select
 
 from portal.models import ReportingPeriod, WorkforceReturn
-from tests.browser.test_application_journey import sign_in
+from tests.support.browser import sign_in
 
 
 def test_agency_reports_and_champion_accepts(

@@ -4,7 +4,7 @@ import re
 
 from playwright.sync_api import expect
 
-from tests.conftest import PASSWORD
+from tests.support import PASSWORD
 
 
 def test_register_confirm_login_dashboard(page, live_server, mailbox, tmp_path):

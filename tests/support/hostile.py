@@ -2,7 +2,7 @@
 every route of the app, each with a role that may use it and real ids of the access test's
 world; hostile values; the query-string names and forms each page really uses.
 
-Nothing here lists routes: they come from ``app.url_map`` and ``tests/test_access.py``'s
+Nothing here lists routes: they come from ``app.url_map`` and ``tests/support/access``'s
 TABLE (which ``test_every_route_is_in_the_table`` keeps complete), so a route added later is
 walked and fuzzed without a change here.
 """
@@ -19,8 +19,9 @@ from werkzeug.exceptions import HTTPException
 
 from portal.extensions import db
 from portal.numbers import IdConverter
-from tests.conftest import PASSWORD, REFERENCE_TABLES, two_step_code
-from tests.test_access import DUMMY_IDS, LOGIN, ROLES, TABLE, UNCHECKED_ENDPOINTS, World
+from tests.support.access import DUMMY_IDS, LOGIN, ROLES, TABLE, UNCHECKED_ENDPOINTS, World
+from tests.support.database import REFERENCE_TABLES
+from tests.support.pages import PASSWORD, two_step_code
 
 # values no number, id or token of the portal may be: unicode digits (``"²".isdigit()``),
 # signs, exponents, NaN/Infinity, 0, the INTEGER range's last value (no such row) and one
