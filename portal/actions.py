@@ -26,14 +26,15 @@ def run_action(
     message: str | Callable[[], str] | None = None,
     *,
     category: str = "success",
+    refusal_category: str = "danger",
     errors: Errors | None = None,
 ) -> bool:
     """Run ``action``; True when it succeeded and was committed.
 
     ``message`` is flashed (in ``category``) after the commit, or a function giving it (for
     messages that depend on the result); None flashes nothing. A refusal is rolled back and
-    flashed as "danger", or, with ``errors``, added to that error list of a form or form
-    field instead — or to the list of the first matching class in a mapping
+    flashed (in ``refusal_category``), or, with ``errors``, added to that error list of a
+    form or form field instead — or to the list of the first matching class in a mapping
     ``{WrongPassword: form.password.errors, PortalError: form.email.errors}``.
     """
     try:
@@ -41,7 +42,7 @@ def run_action(
     except PortalError as exc:
         db.session.rollback()
         if errors is None:
-            flash(str(exc), "danger")
+            flash(str(exc), refusal_category)
         elif isinstance(errors, Mapping):
             next(found for kind, found in errors.items() if isinstance(exc, kind)).append(str(exc))
         else:

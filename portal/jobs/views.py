@@ -16,18 +16,15 @@ from sqlalchemy.orm.exc import StaleDataError
 from portal import numbers, search
 from portal.actions import commit, run_action
 from portal.agencies.permissions import can_publish, require_membership
-from portal.applications import services as applications
 from portal.auth.permissions import require_role
 from portal.errors import PortalError
 from portal.extensions import db
 from portal.forms import ConfirmForm
-from portal.jobs import forms, listing, services
+from portal.jobs import forms, listing, services, signals
 from portal.jobs.permissions import can_see_unpublished, require_agency_job
 from portal.models import Job
 from portal.models.jobs import JOB_STATUSES
-from portal.prequal import services as prequal
 from portal.queries import contains
-from portal.seekers import services as seekers
 from portal.twofactor.permissions import require_two_step
 
 bp = Blueprint("jobs", __name__)
@@ -41,17 +38,13 @@ def index():
     params = search.SearchParams.from_args(request.args)
     result = search.search(params, snippet_source=listing.snippet_source)
     jobs = listing.jobs_by_id(h.job_id for h in result.hits)
-    open_lists = prequal.open_lists(
-        params.occupation[0] if params.occupation else None,
-        params.region[0] if params.region else None,
-    )[:3]
     return render_template(
         "jobs/search.html",
         result=result,
         params=params,
         jobs=jobs,
-        open_lists=open_lists,
         facets=listing.facet_options(result),
+        **signals.page_extras("index", params=params),  # prequal: open_lists
     )
 
 
@@ -70,22 +63,17 @@ def show(job_id: int):
             job.id, " ".join([job.title] * 3 + [job.occupation.title, job.description])
         )
     )
-    seeker = current_user.is_authenticated and current_user.role == "seeker"
-    applied = applications.application_of(job, current_user) if seeker else None
-    saved = seekers.saved_job(current_user, job) is not None if seeker else False
     return render_template(
         "jobs/show.html",
         job=job,
         json_ld=listing.json_ld(job),
-        applied=applied,
-        saved=saved,
         save_form=ConfirmForm(),
-        open_lists=prequal.open_lists(job.occupation_id, job.region_id)[:3],
-        open_for_applications=applications.job_open_for_applications(job),
         staff_view=can_see_unpublished(job),
         similar=list(similar.values()),
         workbc=listing.workbc_url(job.occupation),
         unpublish_form=forms.UnpublishForm(),
+        # applications: applied, open_for_applications; seekers: saved; prequal: open_lists
+        **signals.page_extras("show", job=job),
     )
 
 
@@ -105,16 +93,16 @@ def agency_jobs():
     page = db.paginate(
         query.order_by(Job.updated_at.desc()), page=numbers.page(request.args), per_page=25
     )
-    counts = applications.counts_by_job([job.id for job in page.items], membership.agency_id)
     return render_template(
         "jobs/agency_list.html",
         page=page,
         q=q,
         status=status,
-        applicant_counts=counts,
         statuses=JOB_STATUSES,
         agency=membership.agency,
         form=ConfirmForm(),
+        # applications: applicant_counts
+        **signals.page_extras("agency_jobs", jobs=page.items, agency_id=membership.agency_id),
     )
 
 

@@ -13,9 +13,9 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from portal import numbers
+from portal.actions import commit, run_action
 from portal.agencies.permissions import require_membership
 from portal.auth.permissions import require_role, safe_next
-from portal.errors import PortalError
 from portal.extensions import db
 from portal.forms import ConfirmForm
 from portal.models import Job, Occupation, Region
@@ -57,17 +57,14 @@ def profile():
     profile = services.get_or_create_profile(current_user)
     form = forms.ProfileForm()
     if not form.is_submitted():
-        db.session.commit()  # the empty profile, on the first visit
+        commit()  # the empty profile, on the first visit
         form.load(profile)
-    elif form.validate():
-        try:
-            services.update_profile(profile, form.profile_data())
-        except PortalError as exc:  # nothing is committed
-            form.form_errors.append(str(exc))
-        else:
-            db.session.commit()
-            flash("Your profile is saved.", "success")
-            return redirect(url_for("seekers.profile"))
+    elif form.validate() and run_action(
+        lambda: services.update_profile(profile, form.profile_data()),
+        "Your profile is saved.",
+        errors=form.form_errors,
+    ):
+        return redirect(url_for("seekers.profile"))
     status = 400 if form.is_submitted() else 200
     return _profile_page(profile, form, _visibility_form(profile), status)
 
@@ -84,7 +81,7 @@ def visibility():
         else:
             services.make_private(profile, current_user)
             message = "Your profile is private: agencies can no longer find it."
-        db.session.commit()
+        commit()
         flash(message, "success")
         return redirect(url_for("seekers.profile") + "#visibility")
     profile_form = forms.ProfileForm(formdata=None)
@@ -99,18 +96,12 @@ def visibility():
 @require_role("seeker")
 def resume():
     form = forms.ResumeForm()
-    if form.validate_on_submit():
-        try:
-            services.attach_resume(current_user, form.file.data)
-        except PortalError as exc:
-            form.file.errors.append(str(exc))
-        else:
-            db.session.commit()
-            flash(
-                "Your résumé is uploaded. It is sent with the applications you make from now on.",
-                "success",
-            )
-            return redirect(url_for("seekers.resume"))
+    if form.validate_on_submit() and run_action(
+        lambda: services.attach_resume(current_user, form.file.data),
+        "Your résumé is uploaded. It is sent with the applications you make from now on.",
+        errors=form.file.errors,
+    ):
+        return redirect(url_for("seekers.resume"))
     return render_template(
         "seekers/resume.html",
         form=form,
@@ -128,17 +119,12 @@ def remove_resume():
     if not ConfirmForm().validate_on_submit():
         abort(400)
     profile = services.get_or_create_profile(current_user)
-    try:
-        services.remove_resume(profile, current_user)
-    except PortalError as exc:
-        flash(str(exc), "info")
-    else:
-        db.session.commit()
-        flash(
-            "Your résumé is removed from your profile. Copies sent with applications "
-            "stay with those applications.",
-            "success",
-        )
+    run_action(
+        lambda: services.remove_resume(profile, current_user),
+        "Your résumé is removed from your profile. Copies sent with applications "
+        "stay with those applications.",
+        refusal_category="info",
+    )
     return redirect(url_for("seekers.resume"))
 
 
@@ -159,32 +145,28 @@ def _back_to(job: Job):
 @bp.route("/jobs/<int:job_id>/save", methods=["POST"])
 @require_role("seeker")
 def save_job(job_id: int):
-    job = db.session.get(Job, job_id)
-    if job is None or not services.can_be_seen(job):
+    job = db.get_or_404(Job, job_id)
+    if not services.can_be_seen(job):
         abort(404)
     if not ConfirmForm().validate_on_submit():
         abort(400)
+    saved = "Job saved. You find it under “Saved jobs”."
     try:
-        services.save_job(current_user, job)
-    except PortalError as exc:
-        flash(str(exc), "warning")
-        return _back_to(job)
-    try:
-        db.session.commit()
+        run_action(lambda: services.save_job(current_user, job), saved, refusal_category="warning")
     except IntegrityError:  # saved at the same moment by another request: already saved
         db.session.rollback()
-    flash("Job saved. You find it under “Saved jobs”.", "success")
+        flash(saved, "success")
     return _back_to(job)
 
 
 @bp.route("/jobs/<int:job_id>/unsave", methods=["POST"])
 @require_role("seeker")
 def unsave_job(job_id: int):
-    job = db.session.get(Job, job_id) or abort(404)
+    job = db.get_or_404(Job, job_id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
     services.unsave_job(current_user, job)
-    db.session.commit()
+    commit()
     flash("Job removed from your saved jobs.", "success")
     return _back_to(job)
 
@@ -257,5 +239,5 @@ def person_resume(user_id: int):
     if profile is None or profile.resume is None:
         abort(404)
     resumes.record_view(profile.resume, current_user, membership.agency)
-    db.session.commit()
+    commit()
     return resumes.send(profile.resume)
