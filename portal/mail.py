@@ -106,6 +106,12 @@ def send_pending() -> tuple[int, int]:
     return sent, failed
 
 
+def send_task() -> str:
+    """The worker's task: send what is waiting in the outbox."""
+    sent, failed = send_pending()
+    return f"sent {sent}, failed {failed}"
+
+
 mail_cli = AppGroup("mail", help="Outbound email.")
 
 

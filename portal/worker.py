@@ -1,7 +1,7 @@
 """Periodic tasks, run in a loop by ``flask portal worker`` (or each one on its own by cron).
 
-Every task is idempotent and safe to run on two machines at once. Later capabilities
-append their tasks to ``TASKS``.
+Each feature keeps its periodic work in its ``tasks.py``; ``TASKS`` lists them in the order
+they run. Every task is idempotent and safe to run on two machines at once.
 """
 
 import time
@@ -10,50 +10,22 @@ import click
 from flask import current_app
 
 from portal import mail
-from portal.applications import services as application_services
-from portal.auth import services as auth_services
+from portal.applications import tasks as applications
 from portal.extensions import db
-from portal.jobs import services as job_services
-from portal.prequal import services as prequal_services
-from portal.returns import reminders as return_reminders
-from portal.search import sync as search_sync
-from portal.twofactor import services as two_step_services
-
-
-def send_mail() -> str:
-    sent, failed = mail.send_pending()
-    return f"sent {sent}, failed {failed}"
-
-
-def prune_accounts() -> str:
-    removed = auth_services.prune() + two_step_services.prune()
-    db.session.commit()
-    return f"removed {removed} expired records"
-
-
-def expire_jobs() -> str:
-    count = job_services.expire_due()
-    db.session.commit()
-    return f"expired {count}"
-
-
-def sync_search() -> str:
-    applied = search_sync.apply_pending()
-    pruned = search_sync.prune_outbox()
-    db.session.commit()
-    merged = search_sync.merge_segments()
-    merged_note = ", merged segments" if merged else ""
-    return f"applied {applied} outbox rows, pruned {pruned}{merged_note}"
-
+from portal.jobs import tasks as jobs
+from portal.prequal import tasks as prequal
+from portal.returns import tasks as returns
+from portal.search import sync_index
+from portal.twofactor import tasks as twofactor
 
 TASKS = [
-    ("digests", application_services.send_digests_task),
-    ("lists", prequal_services.expire_task),
-    ("return-reminders", return_reminders.remind_task),
-    ("mail", send_mail),
-    ("expire-jobs", expire_jobs),
-    ("search", sync_search),
-    ("prune", prune_accounts),
+    ("digests", applications.digests),
+    ("lists", prequal.expire_lists),
+    ("return-reminders", returns.remind),
+    ("mail", mail.send_task),
+    ("expire-jobs", jobs.expire_jobs),
+    ("search", sync_index),
+    ("prune", twofactor.prune_accounts),
 ]
 
 

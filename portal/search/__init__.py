@@ -10,6 +10,7 @@ from portal.search.params import (
 )
 from portal.search.query import SearchResult, more_like, search
 from portal.search.sync import enqueue, sync_after_commit
+from portal.search.tasks import sync_index
 from portal.search.synonyms import require_synonyms
 
 __all__ = [
@@ -25,4 +26,5 @@ __all__ = [
     "require_synonyms",
     "search",
     "sync_after_commit",
+    "sync_index",
 ]
