@@ -3,6 +3,9 @@
 Values come from the class, then ``instance/portal.cfg``, then ``PORTAL_*``
 environment variables (e.g. ``PORTAL_DATABASE_URL``, ``PORTAL_SECRET_KEY``,
 ``PORTAL_MAIL_SERVER``). Nothing here reads the environment at import time.
+
+Every setting the portal reads is declared in ``Config`` with its default, and the
+README's configuration table lists them all (tests/test_config_table.py compares them).
 """
 
 import os
@@ -21,7 +24,6 @@ class Config:
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = False
-    PERMANENT_SESSION_LIFETIME = timedelta(days=14)
     WTF_CSRF_TIME_LIMIT = None  # token lives as long as the session
 
     BOOTSTRAP_SERVE_LOCAL = True
@@ -64,6 +66,14 @@ class Config:
     AGENCY_INVITATION_TTL = timedelta(days=14)
 
     FULL_TIME_HOURS = 37.5
+
+    # Search (portal/search): the Whoosh index directory (None: instance/search) and this
+    # machine's name for the search outbox high-water mark (None: the host name)
+    SEARCH_INDEX_DIR = None
+    SEARCH_NODE = None
+
+    # Logging (portal/logs.py): the level of the portal's log, one line per request at INFO
+    LOG_LEVEL = "INFO"
 
     # Résumés: stored under instance/uploads/ (or UPLOAD_DIR), never under static/
     UPLOAD_DIR = None

@@ -26,7 +26,7 @@ POINTER = "CURRENT"
 
 
 def root_dir() -> str:
-    return current_app.config.get("SEARCH_INDEX_DIR") or os.path.join(
+    return current_app.config["SEARCH_INDEX_DIR"] or os.path.join(
         current_app.instance_path, "search"
     )
 

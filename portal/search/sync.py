@@ -31,7 +31,7 @@ _recently_applied: dict[str, set[int]] = {}
 
 
 def node_name() -> str:
-    return current_app.config.get("SEARCH_NODE") or socket.gethostname()
+    return current_app.config["SEARCH_NODE"] or socket.gethostname()
 
 
 def enqueue(job_ids) -> None:

@@ -29,9 +29,7 @@ KIND_NAMES = {"pdf": "a PDF", "docx": "a Word (.docx) document"}
 
 
 def folder() -> str:
-    base = current_app.config.get("UPLOAD_DIR") or os.path.join(
-        current_app.instance_path, "uploads"
-    )
+    base = current_app.config["UPLOAD_DIR"] or os.path.join(current_app.instance_path, "uploads")
     return os.path.join(base, "resumes")
 
 
