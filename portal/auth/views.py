@@ -4,6 +4,7 @@ from flask import Blueprint, flash, redirect, render_template, request, session,
 from flask_login import current_user, login_required, logout_user
 
 from portal import numbers, ratelimits
+from portal.actions import commit, run_action
 from portal.auth import forms, pending, services, sessions
 from portal.auth.permissions import safe_next
 from portal.errors import PortalError
@@ -44,7 +45,7 @@ def register():
     if form.validate_on_submit():
         # a registered address gets the same page; its owner is told by email
         services.register_or_notify(form.full_name.data, form.email.data, form.password.data)
-        db.session.commit()
+        commit()
         return redirect(url_for("auth.check_email", email=form.email.data))
     return render_template("auth/register.html", form=form)
 
@@ -67,7 +68,7 @@ def confirm_email(token: str):
             "danger",
         )
         return redirect(url_for("auth.resend_confirmation"))
-    db.session.commit()
+    commit()
     flash("Thank you — your email address is confirmed. You can sign in now.", "success")
     return redirect(url_for("auth.login"))
 
@@ -78,7 +79,7 @@ def resend_confirmation():
     form = forms.EmailOnlyForm()
     if form.validate_on_submit():
         services.resend_confirmation(form.email.data)
-        db.session.commit()
+        commit()
         flash("If that address has an unconfirmed account, we have sent a new link.", "info")
         return redirect(url_for("auth.login"))
     return render_template("auth/resend_confirmation.html", form=form)
@@ -95,7 +96,7 @@ def login():
         except services.LoginThrottled as exc:
             form.form_errors.append(str(exc))
             return render_template("auth/login.html", form=form), 429
-        db.session.commit()
+        commit()
         if user is None:
             form.form_errors.append("The email address or password is not correct.")
         elif not user.email_confirmed:
@@ -119,7 +120,7 @@ def logout():
     form = ConfirmForm()
     if form.validate_on_submit():
         services.end_sessions(current_user)
-        db.session.commit()
+        commit()
         logout_user()
         session.clear()
         flash("You are signed out.", "info")
@@ -132,7 +133,7 @@ def forgot_password():
     form = forms.EmailOnlyForm()
     if form.validate_on_submit():
         services.request_password_reset(form.email.data)
-        db.session.commit()
+        commit()
         flash(
             "If an account uses that address, we have emailed a link to reset the "
             "password. The link works once, for one hour.",
@@ -152,7 +153,7 @@ def reset_password(token: str):
     form.known_words = [found.user.name, found.user.email]  # not guessable from these
     if form.validate_on_submit():
         services.reset_password(token, form.password.data)
-        db.session.commit()
+        commit()
         logout_user()
         flash("Your password is changed. Sign in with the new one.", "success")
         return redirect(url_for("auth.login"))
@@ -176,16 +177,15 @@ def account():
 @login_required
 def change_password():
     form = forms.ChangePasswordForm()
-    if form.validate_on_submit():
-        try:
-            services.change_password(current_user, form.current_password.data, form.password.data)
-        except PortalError as exc:
-            form.current_password.errors.append(str(exc))
-        else:
-            db.session.commit()
-            sessions.start(current_user._get_current_object(), remember=sessions.remembered())
-            flash("Your password is changed. Other devices have been signed out.", "success")
-            return redirect(url_for("auth.account"))
+    if form.validate_on_submit() and run_action(
+        lambda: services.change_password(
+            current_user, form.current_password.data, form.password.data
+        ),
+        errors=form.current_password.errors,
+    ):
+        sessions.start(current_user._get_current_object(), remember=sessions.remembered())
+        flash("Your password is changed. Other devices have been signed out.", "success")
+        return redirect(url_for("auth.account"))
     return render_template(
         "auth/account.html", password_form=form, email_form=forms.ChangeEmailForm(formdata=None)
     ), 400
@@ -196,23 +196,19 @@ def change_password():
 @login_required
 def change_email():
     form = forms.ChangeEmailForm()
-    if form.validate_on_submit():
-        try:
-            services.request_email_change(
-                current_user, form.email_password.data, form.new_email.data
-            )
-        except services.WrongPassword as exc:
-            form.email_password.errors.append(str(exc))
-        except PortalError as exc:
-            form.new_email.errors.append(str(exc))
-        else:
-            db.session.commit()
-            flash(
-                f"We sent a confirmation link to {form.new_email.data}. Your address "
-                "changes when you open it.",
-                "info",
-            )
-            return redirect(url_for("auth.account"))
+    if form.validate_on_submit() and run_action(
+        lambda: services.request_email_change(
+            current_user, form.email_password.data, form.new_email.data
+        ),
+        f"We sent a confirmation link to {form.new_email.data}. Your address "
+        "changes when you open it.",
+        category="info",
+        errors={
+            services.WrongPassword: form.email_password.errors,
+            PortalError: form.new_email.errors,
+        },
+    ):
+        return redirect(url_for("auth.account"))
     return render_template(
         "auth/account.html", email_form=form, password_form=forms.ChangePasswordForm(formdata=None)
     ), 400
@@ -220,14 +216,7 @@ def change_email():
 
 @bp.route("/account/email/confirm/<token>")
 def confirm_email_change(token: str):
-    try:
-        services.confirm_email_change(token)
-    except PortalError as exc:
-        db.session.rollback()
-        flash(str(exc), "danger")
-    else:
-        db.session.commit()
-        flash("Your email address is changed.", "success")
+    run_action(lambda: services.confirm_email_change(token), "Your email address is changed.")
     return redirect(
         url_for("auth.account") if current_user.is_authenticated else url_for("auth.login")
     )
