@@ -11,10 +11,10 @@ GET POST  /login/verify                      "Enter the code from your app" (aft
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
+from portal.actions import commit, run_action
 from portal.auth import pending, sessions
 from portal.auth.permissions import safe_next
 from portal.auth.services import WrongPassword
-from portal.extensions import db
 from portal.twofactor import forms, services
 
 bp = Blueprint("twofactor", __name__)
@@ -45,22 +45,19 @@ def setup():
         flash("Two-step sign-in is already on.", "info")
         return redirect(url_for("twofactor.index"))
     services.start_setup(user)
-    db.session.commit()
+    commit()
     form = forms.SetupForm(next=safe_next(request.args.get("next")))
-    if form.validate_on_submit():
-        try:
-            codes = services.enable(user, form.code.data)
-        except services.WrongCode as exc:
-            form.code.errors.append(str(exc))
-        else:
-            db.session.commit()
-            sessions.start(user, remember=sessions.remembered())  # other sessions ended
-            return render_template(
-                "twofactor/recovery_codes.html",
-                codes=codes,
-                just_enabled=True,
-                next=safe_next(form.next.data),
-            )
+    codes = []
+    if form.validate_on_submit() and run_action(
+        lambda: codes.extend(services.enable(user, form.code.data)), errors=form.code.errors
+    ):
+        sessions.start(user, remember=sessions.remembered())  # other sessions ended
+        return render_template(
+            "twofactor/recovery_codes.html",
+            codes=codes,
+            just_enabled=True,
+            next=safe_next(form.next.data),
+        )
     return render_template(
         "twofactor/setup.html",
         form=form,
@@ -80,10 +77,10 @@ def recovery_codes():
         try:
             codes = services.regenerate_recovery_codes(user, form.proof.data, sessions.client_ip())
         except (services.WrongCode, services.TwoStepThrottled) as exc:
-            db.session.commit()  # the wrong attempt is counted
+            commit()  # the wrong attempt is counted
             form.proof.errors.append(str(exc))
         else:
-            db.session.commit()
+            commit()
             return render_template(
                 "twofactor/recovery_codes.html", codes=codes, just_enabled=False, next=None
             )
@@ -103,10 +100,10 @@ def disable():
         except WrongPassword as exc:
             form.password.errors.append(str(exc))
         except (services.WrongCode, services.TwoStepThrottled) as exc:
-            db.session.commit()  # the wrong attempt is counted
+            commit()  # the wrong attempt is counted
             form.code.errors.append(str(exc))
         else:
-            db.session.commit()
+            commit()
             flash("Two-step sign-in is off. Your recovery codes no longer work.", "success")
             return redirect(url_for("twofactor.index"))
     return _overview(disable_form=form, status=400)
@@ -132,11 +129,11 @@ def verify():
             form.form_errors.append(str(exc))
             status = 429
         except services.WrongCode as exc:
-            db.session.commit()  # the wrong attempt is counted
+            commit()  # the wrong attempt is counted
             form.code.errors.append(str(exc))
             status = 400
         else:
-            db.session.commit()
+            commit()
             sessions.start(user, **found["start"])
             flash(f"Welcome, {user.name}.", "success")
             if left is not None:
