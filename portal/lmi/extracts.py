@@ -111,6 +111,21 @@ def make_request(
     return ExtractRequest(chosen or list(available), parsed or [(d,) for d in DIMENSIONS], fmt)
 
 
+def request_from_args(args, available: list[int]) -> tuple[ExtractRequest | None, str | None]:
+    """The extract the page's URL parameters ask for, or None and why it cannot be made
+    (a one-way breakdown per ``by``; ``rows`` and ``columns`` give a cross-table)."""
+    breakdowns = args.getlist("by")
+    rows, columns = args.get("rows", ""), args.get("columns", "")
+    try:
+        if bool(rows) != bool(columns):
+            raise PortalError("Choose both dimensions of the cross-table, or neither.")
+        if rows:
+            breakdowns.append(f"{rows},{columns}")
+        return make_request(args.getlist("period"), breakdowns, args.get("format"), available), None
+    except PortalError as exc:
+        return None, str(exc)
+
+
 def neutralise(value):
     """A text cell a spreadsheet would run as a formula gets a leading apostrophe; numbers
     stay numbers."""

@@ -20,10 +20,9 @@ from flask import (
 from flask_login import current_user, login_required
 
 from portal import audit, numbers
+from portal.actions import commit
 from portal.agencies.permissions import require_membership
 from portal.auth.permissions import require_role
-from portal.errors import PortalError
-from portal.extensions import db
 from portal.lmi import benchmark, charts, dashboard, extracts, figures
 from portal.lmi.figures import DIMENSIONS
 from portal.lmi.measures import BY_KEY, CHART_MEASURES, MEASURES, SUPPRESSION_NOTES
@@ -70,23 +69,13 @@ def index():
 @require_role("champion", "admin")
 @require_two_step
 def extract():
-    args = request.args
-    breakdowns = args.getlist("by")
-    rows, columns = args.get("rows", ""), args.get("columns", "")
     years = figures.years_with_periods()
     if not years:
         flash("There is nothing to extract yet: no reporting period has been opened.", "info")
         return redirect(url_for("lmi.index"))
-    try:
-        if bool(rows) != bool(columns):
-            raise PortalError("Choose both dimensions of the cross-table, or neither.")
-        if rows:
-            breakdowns.append(f"{rows},{columns}")
-        wanted = extracts.make_request(
-            args.getlist("period"), breakdowns, args.get("format"), years
-        )
-    except PortalError as exc:
-        return render_template("lmi/extract_error.html", message=str(exc)), 400
+    wanted, problem = extracts.request_from_args(request.args, years)
+    if wanted is None:
+        return render_template("lmi/extract_error.html", message=problem), 400
     out = io.BytesIO()  # a few MB at most: the rows are aggregated cells, not lines
     summary = extracts.write(wanted, out)
     audit.record(
@@ -95,7 +84,7 @@ def extract():
         None,
         f"{wanted.describe()} rows={summary.rows} suppressed={summary.suppressed}",
     )
-    db.session.commit()
+    commit()
     out.seek(0)
     return send_file(
         out,
