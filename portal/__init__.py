@@ -4,13 +4,17 @@ import os
 
 from flask import Flask
 
-from portal import cli, errors, inputs, numbers, resources, search, security_headers, templating
-from portal.auth import sessions
+from portal import errors, inputs, numbers, resources, security_headers
 from portal.config import CONFIGS, settle, trust_proxies
 from portal.extensions import bootstrap, csrf, db, limiter, login_manager, migrate
 
 
 def create_app(config_name: str | None = None, overrides: dict | None = None) -> Flask:
+    # search, the features, templating and the CLI are imported here, not above: importing
+    # portal.models loads no feature (layers, lowest first: README "Code layout")
+    from portal import cli, search, templating
+    from portal.auth import sessions
+
     app = Flask(
         __name__,
         template_folder=resources.folder("templates"),  # portal/templates once installed
@@ -44,7 +48,8 @@ def create_app(config_name: str | None = None, overrides: dict | None = None) ->
     from portal.pages.views import bp as pages_bp
     from portal.pools.views import bp as pools_bp
     from portal.prequal.views import bp as prequal_bp
-    from portal.returns.views import bp as returns_bp
+    from portal.returns import review, views  # noqa: F401  (the routes of returns_bp)
+    from portal.returns.blueprint import bp as returns_bp
     from portal.seekers.views import bp as seekers_bp
     from portal.twofactor.views import bp as twofactor_bp
 
@@ -60,6 +65,17 @@ def create_app(config_name: str | None = None, overrides: dict | None = None) ->
     app.register_blueprint(returns_bp)
     app.register_blueprint(lmi_bp)
     app.register_blueprint(admin_bp, url_prefix="/admin")
+
+    # higher features react to lower ones through signals (each documented where defined)
+    from portal.applications import hooks as applications_hooks
+    from portal.pools import hooks as pools_hooks
+    from portal.prequal import hooks as prequal_hooks
+    from portal.seekers import hooks as seekers_hooks
+
+    seekers_hooks.connect()  # jobs pages: saved
+    applications_hooks.connect()  # jobs pages: applied, applicant counts
+    pools_hooks.connect()  # publishing a pooled job, hiring into a share, filling the job
+    prequal_hooks.connect()  # jobs pages: open lists; seekers: members an agency may see
 
     errors.register(app)
     templating.register(app)

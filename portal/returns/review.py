@@ -7,7 +7,6 @@ from flask_login import current_user
 
 from portal.actions import run_action
 from portal.auth.permissions import require_role, safe_back
-from portal.errors import PortalError
 from portal.extensions import db
 from portal.forms import ConfirmForm
 from portal.models.lmi import RETURN_STATUSES, ReportingPeriod, WorkforceReturn
@@ -28,7 +27,7 @@ STAFF = ("champion", "admin")
 
 
 def _period(period_id: int) -> ReportingPeriod:
-    return db.session.get(ReportingPeriod, period_id) or abort(404)
+    return db.get_or_404(ReportingPeriod, period_id)
 
 
 def _periods_page(form: forms.PeriodForm, status: int = 200):
@@ -55,14 +54,14 @@ def _periods_page(form: forms.PeriodForm, status: int = 200):
 def periods():
     form = forms.PeriodForm()
     if form.validate_on_submit():
-        try:
-            period = open_period(form.fiscal_year.data, form.due_on.data, current_user)
-        except PortalError as exc:
-            db.session.rollback()
-            form.form_errors.append(str(exc))
-        else:
-            db.session.commit()
-            flash(f"The reporting period {period.label} is open.", "success")
+        opened = []
+        if run_action(
+            lambda: opened.append(
+                open_period(form.fiscal_year.data, form.due_on.data, current_user)
+            ),
+            lambda: f"The reporting period {opened[0].label} is open.",
+            errors=form.form_errors,
+        ):
             return redirect(url_for("returns.periods"))
     elif not form.is_submitted():
         years = [p.fiscal_year for p in newest_first()]
@@ -144,8 +143,8 @@ def period_returns(period_id: int):
 
 def _submitted(return_id: int) -> WorkforceReturn:
     """A version the champion may see: anything but a draft (an agency's own work)."""
-    wreturn = db.session.get(WorkforceReturn, return_id)
-    if wreturn is None or wreturn.status == "draft":
+    wreturn = db.get_or_404(WorkforceReturn, return_id)
+    if wreturn.status == "draft":
         abort(404)
     return wreturn
 

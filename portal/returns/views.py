@@ -12,7 +12,6 @@ from sqlalchemy.exc import IntegrityError
 from portal.actions import run_action
 from portal.agencies.permissions import current_membership, require_membership
 from portal.auth.permissions import require_role
-from portal.errors import PortalError
 from portal.extensions import db
 from portal.forms import ConfirmForm
 from portal.models import Occupation, Region
@@ -32,15 +31,15 @@ bp = Blueprint("returns", __name__)
 def _own_return(return_id: int):
     """The return, if it belongs to the agency the user acts for; else 404."""
     membership = require_membership()
-    wreturn = db.session.get(WorkforceReturn, return_id)
-    if wreturn is None or wreturn.agency_id != membership.agency_id:
+    wreturn = db.get_or_404(WorkforceReturn, return_id)
+    if wreturn.agency_id != membership.agency_id:
         abort(404)
     return membership, wreturn
 
 
 def _own_line(wreturn: WorkforceReturn, line_id: int) -> ReturnLine:
-    line = db.session.get(ReturnLine, line_id)
-    if line is None or line.return_id != wreturn.id:
+    line = db.get_or_404(ReturnLine, line_id)
+    if line.return_id != wreturn.id:
         abort(404)
     return line
 
@@ -69,20 +68,19 @@ def agency_index():
 @login_required
 def start(period_id: int):
     membership = require_membership()
-    period = db.session.get(ReportingPeriod, period_id) or abort(404)
+    period = db.get_or_404(ReportingPeriod, period_id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
+    started = []
     try:
-        draft = drafts.start_draft(membership.agency, period, current_user)
-        db.session.commit()
-    except PortalError as exc:
-        db.session.rollback()
-        flash(str(exc), "danger")
-        return redirect(url_for("returns.agency_index"))
+        if not run_action(
+            lambda: started.append(drafts.start_draft(membership.agency, period, current_user))
+        ):
+            return redirect(url_for("returns.agency_index"))
     except IntegrityError:  # a colleague started the draft at the same moment
         db.session.rollback()
-        draft = drafts.draft_of(membership.agency_id, period.id) or abort(409)
-    return _to_version(draft)
+        started = [drafts.draft_of(membership.agency_id, period.id) or abort(409)]
+    return _to_version(started[0])
 
 
 def _version_page(
@@ -150,18 +148,13 @@ def _save_line(wreturn: WorkforceReturn, form: forms.LineForm, save, line=None):
     if not _editable(wreturn):
         flash("This version is read-only.", "danger")
         return _to_version(wreturn)
-    if form.validate_on_submit():
-        try:
-            saved = save(form.values)
-        except PortalError as exc:
-            db.session.rollback()
-            form.form_errors.append(str(exc))
-        else:
-            db.session.commit()
-            flash("The line is saved.", "success")
-            if request.form.get("another"):
-                return redirect(url_for("returns.new_line", return_id=wreturn.id))
-            return _to_version(wreturn, f"line-{(saved or line).id}")
+    saved = []  # the new line, or None when ``line`` was updated
+    if form.validate_on_submit() and run_action(
+        lambda: saved.append(save(form.values)), "The line is saved.", errors=form.form_errors
+    ):
+        if request.form.get("another"):
+            return redirect(url_for("returns.new_line", return_id=wreturn.id))
+        return _to_version(wreturn, f"line-{(saved[0] or line).id}")
     return _line_page(wreturn, form, line)
 
 
@@ -217,21 +210,14 @@ def upload(return_id: int):
             messages = [p.text for p in problems]
         except csvfile.CsvFileError as exc:
             messages = [str(exc)]
-    if not messages:
-        try:
-            drafts.replace_lines(wreturn, lines, current_user)
-        except PortalError as exc:
-            messages = [str(exc)]
-    if messages:
-        db.session.rollback()
-        return _version_page(membership, wreturn, form, messages, 400)
-    db.session.commit()
-    flash(
+    if not messages and run_action(
+        lambda: drafts.replace_lines(wreturn, lines, current_user),
         f"The file's {len(lines)} line{'s' if len(lines) != 1 else ''} replaced the "
         "draft's lines. Check the errors and warnings below.",
-        "success",
-    )
-    return _to_version(wreturn, "lines")
+        errors=messages,
+    ):
+        return _to_version(wreturn, "lines")
+    return _version_page(membership, wreturn, form, messages, 400)
 
 
 @bp.route("/agency/returns/<int:return_id>/submit", methods=["POST"])
