@@ -2,14 +2,12 @@
 
 from datetime import datetime
 
-import markdown as markdown_lib
-import nh3
 from flask import Flask, has_request_context
 from flask_login import current_user
-from markupsafe import Markup
 
 from portal.agencies.permissions import current_membership, memberships_of
 from portal.forms import ConfirmForm
+from portal.markup import render_markdown
 from portal.pools import schedules
 from portal.pools import services as pools
 from portal.timeutil import PACIFIC
@@ -24,38 +22,6 @@ def local_datetime(value: datetime | None, fmt: str = "%b %-d, %Y %-I:%M %p") ->
 
 def local_date(value: datetime | None) -> str:
     return local_datetime(value, "%b %-d, %Y")
-
-
-MARKDOWN_TAGS = {
-    "p",
-    "br",
-    "strong",
-    "em",
-    "ul",
-    "ol",
-    "li",
-    "h2",
-    "h3",
-    "h4",
-    "blockquote",
-    "a",
-    "code",
-    "pre",
-    "hr",
-}
-
-
-def render_markdown(text: str | None) -> Markup:
-    """User Markdown to HTML, then sanitised: no raw HTML from users reaches a page."""
-    html = markdown_lib.markdown(text or "", extensions=["sane_lists"])
-    clean = nh3.clean(
-        html,
-        tags=MARKDOWN_TAGS,
-        attributes={"a": {"href"}},
-        url_schemes={"http", "https", "mailto"},
-        link_rel="nofollow noopener",
-    )
-    return Markup(clean)  # nosec B704 # nh3 kept only the tags listed and safe links
 
 
 def money(cents: int) -> str:

@@ -13,7 +13,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from sqlalchemy import delete, func, select, text, update
 
-from portal.agencies.services import change_status
+from portal.agencies.services import agency_jobs_enqueue, change_status
 from portal.jobs import services
 from portal.models import Community, Job, Occupation, Region, SearchNode, SearchOutbox
 from portal.models.types import utcnow
@@ -333,7 +333,7 @@ def test_only_published_jobs_of_approved_agencies_are_indexed(
     admin = make_user(role="admin")
     change_status(to_suspend, "suspend", "Funding agreement under review.", admin)
     to_pend.status = "pending"  # e.g. set back by a data fix
-    services.agency_jobs_enqueue(to_pend)
+    agency_jobs_enqueue(to_pend)
     db.session.commit()
     sync.sync_after_commit()
 

@@ -8,10 +8,10 @@ import secrets
 from flask import current_app, url_for
 from sqlalchemy import func, select
 
-from portal import audit, mail
+from portal import audit, mail, search
 from portal.errors import PortalError
 from portal.extensions import db
-from portal.models import Agency, AgencyInvitation, Community, Membership, User
+from portal.models import Agency, AgencyInvitation, Community, Job, Membership, User
 from portal.models.types import utcnow
 
 
@@ -178,6 +178,11 @@ TRANSITIONS = {
 }
 
 
+def agency_jobs_enqueue(agency: Agency) -> None:
+    """The agency's status changed: its jobs may enter or leave search."""
+    search.enqueue(db.session.scalars(select(Job.id).where(Job.agency_id == agency.id)))
+
+
 def change_status(agency: Agency, action: str, reason: str | None, by: User) -> None:
     new_status, allowed_from = TRANSITIONS[action]
     if agency.status not in allowed_from:
@@ -188,9 +193,7 @@ def change_status(agency: Agency, action: str, reason: str | None, by: User) -> 
     agency.status_reason = (reason or "").strip() or None
     agency.status_changed_at = utcnow()
     audit.record(f"agency.{new_status}", by, agency, detail=agency.status_reason)
-    from portal.jobs.services import agency_jobs_enqueue
-
-    agency_jobs_enqueue(agency)  # its jobs enter or leave search
+    agency_jobs_enqueue(agency)
     owner = agency.owner
     if owner is not None:
         mail.queue(

@@ -8,6 +8,7 @@ from flask import url_for
 from sqlalchemy import func, select, update
 
 from portal import audit, mail
+from portal.applications import signals
 from portal.errors import PortalError
 from portal.extensions import db
 from portal.models import (
@@ -26,7 +27,6 @@ from portal.models import (
 )
 from portal.models.applications import AGENCY_STATUSES, OPEN_STATUSES, STATUSES
 from portal.models.types import utcnow
-from portal.pools import services as pools
 from portal.timeutil import today_pacific
 
 MAX_QUESTIONS = 15
@@ -246,9 +246,7 @@ def change_status(decision: ApplicationDecision, status: str, by: User, message:
     if decision.status == "hired":
         raise PortalError(f"{name} is already hired for this position.")
     if status == "hired":
-        clash = pools.hired_clash(decision)
-        if clash:
-            raise PortalError(clash)
+        signals.hiring.send(decision)  # pools: the share's schedule
         _fill_share(decision)
     message = message.strip()
     set_status(decision, status, by, message)
@@ -270,7 +268,7 @@ def _fill_share(decision: ApplicationDecision) -> None:
         raise PortalError("This position is already filled: someone was hired for it.")
     share = db.session.get(JobShare, decision.share_id)
     db.session.refresh(share)
-    pools.fill_if_complete(share.job)
+    signals.share_filled.send(share)  # pools: the job is filled once every share is
 
 
 def bulk_change(

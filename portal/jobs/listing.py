@@ -7,10 +7,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from portal.extensions import db
+from portal.markup import render_markdown
 from portal.models import Agency, Community, Job, JobShare, Occupation, Region
 from portal.models.jobs import EMPLOYMENT_TYPES
 from portal.search import HOURS_BUCKETS, PAY_STEPS, POSTED_WITHIN, SearchResult, plain_text
-from portal.templating import PACIFIC, render_markdown
+from portal.timeutil import PACIFIC
 
 HOURS_LABELS = {"under-20": "Under 20 h", "20-30": "20–30 h", "30-plus": "30 h or more"}
 SCHEMA_EMPLOYMENT = {

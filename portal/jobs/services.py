@@ -12,9 +12,9 @@ from portal import audit, search
 from portal.agencies.permissions import can_publish
 from portal.errors import PortalError
 from portal.extensions import db
+from portal.jobs import signals
 from portal.models import Agency, Community, Job, JobCredential, JobShare, User
 from portal.models.types import utcnow
-from portal.pools import services as pools
 from portal.timeutil import today_pacific
 
 HOURLY_MAX_CENTS = 25000  # hourly pay: from BC's minimum wage (MINIMUM_WAGE_CENTS) to $250
@@ -159,7 +159,7 @@ def publish(job: Job, by: User) -> None:
     today = today_pacific()
     if job.closes_on < today:
         raise PortalError("Set a closing date from today on before publishing.")
-    pools.check_publishable(job)
+    signals.publishing.send(job)  # pools: a pooled job's shares
     if job.closes_on > today + timedelta(days=MAX_OPEN_DAYS):
         raise PortalError(f"A posting can stay open at most {MAX_OPEN_DAYS} days.")
     job.status = "published"
@@ -275,11 +275,6 @@ def count_view(job: Job) -> None:
         .values(view_count=Job.view_count + 1, updated_at=Job.updated_at)
         .execution_options(synchronize_session=False)
     )
-
-
-def agency_jobs_enqueue(agency: Agency) -> None:
-    """The agency's status changed: its jobs may enter or leave search."""
-    search.enqueue(db.session.scalars(select(Job.id).where(Job.agency_id == agency.id)))
 
 
 def is_gone(job: Job) -> bool:

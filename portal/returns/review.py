@@ -11,6 +11,7 @@ from portal.extensions import db
 from portal.forms import ConfirmForm
 from portal.models.lmi import RETURN_STATUSES, ReportingPeriod, WorkforceReturn
 from portal.returns import drafts, forms, reminders, reviewing
+from portal.returns.blueprint import bp
 from portal.returns.columns import COLUMNS
 from portal.returns.periods import (
     change_due_date,
@@ -20,7 +21,6 @@ from portal.returns.periods import (
     open_period,
     reopen_period,
 )
-from portal.returns.views import bp
 from portal.timeutil import today_pacific
 
 STAFF = ("champion", "admin")

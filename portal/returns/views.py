@@ -5,7 +5,7 @@ Agency routes act for the agency the user works for (``require_membership``): an
 URL that belongs to another agency is 404. Owners and recruiters alike may prepare and
 submit."""
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy.exc import IntegrityError
 
@@ -23,9 +23,8 @@ from portal.models.lmi import (
     WorkforceReturn,
 )
 from portal.returns import csvfile, drafts, forms, periods, validation
+from portal.returns.blueprint import bp
 from portal.returns.columns import COLUMNS
-
-bp = Blueprint("returns", __name__)
 
 
 def _own_return(return_id: int):
@@ -293,6 +292,3 @@ def columns():
         regions=db.session.scalars(db.select(Region).order_by(Region.name)),
         codes={"employment_status": EMPLOYMENT_STATUSES, "bargaining_status": BARGAINING_STATUSES},
     )
-
-
-from portal.returns import review  # noqa: E402,F401  (the champion's routes)

@@ -9,7 +9,7 @@ from sqlalchemy import exists, select
 
 from portal.extensions import db
 from portal.models import Agency, Application, ApplicationDecision, SeekerProfile, User
-from portal.prequal import services as prequal
+from portal.seekers import signals
 
 
 def applied_to_agency(agency: Agency, seeker_id: int) -> bool:
@@ -38,7 +38,10 @@ def agency_can_view_seeker(agency: Agency | None, seeker_id: int) -> bool:
     profile = db.session.scalar(select(SeekerProfile).where(SeekerProfile.user_id == seeker_id))
     if profile is not None and profile.is_visible:
         return True
-    return applied_to_agency(agency, seeker_id) or prequal.can_see_member(agency, seeker_id)
+    if applied_to_agency(agency, seeker_id):
+        return True
+    # prequal: a member of a pre-qualified list the agency may see
+    return any(seen for _receiver, seen in signals.agency_may_see.send(agency, seeker_id=seeker_id))
 
 
 def require_viewable_seeker(agency: Agency, seeker_id: int) -> User:

@@ -1,0 +1,27 @@
+"""Signals through which features above jobs take part in its work without jobs importing
+them (dependencies run one way: README "Code layout"). Receivers are connected by the
+higher package's ``connect()``, called from ``create_app``."""
+
+from blinker import Namespace
+
+_signals = Namespace()
+
+publishing = _signals.signal("job-publishing")
+"""Sent by ``jobs.services.publish`` with the job as sender, after the job's own checks
+and before it is published. A receiver refuses by raising ``PortalError`` (pools: a pooled
+position needs two accepted shares with schedules that do not overlap)."""
+
+page_context = _signals.signal("jobs-page-context")
+"""Sent by the jobs views with the page as sender — ``"index"`` (keyword ``params``: the
+search), ``"show"`` (``job``), ``"agency_jobs"`` (``jobs``, ``agency_id``) — just before
+rendering. Each receiver returns a dict of template variables for that page
+(applications: the seeker's application and the applicant counts; seekers: saved or
+not; prequal: the pre-qualified lists open for the job's occupation and region)."""
+
+
+def page_extras(page: str, **objects) -> dict:
+    """The template variables that receivers of ``page_context`` add to ``page``."""
+    extras = {}
+    for _receiver, values in page_context.send(page, **objects):
+        extras.update(values)
+    return extras
