@@ -27,6 +27,7 @@ run: install
 test: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports  # the layers of pyproject.toml [tool.importlinter]
 	$(BIN)/bandit -q -r portal
 	$(BIN)/pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
@@ -42,6 +43,7 @@ bench-lmi: install
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports  # the layers of pyproject.toml [tool.importlinter]
 	$(BIN)/bandit -q -r portal
 
 # Refresh the lock file after changing pyproject.toml
