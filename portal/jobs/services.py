@@ -1,7 +1,7 @@
 """Job rules: drafts, editing with optimistic locking, the publishing lifecycle, expiry,
 duplication and admin moderation. Every change enqueues the job for the search index in
-the same transaction. Services flush; the caller commits (then calls
-``search.sync_after_commit()`` so the change is searchable when the request returns)."""
+the same transaction. Services flush; the view commits through ``portal.actions``, which
+applies the search outbox so the change is searchable when the request returns."""
 
 from datetime import date, timedelta
 

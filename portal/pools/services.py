@@ -1,7 +1,7 @@
 """Pooled positions: the lead agency invites partners; each partner accepts or declines
 and edits only its own share (hours from its schedule, site, pay, union status); the lead
 edits the common text. Published, the job shows the combined hours and every employer.
-Services flush; the caller commits (and calls ``search.sync_after_commit()``)."""
+Services flush; the view commits through ``portal.actions`` (which updates search)."""
 
 from flask import current_app, url_for
 from sqlalchemy import select
