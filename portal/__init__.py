@@ -4,7 +4,7 @@ import os
 
 from flask import Flask
 
-from portal import errors, inputs, numbers, resources, security_headers
+from portal import errors, inputs, logs, numbers, resources, security_headers
 from portal.config import CONFIGS, settle, trust_proxies
 from portal.extensions import bootstrap, csrf, db, limiter, login_manager, migrate
 
@@ -24,6 +24,7 @@ def create_app(config_name: str | None = None, overrides: dict | None = None) ->
     configure(app, config_name, overrides)
     trust_proxies(app)  # client address and https as the proxy in front saw them
     search.require_synonyms()  # portal/search/synonyms.txt missing: a broken install, no start
+    logs.register(app)  # one line per request with its id (X-Request-ID), LOG_LEVEL
 
     # extensions
     db.init_app(app)

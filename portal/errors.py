@@ -6,6 +6,7 @@ import time
 from flask import Flask, render_template
 from flask_wtf.csrf import CSRFError
 
+from portal import logs
 from portal.extensions import limiter
 
 
@@ -43,4 +44,5 @@ def register(app: Flask) -> None:
 
     @app.errorhandler(500)
     def server_error(error):
-        return render_template("errors/500.html"), 500
+        """The page shows the request id the log has with the stack trace (portal/logs.py)."""
+        return render_template("errors/500.html", request_id=logs.request_id()), 500
