@@ -8,9 +8,10 @@ PYTEST_WORKERS ?= 2
 
 .PHONY: install run test lint bench bench-lmi lock clean
 
-$(STAMP): pyproject.toml requirements.lock
+# requirements-test.lock is requirements.lock (runtime) plus the test tools: both for make test
+$(STAMP): pyproject.toml setup.py requirements.lock requirements-test.lock
 	test -d $(VENV) || $(PY) -m venv $(VENV)
-	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.lock
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements-test.lock
 	$(BIN)/pip install --quiet --disable-pip-version-check --no-deps -e .
 	touch $(STAMP)
 
@@ -46,12 +47,18 @@ lint: install
 	$(BIN)/lint-imports  # the layers of pyproject.toml [tool.importlinter]
 	$(BIN)/bandit -q -r portal
 
-# Refresh the lock file after changing pyproject.toml
+# Refresh the lock files after changing pyproject.toml: requirements.lock pins what the
+# portal needs to run, requirements-test.lock adds the test tools (same runtime versions)
+LOCK_VENV := /tmp/portal-lock-venv
 lock:
-	rm -rf /tmp/portal-lock-venv
-	$(PY) -m venv /tmp/portal-lock-venv
-	/tmp/portal-lock-venv/bin/pip install --quiet ".[test]"
-	/tmp/portal-lock-venv/bin/pip freeze --exclude sector-jobs-portal > requirements.lock
+	rm -rf $(LOCK_VENV)
+	$(PY) -m venv $(LOCK_VENV)
+	$(LOCK_VENV)/bin/pip install --quiet .
+	$(LOCK_VENV)/bin/pip freeze --exclude sector-jobs-portal > requirements.lock
+	$(LOCK_VENV)/bin/pip install --quiet ".[test]" -c requirements.lock
+	(echo "-r requirements.lock"; $(LOCK_VENV)/bin/pip freeze --all --exclude pip \
+	  --exclude sector-jobs-portal | grep -vxFf requirements.lock) > requirements-test.lock
+	rm -rf build  # pip built the wheel in the tree
 
 clean:
 	rm -rf $(VENV)
