@@ -14,9 +14,9 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
+from portal.models.agencies import ALERT_MODES
 from portal.models.applications import (
     AGENCY_STATUSES,
-    ALERT_MODES,
     MESSAGE_KINDS,
     QUESTION_KINDS,
     STATUSES,

@@ -7,19 +7,22 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.extensions import db
 from portal.models.reference import Community, CsseaDivision, Region, Subsector
-from portal.models.types import UTCDateTime, utcnow
+from portal.models.types import UTCDateTime, one_of, utcnow
 from portal.models.users import User
 
 AGENCY_STATUSES = ("pending", "approved", "rejected", "suspended")
 MEMBERSHIP_ROLES = ("owner", "recruiter")
+ALERT_MODES = {  # how a member hears of new applications
+    "immediate": "An email for each new application",
+    "daily": "One daily digest",
+    "off": "No emails",
+}
 
 
 class Agency(db.Model):
     __tablename__ = "agencies"
     __table_args__ = (
-        CheckConstraint(
-            "status IN ('pending', 'approved', 'rejected', 'suspended')", name="status_valid"
-        ),
+        one_of("status", AGENCY_STATUSES),
         CheckConstraint(
             "cssea_member OR cssea_division_id IS NULL", name="division_only_for_members"
         ),
@@ -63,10 +66,8 @@ class Membership(db.Model):
     __tablename__ = "memberships"
     __table_args__ = (
         UniqueConstraint("user_id", "agency_id", name="uq_memberships_user_agency"),
-        CheckConstraint("role IN ('owner', 'recruiter')", name="role_valid"),
-        CheckConstraint(
-            "application_alerts IN ('immediate', 'daily', 'off')", name="application_alerts_valid"
-        ),
+        one_of("role", MEMBERSHIP_ROLES),
+        one_of("application_alerts", ALERT_MODES),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

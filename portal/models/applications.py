@@ -4,14 +4,14 @@ agency's wording for the emails it sends."""
 
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.extensions import db
 from portal.models.agencies import Agency
 from portal.models.jobs import Job, JobShare
 from portal.models.seekers import Resume
-from portal.models.types import UTCDateTime, utcnow
+from portal.models.types import UTCDateTime, one_of, utcnow
 from portal.models.users import User
 
 STATUSES = {
@@ -27,27 +27,20 @@ OPEN_STATUSES = ("new", "screening", "interview", "offer")
 # what the agency may set (withdrawn is the seeker's own)
 AGENCY_STATUSES = ("screening", "interview", "offer", "hired", "declined")
 QUESTION_KINDS = {"yes_no": "Yes / no", "text": "Short text"}
+KNOCKOUT_ANSWERS = ("yes", "no")
 MESSAGE_KINDS = {
     "received": "Application received",
     "interview": "Invitation to interview",
     "offer": "Offer",
     "declined": "Not going forward",
 }
-ALERT_MODES = {
-    "immediate": "An email for each new application",
-    "daily": "One daily digest",
-    "off": "No emails",
-}
 
 
 class ScreeningQuestion(db.Model):
     __tablename__ = "screening_questions"
     __table_args__ = (
-        CheckConstraint("kind IN ('yes_no', 'text')", name="kind_valid"),
-        CheckConstraint(
-            "knockout_answer IS NULL OR knockout_answer IN ('yes', 'no')",
-            name="knockout_answer_valid",
-        ),
+        one_of("kind", QUESTION_KINDS),
+        one_of("knockout_answer", KNOCKOUT_ANSWERS, nullable=True),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -130,11 +123,7 @@ class ApplicationDecision(db.Model):
     __tablename__ = "application_decisions"
     __table_args__ = (
         UniqueConstraint("application_id", "share_id", name="uq_decisions_application_share"),
-        CheckConstraint(
-            "status IN ('new', 'screening', 'interview', 'offer', 'hired', 'declined', "
-            "'withdrawn')",
-            name="status_valid",
-        ),
+        one_of("status", STATUSES),
         Index("ix_application_decisions_agency_status", "agency_id", "status"),
     )
 
@@ -232,9 +221,7 @@ class AgencyMessage(db.Model):
     __tablename__ = "agency_messages"
     __table_args__ = (
         UniqueConstraint("agency_id", "kind", name="uq_agency_messages_kind"),
-        CheckConstraint(
-            "kind IN ('received', 'interview', 'offer', 'declined')", name="kind_valid"
-        ),
+        one_of("kind", MESSAGE_KINDS),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from portal.extensions import db
 from portal.models.agencies import Agency
 from portal.models.reference import Community, Credential, Occupation, Region
-from portal.models.types import UTCDateTime, utcnow
+from portal.models.types import UTCDateTime, one_of, utcnow
 from portal.models.users import User
 
 EMPLOYMENT_TYPES = {
@@ -36,14 +36,9 @@ SHARE_STATUSES = ("invited", "accepted", "declined", "withdrawn")
 class Job(db.Model):
     __tablename__ = "jobs"
     __table_args__ = (
-        CheckConstraint(
-            "status IN ('draft', 'published', 'closed', 'filled', 'expired')", name="status_valid"
-        ),
-        CheckConstraint(
-            "employment_type IN ('full_time', 'part_time', 'casual', 'temporary')",
-            name="employment_type_valid",
-        ),
-        CheckConstraint("pay_unit IN ('hourly', 'annual')", name="pay_unit_valid"),
+        one_of("status", JOB_STATUSES),
+        one_of("employment_type", EMPLOYMENT_TYPES),
+        one_of("pay_unit", PAY_UNITS),
         CheckConstraint("pay_min_cents > 0 AND pay_min_cents <= pay_max_cents", name="pay_range"),
         CheckConstraint("hours_per_week > 0 AND hours_per_week <= 80", name="hours_range"),
         Index("ix_jobs_agency_status", "agency_id", "status"),
@@ -129,9 +124,7 @@ class JobShare(db.Model):
 
     __tablename__ = "job_shares"
     __table_args__ = (
-        CheckConstraint(
-            "status IN ('invited', 'accepted', 'declined', 'withdrawn')", name="status_valid"
-        ),
+        one_of("status", SHARE_STATUSES),
         CheckConstraint("hours_per_week > 0 AND hours_per_week <= 80", name="hours_range"),
         CheckConstraint("pay_min_cents > 0 AND pay_min_cents <= pay_max_cents", name="pay_range"),
         # an index, not a constraint: SQLite adds it without rebuilding the table

@@ -5,7 +5,6 @@ from datetime import date, datetime
 
 from sqlalchemy import (
     JSON,
-    CheckConstraint,
     Date,
     ForeignKey,
     Index,
@@ -19,7 +18,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from portal.extensions import db
 from portal.models.agencies import Agency
 from portal.models.reference import Occupation, Region
-from portal.models.types import UTCDateTime, utcnow
+from portal.models.types import UTCDateTime, one_of, utcnow
 from portal.models.users import User
 
 PERIOD_STATUSES = ("open", "closed")
@@ -67,7 +66,7 @@ class ReportingPeriod(db.Model):
     """A fiscal year, April 1 to March 31, opened and closed by the champion or an admin."""
 
     __tablename__ = "reporting_periods"
-    __table_args__ = (CheckConstraint("status IN ('open', 'closed')", name="status_valid"),)
+    __table_args__ = (one_of("status", PERIOD_STATUSES),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     fiscal_year: Mapped[int] = mapped_column(unique=True)  # 2025 = April 2025 to March 2026
@@ -114,10 +113,8 @@ class WorkforceReturn(db.Model):
             sqlite_where=text("status = 'draft'"),
             postgresql_where=text("status = 'draft'"),
         ),
-        CheckConstraint(
-            "status IN ('draft', 'submitted', 'held', 'accepted', 'returned')", name="status_valid"
-        ),
-        CheckConstraint("source IN ('form', 'csv', 'import')", name="source_valid"),
+        one_of("status", RETURN_STATUSES),
+        one_of("source", RETURN_SOURCES),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -167,14 +164,8 @@ class ReturnLine(db.Model):
             "bargaining_status",
             name="uq_return_lines_key",
         ),
-        CheckConstraint(
-            "employment_status IN ('regular_full_time', 'regular_part_time', 'casual', 'term')",
-            name="employment_status_valid",
-        ),
-        CheckConstraint(
-            "bargaining_status IN ('union', 'non_union', 'excluded')",
-            name="bargaining_status_valid",
-        ),
+        one_of("employment_status", EMPLOYMENT_STATUSES),
+        one_of("bargaining_status", BARGAINING_STATUSES),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

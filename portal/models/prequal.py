@@ -21,7 +21,7 @@ from portal.extensions import db
 from portal.models.agencies import Agency
 from portal.models.jobs import Job
 from portal.models.reference import Credential, Occupation, Region
-from portal.models.types import UTCDateTime, utcnow
+from portal.models.types import UTCDateTime, one_of, utcnow
 from portal.models.users import User
 
 LIST_VISIBILITIES = {
@@ -36,6 +36,7 @@ MEMBER_STATUSES = {
     "left": "Left",
     "expired": "Expired",
 }
+INVITATION_STATUSES = ("sent", "accepted", "declined")
 
 list_occupations = Table(
     "prequal_list_occupations",
@@ -66,7 +67,7 @@ list_partners = Table(
 class PrequalList(db.Model):
     __tablename__ = "prequal_lists"
     __table_args__ = (
-        CheckConstraint("visibility IN ('partners', 'approved')", name="visibility_valid"),
+        one_of("visibility", LIST_VISIBILITIES),
         CheckConstraint("membership_months BETWEEN 1 AND 36", name="months_range"),
         CheckConstraint("intake_opens_on <= intake_closes_on", name="intake_order"),
     )
@@ -115,10 +116,7 @@ class ListMember(db.Model):
     __tablename__ = "prequal_members"
     __table_args__ = (
         UniqueConstraint("list_id", "seeker_id", name="uq_prequal_members_list_seeker"),
-        CheckConstraint(
-            "status IN ('applied', 'qualified', 'declined', 'paused', 'left', 'expired')",
-            name="status_valid",
-        ),
+        one_of("status", MEMBER_STATUSES),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -153,7 +151,7 @@ class JobInvitation(db.Model):
     __tablename__ = "job_invitations"
     __table_args__ = (
         UniqueConstraint("job_id", "seeker_id", name="uq_job_invitations_job_seeker"),
-        CheckConstraint("status IN ('sent', 'accepted', 'declined')", name="status_valid"),
+        one_of("status", INVITATION_STATUSES),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -5,7 +5,6 @@ from datetime import date, datetime
 
 from sqlalchemy import (
     JSON,
-    CheckConstraint,
     Column,
     Date,
     ForeignKey,
@@ -18,9 +17,9 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.extensions import db
 from portal.models.agencies import Agency
-from portal.models.jobs import Job
+from portal.models.jobs import PAY_UNITS, Job
 from portal.models.reference import Community, Credential, Occupation, Region
-from portal.models.types import UTCDateTime, utcnow
+from portal.models.types import UTCDateTime, one_of, utcnow
 from portal.models.users import User
 
 HOURS_WANTED = {
@@ -38,6 +37,7 @@ RECOGNITION_STATUSES = {
     "in_progress": "Recognition in BC in progress",
     "recognised": "Recognised in BC",
 }
+RESUME_KINDS = ("pdf", "docx")
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 DAY_PARTS = ("morning", "day", "evening", "night")
 
@@ -65,11 +65,9 @@ profile_communities = Table(
 class SeekerProfile(db.Model):
     __tablename__ = "seeker_profiles"
     __table_args__ = (
-        CheckConstraint(
-            "hours_wanted IN ('any', 'full_time', 'part_time', 'casual')", name="hours_wanted_valid"
-        ),
-        CheckConstraint("visibility IN ('private', 'agencies')", name="visibility_valid"),
-        CheckConstraint("pay_unit IN ('hourly', 'annual')", name="pay_unit_valid"),
+        one_of("hours_wanted", HOURS_WANTED),
+        one_of("visibility", VISIBILITIES),
+        one_of("pay_unit", PAY_UNITS),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -122,12 +120,7 @@ class SeekerCredential(db.Model):
     Canada or abroad (then with its recognition status in BC)."""
 
     __tablename__ = "seeker_credentials"
-    __table_args__ = (
-        CheckConstraint(
-            "recognition IS NULL OR recognition IN ('not_started', 'in_progress', 'recognised')",
-            name="recognition_valid",
-        ),
-    )
+    __table_args__ = (one_of("recognition", RECOGNITION_STATUSES, nullable=True),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     profile_id: Mapped[int] = mapped_column(
@@ -171,7 +164,7 @@ class Resume(db.Model):
     row, so an application keeps exactly the file it was sent with."""
 
     __tablename__ = "resumes"
-    __table_args__ = (CheckConstraint("kind IN ('pdf', 'docx')", name="kind_valid"),)
+    __table_args__ = (one_of("kind", RESUME_KINDS),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)

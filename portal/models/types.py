@@ -1,13 +1,31 @@
-"""Column types shared by the models."""
+"""Column types shared by the models, and ``one_of`` for the value checks."""
 
+import re
+from collections.abc import Iterable
 from datetime import UTC, datetime
 
-from sqlalchemy import DateTime
+from sqlalchemy import CheckConstraint, DateTime
 from sqlalchemy.types import TypeDecorator
+
+_CODE = re.compile(r"[a-z][a-z0-9_]*")
 
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
+
+
+def one_of(column: str, values: Iterable[str], *, nullable: bool = False) -> CheckConstraint:
+    """``CHECK (column IN ('a', 'b'))`` named ``<column>_valid``, from the Python tuple (or
+    dict's keys) that lists the values, so a new value is added in one place. Adding one
+    still needs a migration that rewrites the constraint."""
+    values = list(values)
+    if not values or not all(_CODE.fullmatch(value) for value in values):
+        raise ValueError(f"one_of({column!r}): values must be lower-case codes: {values}")
+    listed = ", ".join(f"'{value}'" for value in values)
+    text = f"{column} IN ({listed})"
+    if nullable:
+        text = f"{column} IS NULL OR {text}"
+    return CheckConstraint(text, name=f"{column}_valid")
 
 
 class UTCDateTime(TypeDecorator):

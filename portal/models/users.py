@@ -4,13 +4,14 @@
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.extensions import db
-from portal.models.types import UTCDateTime, utcnow
+from portal.models.types import UTCDateTime, one_of, utcnow
 
 ROLES = ("seeker", "agency", "champion", "admin")
+TOKEN_PURPOSES = ("confirm_email", "reset_password", "change_email")
 ROLE_LABELS = {
     "seeker": "Job seeker",
     "agency": "Agency staff",
@@ -21,9 +22,7 @@ ROLE_LABELS = {
 
 class User(UserMixin, db.Model):
     __tablename__ = "users"
-    __table_args__ = (
-        CheckConstraint("role IN ('seeker', 'agency', 'champion', 'admin')", name="role_valid"),
-    )
+    __table_args__ = (one_of("role", ROLES),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(254), unique=True)
@@ -74,12 +73,7 @@ class UserToken(db.Model):
     """
 
     __tablename__ = "user_tokens"
-    __table_args__ = (
-        CheckConstraint(
-            "purpose IN ('confirm_email', 'reset_password', 'change_email')",
-            name="purpose_valid",
-        ),
-    )
+    __table_args__ = (one_of("purpose", TOKEN_PURPOSES),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
