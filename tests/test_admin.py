@@ -247,6 +247,23 @@ def test_search_users(admin_client, people, query, expected):
     assert f"{len(expected)} users" in page
 
 
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("q=%25", {"Ada 100% Sure"}),  # "%" itself, not "anything"
+        ("q=_", {"Ben Snake_Case"}),  # "_" itself, not "any one character"
+        ("q=e_c", {"Ben Snake_Case"}),  # not "SnakeXCase"
+    ],
+)
+def test_search_users_for_wildcard_characters(admin_client, make_user, query, expected):
+    make_user(role="seeker", name="Ada 100% Sure", email="ada@example.org")
+    make_user(role="seeker", name="Ada 100 Sure", email="ada.b@example.org")
+    make_user(role="seeker", name="Ben Snake_Case", email="ben@example.org")
+    make_user(role="seeker", name="Ben SnakeXCase", email="ben.b@example.org")
+    page = text(admin_client.get(f"/admin/users?{query}"))
+    assert linked_names(page) == expected
+
+
 # --- the HR champion role --------------------------------------------------------------
 
 

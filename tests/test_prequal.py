@@ -908,3 +908,20 @@ def test_member_who_left_can_join_again_while_the_intake_is_open(db, agencies, m
     again = fresh(db, ListMember, member.id)
     assert again.status == "applied" and again.answers[1]["answer"] == "Camosun College"
     assert count(db, ListMember) == 1
+
+
+@pytest.mark.parametrize(
+    ("q", "found", "not_found"),
+    [
+        ("%", "100% Care", "100 Care"),  # "%" itself, not "anything"
+        ("_", "Snake_Case Society", "SnakeXCase Society"),  # "_" itself, not any character
+        ("e_c", "Snake_Case Society", "SnakeXCase Society"),
+    ],
+)
+def test_partner_search_for_wildcard_characters(db, agencies, make_agency, q, found, not_found):
+    for name in ("100% Care", "100 Care", "Snake_Case Society", "SnakeXCase Society"):
+        make_agency(name=name)
+    plist = create_list(agencies.lead, db)
+    page = text(agencies.lead.get(f"/agency/lists/{plist.id}", query_string={"q": q}))
+    assert f"Add {found}" in page
+    assert f"Add {not_found}" not in page and "Add Harbour Family Services" not in page
