@@ -177,8 +177,10 @@ def test_seed_demo_is_refused_in_production(app, runner, db):
     assert ProductionConfig.DEMO_DATA_ALLOWED is False
 
 
-def test_seed_demo(runner, db, client, login):
-    output = invoke(runner, "portal", "seed-demo")
+def test_seed_demo(demo, runner, db, client, login):
+    """``portal seed-demo`` on an empty database (run once per session by the ``demo``
+    fixture, whose copy this test gets), then once more."""
+    output = demo.output
     created = {k: int(v) for k, v in re.findall(r"(\w+): (\d+) created", output)}
     assert created["agencies"] >= 60 and created["seekers"] >= 200
 

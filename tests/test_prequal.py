@@ -868,10 +868,7 @@ def test_membership_expires_with_one_reminder(
 # --- 7. demo data ---------------------------------------------------------------------------
 
 
-def test_seed_demo_creates_the_example_lists(runner, db, app):
-    result = runner.invoke(args=["portal", "seed-demo"])
-    assert result.exit_code == 0, (result.output, result.exception)
-    db.session.expire_all()
+def test_seed_demo_creates_the_example_lists(demo, db, app):
     lists = {p.name: p for p in db.session.scalars(select(PrequalList))}
     assert set(lists) == {
         "New graduates 2027 — Vancouver Island",

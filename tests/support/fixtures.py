@@ -20,6 +20,7 @@ from portal import create_app
 from portal.extensions import db as _db
 from tests.support.access import AccessBackend, World
 from tests.support.database import BACKENDS, PG_URL, seed_reference, truncate, worker_id
+from tests.support.demo import SeededDemo
 from tests.support.factories import new_agency, new_job, new_recruiter, new_user
 from tests.support.mail import Mailbox
 from tests.support.pages import PortalClient, sign_in
@@ -71,10 +72,53 @@ def pg_database(request):
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
+@pytest.fixture(scope="session")
+def seeded_demo(request, tmp_path_factory):
+    """The demo seeded once per backend (``SeededDemo``), when a test first needs it."""
+    seeded: dict[str, SeededDemo] = {}
+    failed: dict[str, str] = {}
+    basetemp = tmp_path_factory.getbasetemp()
+    shared = basetemp.parent if hasattr(request.config, "workerinput") else basetemp
+
+    def get(backend: str) -> SeededDemo:
+        if backend in failed:
+            pytest.fail(f"the demo could not be seeded on {backend}: {failed[backend]}")
+        if backend not in seeded:
+            if backend == "sqlite":
+                template, root = request.getfixturevalue("sqlite_template"), shared / "demo-sqlite"
+            else:
+                template, root = None, basetemp / "demo-postgresql"
+            demo = seeded[backend] = SeededDemo(backend, root, worker_id(request))
+            try:
+                demo.build(template)
+            except BaseException as error:
+                failed[backend] = repr(error)
+                raise
+        return seeded[backend]
+
+    yield get
+    for demo in seeded.values():
+        demo.close()
+
+
+@pytest.fixture
+def demo(request, seeded_demo) -> SeededDemo:
+    """A test that asks for ``demo`` runs on a copy of the demo, seeded once per session:
+    its ``app`` starts with the demo's rows, résumés and search index. This is the seeded
+    demo (``demo.output``: what ``portal seed-demo`` printed when it seeded it)."""
+    return seeded_demo(request.node.callspec.params["app"])
+
+
 @pytest.fixture(params=BACKENDS)
 def app(request, tmp_path):
+    """The app on a database of the test's own: the reference data only or, for a test
+    that asks for ``demo``, a copy of the seeded demo."""
     backend = request.param
-    if backend == "sqlite":
+    demo = None
+    if "demo" in request.fixturenames:
+        demo = request.getfixturevalue("demo")
+        url = demo.copy(tmp_path)
+    elif backend == "sqlite":
         path = tmp_path / "portal.db"
         shutil.copy(request.getfixturevalue("sqlite_template"), path)
         url = f"sqlite:///{path}"
@@ -95,7 +139,9 @@ def app(request, tmp_path):
     _db.session.remove()
     _db.engine.dispose()
     ctx.pop()
-    if backend == "postgresql":
+    if demo is not None:
+        demo.discard(url)
+    elif backend == "postgresql":
         truncate(url)
 
 
