@@ -7,9 +7,10 @@ import socket
 import subprocess
 import sys
 import threading
-import time
 import urllib.request
 from urllib.parse import urlencode
+
+from tests.support.waiting import wait_until
 
 
 def _get(url: str) -> tuple[int, str]:
@@ -21,6 +22,13 @@ def _headers(url: str):
     with urllib.request.urlopen(url, timeout=30) as response:
         response.read()
         return response.headers
+
+
+def serving(base: str) -> bool:
+    try:
+        return _get(f"{base}/jobs")[0] == 200
+    except OSError:  # not listening yet
+        return False
 
 
 def test_two_gunicorn_workers_search_while_jobs_are_published(app, make_job, tmp_path):
@@ -56,12 +64,7 @@ def test_two_gunicorn_workers_search_while_jobs_are_published(app, make_job, tmp
         stderr=subprocess.STDOUT,
     )
     try:
-        for _ in range(100):
-            try:
-                if _get(f"{base}/jobs")[0] == 200:
-                    break
-            except OSError:
-                time.sleep(0.1)
+        wait_until(lambda: serving(base), 20, "gunicorn did not start serving")
         # production headers (HSTS too), and gunicorn names itself without its version
         for path in ("/jobs", "/static/css/portal.css"):
             headers = _headers(base + path)

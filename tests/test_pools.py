@@ -8,11 +8,11 @@ the page."""
 
 import re
 import threading
-import time
 from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select
+from sqlalchemy import text as sql
 
 from portal.models import (
     Application,
@@ -28,6 +28,7 @@ from portal.models import (
 from portal.timeutil import today_pacific
 from tests.support import flashed, fresh, path_of, text
 from tests.support.reference import community
+from tests.support.waiting import wait_until
 
 TITLE = "Pooled Community Support Worker"
 HIT_RE = re.compile(r'<h3 class="h5 mb-1"><a href="/jobs/(\d+)">')
@@ -1047,6 +1048,17 @@ def test_concurrent_hires_take_the_last_share_once(
     assert fresh(db, Job, job.id).status == "filled"
 
 
+def waiting_for_a_lock(db) -> int:
+    """The number of connections to the test's database waiting for a lock (PostgreSQL)."""
+    with db.engine.connect() as conn:
+        return conn.scalar(
+            sql(
+                "SELECT count(*) FROM pg_stat_activity "
+                "WHERE datname = current_database() AND wait_event_type = 'Lock'"
+            )
+        )
+
+
 @pytest.mark.postgresql_only
 def test_the_share_claim_waits_for_a_concurrent_hire(
     app, db, lead, partner, make_seeker, clients, make_pool
@@ -1099,7 +1111,7 @@ def test_the_share_claim_waits_for_a_concurrent_hire(
     assert claimed.wait(timeout=20) and "first" not in outcome, outcome
     second.start()
     assert started.wait(timeout=20)
-    time.sleep(0.5)
+    wait_until(lambda: waiting_for_a_lock(db) == 1, 20, "the second hire does not wait")
     assert second.is_alive() and "second" not in outcome  # waiting for the row lock
     may_commit.set()
     first.join(timeout=20)
