@@ -10,8 +10,8 @@ from portal.search.params import (
 )
 from portal.search.query import SearchResult, more_like, search
 from portal.search.sync import enqueue, sync_after_commit
-from portal.search.tasks import sync_index
 from portal.search.synonyms import require_synonyms
+from portal.search.tasks import sync_index
 
 __all__ = [
     "HOURS_BUCKETS",
