@@ -19,6 +19,7 @@ from portal.applications.forms import YES_NO
 from portal.extensions import db
 from portal.forms import CheckboxesField, IdField, WholeNumberField
 from portal.models import Credential, Occupation, Region
+from portal.models.applications import QUESTION_KINDS
 from portal.models.prequal import LIST_VISIBILITIES
 
 MAX_QUESTIONS = 5
@@ -139,7 +140,7 @@ for _n in range(MAX_QUESTIONS):
         SelectField(
             f"Question {_n + 1}: answer",
             default="yes_no",
-            choices=[SelectChoice("yes_no", "Yes / no"), SelectChoice("text", "Short text")],
+            choices=[SelectChoice(k, v) for k, v in QUESTION_KINDS.items()],
         ),
     )
     setattr(ListForm, f"q{_n}_required", BooleanField(f"Question {_n + 1}: required", default=True))
