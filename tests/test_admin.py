@@ -7,6 +7,7 @@ import pytest
 from sqlalchemy import func, select
 
 from portal.models import AuditEvent, Membership, User
+from portal.models.users import ROLE_LABELS
 from tests.support import PASSWORD, field_error, path_of, set_up_two_step, text
 
 
@@ -245,6 +246,13 @@ def test_search_users(admin_client, people, query, expected):
     page = text(response)
     assert linked_names(page) == expected
     assert f"{len(expected)} users" in page
+
+
+def test_role_filter_names_roles_as_the_table_does(admin_client):
+    html = admin_client.get("/admin/users?role=seeker").get_data(as_text=True)
+    options = dict(re.findall(r'<option value="(\w+)" (?:selected)?>([^<]+)</option>', html))
+    assert options == ROLE_LABELS
+    assert re.search(r'<option value="seeker" selected>Job seeker</option>', html)
 
 
 @pytest.mark.parametrize(

@@ -12,7 +12,7 @@ from portal.extensions import db
 from portal.forms import ConfirmForm
 from portal.models import Agency, User
 from portal.models.agencies import AGENCY_STATUSES
-from portal.models.users import ROLES
+from portal.models.users import ROLE_LABELS, ROLES
 from portal.twofactor.permissions import require_two_step
 
 bp = Blueprint("admin", __name__)
@@ -67,7 +67,7 @@ def users():
     if role and role not in ROLES:
         role = ""
     page = db.paginate(services.user_query(q, role), page=numbers.page(request.args), per_page=25)
-    return render_template("admin/users.html", page=page, q=q, role=role, roles=ROLES)
+    return render_template("admin/users.html", page=page, q=q, role=role, roles=ROLE_LABELS)
 
 
 @bp.route("/users/<int:user_id>")
