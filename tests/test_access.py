@@ -6,7 +6,8 @@ import re
 
 import pytest
 
-from tests.support.access import DUMMY_IDS, LOGIN, TABLE, UNCHECKED_ENDPOINTS, cases
+from tests.support.access import DUMMY_IDS, TABLE, UNCHECKED_ENDPOINTS, cases
+from tests.support.access.common import LOGIN
 from tests.support.security_headers import assert_security_headers
 
 

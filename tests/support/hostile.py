@@ -19,7 +19,8 @@ from werkzeug.exceptions import HTTPException
 
 from portal.extensions import db
 from portal.numbers import IdConverter
-from tests.support.access import DUMMY_IDS, LOGIN, ROLES, TABLE, UNCHECKED_ENDPOINTS, World
+from tests.support.access import DUMMY_IDS, TABLE, UNCHECKED_ENDPOINTS, World
+from tests.support.access.common import LOGIN, ROLES
 from tests.support.database import REFERENCE_TABLES
 from tests.support.pages import PASSWORD, two_step_code
 

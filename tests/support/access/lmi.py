@@ -1,6 +1,6 @@
-"""Access-table rows for the labour-market figure routes (``portal/lmi``), and the objects
-they need in the access test's world. ``tests/test_access.py`` adds ``ROWS`` to its table
-and calls ``build`` when it builds its world.
+"""The access table and the labour-market figure routes (``portal/lmi``), and the objects
+they need in the access test's world. The rows are in ``lmi.txt``;
+``tests/support/access`` calls ``build`` when it builds its world.
 
 The dashboard and extracts are the HR champion's and admins'; an extract with no choices is
 every period and every one-way breakdown as CSV (an invalid choice is 400, tested in
@@ -8,20 +8,11 @@ every period and every one-way breakdown as CSV (an invalid choice is 400, teste
 own agency's): without a current return it explains how to unlock the comparison (200).
 """
 
-# fmt: off
-ROWS = [
-    # method  url template                               anon   seek owner recr other champ admin
-    ("GET",  "/lmi",                                     "login", 403, 403, 403, 403, 200, 200),
-    ("GET",  "/lmi/extract",                             "login", 403, 403, 403, 403, 200, 200),
-    ("GET",  "/agency/benchmark",                        "login", 403, 200, 200, 200, 403, 403),
-]
-# fmt: on
-
-# ids used by ROWS' url templates, for the route-coverage check
+# ids used by the rows' url templates, for the route-coverage check
 DUMMY_IDS: dict = {}
 
 
-def build(db, users: dict, agency, other_agency) -> dict:
+def build(db, core) -> dict:
     """Create what ROWS need in the world; return their ids by template name: a reporting
     period, if the returns' rows did not make one (an extract needs a period)."""
     from datetime import date
