@@ -30,13 +30,12 @@ from portal.models import (
 from portal.models.types import utcnow
 from portal.timeutil import today_pacific
 from tests.support import field_error, path_of, text
+from tests.support.applications import applicant_names, application_of, search_ids, set_status
 
 OLD_PDF = b"%PDF-1.4\n% the resume sent with the application\n"
 NEW_PDF = b"%PDF-1.4\n% a newer resume uploaded later\n"
 COVER = "I have ten years of experience supporting adults in group homes."
-HIT_RE = re.compile(r'<h3 class="h5 mb-1"><a href="/jobs/(\d+)">')
 CHECKED_RE = re.compile(r'<input[^>]* checked [^>]*value="(\w+)"')
-APPLICANT_RE = re.compile(r'<a href="/agency/applications/(\d+)">([^<]+)</a>')
 
 
 # --- helpers -----------------------------------------------------------------------------
@@ -50,24 +49,11 @@ def pdf(data: bytes = OLD_PDF, name: str = "resume.pdf") -> FileStorage:
     return FileStorage(stream=io.BytesIO(data), filename=name, content_type="application/pdf")
 
 
-def application_of(db, job, seeker) -> Application | None:
-    db.session.expire_all()
-    return db.session.scalar(
-        select(Application).where(Application.job_id == job.id, Application.seeker_id == seeker.id)
-    )
-
-
 def apply(client, job, cover_note: str = COVER, answers_: dict | None = None):
     """Post the apply form; ``answers_`` is ``{question: answer}``."""
     data = {"cover_note": cover_note}
     data.update({f"q_{q.id}": value for q, value in (answers_ or {}).items()})
     return client.post_form(f"/jobs/{job.id}/apply", data)
-
-
-def set_status(client, application, status: str, message: str = ""):
-    return client.post_form(
-        f"/agency/applications/{application.id}/status", {"status": status, "message": message}
-    )
 
 
 def add_question(
@@ -82,12 +68,6 @@ def add_question(
     return added
 
 
-def search_ids(client, q: str) -> list[int]:
-    response = client.get("/jobs", query_string={"q": q})
-    assert response.status_code == 200
-    return [int(i) for i in HIT_RE.findall(response.get_data(as_text=True))]
-
-
 def mails(mailbox, address: str) -> list[tuple[str, str, str]]:
     """(subject, plain text, HTML text) of every email to ``address``, oldest first."""
     import html
@@ -100,10 +80,6 @@ def mails(mailbox, address: str) -> list[tuple[str, str, str]]:
         )
         for m in mailbox.to(address)
     ]
-
-
-def applicant_names(page: str) -> list[str]:
-    return [name for _id, name in APPLICANT_RE.findall(page)]
 
 
 def add_partner_share(db, job, partner) -> JobShare:

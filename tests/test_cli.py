@@ -33,6 +33,7 @@ from portal.models import (
 )
 from portal.models.types import utcnow
 from portal.reference.services import _rows
+from tests.support.lmi import COUNTS
 
 REQUIRED_NOC = [
     "42201",
@@ -249,20 +250,6 @@ def test_seed_demo(demo, runner, db, client, login):
     assert agency.name in response.get_data(as_text=True)
 
 
-LINE_COUNTS = (
-    "opening_headcount",
-    "closing_headcount",
-    "hires",
-    "separations",
-    "sep_voluntary",
-    "sep_retirement",
-    "sep_involuntary",
-    "sep_other",
-    "sep_within_90_days",
-    "sep_within_1_year",
-    "vacancies",
-    "vacancies_90_days",
-)
 LINE_PAY = ("pay_p25_cents", "pay_median_cents", "pay_p75_cents")
 
 
@@ -330,7 +317,7 @@ def check_demo_returns(db):
     by_key = {}
     totals = defaultdict(Counter)
     for line, agency_id, period_id, current in rows:
-        counts = {f: getattr(line, f) for f in LINE_COUNTS}
+        counts = {f: getattr(line, f) for f in COUNTS}
         pay = [getattr(line, f) for f in LINE_PAY]
         assert None not in counts.values() and None not in pay and line.fte is not None
         assert min(counts.values()) >= 0 and line.fte >= 0

@@ -20,9 +20,9 @@ from portal.models import (
 from portal.models.types import utcnow
 from portal.timeutil import PACIFIC, today_pacific
 from tests.support import field_error, text
+from tests.support.applications import search_ids
 from tests.support.reference import community, credential_id, occupation
 
-HIT_RE = re.compile(r'<h3 class="h5 mb-1"><a href="/jobs/(\d+)">')
 VERSION_RE = re.compile(r'name="version_id" type="hidden" value="(\d*)"')
 JSON_LD_RE = re.compile(r'<script type="application/ld\+json">(.*?)</script>', re.DOTALL)
 NOINDEX = '<meta name="robots" content="noindex">'
@@ -66,13 +66,6 @@ def job_form(db, **overrides) -> dict:
     }
     data.update(overrides)
     return {k: v for k, v in data.items() if v is not None}
-
-
-def search_ids(client, q: str = "") -> list[int]:
-    """Job ids on the first page of public search results for ``q``."""
-    response = client.get("/jobs", query_string={"q": q} if q else {})
-    assert response.status_code == 200
-    return [int(i) for i in HIT_RE.findall(response.get_data(as_text=True))]
 
 
 def version_on(page: str) -> str:

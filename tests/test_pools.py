@@ -27,12 +27,11 @@ from portal.models import (
 )
 from portal.timeutil import today_pacific
 from tests.support import flashed, fresh, path_of, text
+from tests.support.applications import applicant_names, application_of, search_ids, set_status
 from tests.support.reference import community
 from tests.support.waiting import wait_until
 
 TITLE = "Pooled Community Support Worker"
-HIT_RE = re.compile(r'<h3 class="h5 mb-1"><a href="/jobs/(\d+)">')
-APPLICANT_RE = re.compile(r'<a href="/agency/applications/(\d+)">([^<]+)</a>')
 FILLED = "This position is already filled: someone was hired for it."
 
 # two shares of 18.75 h (Monday to Friday, mornings / afternoons) make one 37.5 h job
@@ -96,12 +95,6 @@ def share_of(db, job, agency) -> JobShare | None:
     )
 
 
-def search_ids(client, **args) -> list[int]:
-    response = client.get("/jobs", query_string=args)
-    assert response.status_code == 200
-    return [int(i) for i in HIT_RE.findall(response.get_data(as_text=True))]
-
-
 def facet_count(page: str, label: str) -> int | None:
     found = re.search(
         rf'{re.escape(label)}\s*<span class="badge rounded-pill text-bg-light">'
@@ -124,13 +117,6 @@ def apply(client, job):
     return response
 
 
-def application_of(db, job, seeker) -> Application:
-    db.session.expire_all()
-    return db.session.scalar(
-        select(Application).where(Application.job_id == job.id, Application.seeker_id == seeker.id)
-    )
-
-
 def decision_of(db, application, agency) -> ApplicationDecision:
     db.session.expire_all()
     return db.session.scalar(
@@ -139,16 +125,6 @@ def decision_of(db, application, agency) -> ApplicationDecision:
             ApplicationDecision.agency_id == agency.id,
         )
     )
-
-
-def set_status(client, application, status: str, message: str = ""):
-    return client.post_form(
-        f"/agency/applications/{application.id}/status", {"status": status, "message": message}
-    )
-
-
-def applicant_names(page: str) -> list[str]:
-    return [name for _id, name in APPLICANT_RE.findall(page)]
 
 
 # --- fixtures ----------------------------------------------------------------------------
