@@ -4,7 +4,7 @@ import re
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from portal.agencies.permissions import can_publish
 from portal.models import (
@@ -14,7 +14,7 @@ from portal.models import (
     User,
 )
 from portal.models.types import utcnow
-from tests.support import CSRF_RE, PASSWORD, field_error, path_of, text
+from tests.support import CSRF_RE, PASSWORD, count, field_error, path_of, text
 from tests.support.agencies import account_fields, agency_fields
 from tests.support.reference import community
 
@@ -34,10 +34,6 @@ def membership_of(db, user, agency) -> Membership | None:
     return db.session.scalar(
         select(Membership).where(Membership.user_id == user.id, Membership.agency_id == agency.id)
     )
-
-
-def count(db, model) -> int:
-    return db.session.scalar(select(func.count()).select_from(model))
 
 
 # --- registration ----------------------------------------------------------------------

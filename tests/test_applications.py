@@ -7,7 +7,7 @@ import re
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import func, select, update
+from sqlalchemy import select, update
 from werkzeug.datastructures import FileStorage
 
 from portal.applications import services
@@ -29,7 +29,7 @@ from portal.models import (
 )
 from portal.models.types import utcnow
 from portal.timeutil import today_pacific
-from tests.support import field_error, path_of, text
+from tests.support import count, field_error, path_of, text
 from tests.support.applications import applicant_names, application_of, search_ids, set_status
 
 OLD_PDF = b"%PDF-1.4\n% the resume sent with the application\n"
@@ -39,10 +39,6 @@ CHECKED_RE = re.compile(r'<input[^>]* checked [^>]*value="(\w+)"')
 
 
 # --- helpers -----------------------------------------------------------------------------
-
-
-def count(db, model, *where) -> int:
-    return db.session.scalar(select(func.count()).select_from(model).where(*where))
 
 
 def pdf(data: bytes = OLD_PDF, name: str = "resume.pdf") -> FileStorage:

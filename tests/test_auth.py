@@ -8,12 +8,11 @@ from urllib.parse import quote
 import argon2
 import pytest
 from freezegun import freeze_time
-from sqlalchemy import func, select
 
 from portal import create_app
 from portal.models import AuditEvent, LoginFailure, OutboxMessage, User, UserToken
 from portal.models.types import utcnow
-from tests.support import CSRF_RE, PASSWORD, path_of, still_signed_in
+from tests.support import CSRF_RE, PASSWORD, count, path_of, still_signed_in
 
 NEW_PASSWORD = "a different but equally long passphrase"
 BAD_LOGIN = "The email address or password is not correct."
@@ -45,10 +44,6 @@ def followed(client, response) -> str:
     """The page a redirect leads to (flashed messages show there)."""
     assert response.status_code == 302, text(response)[:2000]
     return text(client.get(response.location))
-
-
-def count(db, model, *where) -> int:
-    return db.session.scalar(select(func.count()).select_from(model).where(*where))
 
 
 def failures(db, *where) -> int:

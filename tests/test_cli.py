@@ -33,6 +33,7 @@ from portal.models import (
 )
 from portal.models.types import utcnow
 from portal.reference.services import _rows
+from tests.support import count
 from tests.support.lmi import COUNTS
 
 REQUIRED_NOC = [
@@ -74,10 +75,6 @@ def invoke(runner, *args, exit_code=0):
     result = runner.invoke(args=list(args))
     assert result.exit_code == exit_code, (result.output, result.exception)
     return result.output
-
-
-def count(db, model) -> int:
-    return db.session.scalar(select(func.count()).select_from(model))
 
 
 def counts(db, models) -> dict:

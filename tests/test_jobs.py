@@ -8,7 +8,7 @@ import re
 from datetime import datetime, time, timedelta
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from portal.models import (
     AuditEvent,
@@ -19,17 +19,13 @@ from portal.models import (
 )
 from portal.models.types import utcnow
 from portal.timeutil import PACIFIC, today_pacific
-from tests.support import field_error, text
+from tests.support import count, field_error, text
 from tests.support.applications import search_ids
 from tests.support.reference import community, credential_id, occupation
 
 VERSION_RE = re.compile(r'name="version_id" type="hidden" value="(\d*)"')
 JSON_LD_RE = re.compile(r'<script type="application/ld\+json">(.*?)</script>', re.DOTALL)
 NOINDEX = '<meta name="robots" content="noindex">'
-
-
-def count(db, model) -> int:
-    return db.session.scalar(select(func.count()).select_from(model))
 
 
 def job_titled(db, title: str) -> Job | None:

@@ -7,11 +7,11 @@ import re
 import socket
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from portal.auth.passwords import guessable_words, weakness
 from portal.models import Agency, User
-from tests.support import PASSWORD, field_error, path_of, text
+from tests.support import PASSWORD, count, field_error, path_of, text
 from tests.support.agencies import account_fields, agency_fields
 
 TOO_EASY = "This password is too easy to guess."
@@ -38,10 +38,6 @@ STRONG = [
     "demo-password-2026",
 ]
 ME = {"full_name": "Maya Singh", "email": "maya.singh@example.org"}
-
-
-def count(db, model) -> int:
-    return db.session.scalar(select(func.count()).select_from(model))
 
 
 def password_inputs(page: str) -> list[str]:

@@ -11,7 +11,7 @@ import threading
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy import text as sql
 
 from portal.models import (
@@ -26,7 +26,7 @@ from portal.models import (
     Occupation,
 )
 from portal.timeutil import today_pacific
-from tests.support import flashed, fresh, path_of, text
+from tests.support import count, flashed, fresh, path_of, text
 from tests.support.applications import applicant_names, application_of, search_ids, set_status
 from tests.support.reference import community
 from tests.support.waiting import wait_until
@@ -41,10 +41,6 @@ SATURDAY = [[5, "10:00", "14:30"]]  # 4.5 h
 
 
 # --- helpers -----------------------------------------------------------------------------
-
-
-def count(db, model, *where) -> int:
-    return db.session.scalar(select(func.count()).select_from(model).where(*where))
 
 
 def job_form(db, **overrides) -> dict:

@@ -15,12 +15,13 @@ from sqlalchemy import delete, func, select, text, update
 
 from portal.agencies.services import agency_jobs_enqueue, change_status
 from portal.jobs import services
-from portal.models import Community, Job, Occupation, Region, SearchNode, SearchOutbox
+from portal.models import Job, Region, SearchNode, SearchOutbox
 from portal.models.types import utcnow
 from portal.search import SearchParams, index, search, sync
 from portal.search.params import PAGE_SIZE
 from portal.timeutil import today_pacific
 from tests.support import job_fields
+from tests.support.reference import community, occupation_id
 
 HIT_RE = re.compile(r'<h3 class="h5 mb-1"><a href="[^"]*/jobs/(\d+)">')
 TOTAL_RE = re.compile(r'<h2 class="h5" id="results-heading"[^>]*>([\d,]+) jobs?\b')
@@ -84,14 +85,6 @@ def indexed_ids() -> Counter:
     """job id -> number of live documents in this process's view of the index."""
     view = index.pool().current()
     return Counter(view.facets[d].job_id for d in view.live)
-
-
-def community(db, name: str) -> Community:
-    return db.session.scalar(select(Community).where(Community.name == name))
-
-
-def occupation_id(db, noc: str) -> int:
-    return db.session.scalar(select(Occupation.id).where(Occupation.noc_code == noc))
 
 
 def job_data(db, **fields) -> dict:

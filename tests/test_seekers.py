@@ -26,7 +26,7 @@ from portal.models import (
 from portal.models.types import utcnow
 from portal.seekers.services import CONSENT_TEXT, CONSENT_VERSION
 from portal.timeutil import today_pacific
-from tests.support import field_error, text
+from tests.support import count, field_error, text
 from tests.support.reference import community_id, credential_id, occupation_id
 
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
@@ -44,10 +44,6 @@ def docx(extra: dict | None = None, word: bool = True) -> bytes:
         for name, content in (extra or {}).items():
             archive.writestr(name, content)
     return buffer.getvalue()
-
-
-def count(db, model) -> int:
-    return db.session.scalar(select(func.count()).select_from(model))
 
 
 def region_id(db, code: str) -> int:
