@@ -72,33 +72,49 @@ def pg_database(request):
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
+class BuiltOnce:
+    """Built per backend when a test first needs it, kept for the session, closed at its end
+    (the seeded demo, the access test's world); a build that failed is not tried again."""
+
+    def __init__(self, request, what: str, create):
+        self.request = request
+        self.what = what
+        self.create = create  # backend -> an object with build(sqlite_template) and close()
+        self.built: dict = {}
+        self.failed: dict[str, str] = {}
+
+    def __call__(self, backend: str):
+        if backend in self.failed:
+            pytest.fail(f"{self.what} could not be built on {backend}: {self.failed[backend]}")
+        if backend not in self.built:
+            sqlite = backend == "sqlite"
+            template = self.request.getfixturevalue("sqlite_template") if sqlite else None
+            built = self.built[backend] = self.create(backend)
+            try:
+                built.build(template)
+            except BaseException as error:
+                self.failed[backend] = repr(error)
+                raise
+        return self.built[backend]
+
+    def close(self) -> None:
+        for built in self.built.values():
+            built.close()
+
+
 @pytest.fixture(scope="session")
 def seeded_demo(request, tmp_path_factory):
     """The demo seeded once per backend (``SeededDemo``), when a test first needs it."""
-    seeded: dict[str, SeededDemo] = {}
-    failed: dict[str, str] = {}
     basetemp = tmp_path_factory.getbasetemp()
     shared = basetemp.parent if hasattr(request.config, "workerinput") else basetemp
 
-    def get(backend: str) -> SeededDemo:
-        if backend in failed:
-            pytest.fail(f"the demo could not be seeded on {backend}: {failed[backend]}")
-        if backend not in seeded:
-            if backend == "sqlite":
-                template, root = request.getfixturevalue("sqlite_template"), shared / "demo-sqlite"
-            else:
-                template, root = None, basetemp / "demo-postgresql"
-            demo = seeded[backend] = SeededDemo(backend, root, worker_id(request))
-            try:
-                demo.build(template)
-            except BaseException as error:
-                failed[backend] = repr(error)
-                raise
-        return seeded[backend]
+    def create(backend: str) -> SeededDemo:
+        root = shared / "demo-sqlite" if backend == "sqlite" else basetemp / "demo-postgresql"
+        return SeededDemo(backend, root, worker_id(request))
 
-    yield get
-    for demo in seeded.values():
-        demo.close()
+    seeded = BuiltOnce(request, "the demo", create)
+    yield seeded
+    seeded.close()
 
 
 @pytest.fixture
@@ -250,27 +266,14 @@ def make_job(db, make_agency):
 @pytest.fixture(scope="session")
 def access_backends(request, tmp_path_factory):
     """This worker's ``AccessBackend`` per backend, built when first needed."""
-    backends: dict[str, AccessBackend] = {}
-    failed: dict[str, str] = {}
 
-    def get(backend: str) -> AccessBackend:
-        if backend in failed:  # built once per worker: later cases do not try again
-            pytest.fail(f"the {backend} world could not be built: {failed[backend]}")
-        if backend not in backends:
-            template = request.getfixturevalue("sqlite_template") if backend == "sqlite" else None
-            found = backends[backend] = AccessBackend(
-                backend, tmp_path_factory.mktemp(f"access-{backend}"), worker_id(request)
-            )
-            try:
-                found.build(template)
-            except BaseException as error:
-                failed[backend] = repr(error)
-                raise
-        return backends[backend]
+    def create(backend: str) -> AccessBackend:
+        root = tmp_path_factory.mktemp(f"access-{backend}")
+        return AccessBackend(backend, root, worker_id(request))
 
-    yield get
-    for backend in backends.values():
-        backend.close()
+    backends = BuiltOnce(request, "the access world", create)
+    yield backends
+    backends.close()
 
 
 @pytest.fixture(params=BACKENDS)
