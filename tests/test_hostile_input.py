@@ -14,6 +14,7 @@ from portal import numbers
 from portal.models import Application, ApplicationDecision, Job
 from portal.search import SearchParams
 from tests.support import field_error, hostile, text
+from tests.support.lmi import COUNTS
 from tests.support.security_headers import assert_security_headers
 
 BIG = "9" * 30
@@ -394,25 +395,7 @@ def test_return_csv_with_hostile_numbers_is_refused_with_messages(access_app, wo
 
 # text fields whose value is parsed into something else and never stored as text
 PARSED_TEXT_FIELDS = {
-    ("LineForm", name)
-    for name in (
-        "opening_headcount",
-        "closing_headcount",
-        "fte",
-        "hires",
-        "separations",
-        "sep_voluntary",
-        "sep_retirement",
-        "sep_involuntary",
-        "sep_other",
-        "sep_within_90_days",
-        "sep_within_1_year",
-        "vacancies",
-        "vacancies_90_days",
-        "pay_p25",
-        "pay_median",
-        "pay_p75",
-    )
+    ("LineForm", name) for name in (*COUNTS, "fte", "pay_p25", "pay_median", "pay_p75")
 }
 
 
