@@ -22,6 +22,7 @@ from portal import numbers
 from portal.agencies.forms import community_choices
 from portal.extensions import db
 from portal.forms import AmountField, CheckboxesField
+from portal.jobs.services import HOURLY_MAX_CENTS
 from portal.models import Credential, Occupation, Region, SeekerProfile
 from portal.models.jobs import PAY_UNITS
 from portal.models.seekers import DAY_PARTS, HOURS_WANTED, RECOGNITION_STATUSES, VISIBILITIES
@@ -31,7 +32,7 @@ WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturd
 DAY_PART_LABELS = {"morning": "Morning", "day": "Day", "evening": "Evening", "night": "Night"}
 FOREIGN_ROWS = 3
 # hourly expectations above this are almost surely annual amounts typed as hourly
-MAX_HOURLY = Decimal(250)
+MAX_HOURLY = Decimal(HOURLY_MAX_CENTS) / 100  # the most a job may post an hour
 MAX_ANNUAL = Decimal(400000)
 
 
@@ -136,7 +137,8 @@ class ProfileForm(FlaskForm):
             raise ValidationError("Enter an amount above zero, or leave it empty.")
         if self.pay_unit.data == "hourly" and amount > MAX_HOURLY:
             raise ValidationError(
-                "That is more than $250 an hour: if it is a yearly amount, choose “Annual”."
+                f"That is more than ${MAX_HOURLY:,.0f} an hour: if it is a yearly amount, "
+                "choose “Annual”."
             )
         if amount > MAX_ANNUAL:
             raise ValidationError("Enter a pay expectation of at most $400,000 a year.")
