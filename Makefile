@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-stamp
 FLASK := $(BIN)/flask --app portal
 PYTEST_WORKERS ?= 2
 
-.PHONY: install run test lint bench bench-lmi lock clean
+.PHONY: install run test lint subjects bench bench-lmi lock clean
 
 # requirements-test.lock is requirements.lock (runtime) plus the test tools: both for make test
 $(STAMP): pyproject.toml setup.py requirements.lock requirements-test.lock
@@ -25,12 +25,19 @@ run: install
 	@echo "Serving the portal on http://127.0.0.1:5000 (Ctrl-C stops it)"
 	$(FLASK) run --host 127.0.0.1 --port 5000
 
-test: install
+test: install subjects
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports  # the layers of pyproject.toml [tool.importlinter]
 	$(BIN)/bandit -q -r portal
 	$(BIN)/pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
+
+# Commit subjects of at most 72 characters (the rule since 2026-12-03; older ones are left)
+SUBJECTS_SINCE := 2026-12-03T12:50:00Z
+subjects:
+	@git log --since=$(SUBJECTS_SINCE) --format=%s 2>/dev/null | $(PY) -c 'import sys; \
+	  long = [s for s in sys.stdin.read().splitlines() if len(s) > 72]; \
+	  sys.exit("\n".join("commit subject over 72 characters: " + s for s in long) or None)'
 
 # Search benchmark (prints figures; BENCH_JOBS=100000 for the large size)
 BENCH_JOBS ?= 10000
@@ -41,7 +48,7 @@ bench: install
 bench-lmi: install
 	$(BIN)/python scripts/bench/lmi.py
 
-lint: install
+lint: install subjects
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports  # the layers of pyproject.toml [tool.importlinter]
