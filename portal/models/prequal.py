@@ -7,11 +7,9 @@ from datetime import date, datetime
 from sqlalchemy import (
     JSON,
     CheckConstraint,
-    Column,
     Date,
     ForeignKey,
     String,
-    Table,
     Text,
     UniqueConstraint,
 )
@@ -21,7 +19,7 @@ from portal.extensions import db
 from portal.models.agencies import Agency
 from portal.models.jobs import Job
 from portal.models.reference import Credential, Occupation, Region
-from portal.models.types import UTCDateTime, one_of, utcnow
+from portal.models.types import UTCDateTime, link_table, one_of, utcnow
 from portal.models.users import User
 
 LIST_VISIBILITIES = {
@@ -38,29 +36,20 @@ MEMBER_STATUSES = {
 }
 INVITATION_STATUSES = ("sent", "accepted", "declined")
 
-list_occupations = Table(
-    "prequal_list_occupations",
-    db.metadata,
-    Column("list_id", ForeignKey("prequal_lists.id", ondelete="CASCADE"), primary_key=True),
-    Column("occupation_id", ForeignKey("occupations.id"), primary_key=True),
+list_occupations = link_table(
+    "prequal_list_occupations", "list_id=prequal_lists.id", "occupation_id=occupations.id"
 )
-list_regions = Table(
-    "prequal_list_regions",
-    db.metadata,
-    Column("list_id", ForeignKey("prequal_lists.id", ondelete="CASCADE"), primary_key=True),
-    Column("region_id", ForeignKey("regions.id"), primary_key=True),
+list_regions = link_table(
+    "prequal_list_regions", "list_id=prequal_lists.id", "region_id=regions.id"
 )
-list_credentials = Table(
-    "prequal_list_credentials",
-    db.metadata,
-    Column("list_id", ForeignKey("prequal_lists.id", ondelete="CASCADE"), primary_key=True),
-    Column("credential_id", ForeignKey("credentials.id"), primary_key=True),
+list_credentials = link_table(
+    "prequal_list_credentials", "list_id=prequal_lists.id", "credential_id=credentials.id"
 )
-list_partners = Table(
+list_partners = link_table(
     "prequal_list_partners",
-    db.metadata,
-    Column("list_id", ForeignKey("prequal_lists.id", ondelete="CASCADE"), primary_key=True),
-    Column("agency_id", ForeignKey("agencies.id", ondelete="CASCADE"), primary_key=True),
+    "list_id=prequal_lists.id",
+    "agency_id=agencies.id",
+    other_ondelete="CASCADE",
 )
 
 

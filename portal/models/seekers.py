@@ -5,11 +5,9 @@ from datetime import date, datetime
 
 from sqlalchemy import (
     JSON,
-    Column,
     Date,
     ForeignKey,
     String,
-    Table,
     Text,
     UniqueConstraint,
 )
@@ -19,7 +17,7 @@ from portal.extensions import db
 from portal.models.agencies import Agency
 from portal.models.jobs import PAY_UNITS, Job
 from portal.models.reference import Community, Credential, Occupation, Region
-from portal.models.types import UTCDateTime, one_of, utcnow
+from portal.models.types import UTCDateTime, link_table, one_of, utcnow
 from portal.models.users import User
 
 HOURS_WANTED = {
@@ -42,23 +40,14 @@ WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 DAY_PARTS = ("morning", "day", "evening", "night")
 
 
-profile_occupations = Table(
-    "profile_occupations",
-    db.metadata,
-    Column("profile_id", ForeignKey("seeker_profiles.id", ondelete="CASCADE"), primary_key=True),
-    Column("occupation_id", ForeignKey("occupations.id"), primary_key=True),
+profile_occupations = link_table(
+    "profile_occupations", "profile_id=seeker_profiles.id", "occupation_id=occupations.id"
 )
-profile_regions = Table(
-    "profile_regions",
-    db.metadata,
-    Column("profile_id", ForeignKey("seeker_profiles.id", ondelete="CASCADE"), primary_key=True),
-    Column("region_id", ForeignKey("regions.id"), primary_key=True),
+profile_regions = link_table(
+    "profile_regions", "profile_id=seeker_profiles.id", "region_id=regions.id"
 )
-profile_communities = Table(
-    "profile_communities",
-    db.metadata,
-    Column("profile_id", ForeignKey("seeker_profiles.id", ondelete="CASCADE"), primary_key=True),
-    Column("community_id", ForeignKey("communities.id"), primary_key=True),
+profile_communities = link_table(
+    "profile_communities", "profile_id=seeker_profiles.id", "community_id=communities.id"
 )
 
 

@@ -4,8 +4,10 @@ import re
 from collections.abc import Iterable
 from datetime import UTC, datetime
 
-from sqlalchemy import CheckConstraint, DateTime
+from sqlalchemy import CheckConstraint, Column, DateTime, ForeignKey, Table
 from sqlalchemy.types import TypeDecorator
+
+from portal.extensions import db
 
 _CODE = re.compile(r"[a-z][a-z0-9_]*")
 
@@ -26,6 +28,19 @@ def one_of(column: str, values: Iterable[str], *, nullable: bool = False) -> Che
     if nullable:
         text = f"{column} IS NULL OR {text}"
     return CheckConstraint(text, name=f"{column}_valid")
+
+
+def link_table(name: str, owner: str, other: str, *, other_ondelete: str | None = None) -> Table:
+    """A many-to-many table of two key columns, ``owner`` and ``other`` given as
+    ``"column=table.id"``; the rows go with the owner (``ON DELETE CASCADE``)."""
+    owner_column, owner_key = owner.split("=")
+    other_column, other_key = other.split("=")
+    return Table(
+        name,
+        db.metadata,
+        Column(owner_column, ForeignKey(owner_key, ondelete="CASCADE"), primary_key=True),
+        Column(other_column, ForeignKey(other_key, ondelete=other_ondelete), primary_key=True),
+    )
 
 
 class UTCDateTime(TypeDecorator):
