@@ -21,6 +21,21 @@ HOURLY_MAX_CENTS = 25000  # hourly pay: from BC's minimum wage (MINIMUM_WAGE_CEN
 ANNUAL_BOUNDS = (30000_00, 400000_00)
 MAX_OPEN_DAYS = 180
 GONE_AFTER = timedelta(days=30)  # a closed job's page answers 410 after this
+# what a form edits and a copy keeps, beside closes_on (edited) and pooled (kept)
+_POSTING_FIELDS = (
+    "title",
+    "description",
+    "occupation_id",
+    "community_id",
+    "employment_type",
+    "hours_per_week",
+    "schedule",
+    "pay_min_cents",
+    "pay_max_cents",
+    "pay_unit",
+    "union_position",
+    "how_to_apply",
+)
 
 
 class StaleEdit(PortalError):
@@ -71,21 +86,7 @@ def _apply_fields(job: Job, data: dict) -> None:
                 "Withdraw the partner agencies' shares before making this a single-agency job."
             )
     job.pooled = pooled
-    for key in (
-        "title",
-        "description",
-        "occupation_id",
-        "community_id",
-        "employment_type",
-        "hours_per_week",
-        "schedule",
-        "pay_min_cents",
-        "pay_max_cents",
-        "pay_unit",
-        "union_position",
-        "how_to_apply",
-        "closes_on",
-    ):
+    for key in (*_POSTING_FIELDS, "closes_on"):
         setattr(job, key, data[key])
     job.region_id = community.region_id
     _sync_credentials(
@@ -207,24 +208,7 @@ def extend(job: Job, closes_on: date, by: User) -> None:
 
 def duplicate(job: Job, by: User) -> Job:
     copy = Job(agency_id=job.agency_id, created_by=by, status="draft")
-    data = {
-        key: getattr(job, key)
-        for key in (
-            "title",
-            "description",
-            "occupation_id",
-            "community_id",
-            "employment_type",
-            "hours_per_week",
-            "schedule",
-            "pay_min_cents",
-            "pay_max_cents",
-            "pay_unit",
-            "union_position",
-            "how_to_apply",
-            "pooled",
-        )
-    }
+    data = {key: getattr(job, key) for key in (*_POSTING_FIELDS, "pooled")}
     data["title"] = f"{job.title} (copy)"[:200]
     data["closes_on"] = max(job.closes_on, today_pacific() + timedelta(days=30))
     data["required_credentials"] = [c.credential_id for c in job.credentials if c.required]
