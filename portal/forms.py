@@ -9,14 +9,56 @@ message next to the field; the page shows the value as typed (``raw_data``).
 from decimal import Decimal
 
 from flask_wtf import FlaskForm
-from wtforms import DecimalField, HiddenField, IntegerField, SelectMultipleField, SubmitField
+from sqlalchemy import select
+from wtforms import (
+    DecimalField,
+    HiddenField,
+    IntegerField,
+    SelectChoice,
+    SelectMultipleField,
+    SubmitField,
+)
 from wtforms.validators import StopValidation
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from portal import numbers
+from portal.extensions import db
+from portal.models import Community, Credential, Occupation, Region
 
 # pay is stored in integer cents: the largest amount in dollars an INTEGER column holds
 MAX_DOLLARS = Decimal(numbers.INT_MAX) / 100
+YES_NO = [SelectChoice("yes", "Yes"), SelectChoice("no", "No")]
+
+
+def occupation_choices() -> list[SelectChoice]:
+    """Occupations in NOC code order."""
+    occupations = db.session.scalars(select(Occupation).order_by(Occupation.noc_code))
+    return [SelectChoice(o.id, o.label) for o in occupations]
+
+
+def region_choices() -> list[SelectChoice]:
+    return [
+        SelectChoice(r.id, r.name) for r in db.session.scalars(select(Region).order_by(Region.name))
+    ]
+
+
+def credential_choices() -> list[SelectChoice]:
+    return [
+        SelectChoice(c.id, c.name)
+        for c in db.session.scalars(select(Credential).order_by(Credential.name))
+    ]
+
+
+def community_choices() -> list[SelectChoice]:
+    """Communities grouped by development region (rendered as <optgroup>s)."""
+    rows = db.session.execute(
+        select(Community.id, Community.name, Region.name)
+        .join(Community.region)
+        .order_by(Region.name, Community.name)
+    )
+    return [
+        SelectChoice(community_id, name, optgroup=region) for community_id, name, region in rows
+    ]
 
 
 class _TypedNumber:

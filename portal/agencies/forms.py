@@ -17,21 +17,8 @@ from wtforms.validators import URL, DataRequired, Length, Optional, Regexp, Vali
 from portal import numbers
 from portal.auth.forms import AccountFields, email_field
 from portal.extensions import db
-from portal.models import Community, CsseaDivision, Region, Subsector
-
-YES_NO = [SelectChoice("yes", "Yes"), SelectChoice("no", "No")]
-
-
-def community_choices() -> list[SelectChoice]:
-    """Communities grouped by development region (rendered as <optgroup>s)."""
-    rows = db.session.execute(
-        select(Community.id, Community.name, Region.name)
-        .join(Community.region)
-        .order_by(Region.name, Community.name)
-    )
-    return [
-        SelectChoice(community_id, name, optgroup=region) for community_id, name, region in rows
-    ]
+from portal.forms import YES_NO, community_choices
+from portal.models import CsseaDivision, Subsector
 
 
 class AgencyFields(FlaskForm):

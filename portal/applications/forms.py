@@ -14,6 +14,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
+from portal.forms import YES_NO
 from portal.models.agencies import ALERT_MODES
 from portal.models.applications import (
     AGENCY_STATUSES,
@@ -21,8 +22,6 @@ from portal.models.applications import (
     QUESTION_KINDS,
     STATUSES,
 )
-
-YES_NO = [SelectChoice("yes", "Yes"), SelectChoice("no", "No")]
 
 
 class ApplyForm(FlaskForm):

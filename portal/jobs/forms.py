@@ -4,7 +4,6 @@ from datetime import timedelta
 from decimal import Decimal
 
 from flask_wtf import FlaskForm
-from sqlalchemy import select
 from wtforms import (
     BooleanField,
     DateField,
@@ -19,11 +18,16 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, ValidationError
 
 from portal import numbers
-from portal.agencies.forms import community_choices
-from portal.extensions import db
-from portal.forms import AmountField, CheckboxesField, NumberField
+from portal.forms import (
+    YES_NO,
+    AmountField,
+    CheckboxesField,
+    NumberField,
+    community_choices,
+    credential_choices,
+    occupation_choices,
+)
 from portal.jobs.services import MAX_OPEN_DAYS, check_pay
-from portal.models import Credential, Occupation
 from portal.models.jobs import EMPLOYMENT_TYPES, PAY_UNITS
 from portal.timeutil import today_pacific
 
@@ -88,7 +92,7 @@ class JobForm(FlaskForm):
     )
     union_position = RadioField(
         "Is this a union position?",
-        choices=[SelectChoice("yes", "Yes"), SelectChoice("no", "No")],
+        choices=YES_NO,
         validators=[DataRequired("Say whether the position is unionized.")],
     )
     required_credentials = CheckboxesField("Required credentials", coerce=numbers.coerce_whole)
@@ -113,15 +117,12 @@ class JobForm(FlaskForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.occupation_id.choices = [SelectChoice(0, "Choose an occupation…")] + [
-            SelectChoice(o.id, o.label)
-            for o in db.session.scalars(select(Occupation).order_by(Occupation.noc_code))
+        self.occupation_id.choices = [
+            SelectChoice(0, "Choose an occupation…"),
+            *occupation_choices(),
         ]
         self.community_id.choices = [SelectChoice(0, "Choose a community…")] + community_choices()
-        credentials = [
-            SelectChoice(c.id, c.name)
-            for c in db.session.scalars(select(Credential).order_by(Credential.name))
-        ]
+        credentials = credential_choices()
         self.required_credentials.choices = credentials
         self.preferred_credentials.choices = list(credentials)
 

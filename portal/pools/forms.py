@@ -13,8 +13,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Optional, Regexp
 
 from portal import numbers
-from portal.agencies.forms import community_choices
-from portal.forms import AmountField, IdField
+from portal.forms import YES_NO, AmountField, IdField, community_choices
 from portal.jobs.forms import cents
 from portal.models.jobs import PAY_UNITS
 from portal.pools.schedules import WEEKDAYS
@@ -42,7 +41,7 @@ class ShareForm(FlaskForm):
     )
     unionized = RadioField(
         "Is your share a union position?",
-        choices=[SelectChoice("yes", "Yes"), SelectChoice("no", "No")],
+        choices=YES_NO,
         validators=[DataRequired("Say whether the share is unionized.")],
     )
     submit = SubmitField("Save our share")

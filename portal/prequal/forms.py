@@ -1,7 +1,6 @@
 """Pre-qualified list forms."""
 
 from flask_wtf import FlaskForm
-from sqlalchemy import select
 from wtforms import (
     BooleanField,
     DateField,
@@ -15,10 +14,15 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from portal import numbers
-from portal.applications.forms import YES_NO
-from portal.extensions import db
-from portal.forms import CheckboxesField, IdField, WholeNumberField
-from portal.models import Credential, Occupation, Region
+from portal.forms import (
+    YES_NO,
+    CheckboxesField,
+    IdField,
+    WholeNumberField,
+    credential_choices,
+    occupation_choices,
+    region_choices,
+)
 from portal.models.applications import QUESTION_KINDS
 from portal.models.prequal import LIST_VISIBILITIES
 
@@ -60,18 +64,9 @@ class ListForm(FlaskForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.occupation_ids.choices = [
-            SelectChoice(o.id, o.label)
-            for o in db.session.scalars(select(Occupation).order_by(Occupation.noc_code))
-        ]
-        self.region_ids.choices = [
-            SelectChoice(r.id, r.name)
-            for r in db.session.scalars(select(Region).order_by(Region.name))
-        ]
-        self.credential_ids.choices = [
-            SelectChoice(c.id, c.name)
-            for c in db.session.scalars(select(Credential).order_by(Credential.name))
-        ]
+        self.occupation_ids.choices = occupation_choices()
+        self.region_ids.choices = region_choices()
+        self.credential_ids.choices = credential_choices()
 
     def validate(self, extra_validators=None) -> bool:
         ok = super().validate(extra_validators)

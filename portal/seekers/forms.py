@@ -4,7 +4,6 @@ from decimal import Decimal
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from sqlalchemy import select
 from wtforms import (
     BooleanField,
     DateField,
@@ -19,11 +18,16 @@ from wtforms import (
 from wtforms.validators import Length, Optional, ValidationError
 
 from portal import numbers
-from portal.agencies.forms import community_choices
-from portal.extensions import db
-from portal.forms import AmountField, CheckboxesField
+from portal.forms import (
+    AmountField,
+    CheckboxesField,
+    community_choices,
+    credential_choices,
+    occupation_choices,
+    region_choices,
+)
 from portal.jobs.services import HOURLY_MAX_CENTS
-from portal.models import Credential, Occupation, Region, SeekerProfile
+from portal.models import SeekerProfile
 from portal.models.jobs import PAY_UNITS
 from portal.models.seekers import DAY_PARTS, HOURS_WANTED, RECOGNITION_STATUSES, VISIBILITIES
 from portal.seekers.services import foreign_credentials, listed_credential_ids
@@ -104,19 +108,10 @@ class ProfileForm(FlaskForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.occupations.choices = [
-            SelectChoice(o.id, o.label)
-            for o in db.session.scalars(select(Occupation).order_by(Occupation.noc_code))
-        ]
-        self.regions.choices = [
-            SelectChoice(r.id, r.name)
-            for r in db.session.scalars(select(Region).order_by(Region.name))
-        ]
+        self.occupations.choices = occupation_choices()
+        self.regions.choices = region_choices()
         self.communities.choices = community_choices()
-        self.credentials.choices = [
-            SelectChoice(c.id, c.name)
-            for c in db.session.scalars(select(Credential).order_by(Credential.name))
-        ]
+        self.credentials.choices = credential_choices()
 
     def foreign_rows(self) -> list[tuple]:
         """(name, country, recognition) fields of each "earned outside Canada" row."""
