@@ -22,7 +22,7 @@ from portal.extensions import db
 from portal.forms import ConfirmForm
 from portal.jobs import forms, listing, services, signals
 from portal.jobs.permissions import can_see_unpublished, require_agency_job
-from portal.models import Job
+from portal.models import Agency, Job
 from portal.models.jobs import JOB_STATUSES
 from portal.queries import contains
 from portal.twofactor.permissions import require_two_step
@@ -119,6 +119,17 @@ def bulk_close():
     return redirect(url_for("jobs.agency_jobs"))
 
 
+def _edit_page(form: forms.JobForm, job: Job | None, agency: Agency, **extra) -> str:
+    return render_template(
+        "jobs/edit.html",
+        form=form,
+        job=job,
+        agency=agency,
+        can_publish=can_publish(agency),
+        **extra,
+    )
+
+
 def _after_save(job: Job, form: forms.JobForm):
     """Draft saved (and committed): preview or publish as the button asked."""
     if form.publish.data:
@@ -148,13 +159,7 @@ def new():
         errors=form.form_errors,
     ):
         return _after_save(created[0], form)
-    return render_template(
-        "jobs/edit.html",
-        form=form,
-        job=None,
-        agency=membership.agency,
-        can_publish=can_publish(membership.agency),
-    )
+    return _edit_page(form, None, membership.agency)
 
 
 @bp.route("/agency/jobs/<int:job_id>/edit", methods=["GET", "POST"])
@@ -183,19 +188,11 @@ def edit(job_id: int):
         if stale:  # the user has now seen the conflict: saving again is deliberate
             form.form_errors.extend(stale)
             form.version_id.data = job.version_id
-        return render_template(
-            "jobs/edit.html",
-            form=form,
-            job=job,
-            agency=membership.agency,
-            can_publish=can_publish(membership.agency),
-        ), 409 if stale else 400
-    return render_template(
-        "jobs/edit.html",
-        form=form,
-        job=job,
-        agency=membership.agency,
-        can_publish=can_publish(membership.agency),
+        return _edit_page(form, job, membership.agency), 409 if stale else 400
+    return _edit_page(
+        form,
+        job,
+        membership.agency,
         extend_form=forms.ExtendForm(),
         action_form=ConfirmForm(),
     )
