@@ -18,7 +18,7 @@ from portal.auth import sessions
 from portal.auth.forms import AccountFields
 from portal.extensions import db
 from portal.forms import ConfirmForm
-from portal.models import AgencyInvitation
+from portal.models import AgencyInvitation, Membership
 from portal.models.types import utcnow
 
 bp = Blueprint("agencies", __name__)
@@ -58,7 +58,10 @@ def register():
 @bp.route("/agency")
 @login_required
 def home():
-    membership = require_membership()
+    return _home_page(require_membership(), forms.InviteForm())
+
+
+def _home_page(membership: Membership, invite_form: forms.InviteForm) -> str:
     agency = membership.agency
     return render_template(
         "agencies/home.html",
@@ -66,7 +69,7 @@ def home():
         agency=agency,
         staff=sorted(agency.memberships, key=lambda m: (m.role != "owner", m.user.name)),
         invitations=services.open_invitations(agency) if can_manage_staff(membership) else [],
-        invite_form=forms.InviteForm(),
+        invite_form=invite_form,
         action_form=ConfirmForm(),
     )
 
@@ -101,16 +104,7 @@ def invite():
         errors=form.email.errors,
     ):
         return redirect(url_for("agencies.home"))
-    agency = membership.agency
-    return render_template(
-        "agencies/home.html",
-        membership=membership,
-        agency=agency,
-        staff=sorted(agency.memberships, key=lambda m: (m.role != "owner", m.user.name)),
-        invitations=services.open_invitations(agency),
-        invite_form=form,
-        action_form=ConfirmForm(),
-    ), 400
+    return _home_page(membership, form), 400
 
 
 def _owner_action(member_id: int, action, message: str) -> None:
