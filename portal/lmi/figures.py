@@ -9,7 +9,7 @@ leaves this module.
 
 from bisect import bisect_left
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from itertools import accumulate, groupby
 from operator import itemgetter
 
@@ -340,17 +340,7 @@ def _one_way(
     hidden = conf.suppress_one_way(stats, forced)
     table_cells = {}
     for k, cell in by_key.items():
-        copy = Cell(
-            (k,),
-            cell.agencies,
-            cell.largest,
-            cell.denominator,
-            cell.sums,
-            cell.pay_agencies,
-            cell.pay_employees,
-            cell.pay,
-        )
-        table_cells[(k,)] = _mark(copy, k in hidden)
+        table_cells[(k,)] = _mark(replace(cell, key=(k,)), k in hidden)
     return Table(year, (dim,), table_cells, labels)
 
 
@@ -419,17 +409,7 @@ def _two_way(year, dims, cells: dict, rows: Table, cols: Table, labels) -> Table
     hidden = conf.suppress_two_way({k: c.stats for k, c in all_cells.items()}, forced, fixed)
     out = {}
     for key, cell in all_cells.items():
-        copy = Cell(
-            key,
-            cell.agencies,
-            cell.largest,
-            cell.denominator,
-            cell.sums,
-            cell.pay_agencies,
-            cell.pay_employees,
-            cell.pay,
-        )
-        out[key] = _mark(copy, key in hidden)
+        out[key] = _mark(replace(cell, key=key), key in hidden)
     return Table(year, dims, out, labels)
 
 
