@@ -15,10 +15,11 @@ from wtforms import (
     HiddenField,
     IntegerField,
     SelectChoice,
+    SelectField,
     SelectMultipleField,
     SubmitField,
 )
-from wtforms.validators import StopValidation
+from wtforms.validators import DataRequired, StopValidation
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from portal import numbers
@@ -157,6 +158,16 @@ class IdField(HiddenField):
         self.data = numbers.to_id(valuelist[0])
         if self.data is None:
             raise ValueError(self.message)
+
+
+class RowSelectField(SelectField):
+    """A drop-down choosing one row by its id; ``required`` is the message shown when none
+    is chosen (a placeholder choice 0 counts as none)."""
+
+    def __init__(self, label=None, validators=None, required: str | None = None, **kwargs):
+        if required:
+            validators = [DataRequired(required), *(validators or [])]
+        super().__init__(label, validators, coerce=numbers.coerce_whole, **kwargs)
 
 
 class CheckboxesField(SelectMultipleField):

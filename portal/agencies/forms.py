@@ -6,7 +6,6 @@ from wtforms import (
     HiddenField,
     RadioField,
     SelectChoice,
-    SelectField,
     StringField,
     SubmitField,
     TelField,
@@ -14,10 +13,9 @@ from wtforms import (
 )
 from wtforms.validators import URL, DataRequired, Length, Optional, Regexp, ValidationError
 
-from portal import numbers
 from portal.auth.forms import AccountFields, email_field
 from portal.extensions import db
-from portal.forms import YES_NO, community_choices
+from portal.forms import YES_NO, RowSelectField, community_choices
 from portal.models import CsseaDivision, Subsector
 
 
@@ -33,25 +31,19 @@ class AgencyFields(FlaskForm):
         ],
         description="Shown on postings. Often the same as the legal name.",
     )
-    community_id = SelectField(
+    community_id = RowSelectField(
         "Community (head office)",
-        coerce=numbers.coerce_whole,
-        validators=[DataRequired("Choose the community of the head office.")],
+        required="Choose the community of the head office.",
         description="The development region follows from the community.",
     )
-    subsector_id = SelectField(
-        "Subsector",
-        coerce=numbers.coerce_whole,
-        validators=[DataRequired("Choose the agency's main subsector.")],
-    )
+    subsector_id = RowSelectField("Subsector", required="Choose the agency's main subsector.")
     cssea_member = RadioField(
         "Is the agency a CSSEA member?",
         choices=YES_NO,
         validators=[DataRequired("Say whether the agency is a CSSEA member.")],
     )
-    cssea_division_id = SelectField(
+    cssea_division_id = RowSelectField(
         "CSSEA division",
-        coerce=numbers.coerce_whole,
         # no Optional(): a missing value must still be checked
         description="Only for CSSEA members.",
     )

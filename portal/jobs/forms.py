@@ -23,6 +23,7 @@ from portal.forms import (
     AmountField,
     CheckboxesField,
     NumberField,
+    RowSelectField,
     community_choices,
     credential_choices,
     occupation_choices,
@@ -40,16 +41,8 @@ class JobForm(FlaskForm):
     title = StringField(
         "Job title", validators=[DataRequired("Enter the job title."), Length(max=200)]
     )
-    occupation_id = SelectField(
-        "Occupation (NOC 2021)",
-        coerce=numbers.coerce_whole,
-        validators=[DataRequired("Choose the occupation.")],
-    )
-    community_id = SelectField(
-        "Community",
-        coerce=numbers.coerce_whole,
-        validators=[DataRequired("Choose where the work is.")],
-    )
+    occupation_id = RowSelectField("Occupation (NOC 2021)", required="Choose the occupation.")
+    community_id = RowSelectField("Community", required="Choose where the work is.")
     employment_type = SelectField(
         "Employment type",
         choices=[SelectChoice(k, v) for k, v in EMPLOYMENT_TYPES.items()],

@@ -6,14 +6,12 @@ from flask_wtf import FlaskForm
 from wtforms import (
     RadioField,
     SelectChoice,
-    SelectField,
     StringField,
     SubmitField,
 )
 from wtforms.validators import DataRequired, InputRequired, Optional, Regexp
 
-from portal import numbers
-from portal.forms import YES_NO, AmountField, IdField, community_choices
+from portal.forms import YES_NO, AmountField, IdField, RowSelectField, community_choices
 from portal.jobs.forms import cents
 from portal.models.jobs import PAY_UNITS
 from portal.pools.schedules import WEEKDAYS
@@ -22,11 +20,7 @@ TIME = Regexp(r"^([01][0-9]|2[0-3]):[0-5][0-9]\Z", message="Use the 24-hour cloc
 
 
 class ShareForm(FlaskForm):
-    community_id = SelectField(
-        "Where the work is",
-        coerce=numbers.coerce_whole,
-        validators=[DataRequired("Choose the community.")],
-    )
+    community_id = RowSelectField("Where the work is", required="Choose the community.")
     pay_min = AmountField(
         "Pay from ($)", places=2, validators=[InputRequired("Enter the lowest pay of the range.")]
     )

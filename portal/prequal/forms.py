@@ -18,6 +18,7 @@ from portal.forms import (
     YES_NO,
     CheckboxesField,
     IdField,
+    RowSelectField,
     WholeNumberField,
     credential_choices,
     occupation_choices,
@@ -182,9 +183,7 @@ class PartnerForm(FlaskForm):
 
 
 class InviteForm(FlaskForm):
-    job_id = SelectField(
-        "Job", coerce=numbers.coerce_whole, validators=[DataRequired("Choose a job.")]
-    )
+    job_id = RowSelectField("Job", required="Choose a job.")
     message = TextAreaField(
         "Message (optional)", validators=[Length(max=2000)], render_kw={"rows": 2}
     )
