@@ -26,6 +26,7 @@ from portal.forms import (
 )
 from portal.models.applications import QUESTION_KINDS
 from portal.models.prequal import LIST_VISIBILITIES
+from portal.prequal.services import LIST_FIELDS
 
 MAX_QUESTIONS = 5
 
@@ -106,14 +107,7 @@ class ListForm(FlaskForm):
         }
 
     def load(self, plist) -> None:
-        for name in (
-            "name",
-            "description",
-            "intake_opens_on",
-            "intake_closes_on",
-            "membership_months",
-            "visibility",
-        ):
+        for name in LIST_FIELDS:
             self[name].data = getattr(plist, name)
         self.occupation_ids.data = [o.id for o in plist.occupations]
         self.region_ids.data = [r.id for r in plist.regions]

@@ -37,6 +37,15 @@ REMIND_BEFORE = timedelta(days=30)
 DAYS_PER_MONTH = 30.44
 VISIBLE = ("qualified",)  # paused, left, expired members disappear from agency searches
 REJOIN = ("left", "expired")  # may apply again while the intake is open
+# a list's own fields, as its form edits them (beside its questions and reference data)
+LIST_FIELDS = (
+    "name",
+    "description",
+    "intake_opens_on",
+    "intake_closes_on",
+    "membership_months",
+    "visibility",
+)
 
 
 # --- lists ----------------------------------------------------------------------------
@@ -45,15 +54,7 @@ REJOIN = ("left", "expired")  # may apply again while the intake is open
 def _apply(plist: PrequalList, data: dict) -> None:
     if data["intake_opens_on"] > data["intake_closes_on"]:
         raise PortalError("The intake cannot close before it opens.")
-    for key in (
-        "name",
-        "description",
-        "intake_opens_on",
-        "intake_closes_on",
-        "membership_months",
-        "visibility",
-        "questions",
-    ):
+    for key in (*LIST_FIELDS, "questions"):
         setattr(plist, key, data[key])
     plist.occupations = list(
         db.session.scalars(select(Occupation).where(Occupation.id.in_(data["occupation_ids"])))
