@@ -329,14 +329,17 @@ def my_lists():
     )
 
 
+def _own(model: type[ListMember | JobInvitation], row_id: int) -> ListMember | JobInvitation:
+    """The signed-in seeker's own membership or invitation; someone else's answers 404."""
+    return db.first_or_404(
+        select(model).where(model.id == row_id, model.seeker_id == current_user.id)
+    )
+
+
 @bp.route("/my-lists/<int:member_id>/<any(pause, resume, leave):action>", methods=["POST"])
 @require_role("seeker")
 def member_action(member_id: int, action: str):
-    member = db.first_or_404(
-        select(ListMember).where(
-            ListMember.id == member_id, ListMember.seeker_id == current_user.id
-        )
-    )
+    member = _own(ListMember, member_id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
     messages = {
@@ -362,11 +365,7 @@ def invitations():
 @bp.route("/job-invitations/<int:invitation_id>/<any(accept, decline):action>", methods=["POST"])
 @require_role("seeker")
 def respond(invitation_id: int, action: str):
-    invitation = db.first_or_404(
-        select(JobInvitation).where(
-            JobInvitation.id == invitation_id, JobInvitation.seeker_id == current_user.id
-        )
-    )
+    invitation = _own(JobInvitation, invitation_id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
     if not run_action(
