@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from portal import logs
+from portal import create_app, logs
 
 HEX_ID = re.compile(r"[0-9a-f]{32}")
 
@@ -34,7 +34,8 @@ def test_one_line_per_request_with_method_path_status_duration_and_id(client, re
     assert request_lines()[0].request_id != request_lines()[1].request_id
 
 
-def test_a_well_formed_incoming_request_id_is_kept_and_any_other_replaced(client, request_lines):
+def test_a_proxys_well_formed_request_id_is_kept_and_any_other_replaced(app, client, request_lines):
+    app.config["TRUSTED_PROXIES"] = 1  # behind a load balancer that sets X-Request-ID
     kept = client.get("/", headers={"X-Request-ID": "lb-7f3a.42_x"})
     replaced = client.get("/", headers={"X-Request-ID": "two words;" + "x" * 80})
     assert kept.headers["X-Request-ID"] == "lb-7f3a.42_x"
@@ -50,6 +51,57 @@ def test_tokens_in_paths_and_query_strings_stay_out_of_the_log(client, caplog, r
     [line] = request_lines()
     assert line.path == "/reset/[token]"
     assert "secret" not in caplog.text
+
+
+def test_without_a_trusted_proxy_a_client_cannot_choose_its_request_id(client, request_lines):
+    response = client.get("/", headers={"X-Request-ID": "someone-elses-reference"})
+    assert HEX_ID.fullmatch(response.headers["X-Request-ID"])
+    assert request_lines()[0].request_id == response.headers["X-Request-ID"]
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "status"),
+    [
+        ("PUT", "/reset/Xq3vT9aZk2LmN8pRs7Yw", 405),  # the route matched no method
+        ("GET", "/reset/Xq3vT9aZk2LmN8pRs7Yw/", 404),  # no route matched
+        ("GET", "/invitations/Ab_1-cDeFgHiJkLmNoPqRs/nowhere", 404),
+    ],
+)
+def test_a_token_is_masked_where_no_route_matched(
+    client, caplog, request_lines, method, path, status
+):
+    response = client.open(path, method=method)
+    [line] = request_lines()
+    assert (response.status_code, line.status) == (status, status)
+    assert "[token]" in line.path
+    assert "Xq3vT9aZk2" not in caplog.text and "Ab_1-cDeFg" not in caplog.text
+
+
+def test_ids_and_words_are_not_masked(client, request_lines):
+    client.get("/jobs/123456789012345678901234")  # too large for an id: 404, but not a token
+    client.get("/agency/invitations-and-everything-else")
+    assert [line.path for line in request_lines()] == [
+        "/jobs/[token]",
+        "/agency/invitations-and-everything-else",
+    ]
+
+
+def test_a_path_cannot_forge_a_log_line(client, caplog, request_lines):
+    forged = "[2026-12-03 14:00:00,000] INFO portal.requests [lb-1]: POST /admin/x 302 1.0ms"
+    client.get("/jobs%0A" + forged.replace(" ", "%20") + "%0D%1B")
+    [line] = request_lines()
+    assert "\n" not in line.getMessage() and "\r" not in line.getMessage()
+    assert line.path.startswith("/jobs\\x0a[2026-12-03")
+    assert line.path.endswith("\\x0d\\x1b")
+    assert len(logs.HANDLER.format(line).splitlines()) == 1
+
+
+def test_a_lower_case_log_level_is_accepted(app):
+    other = create_app(
+        "testing", {"DATABASE_URL": app.config["DATABASE_URL"], "LOG_LEVEL": "debug"}
+    )
+    assert other.logger.level == logging.DEBUG
+    create_app("testing", {"DATABASE_URL": app.config["DATABASE_URL"]})  # back to INFO
 
 
 def test_the_500_page_and_the_logged_stack_trace_show_the_same_id(
