@@ -35,16 +35,17 @@ def run_action(
     messages that depend on the result); None flashes nothing. A refusal is rolled back and
     flashed (in ``refusal_category``), or, with ``errors``, added to that error list of a
     form or form field instead — or to the list of the first matching class in a mapping
-    ``{WrongPassword: form.password.errors, PortalError: form.email.errors}``.
+    ``{WrongPassword: form.password.errors, PortalError: form.email.errors}`` (flashed when
+    none matches).
     """
     try:
         action()
     except PortalError as exc:
         db.session.rollback()
+        if isinstance(errors, Mapping):  # the list of the first class that matches, if any
+            errors = next((found for kind, found in errors.items() if isinstance(exc, kind)), None)
         if errors is None:
             flash(str(exc), refusal_category)
-        elif isinstance(errors, Mapping):
-            next(found for kind, found in errors.items() if isinstance(exc, kind)).append(str(exc))
         else:
             errors.append(str(exc))
         return False
