@@ -11,21 +11,9 @@ from portal.models import (
     Subsector,
     WorkforceReturn,
 )
+from portal.models.lmi import COUNT_FIELDS
 
-COUNTS = (
-    "opening_headcount",
-    "closing_headcount",
-    "hires",
-    "separations",
-    "sep_voluntary",
-    "sep_retirement",
-    "sep_involuntary",
-    "sep_other",
-    "sep_within_90_days",
-    "sep_within_1_year",
-    "vacancies",
-    "vacancies_90_days",
-)
+COUNTS = COUNT_FIELDS  # a line's 12 counts, in the model's (form and CSV) order
 
 
 def line(counts: tuple, pay: tuple | None = (2500, 2800, 3100), **key) -> dict:
