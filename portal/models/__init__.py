@@ -14,6 +14,13 @@ from portal.models.audit import AuditEvent
 from portal.models.jobs import Job, JobCredential, JobShare, SearchNode, SearchOutbox
 from portal.models.lmi import ReportingPeriod, ReturnLine, WorkforceReturn
 from portal.models.mail import OutboxMessage
+from portal.models.matching import (
+    CandidateView,
+    MatchDismissal,
+    MatchRejection,
+    MatchScore,
+    PoolingProposal,
+)
 from portal.models.prequal import JobInvitation, ListMember, PrequalList
 from portal.models.reference import (
     Community,
@@ -34,6 +41,11 @@ from portal.models.seekers import (
 from portal.models.users import LoginFailure, RecoveryCode, TwoStepFailure, User, UserToken
 
 __all__ = [
+    "PoolingProposal",
+    "MatchScore",
+    "MatchRejection",
+    "MatchDismissal",
+    "CandidateView",
     "Agency",
     "AgencyInvitation",
     "AgencyMessage",

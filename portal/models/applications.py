@@ -33,6 +33,7 @@ MESSAGE_KINDS = {
     "interview": "Invitation to interview",
     "offer": "Offer",
     "declined": "Not going forward",
+    "invitation": "Invitation to apply",
 }
 
 

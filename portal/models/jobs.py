@@ -60,6 +60,8 @@ class Job(db.Model):
     union_position: Mapped[bool] = mapped_column(default=False)
     # a pooled position: partner agencies add their own shares (hours, schedule, site, pay)
     pooled: Mapped[bool] = mapped_column(default=False, server_default=false())
+    # a posting that became a share of another agency's pooled position (matching)
+    merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("jobs.id", ondelete="SET NULL"))
     how_to_apply: Mapped[str] = mapped_column(Text, default="")
     closes_on: Mapped[date] = mapped_column(Date)
     status: Mapped[str] = mapped_column(String(20), default="draft", index=True)
