@@ -46,6 +46,8 @@ def create_app(config_name: str | None = None, overrides: dict | None = None) ->
     from portal.auth.views import bp as auth_bp
     from portal.jobs.views import bp as jobs_bp
     from portal.lmi.views import bp as lmi_bp
+    from portal.matching import agency_views, pooling_views, seeker_views  # noqa: F401
+    from portal.matching.blueprint import bp as matching_bp
     from portal.pages.views import bp as pages_bp
     from portal.pools.views import bp as pools_bp
     from portal.prequal.views import bp as prequal_bp
@@ -63,12 +65,14 @@ def create_app(config_name: str | None = None, overrides: dict | None = None) ->
     app.register_blueprint(applications_bp)
     app.register_blueprint(pools_bp)
     app.register_blueprint(prequal_bp)
+    app.register_blueprint(matching_bp)
     app.register_blueprint(returns_bp)
     app.register_blueprint(lmi_bp)
     app.register_blueprint(admin_bp, url_prefix="/admin")
 
     # higher features react to lower ones through signals (each documented where defined)
     from portal.applications import hooks as applications_hooks
+    from portal.matching import hooks as matching_hooks
     from portal.pools import hooks as pools_hooks
     from portal.prequal import hooks as prequal_hooks
     from portal.seekers import hooks as seekers_hooks
@@ -77,6 +81,7 @@ def create_app(config_name: str | None = None, overrides: dict | None = None) ->
     applications_hooks.connect()  # jobs pages: applied, applicant counts
     pools_hooks.connect()  # publishing a pooled job, hiring into a share, filling the job
     prequal_hooks.connect()  # jobs pages: open lists; seekers: members an agency may see
+    matching_hooks.connect()  # job and profile changes: recompute matches
 
     errors.register(app)
     templating.register(app)

@@ -13,6 +13,7 @@ from portal.extensions import db
 from portal.jobs.cli import jobs_cli
 from portal.lmi.cli import lmi_cli
 from portal.mail import mail_cli
+from portal.matching.cli import matching_cli
 from portal.reference.services import load_reference
 from portal.search import sync_after_commit
 from portal.search.cli import search_cli
@@ -72,3 +73,4 @@ def register(app: Flask) -> None:
     app.cli.add_command(search_cli)
     app.cli.add_command(jobs_cli)
     app.cli.add_command(lmi_cli)
+    app.cli.add_command(matching_cli)

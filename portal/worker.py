@@ -13,6 +13,7 @@ from portal import mail
 from portal.applications import tasks as applications
 from portal.extensions import db
 from portal.jobs import tasks as jobs
+from portal.matching import tasks as matching
 from portal.prequal import tasks as prequal
 from portal.returns import tasks as returns
 from portal.search import sync_index
@@ -25,6 +26,7 @@ TASKS = [
     ("mail", mail.send_task),
     ("expire-jobs", jobs.expire_jobs),
     ("search", sync_index),
+    ("matches", matching.sync_matches),
     ("prune", twofactor.prune_accounts),
 ]
 

@@ -9,6 +9,8 @@ from portal.search.params import (
     SearchParams,
 )
 from portal.search.query import SearchResult, more_like, search
+from portal.search.signals import jobs_committed
+from portal.search.similarity import term_idf, text_terms
 from portal.search.sync import enqueue, sync_after_commit
 from portal.search.synonyms import require_synonyms
 from portal.search.tasks import sync_index
@@ -21,10 +23,13 @@ __all__ = [
     "SearchParams",
     "SearchResult",
     "enqueue",
+    "jobs_committed",
     "more_like",
     "plain_text",
     "require_synonyms",
     "search",
     "sync_after_commit",
     "sync_index",
+    "term_idf",
+    "text_terms",
 ]

@@ -18,7 +18,7 @@ from whoosh.writing import LockError
 from portal.extensions import db
 from portal.models import SearchNode, SearchOutbox
 from portal.models.types import utcnow
-from portal.search import index
+from portal.search import index, signals
 from portal.search.documents import document, load_searchable
 
 TRAILING_WINDOW = timedelta(minutes=5)
@@ -111,6 +111,7 @@ def sync_after_commit() -> None:
     except LockError:
         db.session.rollback()
         current_app.logger.warning("search index busy; the worker will apply the change")
+    signals.jobs_committed.send()
 
 
 def prune_outbox() -> int:

@@ -31,7 +31,7 @@ from portal.models.seekers import (
     profile_regions,
 )
 from portal.models.types import utcnow
-from portal.seekers import resumes
+from portal.seekers import resumes, signals
 from portal.timeutil import today_pacific
 
 CONSENT_PURPOSE = "profile_visibility"
@@ -123,6 +123,7 @@ def update_profile(profile: SeekerProfile, data: dict) -> None:
     profile.updated_at = utcnow()
     db.session.flush()
     audit.record("profile.updated", profile.user, profile)
+    signals.profile_changed.send(profile)
 
 
 def _sync_credentials(
@@ -196,6 +197,7 @@ def make_visible(profile: SeekerProfile, by: User) -> ConsentRecord:
     profile.visibility = "agencies"
     db.session.flush()
     audit.record("profile.visible", by, profile, detail=f"consent {record.id}")
+    signals.profile_changed.send(profile)
     return record
 
 
@@ -208,6 +210,7 @@ def make_private(profile: SeekerProfile, by: User) -> None:
     profile.visibility = "private"
     profile.consent = None
     db.session.flush()
+    signals.profile_changed.send(profile)
     if was_visible:
         audit.record(
             "profile.private",

@@ -1,0 +1,282 @@
+"""Ranking with the match score, both ways, and keeping ``match_scores`` up to date.
+
+Precomputed: each profile's best ``MATCH_KEEP`` shares in ``match_scores`` — rewritten when
+the profile changes (``recompute_profile``, through ``seekers.signals.profile_changed``) and
+for every profile a job could match when the job is published, edited, closed, filled or
+expires (``recompute_job``, from the search outbox after the commit and by the worker).
+Computed when asked: the comparison charts of the 20 shown, and an agency's suggested
+candidates (a job has far fewer candidates than a seeker has jobs).
+
+Text similarity needs each posting's and profile's words; the other criteria are cheap, so
+they rank everything first and the words are compared only where they could change the
+top of the list (the text criterion adds at most ``WEIGHTS["text"]``).
+"""
+
+from collections import OrderedDict
+from dataclasses import dataclass
+
+from flask import current_app
+from sqlalchemy import delete, insert, select
+
+from portal import search
+from portal.extensions import db
+from portal.matching.facts import (
+    ProfileFacts,
+    ShareFacts,
+    credential_names,
+    load_profiles,
+    load_shares,
+    profile_facts,
+    profiles_for_share,
+    shares_for_profile,
+)
+from portal.matching.score import Match, Names, base_score, explain, finish, stars_for
+from portal.matching.weights import MATCH_KEEP, STAR_STEPS, WEIGHTS
+from portal.models import (
+    Community,
+    Job,
+    JobShare,
+    MatchScore,
+    Occupation,
+    Region,
+    SeekerProfile,
+)
+from portal.models.types import utcnow
+
+KEEP_MIN_SCORE = STAR_STEPS[-1][0]  # matches below 2 stars are not stored
+_JOB_TERMS: OrderedDict = OrderedDict()  # (job id, version) -> terms; a small LRU
+_JOB_TERMS_SIZE = 5000
+
+
+# --- text similarity ----------------------------------------------------------------------
+
+
+def job_terms(job_ids) -> dict[int, frozenset[str]]:
+    """The index terms of each job's title, occupation and description (cached by version)."""
+    job_ids = set(job_ids)
+    if not job_ids:
+        return {}
+    rows = db.session.execute(
+        select(Job.id, Job.version_id, Job.title, Job.description, Occupation.title)
+        .join(Occupation, Occupation.id == Job.occupation_id)
+        .where(Job.id.in_(job_ids))
+    ).all()
+    found = {}
+    for job_id, version, title, description, occupation in rows:
+        key = (job_id, version)
+        terms = _JOB_TERMS.get(key)
+        if terms is None:
+            terms = search.text_terms(f"{title} {occupation} {search.plain_text(description)}")
+            _JOB_TERMS[key] = terms
+            if len(_JOB_TERMS) > _JOB_TERMS_SIZE:
+                _JOB_TERMS.popitem(last=False)
+        found[job_id] = terms
+    return found
+
+
+def similarity(profile_terms: frozenset[str], posting_terms: frozenset[str]) -> float | None:
+    """The share of the profile's words (weighted by how telling each is in the index)
+    that the posting uses; None when the profile has no words."""
+    if not profile_terms:
+        return None
+    idf = search.term_idf(profile_terms)
+    total = sum(idf.values())
+    if total <= 0:
+        return None
+    return sum(idf[t] for t in profile_terms & posting_terms) / total
+
+
+def _profile_terms(profile: ProfileFacts) -> frozenset[str]:
+    if not profile.terms and profile.text.strip():
+        profile.terms = search.text_terms(profile.text)
+    return profile.terms
+
+
+# --- ranking ------------------------------------------------------------------------------
+
+
+def _top(pairs: list, limit: int, text_of) -> list[tuple[Match, object]]:
+    """``pairs`` of (base, cap, share, other) → the best ``limit`` matches after the text
+    criterion, computing text only where it can reach the top ``limit``."""
+    if not pairs:
+        return []
+    pairs.sort(key=lambda pair: pair[0], reverse=True)
+    floor = pairs[min(limit, len(pairs)) - 1][0]
+    reach = [pair for pair in pairs if pair[0] + WEIGHTS["text"] >= floor]
+    ranked = []
+    for base, cap, share, other in reach:
+        ranked.append((finish(share, base, cap, text_of(share, other)), other))
+    ranked.sort(key=lambda item: (item[0].score, -item[0].share_id), reverse=True)
+    return ranked[:limit]
+
+
+def rank_shares(profile: ProfileFacts, shares, limit: int) -> list[Match]:
+    """The profile's best ``limit`` shares."""
+    terms = _profile_terms(profile)
+    postings = {}
+
+    def text_of(share, _):
+        if not terms:
+            return None
+        if share.job_id not in postings:
+            postings.update(job_terms([share.job_id]))
+        return similarity(terms, postings.get(share.job_id, frozenset()))
+
+    pairs = [(*base_score(profile, share), share, None) for share in shares]
+    # preload the words of every posting within reach in one query
+    if terms and pairs:
+        pairs.sort(key=lambda pair: pair[0], reverse=True)
+        floor = pairs[min(limit, len(pairs)) - 1][0]
+        postings.update(job_terms({p[2].job_id for p in pairs if p[0] + WEIGHTS["text"] >= floor}))
+    return [match for match, _ in _top(pairs, limit, text_of)]
+
+
+def rank_profiles(share: ShareFacts, profiles, limit: int) -> list[tuple[Match, ProfileFacts]]:
+    """The best ``limit`` profiles for a share."""
+    posting = job_terms([share.job_id]).get(share.job_id, frozenset())
+
+    def text_of(_, profile):
+        terms = _profile_terms(profile)
+        return similarity(terms, posting) if terms else None
+
+    pairs = [(*base_score(profile, share), share, profile) for profile in profiles]
+    return _top(pairs, limit, text_of)
+
+
+def names_for(shares) -> Names:
+    """The names a chart's words use, for these shares."""
+    credentials = set()
+    for share in shares:
+        credentials |= share.required | share.preferred
+    return Names(
+        credentials=credential_names(credentials),
+        communities=dict(db.session.execute(select(Community.id, Community.name)).all()),
+        regions=dict(db.session.execute(select(Region.id, Region.name)).all()),
+        full_time=float(current_app.config["FULL_TIME_HOURS"]),
+    )
+
+
+def charts(profile: ProfileFacts, shares: list[ShareFacts]) -> dict[int, Match]:
+    """Each share's match with its comparison chart, by share id."""
+    names = names_for(shares)
+    terms = _profile_terms(profile)
+    postings = job_terms({s.job_id for s in shares}) if terms else {}
+    return {
+        share.share_id: explain(
+            profile,
+            share,
+            similarity(terms, postings.get(share.job_id, frozenset())) if terms else None,
+            names,
+        )
+        for share in shares
+    }
+
+
+def chart_for(profile_id: int, share_id: int) -> Match | None:
+    """One profile's match with one share (None when the share is not open)."""
+    profile = profile_facts(profile_id)
+    shares = load_shares(ShareFactsFilter.share(share_id))
+    if profile is None or share_id not in shares:
+        return None
+    return charts(profile, [shares[share_id]])[share_id]
+
+
+class ShareFactsFilter:
+    """Conditions for ``load_shares``."""
+
+    @staticmethod
+    def share(share_id: int):
+        return JobShare.id == share_id
+
+    @staticmethod
+    def job(job_id: int):
+        return JobShare.job_id == job_id
+
+
+# --- keeping match_scores up to date -------------------------------------------------------
+
+
+def _rows(profile_id: int, matches) -> list[dict]:
+    now = utcnow()
+    return [
+        {
+            "profile_id": profile_id,
+            "share_id": m.share_id,
+            "job_id": m.job_id,
+            "score": round(m.score, 6),
+            "stars": m.stars,
+            "computed_at": now,
+        }
+        for m in matches
+        if m.score >= KEEP_MIN_SCORE
+    ]
+
+
+def recompute_profile(profile_id: int) -> int:
+    """Rewrite one profile's stored matches; returns how many it has."""
+    db.session.flush()
+    db.session.execute(delete(MatchScore).where(MatchScore.profile_id == profile_id))
+    profile = profile_facts(profile_id)
+    if profile is None:
+        return 0
+    matches = rank_shares(profile, shares_for_profile(profile).values(), MATCH_KEEP)
+    rows = _rows(profile_id, matches)
+    if rows:
+        db.session.execute(insert(MatchScore), rows)
+    return len(rows)
+
+
+def recompute_job(job_id: int) -> int:
+    """Rewrite the stored matches of one job's shares (none unless it is open); returns
+    the number of profiles it now matches."""
+    db.session.flush()
+    db.session.execute(delete(MatchScore).where(MatchScore.job_id == job_id))
+    stored = 0
+    for share in load_shares(ShareFactsFilter.job(job_id)).values():
+        profiles = profiles_for_share(share)
+        if not profiles:
+            continue
+        posting = job_terms([job_id]).get(job_id, frozenset())
+        rows = []
+        for profile in profiles.values():
+            base, cap = base_score(profile, share)
+            if base + WEIGHTS["text"] < KEEP_MIN_SCORE:
+                continue
+            terms = _profile_terms(profile)
+            match = finish(share, base, cap, similarity(terms, posting) if terms else None)
+            rows.extend(_rows(profile.profile_id, [match]))
+        if rows:
+            db.session.execute(insert(MatchScore), rows)
+            stored += len(rows)
+    return stored
+
+
+def recompute_all(progress=None) -> int:
+    """Every profile's matches from scratch (``flask matching rebuild``)."""
+    ids = list(db.session.scalars(select(SeekerProfile.id).order_by(SeekerProfile.id)))
+    total = 0
+    for profile_id in progress(ids) if progress else ids:
+        total += recompute_profile(profile_id)
+    return total
+
+
+def stored_stars(profile_id: int) -> int:
+    return stars_for(
+        db.session.scalar(
+            select(MatchScore.score)
+            .where(MatchScore.profile_id == profile_id)
+            .order_by(MatchScore.score.desc())
+            .limit(1)
+        )
+        or 0
+    )
+
+
+@dataclass
+class ProfileMatch:
+    match: Match
+    profile: ProfileFacts
+
+
+def profiles_of(ids) -> dict[int, ProfileFacts]:
+    return load_profiles(SeekerProfile.id.in_(list(ids)))

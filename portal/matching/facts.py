@@ -1,0 +1,315 @@
+"""What the score sees of a profile and of one share of a job, loaded in bulk with plain
+column queries (no ORM objects) so thousands can be scored quickly."""
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from flask import current_app
+from sqlalchemy import and_, or_, select
+
+from portal.extensions import db
+from portal.models import (
+    Agency,
+    Community,
+    Credential,
+    Job,
+    JobCredential,
+    JobShare,
+    Occupation,
+    SeekerCredential,
+    SeekerProfile,
+    User,
+)
+from portal.models.seekers import profile_communities, profile_occupations, profile_regions
+from portal.timeutil import today_pacific
+
+
+def hourly_cents(cents: int | None, unit: str) -> int | None:
+    if cents is None:
+        return None
+    if unit == "hourly":
+        return cents
+    return round(cents / (52 * current_app.config["FULL_TIME_HOURS"]))
+
+
+def noc_group(code: str) -> str:
+    """NOC 2021 minor group: the first three digits (42201 and 42202 are related)."""
+    return code[:3]
+
+
+@dataclass(slots=True)
+class ProfileFacts:
+    profile_id: int
+    user_id: int
+    visible: bool
+    occupations: frozenset[str] = frozenset()  # NOC codes
+    regions: frozenset[int] = frozenset()  # chosen regions and the regions of communities
+    communities: frozenset[int] = frozenset()
+    willing_to_travel: bool = False
+    hours_wanted: str = "any"
+    pay_cents: int | None = None  # hourly
+    availability: frozenset[tuple[int, str]] = frozenset()
+    held: frozenset[int] = frozenset()  # credential ids held or recognised in BC
+    in_progress: frozenset[int] = frozenset()  # earned abroad, recognition not finished
+    earliest_start: date | None = None
+    text: str = ""
+    terms: frozenset[str] = field(default=frozenset())
+
+    @property
+    def groups(self) -> frozenset[str]:
+        return frozenset(noc_group(code) for code in self.occupations)
+
+
+@dataclass(slots=True)
+class ShareFacts:
+    share_id: int
+    job_id: int
+    agency_id: int
+    title: str
+    noc: str
+    region_id: int
+    community_id: int
+    employment_type: str
+    hours: float
+    pay_min_cents: int  # hourly
+    pay_max_cents: int
+    blocks: list
+    closes_on: date
+    pooled: bool
+    required: frozenset[int] = frozenset()
+    preferred: frozenset[int] = frozenset()
+    terms: frozenset[str] = field(default=frozenset())
+
+
+# --- profiles -----------------------------------------------------------------------------
+
+
+def _profile_rows(where) -> list:
+    return db.session.execute(
+        select(
+            SeekerProfile.id,
+            SeekerProfile.user_id,
+            SeekerProfile.visibility,
+            SeekerProfile.consent_id,
+            SeekerProfile.willing_to_travel,
+            SeekerProfile.hours_wanted,
+            SeekerProfile.pay_expectation_cents,
+            SeekerProfile.pay_unit,
+            SeekerProfile.availability,
+            SeekerProfile.earliest_start,
+            SeekerProfile.headline,
+            SeekerProfile.summary,
+        )
+        .join(User, User.id == SeekerProfile.user_id)
+        .where(User.active.is_(True), User.role == "seeker", where)
+    ).all()
+
+
+def load_profiles(where) -> dict[int, ProfileFacts]:
+    """Facts of the active seekers' profiles matching ``where`` (a condition on
+    SeekerProfile), by profile id."""
+    rows = _profile_rows(where)
+    if not rows:
+        return {}
+    ids = select(SeekerProfile.id).join(User, User.id == SeekerProfile.user_id).where(where)
+    occupations: dict[int, set] = {}
+    titles: dict[int, list] = {}
+    for pid, code, title in db.session.execute(
+        select(profile_occupations.c.profile_id, Occupation.noc_code, Occupation.title)
+        .join(Occupation, Occupation.id == profile_occupations.c.occupation_id)
+        .where(profile_occupations.c.profile_id.in_(ids))
+    ):
+        occupations.setdefault(pid, set()).add(code)
+        titles.setdefault(pid, []).append(title)
+    regions: dict[int, set] = {}
+    for pid, region_id in db.session.execute(
+        select(profile_regions.c.profile_id, profile_regions.c.region_id).where(
+            profile_regions.c.profile_id.in_(ids)
+        )
+    ):
+        regions.setdefault(pid, set()).add(region_id)
+    communities: dict[int, set] = {}
+    for pid, community_id, region_id in db.session.execute(
+        select(profile_communities.c.profile_id, Community.id, Community.region_id)
+        .join(Community, Community.id == profile_communities.c.community_id)
+        .where(profile_communities.c.profile_id.in_(ids))
+    ):
+        communities.setdefault(pid, set()).add(community_id)
+        regions.setdefault(pid, set()).add(region_id)
+    held: dict[int, set] = {}
+    in_progress: dict[int, set] = {}
+    for pid, credential_id, outside, recognition in db.session.execute(
+        select(
+            SeekerCredential.profile_id,
+            SeekerCredential.credential_id,
+            SeekerCredential.outside_canada,
+            SeekerCredential.recognition,
+        ).where(SeekerCredential.profile_id.in_(ids), SeekerCredential.credential_id.is_not(None))
+    ):
+        if not outside or recognition == "recognised":
+            held.setdefault(pid, set()).add(credential_id)
+        else:
+            in_progress.setdefault(pid, set()).add(credential_id)
+    found = {}
+    for row in rows:
+        (pid, user_id, visibility, consent_id, travel, hours, pay, unit, avail, start) = row[:10]
+        headline, summary = row[10], row[11]
+        found[pid] = ProfileFacts(
+            profile_id=pid,
+            user_id=user_id,
+            visible=visibility == "agencies" and consent_id is not None,
+            occupations=frozenset(occupations.get(pid, ())),
+            regions=frozenset(regions.get(pid, ())),
+            communities=frozenset(communities.get(pid, ())),
+            willing_to_travel=bool(travel),
+            hours_wanted=hours,
+            pay_cents=hourly_cents(pay, unit),
+            availability=frozenset((int(d), p) for d, p in (avail or [])),
+            held=frozenset(held.get(pid, ())),
+            in_progress=frozenset(in_progress.get(pid, set()) - held.get(pid, set())),
+            earliest_start=start,
+            text=" ".join([headline or "", summary or "", *titles.get(pid, [])]),
+        )
+    return found
+
+
+def profile_facts(profile_id: int) -> ProfileFacts | None:
+    return load_profiles(SeekerProfile.id == profile_id).get(profile_id)
+
+
+# --- shares -------------------------------------------------------------------------------
+
+
+def open_share_condition():
+    """Shares that may be matched: accepted, not filled, of a published job that has not
+    closed, led by an approved agency."""
+    return and_(
+        Job.status == "published",
+        Job.closes_on >= today_pacific(),
+        JobShare.status == "accepted",
+        JobShare.filled_at.is_(None),
+        Agency.status == "approved",
+    )
+
+
+def load_shares(where=None, limit: int | None = None) -> dict[int, ShareFacts]:
+    """Facts of the open shares matching ``where`` (conditions on Job, JobShare,
+    Occupation or the share's Community), by share id."""
+    condition = open_share_condition() if where is None else and_(open_share_condition(), where)
+    query = (
+        select(
+            JobShare.id,
+            JobShare.job_id,
+            JobShare.agency_id,
+            Job.title,
+            Occupation.noc_code,
+            Community.region_id,
+            JobShare.community_id,
+            Job.employment_type,
+            JobShare.hours_per_week,
+            JobShare.pay_min_cents,
+            JobShare.pay_max_cents,
+            JobShare.pay_unit,
+            JobShare.schedule_blocks,
+            Job.closes_on,
+            Job.pooled,
+        )
+        .join(Job, Job.id == JobShare.job_id)
+        .join(Agency, Agency.id == Job.agency_id)
+        .join(Occupation, Occupation.id == Job.occupation_id)
+        .join(Community, Community.id == JobShare.community_id)
+        .where(condition)
+        .order_by(Job.published_at.desc(), JobShare.id)
+    )
+    if limit:
+        query = query.limit(limit)
+    rows = db.session.execute(query).all()
+    if not rows:
+        return {}
+    job_ids = {row[1] for row in rows}
+    required: dict[int, set] = {}
+    preferred: dict[int, set] = {}
+    for job_id, credential_id, is_required in db.session.execute(
+        select(JobCredential.job_id, JobCredential.credential_id, JobCredential.required).where(
+            JobCredential.job_id.in_(job_ids)
+        )
+    ):
+        (required if is_required else preferred).setdefault(job_id, set()).add(credential_id)
+    found = {}
+    for row in rows:
+        (sid, job_id, agency_id, title, noc, region_id, community_id, kind, hours) = row[:9]
+        pay_min, pay_max, unit, blocks, closes_on, pooled = row[9:]
+        found[sid] = ShareFacts(
+            share_id=sid,
+            job_id=job_id,
+            agency_id=agency_id,
+            title=title,
+            noc=noc,
+            region_id=region_id,
+            community_id=community_id,
+            employment_type=kind,
+            hours=float(hours),
+            pay_min_cents=hourly_cents(pay_min, unit),
+            pay_max_cents=hourly_cents(pay_max, unit),
+            blocks=list(blocks or []),
+            closes_on=closes_on,
+            pooled=bool(pooled),
+            required=frozenset(required.get(job_id, ())),
+            preferred=frozenset(preferred.get(job_id, ())),
+        )
+    return found
+
+
+def shares_for_profile(profile: ProfileFacts, limit: int = 20000) -> dict[int, ShareFacts]:
+    """The open shares a profile could match: an occupation in one of its NOC groups (any
+    occupation when it gave none) and a place it can reach (anywhere when willing to
+    travel or no place given)."""
+    conditions = []
+    if profile.occupations:
+        conditions.append(
+            or_(*(Occupation.noc_code.startswith(group) for group in sorted(profile.groups)))
+        )
+    if profile.regions and not profile.willing_to_travel:
+        conditions.append(Community.region_id.in_(sorted(profile.regions)))
+    return load_shares(and_(*conditions) if conditions else None, limit=limit)
+
+
+def profiles_for_share(share: ShareFacts, where=None) -> dict[int, ProfileFacts]:
+    """Profiles that could match a share: an occupation in its NOC group (or none given),
+    and the share's region among their places, or willing to travel, or no place."""
+    group = noc_group(share.noc)
+    has_occupation = select(profile_occupations.c.profile_id).join(
+        Occupation, Occupation.id == profile_occupations.c.occupation_id
+    )
+    in_group = SeekerProfile.id.in_(has_occupation.where(Occupation.noc_code.startswith(group)))
+    no_occupation = SeekerProfile.id.not_in(has_occupation)
+    in_region = SeekerProfile.id.in_(
+        select(profile_regions.c.profile_id).where(profile_regions.c.region_id == share.region_id)
+    )
+    in_community_region = SeekerProfile.id.in_(
+        select(profile_communities.c.profile_id)
+        .join(Community, Community.id == profile_communities.c.community_id)
+        .where(Community.region_id == share.region_id)
+    )
+    no_place = and_(
+        SeekerProfile.id.not_in(select(profile_regions.c.profile_id)),
+        SeekerProfile.id.not_in(select(profile_communities.c.profile_id)),
+    )
+    condition = and_(
+        or_(in_group, no_occupation),
+        or_(SeekerProfile.willing_to_travel.is_(True), in_region, in_community_region, no_place),
+    )
+    if where is not None:
+        condition = and_(condition, where)
+    return load_profiles(condition)
+
+
+def credential_names(ids) -> dict[int, str]:
+    ids = set(ids)
+    if not ids:
+        return {}
+    return dict(
+        db.session.execute(
+            select(Credential.id, Credential.name).where(Credential.id.in_(ids))
+        ).all()
+    )
