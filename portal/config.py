@@ -67,6 +67,9 @@ class Config:
 
     FULL_TIME_HOURS = 37.5
 
+    # Matching (portal/matching): invitations to apply one agency may send a day
+    MATCH_INVITES_PER_DAY = 20
+
     # Search (portal/search): the Whoosh index directory (None: instance/search) and this
     # machine's name for the search outbox high-water mark (None: the host name)
     SEARCH_INDEX_DIR = None

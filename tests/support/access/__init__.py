@@ -30,7 +30,17 @@ from sqlalchemy import make_url, select
 from portal import create_app
 from portal.extensions import db as _db
 from portal.models import Membership, OutboxMessage
-from tests.support.access import applications, lmi, pools, prequal, returns, seekers
+from tests.support.access import (
+    applications,
+    lmi,
+    matching_agencies,
+    matching_pooling,
+    matching_seekers,
+    pools,
+    prequal,
+    returns,
+    seekers,
+)
 from tests.support.access.common import LOGIN, MISSING, ROLES
 from tests.support.database import PG_URL, REFERENCE_TABLES, seed_reference
 from tests.support.factories import new_agency, new_job, new_recruiter, new_user
@@ -58,10 +68,23 @@ FEATURES = (
     "seekers",
     "applications",
     "prequal",
+    "matching_seekers",
+    "matching_agencies",
+    "matching_pooling",
     "returns",
     "lmi",
 )
-BUILDERS = (seekers, applications, prequal, pools, returns, lmi)
+BUILDERS = (
+    seekers,
+    applications,
+    prequal,
+    pools,
+    matching_seekers,
+    matching_agencies,
+    matching_pooling,
+    returns,
+    lmi,
+)
 
 
 def rows(feature: str) -> list[tuple]:
