@@ -5,10 +5,10 @@ from datetime import datetime
 from flask import Flask, has_request_context
 from flask_login import current_user
 
+from portal import schedules
 from portal.agencies.permissions import current_membership, memberships_of
 from portal.forms import ConfirmForm
 from portal.markup import render_markdown
-from portal.pools import schedules
 from portal.pools import services as pools
 from portal.timeutil import PACIFIC
 

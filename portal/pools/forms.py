@@ -14,7 +14,7 @@ from wtforms.validators import DataRequired, InputRequired, Optional, Regexp
 from portal.forms import YES_NO, AmountField, IdField, RowSelectField, community_choices
 from portal.jobs.forms import cents
 from portal.models.jobs import PAY_UNITS
-from portal.pools.schedules import WEEKDAYS
+from portal.schedules import WEEKDAYS
 
 TIME = Regexp(r"^([01][0-9]|2[0-3]):[0-5][0-9]\Z", message="Use the 24-hour clock, e.g. 09:00.")
 

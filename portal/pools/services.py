@@ -6,14 +6,13 @@ Services flush; the view commits through ``portal.actions`` (which updates searc
 from flask import current_app, url_for
 from sqlalchemy import select
 
-from portal import audit, mail, search
+from portal import audit, mail, schedules, search
 from portal.errors import PortalError
 from portal.extensions import db
 from portal.jobs import services as jobs
 from portal.models import Agency, Application, ApplicationDecision, Job, JobShare, Membership
 from portal.models.applications import OPEN_STATUSES
 from portal.models.types import utcnow
-from portal.pools import schedules
 from portal.queries import contains
 
 LIVE = ("invited", "accepted")  # shares still in play
