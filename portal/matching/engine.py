@@ -13,7 +13,6 @@ top of the list (the text criterion adds at most ``WEIGHTS["text"]``).
 """
 
 from collections import OrderedDict
-from dataclasses import dataclass
 
 from flask import current_app
 from sqlalchemy import delete, insert, select
@@ -24,13 +23,12 @@ from portal.matching.facts import (
     ProfileFacts,
     ShareFacts,
     credential_names,
-    load_profiles,
     load_shares,
     profile_facts,
     profiles_for_share,
     shares_for_profile,
 )
-from portal.matching.score import Match, Names, base_score, explain, finish, stars_for
+from portal.matching.score import Match, Names, base_score, explain, finish
 from portal.matching.weights import MATCH_KEEP, STAR_STEPS, WEIGHTS
 from portal.models import (
     Community,
@@ -258,25 +256,3 @@ def recompute_all(progress=None) -> int:
     for profile_id in progress(ids) if progress else ids:
         total += recompute_profile(profile_id)
     return total
-
-
-def stored_stars(profile_id: int) -> int:
-    return stars_for(
-        db.session.scalar(
-            select(MatchScore.score)
-            .where(MatchScore.profile_id == profile_id)
-            .order_by(MatchScore.score.desc())
-            .limit(1)
-        )
-        or 0
-    )
-
-
-@dataclass
-class ProfileMatch:
-    match: Match
-    profile: ProfileFacts
-
-
-def profiles_of(ids) -> dict[int, ProfileFacts]:
-    return load_profiles(SeekerProfile.id.in_(list(ids)))
