@@ -3,6 +3,7 @@
 from flask import Blueprint, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
+from portal.matching import recommend
 from portal.pages import services
 from portal.seekers import services as seekers
 
@@ -34,6 +35,7 @@ def dashboard():
         profile=profile,
         missing=seekers.missing_parts(profile),
         saved_count=seekers.saved_count(current_user),
+        recommended=recommend.recommended(current_user, per_page=3),
     )
 
 

@@ -13,6 +13,7 @@ from portal.agencies.permissions import require_membership
 from portal.auth.permissions import require_role, safe_back
 from portal.extensions import db
 from portal.forms import ConfirmForm
+from portal.jobs import signals as jobs_signals
 from portal.models import (
     Agency,
     Credential,
@@ -359,7 +360,11 @@ def invitations():
         .where(JobInvitation.seeker_id == current_user.id)
         .order_by(JobInvitation.created_at.desc())
     ).all()
-    return render_template("prequal/invitations.html", invitations=found, form=ConfirmForm())
+    # matching adds each job's chart (``match_charts``) through the jobs page signal
+    extras = jobs_signals.page_extras("invitations", invitations=found)
+    return render_template(
+        "prequal/invitations.html", invitations=found, form=ConfirmForm(), **extras
+    )
 
 
 @bp.route("/job-invitations/<int:invitation_id>/<any(accept, decline):action>", methods=["POST"])
@@ -368,8 +373,14 @@ def respond(invitation_id: int, action: str):
     invitation = _own(JobInvitation, invitation_id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
+    reason = (request.form.get("reason") or "").strip()[:500] if action == "decline" else ""
+
+    def respond_with_reason() -> None:
+        services.respond_invitation(invitation, action == "accept")
+        invitation.decline_reason = reason  # the agency sees it
+
     if not run_action(
-        lambda: services.respond_invitation(invitation, action == "accept"),
+        respond_with_reason,
         "Invitation accepted: apply below." if action == "accept" else "Invitation declined.",
     ):
         return redirect(url_for("prequal.invitations"))
