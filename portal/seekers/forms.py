@@ -112,15 +112,19 @@ class ProfileForm(FlaskForm):
         self.regions.choices = region_choices()
         self.communities.choices = community_choices()
         self.credentials.choices = credential_choices()
+        for _name, _country, _recognition, listed in self.foreign_rows(with_listed=True):
+            listed.choices = [SelectChoice(0, "Not on the list")] + self.credentials.choices
 
-    def foreign_rows(self) -> list[tuple]:
-        """(name, country, recognition) fields of each "earned outside Canada" row."""
+    def foreign_rows(self, with_listed: bool = False) -> list[tuple]:
+        """(name, country, recognition) fields of each "earned outside Canada" row, and
+        with ``with_listed`` the credential of the portal's list it is."""
         return [
             (
                 self[f"foreign_{n}_name"],
                 self[f"foreign_{n}_country"],
                 self[f"foreign_{n}_recognition"],
             )
+            + ((self[f"foreign_{n}_credential"],) if with_listed else ())
             for n in range(1, FOREIGN_ROWS + 1)
         ]
 
@@ -176,8 +180,9 @@ class ProfileForm(FlaskForm):
                     "name": (name.data or "").strip(),
                     "country": (country.data or "").strip(),
                     "recognition": recognition.data,
+                    "credential_id": listed.data or None,
                 }
-                for name, country, recognition in self.foreign_rows()
+                for name, country, recognition, listed in self.foreign_rows(with_listed=True)
                 if (name.data or "").strip()
             ],
         }
@@ -204,11 +209,12 @@ class ProfileForm(FlaskForm):
         )
         self.availability.data = [slot_value(day, part) for day, part in profile.availability or []]
         self.credentials.data = listed_credential_ids(profile)
-        for (name, country, recognition), held in zip(
-            self.foreign_rows(), foreign_credentials(profile), strict=False
+        for (name, country, recognition, listed), held in zip(
+            self.foreign_rows(with_listed=True), foreign_credentials(profile), strict=False
         ):
             name.data, country.data = held.name, held.country
             recognition.data = held.recognition or ""
+            listed.data = held.credential_id or 0
 
 
 RECOGNITION_CHOICES = [SelectChoice("", "Choose…")] + [
@@ -229,6 +235,16 @@ for _n in range(1, FOREIGN_ROWS + 1):
         ProfileForm,
         f"foreign_{_n}_recognition",
         SelectField(f"Credential {_n}: recognition in BC", choices=RECOGNITION_CHOICES, default=""),
+    )
+    setattr(
+        ProfileForm,
+        f"foreign_{_n}_credential",
+        SelectField(
+            f"Credential {_n}: which credential of our list it is",
+            coerce=numbers.coerce_whole,
+            default=0,
+            description="Optional. Once recognised in BC, it counts as that credential.",
+        ),
     )
 
 

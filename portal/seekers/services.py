@@ -97,6 +97,11 @@ def update_profile(profile: SeekerProfile, data: dict) -> None:
     regions = _rows(Region, data["region_ids"], "regions")
     communities = _rows(Community, data["community_ids"], "communities")
     credentials = _rows(Credential, data["credential_ids"], "credentials")
+    _rows(
+        Credential,
+        [r["credential_id"] for r in data["foreign_credentials"] if r.get("credential_id")],
+        "credentials",
+    )
     with db.session.no_autoflush:
         for key in (
             "headline",
@@ -146,6 +151,7 @@ def _sync_credentials(
                 outside_canada=True,
                 country=row["country"],
                 recognition=row["recognition"],
+                credential_id=row.get("credential_id"),
             )
         )
 
