@@ -42,6 +42,9 @@ DEFAULT_MESSAGES = {
     "declined": "Thank you for your interest in {job}. After careful consideration we have "
     "decided not to go forward with your application. We encourage you to apply "
     "for other positions with {agency}.",
+    "invitation": "Your profile on the portal matches our opening for {job} at {agency}. "
+    "We would like to invite you to apply: you will find the job and how it compares with "
+    "your profile on the portal.",
 }
 SEEKER_EMAILS = ("interview", "offer", "declined")
 

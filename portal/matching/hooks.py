@@ -6,8 +6,11 @@ module-level functions because blinker holds them by weak reference."""
 from flask import current_app
 
 from portal import search
+from portal.agencies.permissions import current_membership
 from portal.extensions import db
-from portal.matching import engine, sync
+from portal.jobs import signals as jobs_signals
+from portal.matching import candidates, engine, sync
+from portal.models import Agency
 from portal.seekers import signals as seekers
 
 
@@ -23,6 +26,25 @@ def _profile_changed(profile, **_) -> None:
     engine.recompute_profile(profile.id)
 
 
+def _job_page_candidates(_page, job, **_) -> dict:
+    """For the staff of an agency with a share of a published job: its candidate numbers."""
+    membership = current_membership()
+    if membership is None or job.status != "published":
+        return {}
+    if candidates.agency_share(job, membership.agency) is None:
+        return {}
+    return {"candidate_stats": candidates.job_stats(job, membership.agency)}
+
+
+def _agency_jobs_candidates(_page, jobs, agency_id, **_) -> dict:
+    """The number of suggested candidates of each published job listed."""
+    ids = [job.id for job in jobs if job.status == "published"]
+    agency = db.session.get(Agency, agency_id)
+    return {"suggested_counts": candidates.suggestion_counts(ids, agency) if agency else {}}
+
+
 def connect() -> None:
     search.jobs_committed.connect(_jobs_committed)
     seekers.profile_changed.connect(_profile_changed)
+    jobs_signals.page_context.connect(_job_page_candidates, sender="show")
+    jobs_signals.page_context.connect(_agency_jobs_candidates, sender="agency_jobs")

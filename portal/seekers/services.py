@@ -9,6 +9,7 @@ from portal.errors import PortalError
 from portal.extensions import db
 from portal.models import (
     Application,
+    CandidateView,
     Community,
     ConsentRecord,
     Credential,
@@ -277,6 +278,19 @@ def resume_views(user: User, limit: int = 200) -> list[ResumeView]:
             .where(ResumeView.seeker_id == user.id)
             .options(selectinload(ResumeView.viewer), selectinload(ResumeView.agency))
             .order_by(ResumeView.viewed_at.desc(), ResumeView.id.desc())
+            .limit(limit)
+        )
+    )
+
+
+def candidate_views(user: User, limit: int = 200) -> list[CandidateView]:
+    """Agencies that looked at the seeker's anonymous profile as a suggested candidate."""
+    return list(
+        db.session.scalars(
+            select(CandidateView)
+            .where(CandidateView.seeker_id == user.id)
+            .options(selectinload(CandidateView.agency), selectinload(CandidateView.job))
+            .order_by(CandidateView.viewed_at.desc(), CandidateView.id.desc())
             .limit(limit)
         )
     )

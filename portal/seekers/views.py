@@ -108,6 +108,7 @@ def resume():
         profile=services.profile_of(current_user.id),
         sent=services.resumes_sent(current_user),
         views=services.resume_views(current_user),
+        candidate_views=services.candidate_views(current_user),
         remove_form=ConfirmForm(),
         max_mb=resumes.max_megabytes(),
     ), 400 if form.is_submitted() else 200
