@@ -17,14 +17,16 @@ from wtforms import (
     SelectChoice,
     SelectField,
     SelectMultipleField,
+    StringField,
     SubmitField,
 )
-from wtforms.validators import DataRequired, StopValidation
+from wtforms.validators import DataRequired, Optional, Regexp, StopValidation
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from portal import numbers
 from portal.extensions import db
 from portal.models import Community, Credential, Occupation, Region
+from portal.schedules import WEEKDAYS
 
 # pay is stored in integer cents: the largest amount in dollars an INTEGER column holds
 MAX_DOLLARS = Decimal(numbers.INT_MAX) / 100
@@ -181,3 +183,52 @@ class ConfirmForm(FlaskForm):
     """A form with nothing but its CSRF token (logout, one-click actions)."""
 
     submit = SubmitField("Confirm")
+
+
+SCHEDULE_TIME = Regexp(
+    r"^([01][0-9]|2[0-3]):[0-5][0-9]\Z", message="Use the 24-hour clock, e.g. 09:00."
+)
+
+
+class WeeklySchedule:
+    """A form part for a weekly schedule: one block per weekday, fields ``start_<day>`` and
+    ``end_<day>`` (day 0 = Monday) added by ``weekly_schedule``. ``portal.schedules`` judges
+    the blocks; ``check_days`` only refuses a day with a start but no end (or the reverse)."""
+
+    def blocks(self) -> list:
+        return [
+            [day, self[f"start_{day}"].data, self[f"end_{day}"].data]
+            for day in range(7)
+            if self[f"start_{day}"].data or self[f"end_{day}"].data
+        ]
+
+    def check_days(self) -> bool:
+        ok = True
+        for day in range(7):
+            start, end = self[f"start_{day}"], self[f"end_{day}"]
+            if bool(start.data) != bool(end.data):
+                (end if start.data else start).errors.append(
+                    f"Give both the start and the end on {WEEKDAYS[day]}."
+                )
+                ok = False
+        return ok
+
+    def load_blocks(self, blocks: list | None) -> None:
+        for day, start, end in blocks or []:
+            self[f"start_{day}"].data, self[f"end_{day}"].data = start, end
+
+
+def weekly_schedule(form_class):
+    """Class decorator: give a ``WeeklySchedule`` form its 14 time fields."""
+    for day, name in enumerate(WEEKDAYS):
+        for prefix, word in (("start", "from"), ("end", "to")):
+            setattr(
+                form_class,
+                f"{prefix}_{day}",
+                StringField(
+                    f"{name} {word}",
+                    validators=[Optional(), SCHEDULE_TIME],
+                    render_kw={"type": "time"},
+                ),
+            )
+    return form_class

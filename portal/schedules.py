@@ -60,3 +60,16 @@ def describe(blocks: list) -> str:
         f"{WEEKDAYS[day][:3]} {start}–{end}"
         for day, start, end in sorted(blocks, key=lambda b: (b[0], b[1]))
     )
+
+
+def check_hours(blocks: list, typed: float | None) -> str | None:
+    """A message if hours per week typed beside a schedule differ from it by more than
+    half an hour (a rounding such as 37.5 for 37 h 20 min is fine), else None."""
+    counted = hours(blocks)
+    if typed is None or abs(typed - counted) <= 0.5:
+        return None
+    return (
+        f"The weekly schedule adds up to {counted:g} hours, but the hours per week say "
+        f"{typed:g}. Correct one of them (count paid hours only: end a block earlier for "
+        "an unpaid break), or leave the hours empty to take them from the schedule."
+    )

@@ -15,18 +15,27 @@ from wtforms import (
     SubmitField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, ValidationError
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
 
-from portal import numbers
+from portal import numbers, schedules
 from portal.forms import (
     YES_NO,
     AmountField,
     CheckboxesField,
     NumberField,
     RowSelectField,
+    WeeklySchedule,
     community_choices,
     credential_choices,
     occupation_choices,
+    weekly_schedule,
 )
 from portal.jobs.services import MAX_OPEN_DAYS, check_pay
 from portal.models.jobs import EMPLOYMENT_TYPES, PAY_UNITS
@@ -37,7 +46,12 @@ def cents(value: Decimal | None) -> int:
     return int((value or Decimal(0)) * 100)
 
 
-class JobForm(FlaskForm):
+@weekly_schedule
+class JobForm(WeeklySchedule, FlaskForm):
+    """A job posting. A single-agency job may give a weekly schedule (``start_<day>``,
+    ``end_<day>``: one block per weekday); then the hours per week must agree with it, or,
+    left empty, are taken from it. A pooled job's shares have their own schedules."""
+
     title = StringField(
         "Job title", validators=[DataRequired("Enter the job title."), Length(max=200)]
     )
@@ -53,9 +67,10 @@ class JobForm(FlaskForm):
         places=1,
         message="Enter the hours as a number, e.g. 37.5.",
         validators=[
-            InputRequired("Enter the hours per week."),
+            Optional(),  # may come from the weekly schedule: see validate()
             NumberRange(min=1, max=80, message="Enter between 1 and 80 hours."),
         ],
+        description="Leave empty to count them from the weekly schedule.",
     )
     schedule = StringField(
         "Schedule",
@@ -119,6 +134,41 @@ class JobForm(FlaskForm):
         self.required_credentials.choices = credentials
         self.preferred_credentials.choices = list(credentials)
 
+    def validate(self, extra_validators=None) -> bool:
+        ok = super().validate(extra_validators)
+        times = [self[f"{part}_{day}"] for day in range(7) for part in ("start", "end")]
+        if not self.check_days() or any(f.errors for f in times):
+            return False
+        blocks = self.blocks()
+        hours = self.hours_per_week
+        if blocks:
+            for block in blocks:  # a day's own problem goes next to that day
+                problem = schedules.check_blocks([block])
+                if problem:
+                    self[f"end_{block[0]}"].errors.append(problem)
+                    return False
+            problem = schedules.check_blocks(blocks)
+            if problem:
+                self.form_errors.append(problem)
+                return False
+            if not hours.errors:
+                counted = schedules.hours(blocks)
+                typed = None if hours.data is None else float(hours.data)
+                problem = schedules.check_hours(blocks, typed)
+                if problem:
+                    hours.errors.append(problem)
+                    return False
+                if typed is None and not 1 <= counted <= 80:
+                    hours.errors.append(
+                        f"The weekly schedule adds up to {counted:g} hours; "
+                        "a job has between 1 and 80 hours a week."
+                    )
+                    return False
+        elif hours.data is None and not hours.errors:
+            hours.errors.append("Enter the hours per week (or fill in the weekly schedule).")
+            return False
+        return ok
+
     def validate_pay_max(self, field) -> None:
         if self.pay_min.data is None or field.data is None or not self.pay_unit.data:
             return
@@ -142,8 +192,13 @@ class JobForm(FlaskForm):
             "occupation_id": self.occupation_id.data,
             "community_id": self.community_id.data,
             "employment_type": self.employment_type.data,
-            "hours_per_week": float(self.hours_per_week.data),
+            "hours_per_week": (
+                schedules.hours(self.blocks())
+                if self.hours_per_week.data is None
+                else float(self.hours_per_week.data)
+            ),
             "schedule": (self.schedule.data or "").strip(),
+            "schedule_blocks": self.blocks(),
             "pay_min_cents": cents(self.pay_min.data),
             "pay_max_cents": cents(self.pay_max.data),
             "pay_unit": self.pay_unit.data,
@@ -175,6 +230,9 @@ class JobForm(FlaskForm):
         self.pay_min.data = Decimal(job.pay_min_cents) / 100
         self.pay_max.data = Decimal(job.pay_max_cents) / 100
         self.union_position.data = "yes" if job.union_position else "no"
+        lead = next((s for s in job.shares if s.agency_id == job.agency_id), None)
+        if lead and not job.pooled:
+            self.load_blocks(lead.schedule_blocks)
         self.required_credentials.data = [c.credential_id for c in job.credentials if c.required]
         self.preferred_credentials.data = [
             c.credential_id for c in job.credentials if not c.required

@@ -8,7 +8,7 @@ from datetime import date, timedelta
 from flask import current_app
 from sqlalchemy import select, update
 
-from portal import audit, search
+from portal import audit, schedules, search
 from portal.agencies.permissions import can_publish
 from portal.errors import PortalError
 from portal.extensions import db
@@ -85,6 +85,13 @@ def _apply_fields(job: Job, data: dict) -> None:
             raise PortalError(
                 "Withdraw the partner agencies' shares before making this a single-agency job."
             )
+    blocks = data.get("schedule_blocks", [])
+    if blocks:  # the form checks these too; a service refuses whatever its caller
+        problem = schedules.check_blocks(blocks) or schedules.check_hours(
+            blocks, data["hours_per_week"]
+        )
+        if problem:
+            raise PortalError(problem)
     job.pooled = pooled
     for key in (*_POSTING_FIELDS, "closes_on"):
         setattr(job, key, data[key])
@@ -92,7 +99,7 @@ def _apply_fields(job: Job, data: dict) -> None:
     _sync_credentials(
         job, data.get("required_credentials", []), data.get("preferred_credentials", [])
     )
-    _sync_lead_share(job)
+    _sync_lead_share(job, blocks)
     if job.pooled and job.accepted_shares and all(s.schedule_blocks for s in job.accepted_shares):
         job.hours_per_week = job.combined_hours  # hours come from the shares' schedules
 
@@ -109,8 +116,9 @@ def _sync_credentials(job: Job, required: list[int], preferred: list[int]) -> No
         job.credentials.append(JobCredential(credential_id=cid, required=required_flag))
 
 
-def _sync_lead_share(job: Job) -> None:
-    """A single-agency job has one share mirroring the job; pooled jobs edit shares apart."""
+def _sync_lead_share(job: Job, blocks: list) -> None:
+    """A single-agency job has one share mirroring the job, with the job's weekly schedule
+    (``blocks``, maybe empty); pooled jobs edit shares apart."""
     lead = next((s for s in job.shares if s.agency_id == job.agency_id), None)
     new = lead is None
     if new:
@@ -122,6 +130,7 @@ def _sync_lead_share(job: Job) -> None:
         lead.pay_min_cents, lead.pay_max_cents = job.pay_min_cents, job.pay_max_cents
         lead.pay_unit = job.pay_unit
         lead.unionized = job.union_position
+        lead.schedule_blocks = [list(block) for block in blocks]
 
 
 def create_draft(agency: Agency, data: dict, by: User) -> Job:
@@ -213,6 +222,9 @@ def duplicate(job: Job, by: User) -> Job:
     data["closes_on"] = max(job.closes_on, today_pacific() + timedelta(days=30))
     data["required_credentials"] = [c.credential_id for c in job.credentials if c.required]
     data["preferred_credentials"] = [c.credential_id for c in job.credentials if not c.required]
+    lead = next((s for s in job.shares if s.agency_id == job.agency_id), None)
+    if lead and not job.pooled:  # a pooled job's lead share has the pool's hours
+        data["schedule_blocks"] = list(lead.schedule_blocks or [])
     db.session.add(copy)  # only now: reading ``job`` above autoflushes the session
     _apply(copy, data)
     db.session.flush()
