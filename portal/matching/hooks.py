@@ -9,7 +9,7 @@ from portal import search
 from portal.agencies.permissions import current_membership
 from portal.extensions import db
 from portal.jobs import signals as jobs_signals
-from portal.matching import candidates, engine, sync
+from portal.matching import candidates, engine, pooling, sync
 from portal.models import Agency
 from portal.seekers import signals as seekers
 
@@ -46,5 +46,6 @@ def _agency_jobs_candidates(_page, jobs, agency_id, **_) -> dict:
 def connect() -> None:
     search.jobs_committed.connect(_jobs_committed)
     seekers.profile_changed.connect(_profile_changed)
+    jobs_signals.page_context.connect(pooling.page_context)  # merged postings, partners
     jobs_signals.page_context.connect(_job_page_candidates, sender="show")
     jobs_signals.page_context.connect(_agency_jobs_candidates, sender="agency_jobs")
