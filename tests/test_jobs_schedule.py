@@ -3,12 +3,17 @@ job's lead share (for matching), checked (times, overlaps, hours per week agreei
 and shown on the job page; a job without blocks still saves; pooled jobs keep per-share
 schedules."""
 
+import csv
+import random
 import re
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from sqlalchemy import select
 
+from portal import schedules
+from portal.demo import jobs as demo
 from portal.errors import PortalError
 from portal.jobs import services
 from portal.models import Job, JobShare, SearchOutbox
@@ -16,6 +21,7 @@ from portal.timeutil import today_pacific
 from tests.support import count, field_error, job_fields, text
 from tests.support.reference import community, occupation
 
+REFERENCE = Path(demo.__file__).resolve().parents[1] / "reference" / "data"
 VERSION_RE = re.compile(r'name="version_id" type="hidden" value="(\d*)"')
 MON_WED = {
     f"{part}_{day}": time
@@ -206,3 +212,62 @@ def test_pooled_job_has_no_job_level_editor(client, db, staff):
     )
     assert response.status_code == 302, text(response)[:2000]
     assert lead_share(db, job).schedule_blocks == [[0, "09:00", "13:00"]]
+
+
+# --- demo data ---------------------------------------------------------------------------
+
+
+def demo_jobs(seed: int, n: int) -> tuple[list[dict], dict[int, str]]:
+    """Generated demo jobs for agencies spread over the regions (as tests/test_demo_data)."""
+    communities: dict[str, list[str]] = {}
+    with open(REFERENCE / "communities.csv", newline="", encoding="utf-8") as handle:
+        for row in csv.DictReader(handle):
+            communities.setdefault(row["region_code"], []).append(row["name"])
+    regions = sorted(communities)
+    agencies = [
+        {
+            "id": i + 1,
+            "name": f"Agency {i}",
+            "subsector": sub,
+            "region": regions[i % len(regions)],
+            "community": communities[regions[i % len(regions)]][0],
+        }
+        for i, sub in enumerate(sorted(demo.SUBSECTORS) * 2)
+    ]
+    rng = random.Random(seed)  # nosec B311 # seeded: the same jobs every run
+    return demo.generate_jobs(rng, n, agencies, communities), {
+        a["id"]: a["region"] for a in agencies
+    }
+
+
+def test_every_demo_job_has_a_week_that_adds_up_to_its_hours():
+    jobs, _ = demo_jobs(2027, 600)
+    for job in jobs:
+        assert schedules.check_blocks(job["schedule_blocks"]) is None, job["schedule"]
+        assert schedules.hours(job["schedule_blocks"]) == job["hours_per_week"], job["schedule"]
+        if job["employment_type"] == "full_time":
+            assert 35 <= job["hours_per_week"] <= 40, job["schedule"]
+    evenings_or_weekends = [
+        job
+        for job in jobs
+        if any(day >= 5 or end > "19:00" for day, _start, end in job["schedule_blocks"])
+    ]
+    assert len(evenings_or_weekends) > 30
+    assert jobs == demo_jobs(2027, 600)[0]  # deterministic
+
+
+def test_demo_part_time_jobs_combine_into_full_weeks():
+    jobs, regions = demo_jobs(2027, 400)
+    groups: dict[tuple, list[dict]] = {}
+    for job in jobs:
+        if job["employment_type"] == "part_time":
+            groups.setdefault((regions[job["agency_id"]], job["noc"][:3]), []).append(job)
+    weeks = [
+        (first["schedule"], second["schedule"])
+        for group in groups.values()
+        for i, first in enumerate(group)
+        for second in group[i + 1 :]
+        if not schedules.clashes(first["schedule_blocks"], second["schedule_blocks"])
+        and 35 <= first["hours_per_week"] + second["hours_per_week"] <= 40
+    ]
+    assert len(weeks) >= 5, weeks

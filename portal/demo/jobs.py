@@ -445,7 +445,179 @@ def _job(rnd, facts, communities_by_region, index):
         "preferred_credentials": preferred,
         "days_open": _pick(rnd, DAYS_OPEN, DAYS_OPEN_CUM),
         "closes_in_days": min(60, _choice(rnd, CLOSES_IN) + int(rnd() * 3)),
+        "_kind": role["sched"],  # for the weekly schedule (generate_jobs)
     }
+
+
+# --------------------------------------------------------------------------------------------
+# Weekly schedules: blocks of (weekday 0 = Monday, "HH:MM", "HH:MM") with the wording that
+# goes with them. Hours per week follow from the blocks (paid hours, breaks left out).
+# --------------------------------------------------------------------------------------------
+
+MON_FRI = (0, 1, 2, 3, 4)
+SHIFT_KINDS = ("residential", "shelter", "home")
+
+
+def _week(text, *groups):
+    """A schedule: its wording and its blocks, from (days, start, end) groups."""
+    blocks = sorted([day, start, end] for days, start, end in groups for day in days)
+    return text, blocks
+
+
+FULL_WEEKS = {
+    "office": (
+        _week("Monday to Friday, 8:30 am - 4:00 pm", (MON_FRI, "08:30", "16:00")),
+        _week("Monday to Friday, 9:00 am - 4:30 pm", (MON_FRI, "09:00", "16:30")),
+        _week("Monday to Friday, 8:00 am - 3:00 pm", (MON_FRI, "08:00", "15:00")),
+        _week("Monday to Friday, 8:00 am - 4:00 pm", (MON_FRI, "08:00", "16:00")),
+    ),
+    "day": (
+        _week("Monday to Friday, 8:30 am - 4:00 pm", (MON_FRI, "08:30", "16:00")),
+        _week("Monday to Friday, 8:00 am - 3:30 pm", (MON_FRI, "08:00", "15:30")),
+    ),
+    "outreach": (
+        _week("Monday to Friday, 10:00 am - 5:30 pm", (MON_FRI, "10:00", "17:30")),
+        _week("Tuesday to Saturday, 9:00 am - 4:30 pm", ((1, 2, 3, 4, 5), "09:00", "16:30")),
+        _week(
+            "Afternoons and evenings, Monday to Friday, 12:00 - 7:00 pm",
+            (MON_FRI, "12:00", "19:00"),
+        ),
+    ),
+    "childcare": (
+        _week("Monday to Friday, 7:30 am - 3:00 pm", (MON_FRI, "07:30", "15:00")),
+        _week("Monday to Friday, 9:30 am - 5:00 pm", (MON_FRI, "09:30", "17:00")),
+        _week("Monday to Friday, 8:00 am - 3:30 pm", (MON_FRI, "08:00", "15:30")),
+    ),
+    "residential": (
+        _week(
+            "Days, 7:00 am - 2:30 pm, Saturday to Wednesday", ((5, 6, 0, 1, 2), "07:00", "14:30")
+        ),
+        _week(
+            "Evenings, 3:00 pm - 10:30 pm, Wednesday to Sunday", ((2, 3, 4, 5, 6), "15:00", "22:30")
+        ),
+        _week("Monday to Friday, 7:00 am - 2:30 pm", (MON_FRI, "07:00", "14:30")),
+        _week("Four 9-hour day shifts, Thursday to Sunday", ((3, 4, 5, 6), "07:00", "16:00")),
+    ),
+    "shelter": (
+        _week(
+            "Evenings, 3:00 pm - 10:30 pm, Friday to Tuesday", ((4, 5, 6, 0, 1), "15:00", "22:30")
+        ),
+        _week("Days, 7:00 am - 2:30 pm, Sunday to Thursday", ((6, 0, 1, 2, 3), "07:00", "14:30")),
+        _week("Four 10-hour shifts, Friday to Monday", ((4, 5, 6, 0), "08:00", "18:00")),
+    ),
+    "home": (
+        _week(
+            "Monday to Friday, 7:00 am - 2:30 pm, travel between clients",
+            (MON_FRI, "07:00", "14:30"),
+        ),
+        _week(
+            "Days incl. weekends, Thursday to Monday, 8:00 am - 3:30 pm",
+            ((3, 4, 5, 6, 0), "08:00", "15:30"),
+        ),
+    ),
+    "kitchen": (
+        _week("Monday to Friday, 6:00 am - 1:30 pm", (MON_FRI, "06:00", "13:30")),
+        _week("Days, Wednesday to Sunday, 6:30 am - 2:00 pm", ((2, 3, 4, 5, 6), "06:30", "14:00")),
+    ),
+}
+# Part-time schedules in pairs that fit together into a week of 35-40 hours: part-time jobs
+# of the same occupation group in a region take the two halves in turn, so that a seeker
+# can combine them at once.
+PART_PAIRS = {
+    "day": (
+        (
+            _week("Monday to Wednesday, 8:00 am - 2:15 pm", ((0, 1, 2), "08:00", "14:15")),
+            _week("Thursday to Saturday, 8:00 am - 2:15 pm", ((3, 4, 5), "08:00", "14:15")),
+        ),
+        (
+            _week("Mornings, Monday to Friday, 8:00 am - 12:00 pm", (MON_FRI, "08:00", "12:00")),
+            _week("Afternoons, Monday to Friday, 12:30 - 4:30 pm", (MON_FRI, "12:30", "16:30")),
+        ),
+        (
+            _week("Monday, Wednesday and Friday, 8:30 am - 4:00 pm", ((0, 2, 4), "08:30", "16:00")),
+            _week("Tuesday and Thursday, 8:30 am - 4:00 pm", ((1, 3), "08:30", "16:00")),
+        ),
+        (
+            _week("Monday to Thursday, 9:00 am - 2:00 pm", ((0, 1, 2, 3), "09:00", "14:00")),
+            _week("Friday and Saturday, 8:00 am - 4:30 pm", ((4, 5), "08:00", "16:30")),
+        ),
+    ),
+    "shift": (
+        (
+            _week("Days, Monday to Thursday, 7:00 am - 12:00 pm", ((0, 1, 2, 3), "07:00", "12:00")),
+            _week(
+                "Weekend days, Friday to Sunday, 7:00 am - 1:00 pm", ((4, 5, 6), "07:00", "13:00")
+            ),
+        ),
+        (
+            _week("Evenings, Monday to Thursday, 4:00 - 9:00 pm", ((0, 1, 2, 3), "16:00", "21:00")),
+            _week("Evenings, Friday to Sunday, 3:00 - 9:00 pm", ((4, 5, 6), "15:00", "21:00")),
+        ),
+        (
+            _week("Mornings, Monday to Friday, 7:00 - 11:00 am", (MON_FRI, "07:00", "11:00")),
+            _week("Late afternoons, Monday to Friday, 3:00 - 7:00 pm", (MON_FRI, "15:00", "19:00")),
+        ),
+        (
+            _week("Monday to Wednesday, 7:00 am - 3:00 pm", ((0, 1, 2), "07:00", "15:00")),
+            _week("Thursday and Friday, 7:00 am - 3:00 pm", ((3, 4), "07:00", "15:00")),
+        ),
+    ),
+}
+CASUAL_WEEKS = {
+    "day": (
+        _week(
+            "Casual; usually Tuesday and Thursday, 9:00 am - 3:00 pm", ((1, 3), "09:00", "15:00")
+        ),
+        _week(
+            "Relief shifts; usually Monday to Wednesday, 9:00 am - 3:00 pm",
+            ((0, 1, 2), "09:00", "15:00"),
+        ),
+        _week("Casual; usually Fridays, 8:30 am - 4:00 pm", ((4,), "08:30", "16:00")),
+    ),
+    "shift": (
+        _week("Casual; usually weekends, 7:00 am - 3:00 pm", ((5, 6), "07:00", "15:00")),
+        _week(
+            "Relief; usually Friday and Saturday evenings, 3:00 - 11:00 pm",
+            ((4, 5), "15:00", "23:00"),
+        ),
+        _week(
+            "On-call; usually three evenings, Wednesday to Friday, 4:00 - 10:00 pm",
+            ((2, 3, 4), "16:00", "22:00"),
+        ),
+    ),
+}
+
+
+def _hours_of(blocks):
+    minutes = sum(
+        int(end[:2]) * 60 + int(end[3:]) - int(start[:2]) * 60 - int(start[3:])
+        for _, start, end in blocks
+    )
+    return minutes / 60
+
+
+def _weekly_schedules(rnd, jobs, kinds, regions):
+    """Give every job a weekly schedule (wording, blocks and the hours they add up to).
+    Done after all jobs are drawn, so that the rest of each posting stays as it was."""
+    turns: dict[tuple, int] = {}
+    starts: dict[tuple, int] = {}
+    for job, kind in zip(jobs, kinds, strict=True):
+        family = "shift" if kind in SHIFT_KINDS else "day"
+        etype = job["employment_type"]
+        if etype == "casual":
+            text, blocks = _choice(rnd, CASUAL_WEEKS[family])
+        elif etype == "full_time" or job["hours_per_week"] >= 30:
+            text, blocks = _choice(rnd, FULL_WEEKS[kind])
+        else:  # part-time: the other half of the last one in this region and group
+            key = (regions[job["agency_id"]], job["noc"][:3], family)
+            pairs = PART_PAIRS[family]
+            if key not in starts:
+                starts[key] = int(rnd() * len(pairs))
+            turn = turns[key] = turns.get(key, -1) + 1
+            text, blocks = pairs[(starts[key] + turn // 2) % len(pairs)][turn % 2]
+        job["schedule"] = text
+        job["schedule_blocks"] = [list(block) for block in blocks]
+        job["hours_per_week"] = _hours_of(blocks)
 
 
 # --------------------------------------------------------------------------------------------
@@ -462,7 +634,8 @@ def generate_jobs(
 
     Returns n plain dicts describing realistic BC community social services postings:
     agency_id, title, description (Markdown), noc, community, employment_type,
-    hours_per_week, schedule, pay_min_cents, pay_max_cents, pay_unit, union_position,
+    hours_per_week, schedule, schedule_blocks (weekly blocks [weekday 0-6, "HH:MM", "HH:MM"]
+    adding up to hours_per_week), pay_min_cents, pay_max_cents, pay_unit, union_position,
     how_to_apply, required_credentials, preferred_credentials, days_open, closes_in_days.
     Only ``rng`` is used for randomness, so the same seed always gives the same jobs.
     """
@@ -473,4 +646,11 @@ def generate_jobs(
     rnd = rng.random
     facts = [_agency_facts(rng, agency) for agency in agencies]
     agency_cum = _cumulative(f["weight"] for f in facts)
-    return [_job(rnd, _pick(rnd, facts, agency_cum), communities_by_region, i) for i in range(n)]
+    kinds = []
+    jobs = []
+    for i in range(n):
+        job = _job(rnd, _pick(rnd, facts, agency_cum), communities_by_region, i)
+        kinds.append(job.pop("_kind"))
+        jobs.append(job)
+    _weekly_schedules(rnd, jobs, kinds, {a["id"]: a.get("region") for a in agencies})
+    return jobs

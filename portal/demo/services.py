@@ -239,6 +239,7 @@ def create_generated_jobs(
             "employment_type": spec["employment_type"],
             "hours_per_week": spec["hours_per_week"],
             "schedule": spec["schedule"],
+            "schedule_blocks": spec["schedule_blocks"],
             "pay_min_cents": spec["pay_min_cents"],
             "pay_max_cents": spec["pay_max_cents"],
             "pay_unit": spec["pay_unit"],
