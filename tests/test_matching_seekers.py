@@ -355,3 +355,19 @@ def test_anonymous_is_sent_to_sign_in(client, jobs):
     for url in ("/recommended", "/recommended/not-interested"):
         response = client.get(url)
         assert response.status_code == 302 and "/login" in response.location
+
+
+def test_applied_jobs_stay_marked_applied(db, seeker, jobs):
+    from tests.support.prequal import upload_resume
+
+    make_profile(db, seeker.user)
+    upload_resume(seeker)
+    job = jobs["low_pay"]
+    response = seeker.post_form(f"/jobs/{job.id}/apply", {"cover_note": "I would like this."})
+    assert response.status_code == 302
+    page = text(seeker.get("/recommended"))
+    assert "Low Pay Worker" in shown(page)
+    article = page.split(f'id="job-{job.id}"')[1].split("</h2>")[0]
+    assert "Applied" in article
+    other = page.split(f'id="job-{jobs["good"].id}"')[1].split("</h2>")[0]
+    assert "Applied" not in other
