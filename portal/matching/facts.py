@@ -138,14 +138,25 @@ def load_profiles(where) -> dict[int, ProfileFacts]:
         regions.setdefault(pid, set()).add(region_id)
     held: dict[int, set] = {}
     in_progress: dict[int, set] = {}
-    for pid, credential_id, outside, recognition in db.session.execute(
+    known = None  # credential ids by normalised name and code, loaded when first needed
+    for pid, credential_id, name, outside, recognition in db.session.execute(
         select(
             SeekerCredential.profile_id,
             SeekerCredential.credential_id,
+            SeekerCredential.name,
             SeekerCredential.outside_canada,
             SeekerCredential.recognition,
-        ).where(SeekerCredential.profile_id.in_(ids), SeekerCredential.credential_id.is_not(None))
+        ).where(
+            SeekerCredential.profile_id.in_(ids),
+            or_(SeekerCredential.credential_id.is_not(None), SeekerCredential.outside_canada),
+        )
     ):
+        if credential_id is None:  # earned abroad, named freely: the listed one it names
+            if known is None:
+                known = _credential_ids_by_name()
+            credential_id = known.get(_normal(name))
+            if credential_id is None:
+                continue
         if not outside or recognition == "recognised":
             held.setdefault(pid, set()).add(credential_id)
         else:
@@ -302,6 +313,24 @@ def profiles_for_share(share: ShareFacts, where=None) -> dict[int, ProfileFacts]
     if where is not None:
         condition = and_(condition, where)
     return load_profiles(condition)
+
+
+def _normal(name: str | None) -> str:
+    return " ".join((name or "").lower().split())
+
+
+def _credential_ids_by_name() -> dict[str, int]:
+    """A credential earned abroad is named freely on the profile form: it stands for the
+    listed credential whose name (with or without its parenthesised notes, e.g. "Bachelor
+    of Social Work") or code (e.g. "bsw") it gives."""
+    found: dict[str, int] = {}
+    for cid, code, name in db.session.execute(
+        select(Credential.id, Credential.code, Credential.name).order_by(Credential.id)
+    ):
+        short = name.split(" (")[0]
+        for key in (name, short, code):
+            found.setdefault(_normal(key), cid)
+    return found
 
 
 def credential_names(ids) -> dict[int, str]:
