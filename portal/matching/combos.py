@@ -28,6 +28,8 @@ from portal.schedules import WEEKDAYS, clashes, minutes
 
 MIN_SCORE = 0.40
 POOL = 60  # candidate shares kept, best first
+BANDS = 5  # bands of part-time hours the pool draws from evenly
+LOAD_LIMIT = 3000  # the most recently published part-time shares in reach looked at
 PART_TIME_BELOW = 0.9  # a share under 90 % of the full-time week is part-time
 SPREAD = 0.10  # the combined hours: within 10 % of the full-time week
 DAY_MINUTES = 1440
@@ -101,27 +103,52 @@ def _mask(days: dict[int, list[tuple[int, int]]]) -> int:
     return mask
 
 
+def _band(hours: float, target: float) -> int:
+    """Which fifth of the part-time range the hours fall in."""
+    return min(BANDS - 1, int(hours / (PART_TIME_BELOW * target) * BANDS))
+
+
 def candidates(
     profile: ProfileFacts, shares, target: float, dismissed=frozenset()
 ) -> list[_Candidate]:
     """The best ``POOL`` part-time shares with a schedule the profile could combine (not
-    of the ``dismissed`` jobs: "not interested")."""
+    of the ``dismissed`` jobs: "not interested"). The best by score alone would mostly be
+    the longest part-time shares, which add up to too much together: the pool keeps the
+    best of each band of hours first, then the best of the rest."""
     found = []
     for share in shares:
-        if share.hours >= PART_TIME_BELOW * target or share.job_id in dismissed:
+        if (
+            share.hours >= PART_TIME_BELOW * target
+            or share.hours <= 0
+            or share.job_id in dismissed
+            or not share.blocks
+            or occupation(profile, share, None)[0] == 0
+        ):
             continue
         days = _days(share.blocks)
         if days is None:
             continue
-        score, cap = base_score(profile, share)
-        if score < MIN_SCORE or occupation(profile, share, None)[0] == 0:
-            continue
         mask = _mask(days)
         if mask.bit_count() != sum(e - s for spans in days.values() for s, e in spans):
             continue  # the share's own blocks overlap: not a schedule to build on
+        score, cap = base_score(profile, share)
+        if score < MIN_SCORE:
+            continue
         found.append(_Candidate(share, score, min(stars_for(score), cap), mask, days))
     found.sort(key=lambda c: (-c.score, c.share.share_id))
-    return found[:POOL]
+    per_band = POOL // BANDS
+    taken: dict[int, int] = {}
+    pool, rest = [], []
+    for candidate in found:
+        band = _band(candidate.share.hours, target)
+        if taken.get(band, 0) < per_band:
+            taken[band] = taken.get(band, 0) + 1
+            pool.append(candidate)
+        else:
+            rest.append(candidate)
+    pool.extend(rest[: POOL - len(pool)])
+    pool.sort(key=lambda c: (-c.score, c.share.share_id))
+    return pool
 
 
 def _dismissed(user_id: int) -> set[int]:
@@ -195,12 +222,22 @@ def find(
     return ranked[:limit]
 
 
+def part_time_shares(profile: ProfileFacts, target: float) -> dict[int, ShareFacts]:
+    """The open part-time shares within the profile's reach (``facts.shares_for_profile``,
+    narrowed in SQL to part-time hours), the ``LOAD_LIMIT`` most recently published."""
+    return shares_for_profile(
+        profile,
+        limit=LOAD_LIMIT,
+        where=JobShare.hours_per_week < PART_TIME_BELOW * target,
+    )
+
+
 def combinations(profile: ProfileFacts, limit: int = 10, shares=None) -> list[Combination]:
     """The profile's best full-time weeks from part-time shares (``shares``: the open
     shares within the profile's reach, loaded when not given)."""
     target = full_time_hours()
     if shares is None:
-        shares = shares_for_profile(profile).values()
+        shares = part_time_shares(profile, target).values()
     best = find(profile, shares, target, limit, _dismissed(profile.user_id))
     if not best:
         return []

@@ -8,6 +8,7 @@ from flask import current_app
 from sqlalchemy import and_, or_, select
 
 from portal.extensions import db
+from portal.matching.schedule import cells as schedule_cells
 from portal.models import (
     Agency,
     Community,
@@ -79,6 +80,7 @@ class ShareFacts:
     required: frozenset[int] = frozenset()
     preferred: frozenset[int] = frozenset()
     terms: frozenset[str] = field(default=frozenset())
+    cells: frozenset | None = None  # the (weekday, day part) cells of ``blocks``, once
 
 
 # --- profiles -----------------------------------------------------------------------------
@@ -263,6 +265,7 @@ def load_shares(where=None, limit: int | None = None) -> dict[int, ShareFacts]:
             pay_min_cents=hourly_cents(pay_min, unit),
             pay_max_cents=hourly_cents(pay_max, unit),
             blocks=list(blocks or []),
+            cells=frozenset(schedule_cells(blocks or [])),
             closes_on=closes_on,
             pooled=bool(pooled),
             required=frozenset(required.get(job_id, ())),
@@ -271,11 +274,16 @@ def load_shares(where=None, limit: int | None = None) -> dict[int, ShareFacts]:
     return found
 
 
-def shares_for_profile(profile: ProfileFacts, limit: int = 20000) -> dict[int, ShareFacts]:
+SHARES_PER_PROFILE = 20000  # the newest open shares a profile is ranked against
+
+
+def shares_for_profile(
+    profile: ProfileFacts, limit: int = SHARES_PER_PROFILE, where=None
+) -> dict[int, ShareFacts]:
     """The open shares a profile could match: an occupation in one of its NOC groups (any
     occupation when it gave none) and a place it can reach (anywhere when willing to
-    travel or no place given)."""
-    conditions = []
+    travel or no place given); ``where``: a further condition (e.g. part-time hours)."""
+    conditions = [] if where is None else [where]
     if profile.occupations:
         conditions.append(
             or_(*(Occupation.noc_code.startswith(group) for group in sorted(profile.groups)))
