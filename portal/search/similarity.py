@@ -18,8 +18,10 @@ def term_idf(terms) -> dict[str, float]:
     """Each term's inverse document frequency in the current index (cached per index
     generation); a term no posting uses gets the highest value."""
     view = pool().current()
-    cache = view.cache.setdefault(IDF_KEY, {})
     searcher = view.searcher
+    if searcher.doc_count_all() == 0:  # an empty index: every word is equally telling
+        return dict.fromkeys(terms, 1.0)
+    cache = view.cache.setdefault(IDF_KEY, {})
     found = {}
     for term in terms:
         value = cache.get(term)
