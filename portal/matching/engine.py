@@ -20,10 +20,13 @@ from sqlalchemy import delete, insert, select
 from portal import search
 from portal.extensions import db
 from portal.matching.facts import (
+    SHARES_PER_PROFILE,
     ProfileFacts,
     ShareFacts,
     credential_names,
+    load_profiles,
     load_shares,
+    noc_group,
     profile_facts,
     profiles_for_share,
     shares_for_profile,
@@ -72,12 +75,16 @@ def job_terms(job_ids) -> dict[int, frozenset[str]]:
     return found
 
 
-def similarity(profile_terms: frozenset[str], posting_terms: frozenset[str]) -> float | None:
+def similarity(
+    profile_terms: frozenset[str], posting_terms: frozenset[str], idf: dict | None = None
+) -> float | None:
     """The share of the profile's words (weighted by how telling each is in the index)
-    that the posting uses; None when the profile has no words."""
+    that the posting uses; None when the profile has no words. ``idf``: the profile's
+    terms' ``search.term_idf``, when comparing one profile with many postings."""
     if not profile_terms:
         return None
-    idf = search.term_idf(profile_terms)
+    if idf is None:
+        idf = search.term_idf(profile_terms)
     total = sum(idf.values())
     if total <= 0:
         return None
@@ -112,13 +119,14 @@ def rank_shares(profile: ProfileFacts, shares, limit: int) -> list[Match]:
     """The profile's best ``limit`` shares."""
     terms = _profile_terms(profile)
     postings = {}
+    idf = search.term_idf(terms) if terms else None  # once for every posting
 
     def text_of(share, _):
         if not terms:
             return None
         if share.job_id not in postings:
             postings.update(job_terms([share.job_id]))
-        return similarity(terms, postings.get(share.job_id, frozenset()))
+        return similarity(terms, postings.get(share.job_id, frozenset()), idf)
 
     pairs = [(*base_score(profile, share), share, None) for share in shares]
     # preload the words of every posting within reach in one query
@@ -159,11 +167,12 @@ def charts(profile: ProfileFacts, shares: list[ShareFacts]) -> dict[int, Match]:
     names = names_for(shares)
     terms = _profile_terms(profile)
     postings = job_terms({s.job_id for s in shares}) if terms else {}
+    idf = search.term_idf(terms) if terms else None
     return {
         share.share_id: explain(
             profile,
             share,
-            similarity(terms, postings.get(share.job_id, frozenset())) if terms else None,
+            similarity(terms, postings.get(share.job_id, frozenset()), idf) if terms else None,
             names,
         )
         for share in shares
@@ -249,10 +258,47 @@ def recompute_job(job_id: int) -> int:
     return stored
 
 
-def recompute_all(progress=None) -> int:
-    """Every profile's matches from scratch (``flask matching rebuild``)."""
+def recompute_all(progress=None, batch: int = 500) -> int:
+    """Every profile's matches from scratch (``flask matching rebuild``). The open shares
+    are loaded once and bucketed by NOC group and region, the profiles ``batch`` at a
+    time: the same matches as ``recompute_profile`` for each, without reloading every
+    share for every profile."""
+    db.session.flush()
     ids = list(db.session.scalars(select(SeekerProfile.id).order_by(SeekerProfile.id)))
+    db.session.execute(delete(MatchScore))
+    shares = list(load_shares().values())  # newest first, as shares_for_profile
+    buckets: dict[tuple[str, int], list[int]] = {}
+    for position, share in enumerate(shares):
+        buckets.setdefault((noc_group(share.noc), share.region_id), []).append(position)
+    groups = sorted({group for group, _ in buckets})
+    regions = sorted({region for _, region in buckets})
     total = 0
+    pending: list[int] = []
+
+    def run(chunk: list[int]) -> int:
+        stored = 0
+        for profile in load_profiles(SeekerProfile.id.in_(chunk)).values():
+            wanted_groups = profile.groups if profile.occupations else groups
+            anywhere = profile.willing_to_travel or not profile.regions
+            wanted_regions = regions if anywhere else profile.regions
+            positions = sorted(
+                position
+                for group in wanted_groups
+                for region in wanted_regions
+                for position in buckets.get((group, region), ())
+            )[:SHARES_PER_PROFILE]
+            matches = rank_shares(profile, [shares[i] for i in positions], MATCH_KEEP)
+            rows = _rows(profile.profile_id, matches)
+            if rows:
+                db.session.execute(insert(MatchScore), rows)
+                stored += len(rows)
+        return stored
+
     for profile_id in progress(ids) if progress else ids:
-        total += recompute_profile(profile_id)
+        pending.append(profile_id)
+        if len(pending) >= batch:
+            total += run(pending)
+            pending = []
+    if pending:
+        total += run(pending)
     return total

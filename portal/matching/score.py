@@ -214,7 +214,7 @@ def employment_type(p: ProfileFacts, s: ShareFacts, n: Names | None):
 
 
 def schedule_fit(p: ProfileFacts, s: ShareFacts, n: Names | None):
-    needed = schedule.cells(s.blocks)
+    needed = s.cells if s.cells is not None else schedule.cells(s.blocks)
     if not needed:
         return 0.8, n and "The posting gives no weekly schedule."
     if not p.availability:
