@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-stamp
 FLASK := $(BIN)/flask --app portal
 PYTEST_WORKERS ?= 2
 
-.PHONY: install run test lint subjects bench bench-lmi lock clean
+.PHONY: install run test lint subjects bench bench-lmi bench-matching lock clean
 
 # requirements-test.lock is requirements.lock (runtime) plus the test tools: both for make test
 $(STAMP): pyproject.toml setup.py requirements.lock requirements-test.lock
@@ -48,6 +48,10 @@ bench: install
 # Labour-market benchmark: 500 agencies × 5 fiscal years (prints figures)
 bench-lmi: install
 	$(BIN)/python scripts/bench/lmi.py
+
+# Matching benchmark: 20,000 profiles × 100,000 jobs (BENCH_MATCHING=--quick: 1,000 × 10,000)
+bench-matching: install
+	$(BIN)/python scripts/bench/matching.py $(BENCH_MATCHING)
 
 lint: install subjects
 	$(BIN)/ruff check .
