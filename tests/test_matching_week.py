@@ -271,6 +271,7 @@ def test_apply_to_all_refuses_without_a_resume(db, make_user, signed_in, three_j
     page = response.get_data(as_text=True)
     assert "Upload your résumé before applying" in unescape(page)
     assert 'href="/profile/resume"' in page
+    assert "on its own form" not in unescape(page)  # no job is to blame
     assert count(db, Application) == 0
 
 
@@ -305,6 +306,10 @@ def test_apply_to_all_refuses_overlapping_or_foreign_choices(db, make_user, sign
         ({"share_ids": f"{ids[early.id]}"}, "Choose one of the combinations"),
         ({"share_ids": f"{ids[early.id]},999999"}, "no longer open"),
         ({"share_ids": "1,x"}, "Choose one of the combinations"),
+        ({"share_ids": "\u0661,\u0662"}, "Choose one of the combinations"),  # Arabic-Indic
+        ({"share_ids": "1,2,3,4"}, "Choose one of the combinations"),
+        ({"share_ids": "1,99999999999999999999"}, "Choose one of the combinations"),
+        ({"share_ids": ",".join(["1"] * 10000)}, "Choose one of the combinations"),
         ({"share_ids": f"{ids[early.id]},{ids[early.id]}"}, "two or three jobs"),
     ]:
         response = client.post_form("/recommended/week/apply", data)

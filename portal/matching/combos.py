@@ -315,6 +315,11 @@ def review(share_ids: list[int], seeker: User) -> tuple[list[Job], Refusal | Non
     waiting = [job for job in jobs if applications.application_of(job, seeker) is None]
     if not waiting:
         return jobs, Refusal("You have already applied for every job of this combination.")
+    profile = applications.profile_of(seeker.id)
+    if profile is None or profile.resume_id is None:
+        return jobs, Refusal(
+            "Upload your résumé before applying: it is sent with each application."
+        )
     for job in waiting:
         if any(q.required for q in applications.questions_of(job)):
             return jobs, Refusal(

@@ -32,7 +32,7 @@ class ShareIdsField(HiddenField):
 
 
 class ApplyToAllForm(FlaskForm):
-    share_ids = ShareIdsField()
+    share_ids = ShareIdsField("Combination")
     cover_note = TextAreaField(
         "Cover note",
         validators=[Length(max=5000, message="Keep it under 5,000 characters.")],
