@@ -14,9 +14,11 @@ position needs two accepted shares with schedules that do not overlap)."""
 page_context = _signals.signal("jobs-page-context")
 """Sent by the jobs views with the page as sender — ``"index"`` (keyword ``params``: the
 search), ``"show"`` (``job``), ``"agency_jobs"`` (``jobs``, ``agency_id``) — just before
-rendering. Each receiver returns a dict of template variables for that page
+rendering — and prequal's seeker invitations page ``"invitations"`` (``invitations``). Each
+receiver returns a dict of template variables for that page
 (applications: the seeker's application and the applicant counts; seekers: saved or
-not; prequal: the pre-qualified lists open for the job's occupation and region)."""
+not; prequal: the pre-qualified lists open for the job's occupation and region;
+matching: candidate numbers, pooling links, and each invitation's match chart)."""
 
 
 def page_extras(page: str, **objects) -> dict:

@@ -4,12 +4,13 @@ job changes through ``search.jobs_committed`` and profile changes through
 module-level functions because blinker holds them by weak reference."""
 
 from flask import current_app
+from flask_login import current_user
 
 from portal import search
 from portal.agencies.permissions import current_membership
 from portal.extensions import db
 from portal.jobs import signals as jobs_signals
-from portal.matching import candidates, engine, pooling, sync
+from portal.matching import candidates, engine, pooling, recommend, sync
 from portal.models import Agency
 from portal.seekers import signals as seekers
 
@@ -43,9 +44,15 @@ def _agency_jobs_candidates(_page, jobs, agency_id, **_) -> dict:
     return {"suggested_counts": candidates.suggestion_counts(ids, agency) if agency else {}}
 
 
+def _invitations_page(_page, invitations, **_) -> dict:
+    """The seeker's invitations page (prequal): each job's match chart."""
+    return recommend.invitation_page(invitations, current_user)
+
+
 def connect() -> None:
     search.jobs_committed.connect(_jobs_committed)
     seekers.profile_changed.connect(_profile_changed)
     jobs_signals.page_context.connect(pooling.page_context)  # merged postings, partners
     jobs_signals.page_context.connect(_job_page_candidates, sender="show")
     jobs_signals.page_context.connect(_agency_jobs_candidates, sender="agency_jobs")
+    jobs_signals.page_context.connect(_invitations_page, sender="invitations")

@@ -285,6 +285,6 @@ def invitation_charts(user: User, invitations) -> dict[int, Match]:
     return {i.id: best[i.job_id] for i in invitations if i.job_id in best}
 
 
-def invitation_page(page: str, invitations, user) -> dict:
-    """``jobs.page_context`` receiver for the seeker's invitations page."""
+def invitation_page(invitations, user) -> dict:
+    """The template variables matching adds to the seeker's invitations page."""
     return {"match_charts": invitation_charts(user, invitations)}

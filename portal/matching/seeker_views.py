@@ -11,7 +11,6 @@ from portal.actions import run_action
 from portal.auth.permissions import require_role
 from portal.extensions import db
 from portal.forms import ConfirmForm
-from portal.jobs import signals as jobs_signals
 from portal.matching import recommend
 from portal.matching.blueprint import bp
 from portal.models import Job, Region
@@ -107,12 +106,3 @@ def dismissed():
         dismissals=recommend.dismissed(current_user),
         form=ConfirmForm(),
     )
-
-
-def _invitation_page(page: str, invitations) -> dict:
-    return recommend.invitation_page(page, invitations, current_user)
-
-
-# the seeker's invitations page (prequal) shows each job's chart; connected here because
-# blinker holds receivers by weak reference and this module lives as long as the app
-jobs_signals.page_context.connect(_invitation_page, sender="invitations")

@@ -392,10 +392,20 @@ def invite_to_job(
     return invitation
 
 
-def respond_invitation(invitation: JobInvitation, accept: bool) -> None:
+DECLINE_REASON_MAX = 500
+
+
+def respond_invitation(invitation: JobInvitation, accept: bool, reason: str = "") -> None:
+    """Accept or decline; a decline may say why (the inviting agency sees it)."""
     if invitation.status != "sent":
         raise PortalError("You have already answered this invitation.")
+    reason = "" if accept else reason.strip()
+    if len(reason) > DECLINE_REASON_MAX:
+        raise PortalError(
+            f"Keep the reason to {DECLINE_REASON_MAX} characters (it has {len(reason)})."
+        )
     invitation.status = "accepted" if accept else "declined"
+    invitation.decline_reason = reason
     invitation.responded_at = utcnow()
 
 

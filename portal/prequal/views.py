@@ -373,14 +373,9 @@ def respond(invitation_id: int, action: str):
     invitation = _own(JobInvitation, invitation_id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    reason = (request.form.get("reason") or "").strip()[:500] if action == "decline" else ""
-
-    def respond_with_reason() -> None:
-        services.respond_invitation(invitation, action == "accept")
-        invitation.decline_reason = reason  # the agency sees it
-
+    reason = request.form.get("reason") or ""
     if not run_action(
-        respond_with_reason,
+        lambda: services.respond_invitation(invitation, action == "accept", reason),
         "Invitation accepted: apply below." if action == "accept" else "Invitation declined.",
     ):
         return redirect(url_for("prequal.invitations"))
