@@ -22,7 +22,6 @@ run: install
 	$(FLASK) portal load-reference
 	$(FLASK) portal seed-demo
 	$(FLASK) search reindex
-	$(FLASK) matching rebuild
 	@echo "Serving the portal on http://127.0.0.1:5000 (Ctrl-C stops it)"
 	$(FLASK) run --host 127.0.0.1 --port 5000
 

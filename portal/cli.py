@@ -6,7 +6,7 @@ from flask.cli import AppGroup
 
 from portal import worker
 from portal.auth.cli import users_cli
-from portal.demo.applications import seed_applications
+from portal.demo.applications import seed_applications, seed_matching
 from portal.demo.lmi import seed_demo_returns
 from portal.demo.services import DEMO_PASSWORD, demo_logins, seed_demo, seed_jobs
 from portal.extensions import db
@@ -46,6 +46,7 @@ def seed_demo_command() -> None:
     created.update(seed_demo_returns())
     db.session.commit()
     sync_after_commit()
+    created.update(seed_matching())  # after the index has the jobs; stores every match
     click.echo(", ".join(f"{k}: {v} created" for k, v in created.items()))
     click.echo(f"\nDemo logins (password for all: {DEMO_PASSWORD})")
     for label, email in demo_logins():
