@@ -29,7 +29,8 @@ from portal.schedules import WEEKDAYS, clashes, minutes
 MIN_SCORE = 0.40
 POOL = 60  # candidate shares kept, best first
 BANDS = 5  # bands of part-time hours the pool draws from evenly
-LOAD_LIMIT = 3000  # the most recently published part-time shares in reach looked at
+SAME_SCHEDULE = 4  # shares with the very same weekly schedule kept in the pool, at most
+LOAD_LIMIT = 1200  # the most recently published part-time shares in reach looked at
 PART_TIME_BELOW = 0.9  # a share under 90 % of the full-time week is part-time
 SPREAD = 0.10  # the combined hours: within 10 % of the full-time week
 DAY_MINUTES = 1440
@@ -114,7 +115,8 @@ def candidates(
     """The best ``POOL`` part-time shares with a schedule the profile could combine (not
     of the ``dismissed`` jobs: "not interested"). The best by score alone would mostly be
     the longest part-time shares, which add up to too much together: the pool keeps the
-    best of each band of hours first, then the best of the rest."""
+    best of each band of hours first, then the best of the rest, and only the best few
+    of any one weekly schedule."""
     found = []
     for share in shares:
         if (
@@ -138,8 +140,12 @@ def candidates(
     found.sort(key=lambda c: (-c.score, c.share.share_id))
     per_band = POOL // BANDS
     taken: dict[int, int] = {}
+    same: dict[int, int] = {}
     pool, rest = [], []
     for candidate in found:
+        same[candidate.mask] = same.get(candidate.mask, 0) + 1
+        if same[candidate.mask] > SAME_SCHEDULE:
+            continue  # the best few of one weekly schedule are enough to combine it
         band = _band(candidate.share.hours, target)
         if taken.get(band, 0) < per_band:
             taken[band] = taken.get(band, 0) + 1
