@@ -106,8 +106,10 @@ def test_a_full_time_week_from_two_part_time_jobs(
     expect(page.get_by_role("table").first).to_be_visible()
     shoot(page, "recommended")
 
-    # 2. the full-time week: both jobs, their timetable, no overlap
-    page.goto(live_server + "/recommended/week")
+    # 2. the full-time week (linked for a seeker who wants full-time hours): both jobs,
+    #    their timetable, no overlap
+    page.get_by_role("link", name="See full-time weeks made of part-time jobs").click()
+    page.wait_for_url(re.compile(r"/recommended/week$"))
     week = page.get_by_role("article").filter(
         has=page.get_by_role("heading", name="Week 1: 37.5 hours from 2 jobs")
     )
