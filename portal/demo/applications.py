@@ -434,8 +434,8 @@ PARTNER_JOBS = [
 ]
 INVITATION = (
     "Hello — we read your profile and think you would be a great fit for our respite team. "
-    "The shifts are weekday mornings and we can support your First Aid renewal. We would "
-    "love to receive your application."
+    "The shifts are weekday mornings in Ahousaht, and mileage is paid between clients. We "
+    "would love to receive your application."
 )
 PROPOSAL = (
     "Our weekend evening care aide shifts and your weekday evening ones would make one "
