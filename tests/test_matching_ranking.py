@@ -404,6 +404,7 @@ def test_ndcg_at_10_over_the_labelled_set(world):
         per_seeker[who] = (ndcg([labels[k] for k in order]), order)
     mean = sum(value for value, _ in per_seeker.values()) / len(per_seeker)
     detail = {who: (round(v, 3), order) for who, (v, order) in per_seeker.items()}
+    print(f"NDCG@{NDCG_AT} mean {mean:.3f}:", detail)  # shown with pytest -s
     assert mean >= NDCG_MIN, detail
     for who, (value, order) in per_seeker.items():
         assert value >= 0.75, (who, order)

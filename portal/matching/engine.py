@@ -79,13 +79,13 @@ def similarity(
     profile_terms: frozenset[str], posting_terms: frozenset[str], idf: dict | None = None
 ) -> float | None:
     """The share of the profile's words (weighted by how telling each is in the index)
-    that the posting uses; None when the profile has no words. ``idf``: the profile's
-    terms' ``search.term_idf``, when comparing one profile with many postings."""
+    that the posting uses; None when the profile has no words. ``idf``: the
+    ``search.term_idf`` of (at least) the profile's terms, when comparing many."""
     if not profile_terms:
         return None
     if idf is None:
         idf = search.term_idf(profile_terms)
-    total = sum(idf.values())
+    total = sum(idf[t] for t in profile_terms)
     if total <= 0:
         return None
     return sum(idf[t] for t in profile_terms & posting_terms) / total
@@ -140,13 +140,27 @@ def rank_shares(profile: ProfileFacts, shares, limit: int) -> list[Match]:
 def rank_profiles(share: ShareFacts, profiles, limit: int) -> list[tuple[Match, ProfileFacts]]:
     """The best ``limit`` profiles for a share."""
     posting = job_terms([share.job_id]).get(share.job_id, frozenset())
+    pairs = [(*base_score(profile, share), share, profile) for profile in profiles]
+    idf = _idf_within_reach(pairs, limit)
 
     def text_of(_, profile):
         terms = _profile_terms(profile)
-        return similarity(terms, posting) if terms else None
+        return similarity(terms, posting, idf) if terms else None
 
-    pairs = [(*base_score(profile, share), share, profile) for profile in profiles]
     return _top(pairs, limit, text_of)
+
+
+def _idf_within_reach(pairs: list, limit: int) -> dict:
+    """The IDF of every word of the profiles whose text could lift them into the top
+    ``limit`` (one look-up in the index instead of one per profile)."""
+    if not pairs:
+        return {}
+    floor = sorted((pair[0] for pair in pairs), reverse=True)[min(limit, len(pairs)) - 1]
+    words = set()
+    for base, _, _, profile in pairs:
+        if base + WEIGHTS["text"] >= floor:
+            words |= _profile_terms(profile)
+    return search.term_idf(words) if words else {}
 
 
 def names_for(shares) -> Names:
@@ -244,13 +258,19 @@ def recompute_job(job_id: int) -> int:
         if not profiles:
             continue
         posting = job_terms([job_id]).get(job_id, frozenset())
-        rows = []
+        kept = []
         for profile in profiles.values():
             base, cap = base_score(profile, share)
-            if base + WEIGHTS["text"] < KEEP_MIN_SCORE:
-                continue
-            terms = _profile_terms(profile)
-            match = finish(share, base, cap, similarity(terms, posting) if terms else None)
+            if base + WEIGHTS["text"] >= KEEP_MIN_SCORE:
+                kept.append((base, cap, profile))
+        words = set()
+        for _, _, profile in kept:
+            words |= _profile_terms(profile)
+        idf = search.term_idf(words) if words else {}  # one look-up for every profile
+        rows = []
+        for base, cap, profile in kept:
+            terms = profile.terms
+            match = finish(share, base, cap, similarity(terms, posting, idf) if terms else None)
             rows.extend(_rows(profile.profile_id, [match]))
         if rows:
             db.session.execute(insert(MatchScore), rows)

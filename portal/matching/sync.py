@@ -43,7 +43,9 @@ def apply_pending() -> int:
         )
         .order_by(SearchOutbox.id)
     ).all()
-    rows = [(row_id, job_id) for row_id, job_id in rows if row_id not in _done]
+    # _done only skips the trailing window's re-reads: a row above the mark is new here
+    # (another database may have given its id to a row this process already did)
+    rows = [(r, j) for r, j in rows if r > node.high_water or r not in _done]
     job_ids = list(dict.fromkeys(job_id for _, job_id in rows))
     for job_id in job_ids:
         engine.recompute_job(job_id)
