@@ -265,12 +265,25 @@ def load_shares(where=None, limit: int | None = None) -> dict[int, ShareFacts]:
             pay_min_cents=hourly_cents(pay_min, unit),
             pay_max_cents=hourly_cents(pay_max, unit),
             blocks=list(blocks or []),
-            cells=frozenset(schedule_cells(blocks or [])),
+            cells=_cells(blocks),
             closes_on=closes_on,
             pooled=bool(pooled),
             required=frozenset(required.get(job_id, ())),
             preferred=frozenset(preferred.get(job_id, ())),
         )
+    return found
+
+
+_CELLS: dict[tuple, frozenset] = {}  # schedules repeat: each one's cells worked out once
+
+
+def _cells(blocks) -> frozenset:
+    key = tuple(tuple(block) for block in blocks or ())
+    found = _CELLS.get(key)
+    if found is None:
+        if len(_CELLS) > 50_000:
+            _CELLS.clear()
+        found = _CELLS[key] = frozenset(schedule_cells(blocks or []))
     return found
 
 

@@ -20,6 +20,7 @@ import argparse
 import json
 import os
 import random
+import shutil
 import sys
 import tempfile
 import time
@@ -431,6 +432,7 @@ def main():
     parser.add_argument("--seed", type=int, default=2027)
     parser.add_argument("--database-url", help="an empty database (default: temporary SQLite)")
     parser.add_argument("--profile", action="store_true", help="cProfile the timed part")
+    parser.add_argument("--keep", action="store_true", help="keep the temporary directory")
     parser.add_argument(
         "--sample-precompute",
         action="store_true",
@@ -506,6 +508,8 @@ def main():
         "recompute_job_ms": p("recompute_job", 50),
         "recompute_job_max_ms": p("recompute_job", 100),
     }
+    if not args.keep:
+        shutil.rmtree(tmp, ignore_errors=True)
     width = max(map(len, result))
     for key, value in result.items():
         print(f"{key:<{width}}  {value}")
