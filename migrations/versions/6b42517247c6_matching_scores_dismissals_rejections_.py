@@ -64,7 +64,7 @@ def upgrade():
     sa.ForeignKeyConstraint(['job_id'], ['jobs.id'], name=op.f('fk_match_rejections_job_id_jobs'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['seeker_id'], ['users.id'], name=op.f('fk_match_rejections_seeker_id_users'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_match_rejections')),
-    sa.UniqueConstraint('job_id', 'seeker_id', name='uq_match_rejections')
+    sa.UniqueConstraint('job_id', 'seeker_id', 'agency_id', name='uq_match_rejections')
     )
     with op.batch_alter_table('match_rejections', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_match_rejections_job_id'), ['job_id'], unique=False)

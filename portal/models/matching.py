@@ -62,10 +62,13 @@ class MatchDismissal(db.Model):
 
 
 class MatchRejection(db.Model):
-    """'Not a fit': the candidate is not suggested again for that job."""
+    """'Not a fit': the candidate is not suggested again for that job to that agency (each
+    employer of a pooled position decides for itself)."""
 
     __tablename__ = "match_rejections"
-    __table_args__ = (UniqueConstraint("job_id", "seeker_id", name="uq_match_rejections"),)
+    __table_args__ = (
+        UniqueConstraint("job_id", "seeker_id", "agency_id", name="uq_match_rejections"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     job_id: Mapped[int] = mapped_column(ForeignKey("jobs.id", ondelete="CASCADE"), index=True)
