@@ -163,8 +163,9 @@ def _idf_within_reach(pairs: list, limit: int) -> dict:
     return search.term_idf(words) if words else {}
 
 
-def names_for(shares) -> Names:
-    """The names a chart's words use, for these shares."""
+def names_for(shares, audience: str = "seeker") -> Names:
+    """The names a chart's words use, for these shares; ``audience`` "agency" words the
+    chart about the candidate instead of to the seeker."""
     credentials = set()
     for share in shares:
         credentials |= share.required | share.preferred
@@ -173,6 +174,7 @@ def names_for(shares) -> Names:
         communities=dict(db.session.execute(select(Community.id, Community.name)).all()),
         regions=dict(db.session.execute(select(Region.id, Region.name)).all()),
         full_time=float(current_app.config["FULL_TIME_HOURS"]),
+        audience=audience,
     )
 
 

@@ -57,14 +57,46 @@ class Match:
         return sum(1 for c in self.chart if c.outcome == "met")
 
 
+# The chart speaks to the seeker ("your occupations"); on an agency's candidate pages the
+# same words are said about the candidate. Whole phrases, replaced in this order.
+AGENCY_WORDS = (
+    (
+        "Add your availability to your profile to compare it with the shifts.",
+        "The candidate has not given their availability.",
+    ),
+    (
+        "Add a headline and summary to compare with the posting.",
+        "The candidate has no headline or summary to compare with the posting.",
+    ),
+    ("You have not", "The candidate has not"),
+    ("You did not give", "The candidate did not give"),
+    ("You hold", "The candidate holds"),
+    ("You can start", "The candidate can start"),
+    ("you are willing", "they are willing"),
+    ("you asked", "they asked"),
+    ("you want", "they want"),
+    ("you chose", "they chose"),
+    ("Your ", "Their "),
+    ("your ", "their "),
+)
+
+
 @dataclass(slots=True)
 class Names:
-    """Names the chart's words use: credentials, communities, regions, full-time hours."""
+    """Names the chart's words use: credentials, communities, regions, full-time hours;
+    ``audience`` "seeker" (the words speak to them) or "agency" (about the candidate)."""
 
     credentials: dict[int, str] = field(default_factory=dict)
     communities: dict[int, str] = field(default_factory=dict)
     regions: dict[int, str] = field(default_factory=dict)
     full_time: float = 37.5
+    audience: str = "seeker"
+
+    def voice(self, words: str) -> str:
+        if self.audience == "agency":
+            for seeker, agency in AGENCY_WORDS:
+                words = words.replace(seeker, agency)
+        return words
 
 
 def stars_for(score: float) -> int:
@@ -283,9 +315,9 @@ def explain(p: ProfileFacts, s: ShareFacts, similarity: float | None, names: Nam
     chart = []
     for key, criterion in CRITERIA:
         value, words = criterion(p, s, names)
-        chart.append(Criterion(key, value, _outcome(value), words))
+        chart.append(Criterion(key, value, _outcome(value), names.voice(words)))
     value, words = text(similarity, names)
-    chart.append(Criterion("text", value, _outcome(value), words))
+    chart.append(Criterion("text", value, _outcome(value), names.voice(words)))
     base, cap = base_score(p, s)
     match = finish(s, base, cap, similarity)
     match.chart = chart
