@@ -47,3 +47,7 @@ PAY_SHORTFALL_PER_DOLLAR = 0.2
 
 # How many of each profile's best shares are kept in ``match_scores``.
 MATCH_KEEP = 200
+
+# A job or share under this share of the full-time week counts as part-time (pooling
+# partners, full-time-week combinations).
+PART_TIME_BELOW = 0.9
