@@ -1,11 +1,16 @@
-"""The matching core without the pages: the chart's voice, stars and their caps, schedules
-against availability, and the text similarity on an empty index."""
+"""The matching core below the pages: the chart's voice, stars and their caps, schedules
+against availability, and how many matches each profile keeps."""
 
 from datetime import date
 
-from portal.matching import schedule
+from sqlalchemy import select
+
+from portal.matching import engine, schedule, sync, tasks
 from portal.matching.facts import ProfileFacts, ShareFacts
 from portal.matching.score import Names, explain, stars_for
+from portal.models import Job, MatchScore
+from tests.support.matching_seekers import make_profile
+from tests.support.reference import community_id
 
 
 def _profile(**fields) -> ProfileFacts:
@@ -84,3 +89,39 @@ def test_schedule_cells_cover_each_day_part_a_block_touches():
     assert schedule.describe_cells({(1, "evening"), (3, "evening")}) == (
         "evening shifts on Tuesday and Thursday"
     )
+
+
+def test_a_request_recomputes_at_most_its_first_jobs_and_stops_the_mark_before_the_rest():
+    rows = [(1, 10), (2, 11), (3, 10), (4, 12), (5, 13)]
+    assert sync._first_jobs(rows, 2) == [(1, 10), (2, 11), (3, 10)]
+    assert sync._first_jobs(rows, 10) == rows
+
+
+def _stored(db, profile_id: int) -> list[str]:
+    return list(
+        db.session.scalars(
+            select(Job.title)
+            .join(MatchScore, MatchScore.job_id == Job.id)
+            .where(MatchScore.profile_id == profile_id)
+            .order_by(MatchScore.score.desc(), Job.title)
+        )
+    )
+
+
+def test_each_profile_keeps_about_its_best_matches(
+    db, make_user, make_agency, make_job, monkeypatch
+):
+    """A new job's match is stored only above the lowest of a full profile's matches, and
+    the worker's trim drops what newer jobs pushed out."""
+    monkeypatch.setattr(engine, "MATCH_KEEP", 2)
+    seeker = make_user(role="seeker")
+    profile = make_profile(db, seeker)  # a community support worker in Nelson, $30/h
+    agency = make_agency()
+    nelson = community_id(db, "Nelson")
+    for title, top in (("A meets", 3100), ("B one dollar", 2900), ("C three dollars", 2700)):
+        make_job(agency, title=title, community_id=nelson, pay_min_cents=2400, pay_max_cents=top)
+    assert _stored(db, profile.id) == ["A meets", "B one dollar"]  # C: below B, the floor
+    make_job(agency, title="D meets", community_id=nelson, pay_min_cents=2400, pay_max_cents=3200)
+    assert _stored(db, profile.id) == ["A meets", "D meets", "B one dollar"]
+    assert "1 old match(es) dropped" in tasks.sync_matches()
+    assert _stored(db, profile.id) == ["A meets", "D meets"]

@@ -7,7 +7,7 @@ import re
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from portal.actions import commit
 from portal.matching import engine
@@ -113,13 +113,23 @@ def test_recommended_ranked_by_score_with_charts(db, seeker, jobs):
     assert "Good Match Worker" in page and "See all 4 recommended jobs" in page
 
 
-def test_on_the_fly_when_nothing_stored(db, seeker, jobs):
+def test_a_profile_never_matched_is_matched_when_the_page_opens(db, seeker, jobs):
+    """A profile older than matching (no stamp, nothing stored) gets its matches stored
+    the first time the seeker looks; afterwards the page only reads them."""
     profile = make_profile(db, seeker.user)
     db.session.execute(MatchScore.__table__.delete())
+    db.session.execute(update(SeekerProfile).values(matched_at=None))
     commit()
     page = text(seeker.get("/recommended"))
     assert shown(page)[0] == "Good Match Worker" and len(shown(page)) == 4
-    assert db.session.scalar(select(MatchScore).where(MatchScore.profile_id == profile.id)) is None
+    db.session.expire_all()
+    stored = db.session.scalars(select(MatchScore).where(MatchScore.profile_id == profile.id))
+    assert len(list(stored)) >= 4
+    assert db.session.get(SeekerProfile, profile.id).matched_at is not None
+    # stamped: with nothing stored (no job matches now), the page does not recompute
+    db.session.execute(MatchScore.__table__.delete())
+    commit()
+    assert shown(text(seeker.get("/recommended"))) == []
 
 
 def test_filters_and_bad_values_ignored(db, seeker, jobs):

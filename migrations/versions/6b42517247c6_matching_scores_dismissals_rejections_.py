@@ -1,6 +1,6 @@
 """matching: scores, dismissals, rejections, views, pooling proposals
 
-Also: job_invitations.decline_reason, jobs.merged_into_id, and the agency_messages kind
+Also: job_invitations.decline_reason, jobs.merged_into_id, seeker_profiles.matched_at, and the agency_messages kind
 CHECK with the new "invitation" kind.
 
 Revision ID: 6b42517247c6
@@ -115,6 +115,9 @@ def upgrade():
     with op.batch_alter_table('job_invitations', schema=None) as batch_op:
         batch_op.add_column(sa.Column('decline_reason', sa.Text(), server_default='', nullable=False))
 
+    with op.batch_alter_table('seeker_profiles', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('matched_at', sa.DateTime(), nullable=True))
+
     with op.batch_alter_table('jobs', schema=None) as batch_op:
         batch_op.add_column(sa.Column('merged_into_id', sa.Integer(), nullable=True))
         batch_op.create_foreign_key(batch_op.f('fk_jobs_merged_into_id_jobs'), 'jobs', ['merged_into_id'], ['id'], ondelete='SET NULL')
@@ -143,6 +146,9 @@ def downgrade():
     with op.batch_alter_table('jobs', schema=None) as batch_op:
         batch_op.drop_constraint(batch_op.f('fk_jobs_merged_into_id_jobs'), type_='foreignkey')
         batch_op.drop_column('merged_into_id')
+
+    with op.batch_alter_table('seeker_profiles', schema=None) as batch_op:
+        batch_op.drop_column('matched_at')
 
     with op.batch_alter_table('job_invitations', schema=None) as batch_op:
         batch_op.drop_column('decline_reason')

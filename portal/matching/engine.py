@@ -15,7 +15,7 @@ top of the list (the text criterion adds at most ``WEIGHTS["text"]``).
 from collections import OrderedDict
 
 from flask import current_app
-from sqlalchemy import delete, insert, select
+from sqlalchemy import delete, func, insert, select, tuple_, update
 
 from portal import search
 from portal.extensions import db
@@ -91,7 +91,7 @@ def similarity(
     return sum(idf[t] for t in profile_terms & posting_terms) / total
 
 
-def _profile_terms(profile: ProfileFacts) -> frozenset[str]:
+def profile_terms(profile: ProfileFacts) -> frozenset[str]:
     if not profile.terms and profile.text.strip():
         profile.terms = search.text_terms(profile.text)
     return profile.terms
@@ -117,7 +117,7 @@ def _top(pairs: list, limit: int, text_of) -> list[tuple[Match, object]]:
 
 def rank_shares(profile: ProfileFacts, shares, limit: int) -> list[Match]:
     """The profile's best ``limit`` shares."""
-    terms = _profile_terms(profile)
+    terms = profile_terms(profile)
     postings = {}
     idf = search.term_idf(terms) if terms else None  # once for every posting
 
@@ -144,7 +144,7 @@ def rank_profiles(share: ShareFacts, profiles, limit: int) -> list[tuple[Match, 
     idf = _idf_within_reach(pairs, limit)
 
     def text_of(_, profile):
-        terms = _profile_terms(profile)
+        terms = profile_terms(profile)
         return similarity(terms, posting, idf) if terms else None
 
     return _top(pairs, limit, text_of)
@@ -159,7 +159,7 @@ def _idf_within_reach(pairs: list, limit: int) -> dict:
     words = set()
     for base, _, _, profile in pairs:
         if base + WEIGHTS["text"] >= floor:
-            words |= _profile_terms(profile)
+            words |= profile_terms(profile)
     return search.term_idf(words) if words else {}
 
 
@@ -181,7 +181,7 @@ def names_for(shares, audience: str = "seeker") -> Names:
 def charts(profile: ProfileFacts, shares: list[ShareFacts]) -> dict[int, Match]:
     """Each share's match with its comparison chart, by share id."""
     names = names_for(shares)
-    terms = _profile_terms(profile)
+    terms = profile_terms(profile)
     postings = job_terms({s.job_id for s in shares}) if terms else {}
     idf = search.term_idf(terms) if terms else None
     return {
@@ -239,6 +239,7 @@ def recompute_profile(profile_id: int) -> int:
     """Rewrite one profile's stored matches; returns how many it has."""
     db.session.flush()
     db.session.execute(delete(MatchScore).where(MatchScore.profile_id == profile_id))
+    _stamp(SeekerProfile.id == profile_id)
     profile = profile_facts(profile_id)
     if profile is None:
         return 0
@@ -247,6 +248,23 @@ def recompute_profile(profile_id: int) -> int:
     if rows:
         db.session.execute(insert(MatchScore), rows)
     return len(rows)
+
+
+def _stamp(where) -> None:
+    db.session.execute(
+        update(SeekerProfile)
+        .where(where)
+        .values(matched_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
+
+
+def ensure_profile(profile) -> None:
+    """Store a profile's matches if they never were (e.g. a profile older than matching,
+    before ``flask matching rebuild``); the caller commits."""
+    if profile.matched_at is None:
+        recompute_profile(profile.id)
+        db.session.refresh(profile)
 
 
 def recompute_job(job_id: int) -> int:
@@ -267,17 +285,58 @@ def recompute_job(job_id: int) -> int:
                 kept.append((base, cap, profile))
         words = set()
         for _, _, profile in kept:
-            words |= _profile_terms(profile)
+            words |= profile_terms(profile)
         idf = search.term_idf(words) if words else {}  # one look-up for every profile
+        floors = _floors([profile.profile_id for _, _, profile in kept])
         rows = []
         for base, cap, profile in kept:
             terms = profile.terms
             match = finish(share, base, cap, similarity(terms, posting, idf) if terms else None)
-            rows.extend(_rows(profile.profile_id, [match]))
+            if match.score > floors.get(profile.profile_id, 0.0):
+                rows.extend(_rows(profile.profile_id, [match]))
         if rows:
             db.session.execute(insert(MatchScore), rows)
             stored += len(rows)
     return stored
+
+
+def _floors(profile_ids: list[int]) -> dict[int, float]:
+    """For profiles that already keep ``MATCH_KEEP`` matches: the lowest kept score (a
+    job's match is added only above it, so each profile keeps about its best)."""
+    floors = {}
+    for start in range(0, len(profile_ids), 5000):
+        chunk = profile_ids[start : start + 5000]
+        floors.update(
+            db.session.execute(
+                select(MatchScore.profile_id, func.min(MatchScore.score))
+                .where(MatchScore.profile_id.in_(chunk))
+                .group_by(MatchScore.profile_id)
+                .having(func.count() >= MATCH_KEEP)
+            ).all()
+        )
+    return floors
+
+
+def trim() -> int:
+    """Drop each profile's matches beyond its best ``MATCH_KEEP`` (jobs published since the
+    profile was last computed can push older matches out); returns how many."""
+    ranked = select(
+        MatchScore.profile_id,
+        MatchScore.share_id,
+        func.row_number()
+        .over(
+            partition_by=MatchScore.profile_id,
+            order_by=(MatchScore.score.desc(), MatchScore.share_id),
+        )
+        .label("rank"),
+    ).subquery()
+    doomed = select(ranked.c.profile_id, ranked.c.share_id).where(ranked.c.rank > MATCH_KEEP)
+    result = db.session.execute(
+        delete(MatchScore)
+        .where(tuple_(MatchScore.profile_id, MatchScore.share_id).in_(doomed))
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount
 
 
 def recompute_all(progress=None, batch: int = 500) -> int:
@@ -288,6 +347,7 @@ def recompute_all(progress=None, batch: int = 500) -> int:
     db.session.flush()
     ids = list(db.session.scalars(select(SeekerProfile.id).order_by(SeekerProfile.id)))
     db.session.execute(delete(MatchScore))
+    _stamp(SeekerProfile.id.in_(ids))
     shares = list(load_shares().values())  # newest first, as shares_for_profile
     buckets: dict[tuple[str, int], list[int]] = {}
     for position, share in enumerate(shares):

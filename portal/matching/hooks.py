@@ -14,10 +14,14 @@ from portal.matching import candidates, engine, pooling, recommend, sync
 from portal.models import Agency
 from portal.seekers import signals as seekers
 
+# jobs recomputed inside a request after its commit; a bulk change leaves the rest to the
+# worker (each job costs tens to hundreds of milliseconds with thousands of profiles)
+INLINE_JOBS = 10
+
 
 def _jobs_committed(_sender=None, **_) -> None:
     try:
-        sync.apply_pending()
+        sync.apply_pending(limit=INLINE_JOBS)
     except Exception:  # the worker catches up; a request must not fail after its commit
         db.session.rollback()
         current_app.logger.exception("matching: recompute after commit failed")

@@ -1,10 +1,11 @@
-"""The seeker's side of matching: recommended jobs from the stored ``match_scores`` (or
-ranked on the fly when none were ever stored), "Not interested", and the charts shown
+"""The seeker's side of matching: recommended jobs from the stored ``match_scores`` (stored
+first when a profile never was), "Not interested", and the charts shown
 with the agencies' invitations to apply."""
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import delete, exists, select
+from sqlalchemy import delete, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from portal.errors import PortalError
@@ -14,10 +15,8 @@ from portal.matching.facts import (
     load_shares,
     open_share_condition,
     profile_facts,
-    shares_for_profile,
 )
 from portal.matching.score import Match
-from portal.matching.weights import MATCH_KEEP
 from portal.models import (
     Agency,
     Application,
@@ -132,23 +131,6 @@ def _stored(profile_id: int, region_id, employment_type, pooled, dismissed) -> l
     return [row for row in db.session.execute(query).all() if row[3] not in dismissed]
 
 
-def _on_the_fly(profile, region_id, employment_type, pooled, dismissed) -> list[tuple]:
-    shares = shares_for_profile(profile)
-    rows = []
-    for m in engine.rank_shares(profile, shares.values(), MATCH_KEEP):
-        share = shares[m.share_id]
-        if m.score < engine.KEEP_MIN_SCORE or m.job_id in dismissed:
-            continue
-        if region_id is not None and share.region_id != region_id:
-            continue
-        if employment_type is not None and share.employment_type != employment_type:
-            continue
-        if pooled is not None and share.pooled != pooled:
-            continue
-        rows.append((m.score, m.stars, m.share_id, m.job_id))
-    return rows
-
-
 def recommended(
     user: User,
     region_id: int | None = None,
@@ -169,11 +151,8 @@ def recommended(
     if facts is None:
         return result
     dismissed = dismissed_job_ids(user)
-    has_rows = db.session.scalar(select(exists().where(MatchScore.profile_id == profile.id)))
-    if has_rows:
-        rows = _stored(profile.id, region_id, employment_type, pooled, dismissed)
-    else:
-        rows = _on_the_fly(facts, region_id, employment_type, pooled, dismissed)
+    engine.ensure_profile(profile)  # bookkeeping: the caller commits
+    rows = _stored(profile.id, region_id, employment_type, pooled, dismissed)
     best: dict[int, tuple] = {}
     for row in rows:  # best first: the first share of each job is its best
         best.setdefault(row[3], row)
@@ -222,15 +201,17 @@ def dismiss(user: User, job: Job, reason: str = "") -> MatchDismissal:
     reason = (reason or "").strip()
     if len(reason) > REASON_MAX:
         raise PortalError(f"Keep the reason under {REASON_MAX} characters.")
-    found = db.session.scalar(
-        select(MatchDismissal).where(
-            MatchDismissal.user_id == user.id, MatchDismissal.job_id == job.id
-        )
-    )
+    found = dismissal_of(user, job.id)
     if found is None:
         found = MatchDismissal(user_id=user.id, job_id=job.id, reason=reason)
-        db.session.add(found)
-    elif reason:
+        try:
+            with db.session.begin_nested():  # a double submit: the first one stays
+                db.session.add(found)
+        except IntegrityError:
+            found = dismissal_of(user, job.id)
+            if found is None:
+                raise PortalError("Try again: the job could not be set aside.") from None
+    if reason:
         found.reason = reason
     db.session.flush()
     return found

@@ -1,13 +1,13 @@
 """Seekers' matching pages: recommended jobs with their charts and "Not interested"."""
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, redirect, render_template, request, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import TextAreaField
 from wtforms.validators import Length
 
 from portal import numbers
-from portal.actions import run_action
+from portal.actions import commit, run_action
 from portal.auth.permissions import require_role
 from portal.extensions import db
 from portal.forms import ConfirmForm
@@ -50,19 +50,25 @@ def _published(job_id: int) -> Job:
     return job
 
 
-@bp.route("/recommended")
-@require_role("seeker")
-def recommended():
+def _recommended_page(form: DismissForm, failed_job_id: int | None = None):
     filters = _filters()
     result = recommend.recommended(current_user, page=numbers.page(request.args), **filters)
+    commit()  # a profile's first matches, stored when it never had any
     return render_template(
         "matching/recommended.html",
         result=result,
         filters=filters,
         regions=db.session.scalars(db.select(Region).order_by(Region.name)).all(),
         employment_types=EMPLOYMENT_TYPES,
-        form=DismissForm(formdata=None),
+        form=form,
+        failed_job_id=failed_job_id,
     )
+
+
+@bp.route("/recommended")
+@require_role("seeker")
+def recommended():
+    return _recommended_page(DismissForm(formdata=None))
 
 
 @bp.route("/recommended/<int:job_id>/not-interested", methods=["POST"])
@@ -73,8 +79,7 @@ def not_interested(job_id: int):
     if not form.validate_on_submit():
         if form.csrf_token.errors:
             abort(400)
-        flash(" ".join(form.reason.errors), "danger")
-        return redirect(url_for("matching.recommended"))
+        return _recommended_page(form, job.id), 400  # the typed reason is kept
     run_action(
         lambda: recommend.dismiss(current_user, job, form.reason.data or ""),
         f"“{job.title}” will not be recommended to you again.",

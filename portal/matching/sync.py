@@ -29,9 +29,10 @@ def _mark() -> SearchNode:
     return node
 
 
-def apply_pending() -> int:
-    """Recompute the matches of jobs changed since the last pass; commits. Returns the
-    number of jobs recomputed."""
+def apply_pending(limit: int | None = None) -> int:
+    """Recompute the matches of jobs changed since the last pass (at most ``limit`` jobs,
+    oldest change first: the rest wait for the next pass); commits. Returns the number of
+    jobs recomputed."""
     node = _mark()
     rows = db.session.execute(
         select(SearchOutbox.id, SearchOutbox.job_id)
@@ -46,6 +47,8 @@ def apply_pending() -> int:
     # _done only skips the trailing window's re-reads: a row above the mark is new here
     # (another database may have given its id to a row this process already did)
     rows = [(r, j) for r, j in rows if r > node.high_water or r not in _done]
+    if limit is not None:
+        rows = _first_jobs(rows, limit)
     job_ids = list(dict.fromkeys(job_id for _, job_id in rows))
     for job_id in job_ids:
         engine.recompute_job(job_id)
@@ -57,3 +60,14 @@ def apply_pending() -> int:
     if len(_done) > 100_000:
         _done.clear()
     return len(job_ids)
+
+
+def _first_jobs(rows: list[tuple[int, int]], limit: int) -> list[tuple[int, int]]:
+    """The rows (in id order) up to the last one of the first ``limit`` jobs: the mark
+    then stops before every row left out."""
+    jobs: set[int] = set()
+    for position, (_, job_id) in enumerate(rows):
+        if job_id not in jobs and len(jobs) == limit:
+            return rows[:position]
+        jobs.add(job_id)
+    return rows

@@ -77,6 +77,8 @@ class SeekerProfile(db.Model):
     )
     resume_id: Mapped[int | None] = mapped_column(ForeignKey("resumes.id", ondelete="SET NULL"))
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    # when matching last stored this profile's best matches (None: never)
+    matched_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     user: Mapped[User] = relationship()
     occupations: Mapped[list[Occupation]] = relationship(

@@ -3,6 +3,7 @@
 from flask import Blueprint, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
+from portal.actions import commit
 from portal.matching import recommend
 from portal.pages import services
 from portal.seekers import services as seekers
@@ -30,12 +31,14 @@ def dashboard():
             "pages/dashboard_champion.html", regions=services.agencies_by_region()
         )
     profile = seekers.profile_of(current_user.id)
+    recommended = recommend.recommended(current_user, per_page=3)
+    commit()  # a profile's first matches, stored when it never had any
     return render_template(
         "pages/dashboard_seeker.html",
         profile=profile,
         missing=seekers.missing_parts(profile),
         saved_count=seekers.saved_count(current_user),
-        recommended=recommend.recommended(current_user, per_page=3),
+        recommended=recommended,
     )
 
 
