@@ -159,9 +159,22 @@ def test_travel_between_communities_is_flagged(db, make_job, make_user, signed_i
     page = client.get("/recommended/week").get_data(as_text=True)
     assert weeks(page) == [{mornings.id, afternoons.id}]
     words = unescape(page)
-    assert "Travel between communities on the same day" in words
+    assert "Travel between communities" in words
     assert "Nanaimo → Duncan on Tuesday, 30 min between shifts" in words
     assert "Nanaimo → Duncan on Friday, 30 min between shifts" in words
+
+
+def test_jobs_in_two_communities_on_different_days_are_flagged_too(
+    db, make_job, make_user, signed_in, agencies
+):
+    early = part_time_job(db, make_job, agencies[0], "Nanaimo Early Week", EARLY_WEEK)
+    late = part_time_job(db, make_job, agencies[1], "Duncan Late Week", LATE_WEEK, place="Duncan")
+    client = signed_in(seeker_wanting(db, make_user, places=("Nanaimo", "Duncan")))
+    page = client.get("/recommended/week").get_data(as_text=True)
+    assert weeks(page) == [{early.id, late.id}]
+    words = unescape(page)
+    assert "Work in Duncan and Nanaimo, on different days" in words
+    assert "between shifts" not in words
 
 
 def test_hours_must_add_up_to_the_full_time_week(db, make_job, make_user, signed_in, agencies):

@@ -14,16 +14,23 @@ at, whatever the number of jobs.
 from dataclasses import dataclass, field
 from itertools import combinations as pairs_of
 
-from flask import current_app
 from sqlalchemy import select
 
 from portal.applications import services as applications
 from portal.errors import PortalError
 from portal.extensions import db
 from portal.matching import schedule
-from portal.matching.facts import ProfileFacts, ShareFacts, load_shares, shares_for_profile
+from portal.matching.facts import (
+    ProfileFacts,
+    ShareFacts,
+    load_shares,
+    profile_facts,
+    shares_for_profile,
+)
 from portal.matching.score import base_score, occupation, stars_for
-from portal.models import Agency, Community, Job, JobShare, MatchDismissal, User
+from portal.matching.weights import PART_TIME_BELOW
+from portal.models import Agency, Community, Job, JobShare, MatchDismissal, SeekerProfile, User
+from portal.pools.services import full_time_hours
 from portal.schedules import WEEKDAYS, clashes, minutes
 
 MIN_SCORE = 0.40
@@ -31,7 +38,6 @@ POOL = 60  # candidate shares kept, best first
 BANDS = 5  # bands of part-time hours the pool draws from evenly
 SAME_SCHEDULE = 4  # shares with the very same weekly schedule kept in the pool, at most
 LOAD_LIMIT = 800  # the most recently published part-time shares in reach looked at
-PART_TIME_BELOW = 0.9  # a share under 90 % of the full-time week is part-time
 SPREAD = 0.10  # the combined hours: within 10 % of the full-time week
 DAY_MINUTES = 1440
 
@@ -76,10 +82,6 @@ class _Candidate:
     stars: int
     mask: int  # one bit per minute of the week the share works
     days: dict  # weekday -> [(start, end) in minutes]
-
-
-def full_time_hours() -> float:
-    return float(current_app.config["FULL_TIME_HOURS"])
 
 
 def _days(blocks: list) -> dict[int, list[tuple[int, int]]] | None:
@@ -176,6 +178,10 @@ def _travel(chosen: list[_Candidate], names: dict[int, str]) -> list[str]:
                     f"{names.get(here, 'one site')} → {names.get(there, 'another site')} on "
                     f"{WEEKDAYS[day]}, {_duration(gap)} between shifts"
                 )
+    places = sorted({c.share.community_id for c in chosen}, key=lambda c: names.get(c, ""))
+    if len(places) > 1 and not flags:  # different communities, never on the same day
+        where = " and ".join(names.get(c, "another site") for c in places)
+        flags.append(f"Work in {where}, on different days")
     return flags
 
 
@@ -350,3 +356,27 @@ def apply_to_all(share_ids: list[int], seeker: User, cover_note: str) -> list:
         for job in jobs
         if applications.application_of(job, seeker) is None
     ]
+
+
+@dataclass
+class WeekPage:
+    """What the full-time week page shows a seeker."""
+
+    wants_full_time: bool
+    has_resume: bool
+    combinations: list[Combination]
+
+
+def week_page(user: User) -> WeekPage:
+    """Combinations for a seeker whose profile wants full-time hours (none otherwise)."""
+    profile = db.session.scalar(select(SeekerProfile).where(SeekerProfile.user_id == user.id))
+    wants_full_time = profile is not None and profile.hours_wanted == "full_time"
+    found = []
+    if wants_full_time:
+        facts = profile_facts(profile.id)
+        found = combinations(facts) if facts is not None else []
+    return WeekPage(
+        wants_full_time=wants_full_time,
+        has_resume=profile is not None and profile.resume_id is not None,
+        combinations=found,
+    )

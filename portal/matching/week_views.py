@@ -9,11 +9,10 @@ from wtforms.validators import Length
 
 from portal import numbers, ratelimits
 from portal.actions import run_action
-from portal.applications import services as applications
 from portal.auth.permissions import require_role
 from portal.matching import combos
 from portal.matching.blueprint import bp
-from portal.matching.facts import profile_facts
+from portal.pools.services import full_time_hours
 
 
 class ShareIdsField(HiddenField):
@@ -42,20 +41,15 @@ class ApplyToAllForm(FlaskForm):
 
 
 def _page(form: ApplyToAllForm, refusal=None, status: int = 200):
-    profile = applications.profile_of(current_user.id)
-    wants_full_time = profile is not None and profile.hours_wanted == "full_time"
-    found = []
-    if wants_full_time:
-        facts = profile_facts(profile.id)
-        found = combos.combinations(facts) if facts is not None else []
+    page = combos.week_page(current_user)
     return render_template(
         "matching/week.html",
-        wants_full_time=wants_full_time,
-        combinations=found,
-        full_time=combos.full_time_hours(),
+        wants_full_time=page.wants_full_time,
+        combinations=page.combinations,
+        full_time=full_time_hours(),
         form=form,
         refusal=refusal,
-        has_resume=profile is not None and profile.resume_id is not None,
+        has_resume=page.has_resume,
     ), status
 
 
