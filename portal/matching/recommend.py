@@ -31,7 +31,6 @@ from portal.models import (
 from portal.models.jobs import EMPLOYMENT_TYPES
 
 REASON_MAX = 500
-POOLED_NOTE = "one share of a pooled position"
 
 
 @dataclass(slots=True)

@@ -3,7 +3,7 @@ schedule is blocks of clock time. The day parts, in the profile form's words:
 morning 06:00–10:00, day 10:00–16:00, evening 16:00–22:00, night 22:00–06:00."""
 
 from portal.models.seekers import DAY_PARTS
-from portal.schedules import WEEKDAYS, clashes, minutes
+from portal.schedules import WEEKDAYS, minutes
 
 PART_SPANS = {"morning": (360, 600), "day": (600, 960), "evening": (960, 1320)}
 # night: 22:00–24:00 and 00:00–06:00 of the same weekday
@@ -40,11 +40,6 @@ def describe_cells(missing: set[tuple[int, str]]) -> str:
             joined = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
             phrases.append(f"{PART_WORDS[part]} shifts on {joined}")
     return "; ".join(phrases)
-
-
-def overlap(first: list, second: list) -> list[str]:
-    """Where two weekly schedules overlap, e.g. ["Monday 09:00–13:00"]."""
-    return clashes(first, second)
 
 
 def grid(schedules: list[tuple[str, list]]) -> list[dict]:
