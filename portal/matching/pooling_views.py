@@ -18,6 +18,7 @@ from portal.matching import pooling
 from portal.matching.blueprint import bp
 from portal.models import Job
 from portal.models.matching import PoolingProposal
+from portal.pools.services import full_time_hours
 
 
 class ProposeForm(FlaskForm):
@@ -51,7 +52,7 @@ def _page(job: Job, agency, form: ProposeForm, status: int = 200):
         sent=pooling.sent_for(job),
         form=form,
         action_form=ConfirmForm(),
-        full_time=pooling.full_time_hours(),
+        full_time=full_time_hours(),
     ), status
 
 
@@ -62,14 +63,13 @@ def pooling_propose(job_id: int):
     membership, job = require_agency_job(job_id)
     form = ProposeForm()
     if not form.validate_on_submit() or form.partner_job_id.data is None:
-        flash(
-            next(iter(form.message.errors), None) or "Choose a job to pool with.",
-            "danger",
-        )
+        if form.csrf_token.errors:
+            abort(400)
+        flash(next(iter(form.message.errors), None) or pooling.CHOOSE_A_JOB, "danger")
         return redirect(url_for("matching.pooling_page", job_id=job.id))
     partner_job = db.session.get(Job, form.partner_job_id.data)
-    if partner_job is None:
-        flash("Choose a job to pool with.", "danger")
+    if not pooling.is_public_partner(partner_job):  # a draft or hidden job is never named
+        flash(pooling.CHOOSE_A_JOB, "danger")
     else:
         run_action(
             lambda: pooling.propose(
