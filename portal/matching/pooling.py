@@ -153,6 +153,13 @@ def _mismatch(job: Job, partner_job: Job) -> str | None:
         return f"The two jobs' schedules overlap on {', '.join(overlap)}."
     if job.hours_per_week + partner_job.hours_per_week > 80:
         return "The two jobs together come to more than 80 hours a week."
+    return None
+
+
+def _asks_differently(job: Job, partner_job: Job) -> str | None:
+    """Why the two postings cannot be merged as they stand (checked on accepting: either
+    agency may align its posting after the proposal): the pooled position keeps one set of
+    credentials and screening questions."""
     if _credentials(job) != _credentials(partner_job):
         return (
             "The two postings ask for different credentials: align them first "
@@ -384,6 +391,9 @@ def respond(proposal: PoolingProposal, accept: bool, by) -> Job | None:
     problem = _mismatch(proposal.job, proposal.partner_job)
     if problem:
         raise PortalError(f"This proposal can no longer be accepted: {problem}")
+    problem = _asks_differently(proposal.job, proposal.partner_job)
+    if problem:
+        raise PortalError(problem)
     proposal.status = "accepted"
     job = merge(proposal.job, proposal.partner_job, by)
     _tell(proposal.agency, f"Pooling accepted: {job.title}", proposal, "accepted")
