@@ -6,6 +6,7 @@ from datetime import date
 
 from flask import current_app
 from sqlalchemy import and_, or_, select
+from sqlalchemy.orm import aliased
 
 from portal.extensions import db
 from portal.matching.schedule import cells as schedule_cells
@@ -195,13 +196,17 @@ def profile_facts(profile_id: int) -> ProfileFacts | None:
 
 def open_share_condition():
     """Shares that may be matched: accepted, not filled, of a published job that has not
-    closed, led by an approved agency."""
+    closed, led by an approved agency, the share's own agency approved too."""
+    share_agency = aliased(Agency)
     return and_(
         Job.status == "published",
         Job.closes_on >= today_pacific(),
         JobShare.status == "accepted",
         JobShare.filled_at.is_(None),
         Agency.status == "approved",
+        select(share_agency.id)
+        .where(share_agency.id == JobShare.agency_id, share_agency.status == "approved")
+        .exists(),
     )
 
 
