@@ -643,7 +643,8 @@ def _invitation(lead: Agency) -> int:
     recruiter = db.session.scalar(
         select(User).where(User.email == f"recruiter1.{LEAD_AGENCY}@demo.sectorjobs.ca")
     )
-    candidates.invite(job, lead, profile.id, INVITATION, recruiter or lead.owner)
+    ref = candidates.reference(lead.id, job.id, profile.id)
+    candidates.invite(job, lead, ref, INVITATION, recruiter or lead.owner)
     return 1
 
 

@@ -8,6 +8,7 @@ from flask_wtf import FlaskForm
 from wtforms import SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
+from portal import ratelimits
 from portal.actions import commit, run_action
 from portal.forms import ConfirmForm
 from portal.jobs.permissions import require_agency_job
@@ -31,9 +32,12 @@ class InviteForm(FlaskForm):
 
 
 def _job_of_agency(job_id: int):
-    """The job and the membership, if the agency the user acts for has an accepted share
-    of it; else 404 (403 for users who act for no agency)."""
+    """The job and the membership, if the agency the user acts for is approved and has an
+    accepted share of it; else 404 (403 for users who act for no agency), like the other
+    pages that show seekers to agencies."""
     membership, job = require_agency_job(job_id, lead_only=False)
+    if not membership.agency.is_approved:
+        abort(404)
     if candidates.agency_share(job, membership.agency) is None:
         abort(404)
     return membership, job
@@ -67,11 +71,14 @@ def _detail(job, agency, found, form, status=200):
     ), status
 
 
-@bp.route("/agency/jobs/<int:job_id>/candidates/<int:profile_id>")
+REF = "<string(length=10):ref>"
+
+
+@bp.route(f"/agency/jobs/<int:job_id>/candidates/{REF}")
 @login_required
-def candidate(job_id: int, profile_id: int):
+def candidate(job_id: int, ref: str):
     membership, job = _job_of_agency(job_id)
-    found = candidates.view(job, membership.agency, profile_id, current_user)
+    found = candidates.view(job, membership.agency, ref, current_user)
     if found is None:
         abort(404)
     commit()
@@ -79,36 +86,35 @@ def candidate(job_id: int, profile_id: int):
     return _detail(job, membership.agency, found, form)
 
 
-@bp.route("/agency/jobs/<int:job_id>/candidates/<int:profile_id>/invite", methods=["POST"])
+@bp.route(f"/agency/jobs/<int:job_id>/candidates/{REF}/invite", methods=["POST"])
+@ratelimits.invitations
 @login_required
-def invite(job_id: int, profile_id: int):
+def invite(job_id: int, ref: str):
     membership, job = _job_of_agency(job_id)
-    found = candidates.candidate(job, membership.agency, profile_id)
+    found = candidates.candidate(job, membership.agency, ref)
     if found is None:
         abort(404)
     form = InviteForm()
     if not form.validate_on_submit():
         return _detail(job, membership.agency, found, form, 400)
     run_action(
-        lambda: candidates.invite(
-            job, membership.agency, profile_id, form.message.data, current_user
-        ),
+        lambda: candidates.invite(job, membership.agency, ref, form.message.data, current_user),
         f"{found.reference} is invited to apply for {job.title}.",
     )
     return redirect(url_for("matching.candidates_list", job_id=job.id))
 
 
-@bp.route("/agency/jobs/<int:job_id>/candidates/<int:profile_id>/not-a-fit", methods=["POST"])
+@bp.route(f"/agency/jobs/<int:job_id>/candidates/{REF}/not-a-fit", methods=["POST"])
 @login_required
-def not_a_fit(job_id: int, profile_id: int):
+def not_a_fit(job_id: int, ref: str):
     membership, job = _job_of_agency(job_id)
-    found = candidates.candidate(job, membership.agency, profile_id)
+    found = candidates.candidate(job, membership.agency, ref)
     if found is None:
         abort(404)
     if not ConfirmForm().validate_on_submit():
         abort(400)
     run_action(
-        lambda: candidates.reject(job, membership.agency, profile_id, current_user),
+        lambda: candidates.reject(job, membership.agency, ref, current_user),
         f"{found.reference} will not be suggested again for {job.title}.",
     )
     return redirect(url_for("matching.candidates_list", job_id=job.id))

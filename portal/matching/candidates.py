@@ -5,18 +5,23 @@ until the seeker applies or accepts an invitation. Agencies look (each look is c
 like a résumé view), invite to apply (a limited number a day) or mark "Not a fit".
 Services flush; the caller commits."""
 
+import hashlib
+import hmac
+import re
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, time
 
 from flask import current_app, url_for
 from sqlalchemy import and_, func, or_, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import aliased, selectinload
 
-from portal import audit, mail, search
+from portal import audit, mail
 from portal.applications.services import message_text
 from portal.errors import PortalError
 from portal.extensions import db
 from portal.matching import engine
-from portal.matching.facts import ProfileFacts, ShareFacts, load_shares, profiles_for_share
+from portal.matching.facts import ShareFacts, load_shares, profiles_for_share
 from portal.matching.score import Match, explain
 from portal.matching.weights import STAR_STEPS
 from portal.models import (
@@ -29,15 +34,25 @@ from portal.models import (
     ListMember,
     MatchRejection,
     MatchScore,
+    SeekerCredential,
     SeekerProfile,
     User,
 )
 from portal.models.types import utcnow
 from portal.prequal.services import VISIBLE, visible_lists
 from portal.seekers.services import availability_summary
-from portal.timeutil import PACIFIC
+from portal.timeutil import PACIFIC, today_pacific
 
 MIN_STARS = STAR_STEPS[-1][1]  # fewer stars are not suggested (nor stored)
+REFERENCE_RE = re.compile(r"^[0-9a-f]{10}$")
+
+
+def reference(agency_id: int, job_id: int, profile_id: int) -> str:
+    """The opaque name of a candidate for one agency and one job: the same person has
+    another reference for another job or agency, so agencies cannot link them."""
+    key = str(current_app.config["SECRET_KEY"]).encode()
+    text = f"{agency_id}:{job_id}:{profile_id}".encode()
+    return hmac.new(key, text, hashlib.sha256).hexdigest()[:10]
 
 
 @dataclass
@@ -46,17 +61,19 @@ class Candidate:
 
     profile: SeekerProfile
     match: Match
+    ref: str
     invitation: JobInvitation | None = None
     availability: dict = field(default_factory=dict)
 
     @property
     def profile_id(self) -> int:
+        """For the portal's own code only: pages and URLs use ``ref``."""
         return self.profile.id
 
     @property
     def reference(self) -> str:
         """The opaque name an anonymous candidate goes by."""
-        return f"Candidate {self.profile.id}"
+        return f"Candidate {self.ref}"
 
     @property
     def identified(self) -> bool:
@@ -94,25 +111,60 @@ def _list_members(agency: Agency):
     )
 
 
-def eligible(job: Job, agency: Agency):
-    """A condition on SeekerProfile: visible to agencies or a qualified member of a list
-    the agency may see; not applied to the job; not found "not a fit" for it."""
+def _seen_by(agency: Agency):
+    """A condition on SeekerProfile: an active seeker whose profile is visible to agencies
+    or who is a qualified member of a list the agency may see."""
+    user = aliased(User)
     visible = and_(SeekerProfile.visibility == "agencies", SeekerProfile.consent_id.is_not(None))
     return and_(
         or_(visible, SeekerProfile.user_id.in_(_list_members(agency))),
-        SeekerProfile.user_id.not_in(
-            select(Application.seeker_id).where(Application.job_id == job.id)
-        ),
-        SeekerProfile.user_id.not_in(
-            select(MatchRejection.seeker_id).where(MatchRejection.job_id == job.id)
-        ),
+        select(user.id).where(user.id == SeekerProfile.user_id, user.active.is_(True)).exists(),
     )
 
 
-def _terms(profile: ProfileFacts) -> frozenset[str]:
-    if not profile.terms and profile.text.strip():
-        profile.terms = search.text_terms(profile.text)
-    return profile.terms
+def _eligibility(job_id, agency: Agency):
+    """A condition on SeekerProfile for the job ``job_id`` (a value or a column): seen by
+    the agency, not applied to the job, not found "not a fit" for it by this agency."""
+    applied = aliased(Application)
+    rejected = aliased(MatchRejection)
+    return and_(
+        _seen_by(agency),
+        ~select(applied.id)
+        .where(applied.job_id == job_id, applied.seeker_id == SeekerProfile.user_id)
+        .exists(),
+        ~select(rejected.id)
+        .where(
+            rejected.job_id == job_id,
+            rejected.seeker_id == SeekerProfile.user_id,
+            rejected.agency_id == agency.id,
+        )
+        .exists(),
+    )
+
+
+def eligible(job: Job, agency: Agency):
+    """A condition on SeekerProfile: visible to agencies or a qualified member of a list
+    the agency may see; not applied to the job; not found "not a fit" for it by this
+    agency (each employer of a pooled position decides for itself)."""
+    return _eligibility(job.id, agency)
+
+
+def _profile_rows(ids) -> dict[int, SeekerProfile]:
+    """The profiles with everything the candidate pages show, in a few queries."""
+    return {
+        p.id: p
+        for p in db.session.scalars(
+            select(SeekerProfile)
+            .where(SeekerProfile.id.in_(ids))
+            .options(
+                selectinload(SeekerProfile.user),
+                selectinload(SeekerProfile.occupations),
+                selectinload(SeekerProfile.regions),
+                selectinload(SeekerProfile.communities),
+                selectinload(SeekerProfile.credentials).selectinload(SeekerCredential.credential),
+            )
+        )
+    }
 
 
 def _candidates(job: Job, agency: Agency, limit: int, where=None) -> list[Candidate]:
@@ -128,32 +180,29 @@ def _candidates(job: Job, agency: Agency, limit: int, where=None) -> list[Candid
     ]
     if not ranked:
         return []
-    names = engine.names_for([share])
+    names = engine.names_for([share], audience="agency")
     posting = engine.job_terms([job.id]).get(job.id, frozenset())
-    rows = {
-        p.id: p
-        for p in db.session.scalars(
-            select(SeekerProfile).where(SeekerProfile.id.in_([p.profile_id for _, p in ranked]))
-        )
-    }
+    rows = _profile_rows([p.profile_id for _, p in ranked])
     invitations = {
         i.seeker_id: i
         for i in db.session.scalars(
             select(JobInvitation).where(
                 JobInvitation.job_id == job.id,
+                JobInvitation.agency_id == agency.id,
                 JobInvitation.seeker_id.in_([p.user_id for _, p in ranked]),
             )
         )
     }
     found = []
     for _match, facts in ranked:
-        terms = _terms(facts)
+        terms = engine.profile_terms(facts)
         match = explain(facts, share, engine.similarity(terms, posting) if terms else None, names)
         profile = rows[facts.profile_id]
         found.append(
             Candidate(
                 profile=profile,
                 match=match,
+                ref=reference(agency.id, job.id, profile.id),
                 invitation=invitations.get(facts.user_id),
                 availability=availability_summary(profile),
             )
@@ -166,38 +215,80 @@ def suggested(job: Job, agency: Agency, limit: int = 20) -> list[Candidate]:
     return _candidates(job, agency, limit)
 
 
-def candidate(job: Job, agency: Agency, profile_id: int) -> Candidate | None:
-    """One profile, if it is a current suggestion for the agency's job (else None)."""
+def profile_of_reference(job: Job, agency: Agency, ref: str) -> int | None:
+    """The id of the eligible profile that goes by ``ref`` for this agency's job."""
+    if not REFERENCE_RE.match(ref or "") or _share_facts(job, agency) is None:
+        return None
+    for profile_id in db.session.scalars(select(SeekerProfile.id).where(eligible(job, agency))):
+        if hmac.compare_digest(reference(agency.id, job.id, profile_id), ref):
+            return profile_id
+    return None
+
+
+def candidate(job: Job, agency: Agency, ref: str) -> Candidate | None:
+    """The candidate of the reference, if a current suggestion for the agency's job."""
+    profile_id = profile_of_reference(job, agency, ref)
+    if profile_id is None:
+        return None
     found = _candidates(job, agency, 1, SeekerProfile.id == profile_id)
     return found[0] if found else None
 
 
-def _require(job: Job, agency: Agency, profile_id: int) -> Candidate:
+def _require(job: Job, agency: Agency, ref: str) -> Candidate:
     if agency_share(job, agency) is None:
         raise PortalError("Choose one of your agency's jobs.")
     if job.status != "published":
         raise PortalError("Suggested candidates are for published jobs only.")
-    found = candidate(job, agency, profile_id)
+    found = candidate(job, agency, ref)
     if found is None:
         raise PortalError("This person is no longer a suggested candidate for this job.")
     return found
 
 
+def _insert(row, refusal: str) -> None:
+    """Add ``row`` in a savepoint: a double submit that lost the race is refused with
+    ``refusal`` instead of failing on the unique constraint."""
+    try:
+        with db.session.begin_nested():
+            db.session.add(row)
+    except IntegrityError:
+        raise PortalError(refusal) from None
+
+
 # --- what the agency does -------------------------------------------------------------
 
 
-def view(job: Job, agency: Agency, profile_id: int, by: User) -> Candidate | None:
-    """One candidate's detail, the look recorded (the seeker sees it in their log)."""
-    found = candidate(job, agency, profile_id)
+def _start_of_today():
+    """Midnight Pacific time today, in UTC."""
+    return datetime.combine(today_pacific(), time.min, tzinfo=PACIFIC)
+
+
+def view(job: Job, agency: Agency, ref: str, by: User) -> Candidate | None:
+    """One candidate's detail, the look recorded (the seeker sees it in their log): once
+    a Pacific day per viewer, job and candidate."""
+    found = candidate(job, agency, ref)
     if found is None:
         return None
-    db.session.add(
-        CandidateView(
-            seeker_id=found.profile.user_id, job_id=job.id, agency_id=agency.id, viewer_id=by.id
+    seen = db.session.scalar(
+        select(CandidateView.id).where(
+            CandidateView.seeker_id == found.profile.user_id,
+            CandidateView.job_id == job.id,
+            CandidateView.agency_id == agency.id,
+            CandidateView.viewer_id == by.id,
+            CandidateView.viewed_at >= _start_of_today(),
         )
     )
-    audit.record("candidate.viewed", by, found.profile, detail=f"job {job.id}")
-    db.session.flush()
+    if seen is None:
+        db.session.add(
+            CandidateView(
+                seeker_id=found.profile.user_id,
+                job_id=job.id,
+                agency_id=agency.id,
+                viewer_id=by.id,
+            )
+        )
+        audit.record("candidate.viewed", by, found.profile, detail=f"job {job.id}")
+        db.session.flush()
     return found
 
 
@@ -209,11 +300,15 @@ def invitation_wording(job: Job, agency: Agency) -> str:
 
 
 def invitations_today(agency: Agency) -> list[JobInvitation]:
-    since = utcnow() - timedelta(days=1)
+    """The agency's invitations from matching since midnight Pacific time."""
     return list(
         db.session.scalars(
             select(JobInvitation)
-            .where(JobInvitation.agency_id == agency.id, JobInvitation.created_at > since)
+            .where(
+                JobInvitation.agency_id == agency.id,
+                JobInvitation.list_id.is_(None),
+                JobInvitation.created_at >= _start_of_today(),
+            )
             .order_by(JobInvitation.created_at)
         )
     )
@@ -221,30 +316,44 @@ def invitations_today(agency: Agency) -> list[JobInvitation]:
 
 def _check_limit(agency: Agency) -> None:
     limit = current_app.config["MATCH_INVITES_PER_DAY"]
+    if limit <= 0:
+        raise PortalError("Invitations to suggested candidates are switched off for now.")
+    # one agency's concurrent invitations wait for each other before counting
+    db.session.execute(select(Agency.id).where(Agency.id == agency.id).with_for_update())
     sent = invitations_today(agency)
     if len(sent) >= limit:
-        resets = (sent[len(sent) - limit].created_at + timedelta(days=1)).astimezone(PACIFIC)
         raise PortalError(
-            f"Your agency has sent {len(sent)} invitations today; the limit resets "
-            f"{resets:%b %-d at %-I:%M %p} (Pacific time)."
+            f"Your agency has sent {len(sent)} invitations today, its daily limit; the "
+            "limit resets at midnight Pacific time."
         )
 
 
-def _invitations_link() -> str:
-    endpoint = (
-        "matching.invitations"
-        if "matching.invitations" in current_app.view_functions
-        else "prequal.invitations"
+def _invited(job: Job, seeker_id: int) -> JobInvitation | None:
+    """The seeker's invitation to the job, by any agency (one per job and seeker)."""
+    return db.session.scalar(
+        select(JobInvitation).where(
+            JobInvitation.job_id == job.id, JobInvitation.seeker_id == seeker_id
+        )
     )
-    return url_for(endpoint, _external=True)
 
 
-def invite(job: Job, agency: Agency, profile_id: int, message: str, by: User) -> JobInvitation:
-    """Invite a suggested candidate to apply, by email, in the agency's own wording."""
-    found = _require(job, agency, profile_id)
-    seeker = found.profile.user
-    if found.invitation is not None:
+def _refuse_if_invited(job: Job, agency: Agency, seeker_id: int) -> None:
+    found = _invited(job, seeker_id)
+    if found is None:
+        return
+    if found.agency_id == agency.id:
         raise PortalError("This candidate is already invited to this job.")
+    raise PortalError(
+        "Another employer of this pooled position has already invited this candidate."
+    )
+
+
+def invite(job: Job, agency: Agency, ref: str, message: str, by: User) -> JobInvitation:
+    """Invite a suggested candidate to apply, by email, in the agency's own wording (the
+    ``{name}`` placeholder replaced by the seeker's name)."""
+    found = _require(job, agency, ref)
+    seeker = found.profile.user
+    _refuse_if_invited(job, agency, seeker.id)
     _check_limit(agency)
     invitation = JobInvitation(
         job_id=job.id,
@@ -252,10 +361,9 @@ def invite(job: Job, agency: Agency, profile_id: int, message: str, by: User) ->
         agency_id=agency.id,
         list_id=None,
         invited_by_id=by.id,
-        message=message.strip(),
+        message=message.strip().replace("{name}", seeker.name),
     )
-    db.session.add(invitation)
-    db.session.flush()
+    _insert(invitation, "This candidate is already invited to this job.")
     mail.queue(
         seeker.email,
         f"{agency.name} invites you to apply: {job.title}",
@@ -263,22 +371,23 @@ def invite(job: Job, agency: Agency, profile_id: int, message: str, by: User) ->
         invitation=invitation,
         job=job,
         agency=agency,
-        body=invitation.message.replace("{name}", seeker.name),
-        link=_invitations_link(),
+        body=invitation.message,
+        link=url_for("prequal.invitations", _external=True),
     )
     audit.record("job.invited", by, job, detail=f"seeker {seeker.id} (suggested candidate)")
     return invitation
 
 
-def reject(job: Job, agency: Agency, profile_id: int, by: User) -> None:
-    """ "Not a fit": the candidate is not suggested again for this job."""
-    found = _require(job, agency, profile_id)
-    db.session.add(
+def reject(job: Job, agency: Agency, ref: str, by: User) -> None:
+    """ "Not a fit": the candidate is not suggested again for this job to this agency."""
+    found = _require(job, agency, ref)
+    _insert(
         MatchRejection(
             job_id=job.id, seeker_id=found.profile.user_id, agency_id=agency.id, by_id=by.id
-        )
+        ),
+        "This candidate is already marked not a fit for this job.",
     )
-    audit.record("candidate.rejected", by, job, detail=f"profile {profile_id}")
+    audit.record("candidate.rejected", by, job, detail=f"profile {found.profile.id}")
     db.session.flush()
 
 
@@ -289,6 +398,7 @@ def invitations_of(job: Job, agency: Agency) -> list[tuple[JobInvitation, bool]]
         db.session.scalars(
             select(JobInvitation)
             .where(JobInvitation.job_id == job.id, JobInvitation.agency_id == agency.id)
+            .options(selectinload(JobInvitation.seeker))
             .order_by(JobInvitation.created_at.desc(), JobInvitation.id.desc())
         )
     )
@@ -306,10 +416,19 @@ def invitations_of(job: Job, agency: Agency) -> list[tuple[JobInvitation, bool]]
 # --- numbers for the agency's job pages -----------------------------------------------
 
 
-def _seen_profiles(agency: Agency):
-    visible = and_(SeekerProfile.visibility == "agencies", SeekerProfile.consent_id.is_not(None))
-    return select(SeekerProfile.id).where(
-        or_(visible, SeekerProfile.user_id.in_(_list_members(agency)))
+def _stored_suggestions(agency: Agency):
+    """Stored matches (joined with the share and the profile) of the agency's accepted
+    shares that are suggestions: the same eligibility as the candidate list."""
+    return (
+        select()
+        .select_from(MatchScore)
+        .join(JobShare, JobShare.id == MatchScore.share_id)
+        .join(SeekerProfile, SeekerProfile.id == MatchScore.profile_id)
+        .where(
+            JobShare.agency_id == agency.id,
+            JobShare.status == "accepted",
+            _eligibility(MatchScore.job_id, agency),
+        )
     )
 
 
@@ -319,27 +438,9 @@ def suggestion_counts(job_ids: list[int], agency: Agency) -> dict[int, int]:
     if not job_ids:
         return {}
     rows = db.session.execute(
-        select(MatchScore.job_id, func.count(func.distinct(MatchScore.profile_id)))
-        .join(JobShare, JobShare.id == MatchScore.share_id)
-        .join(SeekerProfile, SeekerProfile.id == MatchScore.profile_id)
-        .where(
-            MatchScore.job_id.in_(job_ids),
-            JobShare.agency_id == agency.id,
-            JobShare.status == "accepted",
-            MatchScore.profile_id.in_(_seen_profiles(agency)),
-            ~select(Application.id)
-            .where(
-                Application.job_id == MatchScore.job_id,
-                Application.seeker_id == SeekerProfile.user_id,
-            )
-            .exists(),
-            ~select(MatchRejection.id)
-            .where(
-                MatchRejection.job_id == MatchScore.job_id,
-                MatchRejection.seeker_id == SeekerProfile.user_id,
-            )
-            .exists(),
-        )
+        _stored_suggestions(agency)
+        .add_columns(MatchScore.job_id, func.count(func.distinct(MatchScore.profile_id)))
+        .where(MatchScore.job_id.in_(job_ids))
         .group_by(MatchScore.job_id)
     )
     return dict(rows.all())
@@ -350,13 +451,9 @@ def job_stats(job: Job, agency: Agency) -> dict:
     the applications that came from an invitation, for the agency's share of the job."""
     stars = dict(
         db.session.execute(
-            select(MatchScore.stars, func.count())
-            .join(JobShare, JobShare.id == MatchScore.share_id)
-            .where(
-                MatchScore.job_id == job.id,
-                JobShare.agency_id == agency.id,
-                MatchScore.profile_id.in_(_seen_profiles(agency)),
-            )
+            _stored_suggestions(agency)
+            .add_columns(MatchScore.stars, func.count(func.distinct(MatchScore.profile_id)))
+            .where(MatchScore.job_id == job.id)
             .group_by(MatchScore.stars)
         ).all()
     )

@@ -14,8 +14,15 @@ from tests.support.pages import text
 from tests.support.reference import code_id, occupation_id
 
 CANDIDATE_RE = re.compile(
-    r'<a class="candidate-link" href="/agency/jobs/(\d+)/candidates/(\d+)">([^<]+)</a>'
+    r'<a class="candidate-link" href="/agency/jobs/(\d+)/candidates/([0-9a-f]{10})">([^<]+)</a>'
 )
+
+
+def ref_of(agency, job, profile_id: int) -> str:
+    """The opaque reference the agency sees the profile under for the job."""
+    from portal.matching.candidates import reference
+
+    return reference(agency.id, job.id, profile_id)
 
 
 def job_region(db, job) -> Region:
@@ -48,11 +55,11 @@ def save_profile(client, data: dict, visible: bool = True):
         assert response.status_code == 302, text(response)[:3000]
 
 
-def listed(client, job) -> list[tuple[int, str]]:
-    """(profile id, shown name) of the suggested candidates, best first."""
+def listed(client, job) -> list[tuple[str, str]]:
+    """(reference, shown name) of the suggested candidates, best first."""
     response = client.get(f"/agency/jobs/{job.id}/candidates")
     assert response.status_code == 200, text(response)[:3000]
-    return [(int(pid), name) for _job, pid, name in CANDIDATE_RE.findall(text(response))]
+    return [(ref, name) for _job, ref, name in CANDIDATE_RE.findall(text(response))]
 
 
 def add_list(db, agency, visibility="partners", partners=()) -> PrequalList:
@@ -91,3 +98,23 @@ def profile_id(db, user) -> int:
     from portal.models import SeekerProfile
 
     return db.session.scalar(select(SeekerProfile.id).where(SeekerProfile.user_id == user.id))
+
+
+def add_partner_share(db, job, partner):
+    """Make ``job`` a pooled position: ``partner`` takes an accepted share of its own."""
+    from portal.models import JobShare
+
+    share = JobShare(
+        job_id=job.id,
+        agency_id=partner.id,
+        hours_per_week=20,
+        community_id=job.community_id,
+        pay_min_cents=2600,
+        pay_max_cents=3000,
+        pay_unit="hourly",
+        unionized=False,
+        status="accepted",
+    )
+    db.session.add(share)
+    db.session.commit()
+    return share

@@ -1,17 +1,20 @@
 """The access test's world for the rows in ``matching_agencies.txt`` (``portal/matching``).
 
-Ids: {candidate} the profile of a seeker, visible to agencies, that matches {job} (the
-target agency's published job): a suggested candidate for it.
+Ids: {candidate} the opaque reference, for the target agency and {job} (its published
+job), of a seeker's profile visible to agencies that matches the job: a suggested candidate.
 """
 
 from tests.support.factories import new_user
 
 # ids used by the rows' url templates, for the route-coverage check
-DUMMY_IDS: dict = {"candidate": 1}
+DUMMY_IDS: dict = {"candidate": "0123456789"}
 
 
 def build(db, core) -> dict:
-    return {"candidate": _candidate(db, new_user, core.job).id}
+    from portal.matching.candidates import reference
+
+    profile = _candidate(db, new_user, core.job)
+    return {"candidate": reference(core.agency.id, core.job.id, profile.id)}
 
 
 def _candidate(db, make_user, job):
