@@ -86,3 +86,13 @@ def test_the_demo_agency_has_suggested_candidates_and_a_proposal_to_answer(db, c
     assert [p.partner_job.title for p in waiting] == [POOLING_JOB]
     proposals = text(client.get("/agency/pooling"))
     assert POOLING_JOB in proposals
+    # the proposal can be accepted: one pooled position with both agencies' shares
+    proposal = waiting[0]
+    response = client.post(
+        f"/agency/pooling/{proposal.id}/accept", data={"csrf_token": client.csrf_token()}
+    )
+    assert response.status_code == 302
+    db.session.expire_all()
+    pooled = db.session.get(PoolingProposal, proposal.id).job
+    assert proposal.status == "accepted" and pooled.pooled
+    assert len(pooled.accepted_shares) == 2

@@ -662,5 +662,34 @@ def _proposal(lead: Agency, partner_jobs: list[Job]) -> int:
         select(PoolingProposal.id).where(PoolingProposal.partner_agency_id == lead.id)
     ):
         return 0
+    _ask_alike(proposer, job)
     pooling.propose(proposer, job, proposer.agency, PROPOSAL, proposer.agency.owner)
     return 1
+
+
+def _ask_alike(proposer: Job, job: Job) -> None:
+    """The proposing agency asks for what the other posting asks (credentials, screening
+    questions), so that the demo's proposal can be accepted: a pooled position keeps one
+    set of each."""
+    from portal.models import JobCredential, ScreeningQuestion
+
+    proposer.credentials.clear()
+    db.session.flush()  # the old rows go before the same credentials come back
+    proposer.credentials.extend(
+        JobCredential(credential_id=c.credential_id, required=c.required) for c in job.credentials
+    )
+    asked = db.session.scalars(
+        select(ScreeningQuestion).where(ScreeningQuestion.job_id == job.id)
+    ).all()
+    for q in asked:
+        db.session.add(
+            ScreeningQuestion(
+                job_id=proposer.id,
+                position=q.position,
+                text=q.text,
+                kind=q.kind,
+                required=q.required,
+                knockout_answer=q.knockout_answer,
+            )
+        )
+    db.session.flush()

@@ -34,7 +34,7 @@ def _profile_changed(profile, **_) -> None:
 def _job_page_candidates(_page, job, **_) -> dict:
     """For the staff of an agency with a share of a published job: its candidate numbers."""
     membership = current_membership()
-    if membership is None or job.status != "published":
+    if membership is None or not membership.agency.is_approved or job.status != "published":
         return {}
     if candidates.agency_share(job, membership.agency) is None:
         return {}
