@@ -21,7 +21,7 @@ from portal.applications.services import message_text
 from portal.errors import PortalError
 from portal.extensions import db
 from portal.matching import engine
-from portal.matching.facts import ShareFacts, load_shares, profiles_for_share
+from portal.matching.facts import ShareFacts, load_profiles, load_shares
 from portal.matching.score import Match, explain
 from portal.matching.weights import STAR_STEPS
 from portal.models import (
@@ -171,8 +171,15 @@ def _candidates(job: Job, agency: Agency, limit: int, where=None) -> list[Candid
     share = _share_facts(job, agency)
     if share is None:
         return []
-    condition = eligible(job, agency) if where is None else and_(eligible(job, agency), where)
-    profiles = profiles_for_share(share, where=condition)
+    # the profiles whose stored best matches hold this share (the same set the job's
+    # numbers count): no scoring of every profile in reach when the page opens
+    stored = SeekerProfile.id.in_(
+        select(MatchScore.profile_id).where(MatchScore.share_id == share.share_id)
+    )
+    condition = and_(eligible(job, agency), stored)
+    if where is not None:
+        condition = and_(condition, where)
+    profiles = load_profiles(condition)
     ranked = [
         (m, p)
         for m, p in engine.rank_profiles(share, profiles.values(), limit)
