@@ -97,10 +97,12 @@ def invite(job_id: int, ref: str):
     form = InviteForm()
     if not form.validate_on_submit():
         return _detail(job, membership.agency, found, form, 400)
-    run_action(
+    if not run_action(
         lambda: candidates.invite(job, membership.agency, ref, form.message.data, current_user),
         f"{found.reference} is invited to apply for {job.title}.",
-    )
+        errors=form.form_errors,  # refused (e.g. the daily limit): the typed message stays
+    ):
+        return _detail(job, membership.agency, found, form, 400)
     return redirect(url_for("matching.candidates_list", job_id=job.id))
 
 
