@@ -46,8 +46,12 @@ def create_app(config_name: str | None = None, overrides: dict | None = None) ->
     from portal.auth.views import bp as auth_bp
     from portal.jobs.views import bp as jobs_bp
     from portal.lmi.views import bp as lmi_bp
-    from portal.matching import agency_views, pooling_views, seeker_views  # noqa: F401
-    from portal.matching import week_views  # noqa: F401
+    from portal.matching import (  # noqa: F401  (the routes of matching_bp)
+        agency_views,
+        pooling_views,
+        seeker_views,
+        week_views,
+    )
     from portal.matching.blueprint import bp as matching_bp
     from portal.pages.views import bp as pages_bp
     from portal.pools.views import bp as pools_bp

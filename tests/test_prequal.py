@@ -18,6 +18,7 @@ from sqlalchemy import func, select
 from portal.models import (
     Community,
     Credential,
+    Job,
     JobInvitation,
     ListMember,
     PrequalList,
@@ -725,6 +726,31 @@ def test_allowed_agency_invites_a_member_who_accepts_or_declines(
     assert fresh(db, JobInvitation, second).status == "declined"
     page = text(seeker.get("/job-invitations"))
     assert "Accepted" in page and "Declined" in page and "Accept and apply" not in page
+
+
+def test_an_invitation_to_a_closed_job_can_only_be_declined(db, agencies, make_seeker, make_job):
+    plist = create_list(agencies.lead, db, visibility="approved")
+    seeker = make_seeker(name="Cleo Closed")
+    member = qualify(db, agencies.lead, seeker, plist)
+    job = make_job(agency=agencies.lead.agency, title="Closed Soon Worker")
+    url = f"/agency/talent/{member.id}/invite"
+    assert agencies.lead.post_form(url, {"job_id": job.id}).status_code == 302
+    invitation = db.session.scalar(select(JobInvitation))
+    agencies.lead.post_form(f"/agency/jobs/{job.id}/close")
+    assert fresh(db, Job, job.id).status == "closed"
+
+    response = seeker.post_form(f"/job-invitations/{invitation.id}/accept")
+    assert response.location == "/job-invitations"
+    page = flashed(seeker, response)
+    assert "“Closed Soon Worker” is no longer open for applications" in page
+    assert fresh(db, JobInvitation, invitation.id).status == "sent"
+    # a decline may say why, within 500 characters
+    response = seeker.post_form(f"/job-invitations/{invitation.id}/decline", {"reason": "x" * 501})
+    assert "Keep the reason to 500 characters (it has 501)." in flashed(seeker, response)
+    assert fresh(db, JobInvitation, invitation.id).status == "sent"
+    seeker.post_form(f"/job-invitations/{invitation.id}/decline", {"reason": "Found a job."})
+    found = fresh(db, JobInvitation, invitation.id)
+    assert (found.status, found.decline_reason) == ("declined", "Found a job.")
 
 
 @pytest.mark.parametrize("who", ["outsider", "pending"])

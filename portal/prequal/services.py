@@ -25,6 +25,7 @@ from portal.models import (
 )
 from portal.models.types import utcnow
 from portal.queries import contains
+from portal.seekers.services import is_open
 from portal.timeutil import today_pacific
 
 CONSENT_TEXT = (
@@ -399,6 +400,11 @@ def respond_invitation(invitation: JobInvitation, accept: bool, reason: str = ""
     """Accept or decline; a decline may say why (the inviting agency sees it)."""
     if invitation.status != "sent":
         raise PortalError("You have already answered this invitation.")
+    if accept and not is_open(invitation.job):
+        raise PortalError(
+            f"“{invitation.job.title}” is no longer open for applications: "
+            "you can decline the invitation."
+        )
     reason = "" if accept else reason.strip()
     if len(reason) > DECLINE_REASON_MAX:
         raise PortalError(
