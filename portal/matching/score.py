@@ -20,11 +20,11 @@ LABELS = {
     "required": "Required credentials",
     "pay": "Pay",
     "hours": "Hours",
-    "schedule": "Shifts and your availability",
+    "schedule": "Shifts and availability",
     "preferred": "Preferred credentials",
     "employment_type": "Type of work",
     "start": "Start date",
-    "text": "Your headline and summary",
+    "text": "Headline and summary",
 }
 
 
