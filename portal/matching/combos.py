@@ -29,7 +29,7 @@ from portal.matching.facts import (
 )
 from portal.matching.score import base_score, occupation, stars_for
 from portal.matching.weights import PART_TIME_BELOW
-from portal.models import Agency, Community, Job, JobShare, MatchDismissal, SeekerProfile, User
+from portal.models import Agency, Community, Job, JobShare, MatchDismissal, User
 from portal.pools.services import full_time_hours
 from portal.schedules import WEEKDAYS, clashes, minutes
 
@@ -369,7 +369,7 @@ class WeekPage:
 
 def week_page(user: User) -> WeekPage:
     """Combinations for a seeker whose profile wants full-time hours (none otherwise)."""
-    profile = db.session.scalar(select(SeekerProfile).where(SeekerProfile.user_id == user.id))
+    profile = applications.profile_of(user.id)
     wants_full_time = profile is not None and profile.hours_wanted == "full_time"
     found = []
     if wants_full_time:

@@ -29,6 +29,7 @@ from portal.models import (
     User,
 )
 from portal.models.jobs import EMPLOYMENT_TYPES
+from portal.seekers import services as seekers
 
 REASON_MAX = 500
 
@@ -78,10 +79,6 @@ class Recommended:
     def needs_profile(self) -> bool:
         """No profile, or no occupations: the seeker should complete the profile."""
         return self.profile is None or not self.profile.occupations
-
-
-def profile_of(user: User) -> SeekerProfile | None:
-    return db.session.scalar(select(SeekerProfile).where(SeekerProfile.user_id == user.id))
 
 
 def dismissed_job_ids(user: User) -> set[int]:
@@ -140,7 +137,7 @@ def recommended(
 ) -> Recommended:
     """The seeker's recommended open jobs, best first, one entry per job (a pooled job's
     best share), each with its chart; ``page`` of ``per_page``."""
-    profile = profile_of(user)
+    profile = seekers.profile_of(user.id)
     result = Recommended(page=max(1, page), per_page=per_page, profile=profile)
     if profile is None:
         return result
@@ -250,7 +247,7 @@ def dismissed(user: User) -> list[MatchDismissal]:
 def invitation_charts(user: User, invitations) -> dict[int, Match]:
     """The match (with its chart) of each invitation's job for the seeker, by invitation id;
     jobs no longer open have none. A pooled job: its best share."""
-    profile = profile_of(user)
+    profile = seekers.profile_of(user.id)
     job_ids = {i.job_id for i in invitations}
     if profile is None or not job_ids:
         return {}
