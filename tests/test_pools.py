@@ -14,6 +14,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy import text as sql
 
+from portal.matching import openshares
 from portal.models import (
     Application,
     ApplicationDecision,
@@ -912,10 +913,13 @@ def test_hired_into_one_share_the_job_stays_published(
     amelia, bruno = make_seeker("Amelia Zhang"), make_seeker("Bruno Ortiz")
     apply(clients(amelia), job)
     apply(clients(bruno), job)
+    assert {s.agency_id for s in openshares.newest_first()} == {lead.id, partner.id}
     set_status(clients(partner.owner), application_of(db, job, amelia), "hired")
     job = fresh(db, Job, job.id)
     assert job.status == "published"
     assert search_ids(app.test_client(), pooled=1) == [job.id]
+    # the filled share leaves matching, the other stays
+    assert {s.agency_id for s in openshares.newest_first()} == {lead.id}
     # the other share is filled by another candidate: now the job is filled
     set_status(clients(lead.owner), application_of(db, job, bruno), "hired")
     assert fresh(db, Job, job.id).status == "filled"

@@ -7,7 +7,7 @@ from datetime import timedelta
 from flask import url_for
 from sqlalchemy import func, select, update
 
-from portal import audit, mail
+from portal import audit, mail, search
 from portal.applications import signals
 from portal.errors import PortalError
 from portal.extensions import db
@@ -271,6 +271,7 @@ def _fill_share(decision: ApplicationDecision) -> None:
         raise PortalError("This position is already filled: someone was hired for it.")
     share = db.session.get(JobShare, decision.share_id)
     db.session.refresh(share)
+    search.enqueue([share.job_id])  # the share leaves matching (and, once all are, search)
     signals.share_filled.send(share)  # pools: the job is filled once every share is
 
 

@@ -19,14 +19,8 @@ from sqlalchemy import select
 from portal.applications import services as applications
 from portal.errors import PortalError
 from portal.extensions import db
-from portal.matching import schedule
-from portal.matching.facts import (
-    ProfileFacts,
-    ShareFacts,
-    load_shares,
-    profile_facts,
-    shares_for_profile,
-)
+from portal.matching import openshares, schedule
+from portal.matching.facts import ProfileFacts, ShareFacts, load_shares, profile_facts
 from portal.matching.score import base_score, occupation, stars_for
 from portal.matching.weights import PART_TIME_BELOW
 from portal.models import Agency, Community, Job, JobShare, MatchDismissal, User
@@ -235,13 +229,13 @@ def find(
 
 
 def part_time_shares(profile: ProfileFacts, target: float) -> dict[int, ShareFacts]:
-    """The open part-time shares within the profile's reach (``facts.shares_for_profile``,
-    narrowed in SQL to part-time hours), the ``LOAD_LIMIT`` most recently published."""
-    return shares_for_profile(
-        profile,
-        limit=LOAD_LIMIT,
-        where=JobShare.hours_per_week < PART_TIME_BELOW * target,
+    """The open part-time shares within the profile's reach, the ``LOAD_LIMIT`` most
+    recently published (``openshares.shares_for_profile``)."""
+    below = PART_TIME_BELOW * target
+    shares = openshares.shares_for_profile(
+        profile, limit=LOAD_LIMIT, keep=lambda share: share.hours < below
     )
+    return {share.share_id: share for share in shares}
 
 
 def combinations(profile: ProfileFacts, limit: int = 10, shares=None) -> list[Combination]:

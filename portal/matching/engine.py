@@ -19,6 +19,7 @@ from sqlalchemy import delete, func, insert, select, tuple_, update
 
 from portal import search
 from portal.extensions import db
+from portal.matching import openshares
 from portal.matching.facts import (
     SHARES_PER_PROFILE,
     ProfileFacts,
@@ -29,7 +30,6 @@ from portal.matching.facts import (
     noc_group,
     profile_facts,
     profiles_for_share,
-    shares_for_profile,
 )
 from portal.matching.score import Match, Names, base_score, explain, finish
 from portal.matching.weights import MATCH_KEEP, STAR_STEPS, WEIGHTS
@@ -243,7 +243,7 @@ def recompute_profile(profile_id: int) -> int:
     profile = profile_facts(profile_id)
     if profile is None:
         return 0
-    matches = rank_shares(profile, shares_for_profile(profile).values(), MATCH_KEEP)
+    matches = rank_shares(profile, openshares.shares_for_profile(profile), MATCH_KEEP)
     rows = _rows(profile_id, matches)
     if rows:
         db.session.execute(insert(MatchScore), rows)
@@ -348,7 +348,9 @@ def recompute_all(progress=None, batch: int = 500) -> int:
     ids = list(db.session.scalars(select(SeekerProfile.id).order_by(SeekerProfile.id)))
     db.session.execute(delete(MatchScore))
     _stamp(SeekerProfile.id.in_(ids))
-    shares = list(load_shares().values())  # newest first, as shares_for_profile
+    shares = openshares.newest_first()  # newest first, as shares_for_profile
+    if shares is None:
+        shares = list(load_shares().values())
     buckets: dict[tuple[str, int], list[int]] = {}
     for position, share in enumerate(shares):
         buckets.setdefault((noc_group(share.noc), share.region_id), []).append(position)

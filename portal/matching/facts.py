@@ -82,6 +82,7 @@ class ShareFacts:
     preferred: frozenset[int] = frozenset()
     terms: frozenset[str] = field(default=frozenset())
     cells: frozenset | None = None  # the (weekday, day part) cells of ``blocks``, once
+    published: float = 0.0  # when the job was published (a timestamp: newest first)
 
 
 # --- profiles -----------------------------------------------------------------------------
@@ -231,6 +232,7 @@ def load_shares(where=None, limit: int | None = None) -> dict[int, ShareFacts]:
             JobShare.schedule_blocks,
             Job.closes_on,
             Job.pooled,
+            Job.published_at,
         )
         .join(Job, Job.id == JobShare.job_id)
         .join(Agency, Agency.id == Job.agency_id)
@@ -256,7 +258,7 @@ def load_shares(where=None, limit: int | None = None) -> dict[int, ShareFacts]:
     found = {}
     for row in rows:
         (sid, job_id, agency_id, title, noc, region_id, community_id, kind, hours) = row[:9]
-        pay_min, pay_max, unit, blocks, closes_on, pooled = row[9:]
+        pay_min, pay_max, unit, blocks, closes_on, pooled, published_at = row[9:]
         found[sid] = ShareFacts(
             share_id=sid,
             job_id=job_id,
@@ -273,6 +275,7 @@ def load_shares(where=None, limit: int | None = None) -> dict[int, ShareFacts]:
             cells=_cells(blocks),
             closes_on=closes_on,
             pooled=bool(pooled),
+            published=published_at.timestamp() if published_at else 0.0,
             required=frozenset(required.get(job_id, ())),
             preferred=frozenset(preferred.get(job_id, ())),
         )
@@ -296,12 +299,13 @@ SHARES_PER_PROFILE = 20000  # the newest open shares a profile is ranked against
 
 
 def shares_for_profile(
-    profile: ProfileFacts, limit: int = SHARES_PER_PROFILE, where=None
+    profile: ProfileFacts, limit: int | None = SHARES_PER_PROFILE
 ) -> dict[int, ShareFacts]:
-    """The open shares a profile could match: an occupation in one of its NOC groups (any
-    occupation when it gave none) and a place it can reach (anywhere when willing to
-    travel or no place given); ``where``: a further condition (e.g. part-time hours)."""
-    conditions = [] if where is None else [where]
+    """The open shares a profile could match, read from the database: an occupation in
+    one of its NOC groups (any occupation when it gave none) and a place it can reach
+    (anywhere when willing to travel or no place given). Ranking reads them from
+    ``openshares`` instead, the same shares kept in memory."""
+    conditions = []
     if profile.occupations:
         conditions.append(
             or_(*(Occupation.noc_code.startswith(group) for group in sorted(profile.groups)))

@@ -11,7 +11,7 @@ from portal.search.params import (
 from portal.search.query import SearchResult, more_like, search
 from portal.search.signals import jobs_committed
 from portal.search.similarity import term_idf, text_terms
-from portal.search.sync import enqueue, sync_after_commit
+from portal.search.sync import enqueue, pending_changes, sync_after_commit
 from portal.search.synonyms import require_synonyms
 from portal.search.tasks import sync_index
 
@@ -25,6 +25,7 @@ __all__ = [
     "enqueue",
     "jobs_committed",
     "more_like",
+    "pending_changes",
     "plain_text",
     "require_synonyms",
     "search",

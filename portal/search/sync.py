@@ -41,6 +41,11 @@ def enqueue(job_ids) -> None:
     db.session.info[ENQUEUED] = True
 
 
+def pending_changes() -> bool:
+    """Whether this session has enqueued job changes it has not committed (and synced)."""
+    return bool(db.session.info.get(ENQUEUED))
+
+
 def _node() -> SearchNode:
     name = node_name()
     node = db.session.get(SearchNode, name)

@@ -434,6 +434,10 @@ def main():
     parser.add_argument("--profile", action="store_true", help="cProfile the timed part")
     parser.add_argument("--keep", action="store_true", help="keep the temporary directory")
     parser.add_argument(
+        "--data",
+        help="a directory to keep the generated sector in, reused by the next run (SQLite)",
+    )
+    parser.add_argument(
         "--sample-precompute",
         action="store_true",
         help="precompute only the sampled seekers' matches and extrapolate (for the full size)",
@@ -441,21 +445,27 @@ def main():
     args = parser.parse_args()
     profiles_n = args.profiles or (1000 if args.quick else 20000)
     jobs_n = args.jobs or (10000 if args.quick else 100000)
-    tmp = tempfile.mkdtemp(prefix="portal-bench-matching-")
+    reuse = bool(args.data) and os.path.exists(os.path.join(args.data, "bench.db"))
+    if args.data:
+        os.makedirs(args.data, exist_ok=True)
+    tmp = args.data or tempfile.mkdtemp(prefix="portal-bench-matching-")
     app = make_app(tmp, args.database_url)
     with app.app_context():
         from portal.extensions import db
         from portal.matching import engine
         from portal.search.cli import rebuild
 
-        insert_s = generate(profiles_n, jobs_n, args.seed)
-        print(
-            f"generated {profiles_n} profiles, {jobs_n} jobs in {insert_s:.1f} s", file=sys.stderr
-        )
-        t0 = time.perf_counter()
-        rebuild(progress=False)
-        index_s = time.perf_counter() - t0
-        print(f"index built in {index_s:.1f} s", file=sys.stderr)
+        insert_s = index_s = 0.0
+        if not reuse:
+            insert_s = generate(profiles_n, jobs_n, args.seed)
+            print(
+                f"generated {profiles_n} profiles, {jobs_n} jobs in {insert_s:.1f} s",
+                file=sys.stderr,
+            )
+            t0 = time.perf_counter()
+            rebuild(progress=False)
+            index_s = time.perf_counter() - t0
+            print(f"index built in {index_s:.1f} s", file=sys.stderr)
         t0 = time.perf_counter()
         if args.sample_precompute:  # the seekers measure() samples, extrapolated
             from sqlalchemy import select
@@ -508,7 +518,7 @@ def main():
         "recompute_job_ms": p("recompute_job", 50),
         "recompute_job_max_ms": p("recompute_job", 100),
     }
-    if not args.keep:
+    if not args.keep and not args.data:
         shutil.rmtree(tmp, ignore_errors=True)
     width = max(map(len, result))
     for key, value in result.items():
