@@ -167,19 +167,28 @@ def _profile_rows(ids) -> dict[int, SeekerProfile]:
     }
 
 
+RESCORE_MARGIN = 20  # stored scores can lag a little (the index's word weights move)
+
+
 def _candidates(job: Job, agency: Agency, limit: int, where=None) -> list[Candidate]:
     share = _share_facts(job, agency)
     if share is None:
         return []
     # the profiles whose stored best matches hold this share (the same set the job's
-    # numbers count): no scoring of every profile in reach when the page opens
-    stored = SeekerProfile.id.in_(
-        select(MatchScore.profile_id).where(MatchScore.share_id == share.share_id)
-    )
-    condition = and_(eligible(job, agency), stored)
+    # numbers count), best stored score first: no scoring of every profile in reach when
+    # the page opens. The first ``limit`` and a margin are scored afresh and charted.
+    condition = eligible(job, agency)
     if where is not None:
         condition = and_(condition, where)
-    profiles = load_profiles(condition)
+    best = (
+        select(MatchScore.profile_id)
+        .join(SeekerProfile, SeekerProfile.id == MatchScore.profile_id)
+        .join(User, User.id == SeekerProfile.user_id)
+        .where(MatchScore.share_id == share.share_id, User.active.is_(True), condition)
+        .order_by(MatchScore.score.desc(), MatchScore.profile_id)
+        .limit(limit + RESCORE_MARGIN)
+    )
+    profiles = load_profiles(SeekerProfile.id.in_(list(db.session.scalars(best))))
     ranked = [
         (m, p)
         for m, p in engine.rank_profiles(share, profiles.values(), limit)

@@ -46,7 +46,7 @@ from portal.models.types import utcnow
 
 KEEP_MIN_SCORE = STAR_STEPS[-1][0]  # matches below 2 stars are not stored
 _JOB_TERMS: OrderedDict = OrderedDict()  # (job id, version) -> terms; a small LRU
-_JOB_TERMS_SIZE = 5000
+_JOB_TERMS_SIZE = 20_000  # about 30 MB; a profile reaches a few thousand postings
 
 
 # --- text similarity ----------------------------------------------------------------------
@@ -91,9 +91,18 @@ def similarity(
     return sum(idf[t] for t in profile_terms & posting_terms) / total
 
 
+_PROFILE_TERMS: dict[str, frozenset[str]] = {}  # a profile's text -> its terms
+_PROFILE_TERMS_SIZE = 50_000
+
+
 def profile_terms(profile: ProfileFacts) -> frozenset[str]:
     if not profile.terms and profile.text.strip():
-        profile.terms = search.text_terms(profile.text)
+        terms = _PROFILE_TERMS.get(profile.text)
+        if terms is None:
+            if len(_PROFILE_TERMS) >= _PROFILE_TERMS_SIZE:
+                _PROFILE_TERMS.clear()
+            terms = _PROFILE_TERMS[profile.text] = search.text_terms(profile.text)
+        profile.terms = terms
     return profile.terms
 
 

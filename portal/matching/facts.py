@@ -1,11 +1,12 @@
 """What the score sees of a profile and of one share of a job, loaded in bulk with plain
 column queries (no ORM objects) so thousands can be scored quickly."""
 
+import json
 from dataclasses import dataclass, field
 from datetime import date
 
 from flask import current_app
-from sqlalchemy import and_, or_, select
+from sqlalchemy import Text, and_, cast, or_, select
 from sqlalchemy.orm import aliased
 
 from portal.extensions import db
@@ -99,7 +100,7 @@ def _profile_rows(where) -> list:
             SeekerProfile.hours_wanted,
             SeekerProfile.pay_expectation_cents,
             SeekerProfile.pay_unit,
-            SeekerProfile.availability,
+            cast(SeekerProfile.availability, Text),  # decoded once per distinct grid
             SeekerProfile.earliest_start,
             SeekerProfile.headline,
             SeekerProfile.summary,
@@ -115,9 +116,55 @@ def load_profiles(where) -> dict[int, ProfileFacts]:
     rows = _profile_rows(where)
     if not rows:
         return {}
-    ids = select(SeekerProfile.id).join(User, User.id == SeekerProfile.user_id).where(where)
     occupations: dict[int, set] = {}
     titles: dict[int, list] = {}
+    regions: dict[int, set] = {}
+    communities: dict[int, set] = {}
+    held: dict[int, set] = {}
+    in_progress: dict[int, set] = {}
+    all_ids = [row[0] for row in rows]
+    for start in range(0, len(all_ids), ID_CHUNK):
+        ids = all_ids[start : start + ID_CHUNK]
+        _places_and_occupations(ids, occupations, titles, regions, communities)
+        _credentials(ids, held, in_progress)
+    found = {}
+    for row in rows:
+        (pid, user_id, visibility, consent_id, travel, hours, pay, unit, avail, start) = row[:10]
+        headline, summary = row[10], row[11]
+        found[pid] = ProfileFacts(
+            profile_id=pid,
+            user_id=user_id,
+            visible=visibility == "agencies" and consent_id is not None,
+            occupations=frozenset(occupations.get(pid, ())),
+            regions=frozenset(regions.get(pid, ())),
+            communities=frozenset(communities.get(pid, ())),
+            willing_to_travel=bool(travel),
+            hours_wanted=hours,
+            pay_cents=hourly_cents(pay, unit),
+            availability=_availability(avail),
+            held=frozenset(held.get(pid, ())),
+            in_progress=frozenset(in_progress.get(pid, set()) - held.get(pid, set())),
+            earliest_start=start,
+            text=" ".join([headline or "", summary or "", *titles.get(pid, [])]),
+        )
+    return found
+
+
+ID_CHUNK = 5000  # ids per IN list (PostgreSQL takes at most 65,535 parameters)
+_AVAILABILITY: dict[str | None, frozenset] = {}  # grids repeat: each decoded once
+
+
+def _availability(raw: str | None) -> frozenset[tuple[int, str]]:
+    found = _AVAILABILITY.get(raw)
+    if found is None:
+        if len(_AVAILABILITY) > 50_000:
+            _AVAILABILITY.clear()
+        grid = json.loads(raw) if raw else []
+        found = _AVAILABILITY[raw] = frozenset((int(d), p) for d, p in (grid or []))
+    return found
+
+
+def _places_and_occupations(ids, occupations, titles, regions, communities) -> None:
     for pid, code, title in db.session.execute(
         select(profile_occupations.c.profile_id, Occupation.noc_code, Occupation.title)
         .join(Occupation, Occupation.id == profile_occupations.c.occupation_id)
@@ -125,14 +172,12 @@ def load_profiles(where) -> dict[int, ProfileFacts]:
     ):
         occupations.setdefault(pid, set()).add(code)
         titles.setdefault(pid, []).append(title)
-    regions: dict[int, set] = {}
     for pid, region_id in db.session.execute(
         select(profile_regions.c.profile_id, profile_regions.c.region_id).where(
             profile_regions.c.profile_id.in_(ids)
         )
     ):
         regions.setdefault(pid, set()).add(region_id)
-    communities: dict[int, set] = {}
     for pid, community_id, region_id in db.session.execute(
         select(profile_communities.c.profile_id, Community.id, Community.region_id)
         .join(Community, Community.id == profile_communities.c.community_id)
@@ -140,8 +185,9 @@ def load_profiles(where) -> dict[int, ProfileFacts]:
     ):
         communities.setdefault(pid, set()).add(community_id)
         regions.setdefault(pid, set()).add(region_id)
-    held: dict[int, set] = {}
-    in_progress: dict[int, set] = {}
+
+
+def _credentials(ids, held, in_progress) -> None:
     known = None  # credential ids by normalised name and code, loaded when first needed
     for pid, credential_id, name, outside, recognition in db.session.execute(
         select(
@@ -165,27 +211,6 @@ def load_profiles(where) -> dict[int, ProfileFacts]:
             held.setdefault(pid, set()).add(credential_id)
         else:
             in_progress.setdefault(pid, set()).add(credential_id)
-    found = {}
-    for row in rows:
-        (pid, user_id, visibility, consent_id, travel, hours, pay, unit, avail, start) = row[:10]
-        headline, summary = row[10], row[11]
-        found[pid] = ProfileFacts(
-            profile_id=pid,
-            user_id=user_id,
-            visible=visibility == "agencies" and consent_id is not None,
-            occupations=frozenset(occupations.get(pid, ())),
-            regions=frozenset(regions.get(pid, ())),
-            communities=frozenset(communities.get(pid, ())),
-            willing_to_travel=bool(travel),
-            hours_wanted=hours,
-            pay_cents=hourly_cents(pay, unit),
-            availability=frozenset((int(d), p) for d, p in (avail or [])),
-            held=frozenset(held.get(pid, ())),
-            in_progress=frozenset(in_progress.get(pid, set()) - held.get(pid, set())),
-            earliest_start=start,
-            text=" ".join([headline or "", summary or "", *titles.get(pid, [])]),
-        )
-    return found
 
 
 def profile_facts(profile_id: int) -> ProfileFacts | None:
@@ -229,7 +254,7 @@ def load_shares(where=None, limit: int | None = None) -> dict[int, ShareFacts]:
             JobShare.pay_min_cents,
             JobShare.pay_max_cents,
             JobShare.pay_unit,
-            JobShare.schedule_blocks,
+            cast(JobShare.schedule_blocks, Text),  # decoded once per distinct schedule
             Job.closes_on,
             Job.pooled,
             Job.published_at,
@@ -246,52 +271,69 @@ def load_shares(where=None, limit: int | None = None) -> dict[int, ShareFacts]:
     rows = db.session.execute(query).all()
     if not rows:
         return {}
-    job_ids = {row[1] for row in rows}
+    job_ids = sorted({row[1] for row in rows})
     required: dict[int, set] = {}
     preferred: dict[int, set] = {}
-    for job_id, credential_id, is_required in db.session.execute(
-        select(JobCredential.job_id, JobCredential.credential_id, JobCredential.required).where(
-            JobCredential.job_id.in_(job_ids)
-        )
-    ):
-        (required if is_required else preferred).setdefault(job_id, set()).add(credential_id)
+    for start in range(0, len(job_ids), ID_CHUNK):
+        for job_id, credential_id, is_required in db.session.execute(
+            select(JobCredential.job_id, JobCredential.credential_id, JobCredential.required).where(
+                JobCredential.job_id.in_(job_ids[start : start + ID_CHUNK])
+            )
+        ):
+            (required if is_required else preferred).setdefault(job_id, set()).add(credential_id)
     found = {}
     for row in rows:
         (sid, job_id, agency_id, title, noc, region_id, community_id, kind, hours) = row[:9]
         pay_min, pay_max, unit, blocks, closes_on, pooled, published_at = row[9:]
+        schedule = _schedule(blocks)
         found[sid] = ShareFacts(
             share_id=sid,
             job_id=job_id,
             agency_id=agency_id,
-            title=title,
-            noc=noc,
+            title=_shared(title),
+            noc=_shared(noc),
             region_id=region_id,
             community_id=community_id,
-            employment_type=kind,
+            employment_type=_shared(kind),
             hours=float(hours),
             pay_min_cents=hourly_cents(pay_min, unit),
             pay_max_cents=hourly_cents(pay_max, unit),
-            blocks=list(blocks or []),
-            cells=_cells(blocks),
-            closes_on=closes_on,
+            blocks=schedule[0],
+            cells=schedule[1],
+            closes_on=_shared(closes_on),
             pooled=bool(pooled),
             published=published_at.timestamp() if published_at else 0.0,
-            required=frozenset(required.get(job_id, ())),
-            preferred=frozenset(preferred.get(job_id, ())),
+            required=_shared(frozenset(required.get(job_id, ()))),
+            preferred=_shared(frozenset(preferred.get(job_id, ()))),
         )
     return found
 
 
-_CELLS: dict[tuple, frozenset] = {}  # schedules repeat: each one's cells worked out once
+_SHARED: dict = {}  # equal titles, codes, dates and credential sets: one object each
 
 
-def _cells(blocks) -> frozenset:
-    key = tuple(tuple(block) for block in blocks or ())
-    found = _CELLS.get(key)
+def _shared(value):
+    """One object for equal values (100,000 shares repeat a few thousand of each)."""
+    found = _SHARED.get(value)
     if found is None:
-        if len(_CELLS) > 50_000:
-            _CELLS.clear()
-        found = _CELLS[key] = frozenset(schedule_cells(blocks or []))
+        if len(_SHARED) > 200_000:
+            _SHARED.clear()
+        found = _SHARED[value] = value
+    return found
+
+
+_SCHEDULES: dict[str | None, tuple[list, frozenset]] = {}  # schedules repeat
+
+
+def _schedule(raw: str | None) -> tuple[list, frozenset]:
+    """A share's weekly schedule (stored as JSON) and the (weekday, day part) cells it
+    covers, worked out once per distinct schedule; the list is shared: never change it."""
+    found = _SCHEDULES.get(raw)
+    if found is None:
+        if len(_SCHEDULES) > 50_000:
+            _SCHEDULES.clear()
+        blocks = (json.loads(raw) if raw else None) or []
+        found = _SCHEDULES[raw] = (blocks, frozenset(schedule_cells(blocks)))
     return found
 
 

@@ -7,9 +7,10 @@ database for every profile took most of the time of a recomputation (about 1.5 s
 its job in the same transaction — publishing, editing, closing, filling a share, pooling,
 an agency approved or suspended — so a refresh reloads only the jobs with rows since the
 last one (plus a trailing window, as the index does: on PostgreSQL a lower id can become
-visible after a higher one). Closing dates pass without a row, so a new Pacific day
-reloads everything, as does a refresh after ``MAX_AGE``, a safety net for a change made
-outside the services.
+visible after a higher one). Closing dates pass without a row: on a new Pacific day the
+shares whose job closed the day before are dropped. A copy unused for ``MAX_IDLE`` is
+reloaded whole (the outbox keeps only two days of rows); loading 100,000 shares takes a
+few seconds, once per process.
 
 A session that has enqueued changes it has not committed reads from the database instead
 (``search.pending_changes``): what a transaction has not committed never enters the copy
@@ -38,7 +39,8 @@ from portal.models.types import utcnow
 from portal.timeutil import today_pacific
 
 TRAILING_WINDOW = timedelta(minutes=5)
-MAX_AGE = 15 * 60  # seconds: reload everything at least this often
+MAX_IDLE = 12 * 3600  # seconds unused after which everything is reloaded (the outbox keeps
+# two days of rows: a copy left longer could miss changes)
 CHUNK = 5000
 
 
@@ -49,6 +51,7 @@ class _Copy:
     newest: list[ShareFacts] | None = None  # newest first; None after a change
     day: date | None = None
     loaded_at: float = 0.0
+    refreshed_at: float = 0.0
     high: int = 0  # the highest outbox id applied
     seen: set[int] = field(default_factory=set)  # window ids applied
     lock: threading.Lock = field(default_factory=threading.Lock)
@@ -104,18 +107,17 @@ def shares_for_profile(
     return found
 
 
-def forget() -> None:
-    """Drop this app's copy (the next use reloads everything)."""
-    copy = _copy()
-    with copy.lock:
-        copy.day = None
-
-
 def _refresh(copy: _Copy) -> None:
     today = today_pacific()
-    if copy.day != today or time.monotonic() - copy.loaded_at > MAX_AGE:
+    now = time.monotonic()
+    if copy.day is None or now - copy.refreshed_at > MAX_IDLE:
         _reload(copy, today)
         return
+    copy.refreshed_at = now
+    if copy.day != today:  # jobs closing before today are no longer open
+        for share in [s for s in copy.shares.values() if s.closes_on < today]:
+            _drop(copy, share)
+        copy.day, copy.newest = today, None
     rows = _outbox_rows(copy.high)
     rows = [(r, j) for r, j in rows if r > copy.high or r not in copy.seen]
     if not rows:
@@ -125,8 +127,8 @@ def _refresh(copy: _Copy) -> None:
         chunk = job_ids[start : start + CHUNK]
         fresh = load_shares(JobShare.job_id.in_(chunk))
         for job_id in chunk:
-            for share_id in copy.by_job.pop(job_id, ()):
-                copy.shares.pop(share_id, None)
+            for share_id in list(copy.by_job.get(job_id, ())):
+                _drop(copy, copy.shares[share_id])
         _add(copy, fresh.values())
     copy.high = max(copy.high, max(r for r, _ in rows))
     copy.seen.update(r for r, _ in rows)
@@ -142,7 +144,7 @@ def _reload(copy: _Copy, today: date) -> None:
     copy.shares, copy.by_job = {}, {}
     _add(copy, load_shares().values())
     copy.high, copy.seen, copy.day = high, seen, today
-    copy.loaded_at = time.monotonic()
+    copy.loaded_at = copy.refreshed_at = time.monotonic()
     copy.newest = None
 
 
@@ -152,6 +154,14 @@ def _outbox_rows(high: int) -> list[tuple[int, int]]:
             or_(SearchOutbox.id > high, SearchOutbox.created_at > utcnow() - TRAILING_WINDOW)
         )
     ).all()
+
+
+def _drop(copy: _Copy, share: ShareFacts) -> None:
+    del copy.shares[share.share_id]
+    shares = copy.by_job[share.job_id]
+    shares.discard(share.share_id)
+    if not shares:
+        del copy.by_job[share.job_id]
 
 
 def _add(copy: _Copy, shares) -> None:

@@ -27,7 +27,10 @@ class MatchScore(db.Model):
     ``MATCH_KEEP`` shares; recomputed when the profile or the job changes."""
 
     __tablename__ = "match_scores"
-    __table_args__ = (Index("ix_match_scores_profile_score", "profile_id", "score"),)
+    __table_args__ = (
+        Index("ix_match_scores_profile_score", "profile_id", "score"),
+        Index("ix_match_scores_share_score", "share_id", "score"),  # a job's candidates
+    )
 
     profile_id: Mapped[int] = mapped_column(
         ForeignKey("seeker_profiles.id", ondelete="CASCADE"), primary_key=True
