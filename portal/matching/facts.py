@@ -60,7 +60,15 @@ class ProfileFacts:
 
     @property
     def groups(self) -> frozenset[str]:
-        return frozenset(noc_group(code) for code in self.occupations)
+        found = _GROUPS.get(self.occupations)
+        if found is None:
+            if len(_GROUPS) > 10_000:
+                _GROUPS.clear()
+            found = _GROUPS[self.occupations] = frozenset(map(noc_group, self.occupations))
+        return found
+
+
+_GROUPS: dict[frozenset, frozenset] = {}  # the NOC groups of each set of occupations
 
 
 @dataclass(slots=True)

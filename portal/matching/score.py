@@ -193,8 +193,10 @@ def pay(p: ProfileFacts, s: ShareFacts, n: Names | None):
     if p.pay_cents is None:
         return 1.0, n and "You did not give a pay expectation."
     if s.pay_max_cents >= p.pay_cents:
+        if n is None:
+            return 1.0, None
         top, asked = _dollars(s.pay_max_cents), _dollars(p.pay_cents)
-        return 1.0, n and f"Pay up to {top}/h meets the {asked}/h you asked."
+        return 1.0, f"Pay up to {top}/h meets the {asked}/h you asked."
     short = p.pay_cents - s.pay_max_cents
     value = max(0.0, 1.0 - PAY_SHORTFALL_PER_DOLLAR * short / 100)
     return value, n and f"Pay {_dollars(short)}/h below what you asked."
