@@ -18,6 +18,7 @@ from sqlalchemy import make_url
 
 from portal import create_app
 from portal.extensions import db as _db
+from tests.support import compiled
 from tests.support.access import AccessBackend, World
 from tests.support.database import BACKENDS, PG_URL, seed_reference, truncate, worker_id
 from tests.support.demo import SeededDemo
@@ -27,6 +28,7 @@ from tests.support.pages import PortalClient, sign_in
 
 
 def pytest_configure(config):
+    compiled.install()  # each app's routes and templates compiled once per test process
     if os.environ.get("PORTAL_REQUIRE_ALL_BACKENDS") and not PG_URL:
         raise pytest.UsageError(
             "PORTAL_REQUIRE_ALL_BACKENDS is set but PORTAL_TEST_DATABASE_URL is not: "
