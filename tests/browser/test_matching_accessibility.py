@@ -20,7 +20,7 @@ from axe_playwright_python.base import AXE_SCRIPT
 from playwright.sync_api import expect
 from sqlalchemy import select
 
-from portal.demo.applications import DEMO_SEEKER, LEAD_AGENCY, LEAD_JOB
+from portal.demo.applications import DEMO_SEEKER, LEAD_AGENCY, LEAD_JOB, POOLING_JOB
 from portal.demo.services import DEMO_PASSWORD
 from portal.models import Agency, Job
 
@@ -156,11 +156,11 @@ def report(problems: list[str]) -> str:
     return f"{len(problems)} accessibility problems:\n" + "\n".join(problems)
 
 
-def lead_job_id(db) -> int:
+def lead_job_id(db, title: str) -> int:
     return db.session.scalar(
         select(Job.id)
         .join(Agency, Agency.id == Job.agency_id)
-        .where(Agency.slug == LEAD_AGENCY, Job.title == LEAD_JOB, Job.status == "published")
+        .where(Agency.slug == LEAD_AGENCY, Job.title == title, Job.status == "published")
         .order_by(Job.id)
     )
 
@@ -258,7 +258,7 @@ def test_the_seekers_matching_pages(demo, browser, live_server, db):
 
 
 def test_the_agencys_matching_pages(demo, browser, live_server, db):
-    job_id = lead_job_id(db)
+    job_id = lead_job_id(db, LEAD_JOB)
     agency = Checker(browser, live_server, OWNER)
     page = agency.page
 
@@ -278,6 +278,9 @@ def test_the_agencys_matching_pages(demo, browser, live_server, db):
     agency.visit(f"/agency/jobs/{job_id}/pooling", "pooling")
     seen = agency.tab_through("pooling")
     agency.reaches(seen, "pooling", r"^textarea: Message to", r"^button: Propose pooling with")
+    # the job another agency proposed to pool with: a link to answer it
+    agency.visit(f"/agency/jobs/{lead_job_id(db, POOLING_JOB)}/pooling", "pooling-proposed")
+    expect(page.get_by_role("link", name="Answer their proposal")).to_be_visible()
 
     agency.visit("/agency/pooling", "pooling-proposals")
     seen = agency.tab_through("pooling-proposals")
