@@ -88,6 +88,53 @@ def share_ids(page: str) -> list[str]:
     return re.findall(r'name="share_ids" value="([\d,]+)"', page)
 
 
+def articles(page: str) -> list[str]:
+    """The HTML of each combination on the page, in order."""
+    return [a.split("</article>")[0] for a in page.split('<article class="card mb-4"')[1:]]
+
+
+def words_of(html: str, seen: bool = True) -> str:
+    """The text of ``html``, spaces collapsed; only what is seen (``seen``), without the
+    visually-hidden text screen readers get, or only that text (``seen=False``)."""
+    hidden = r'<span class="visually-hidden">([^<]*)</span>'
+    if not seen:
+        return " ".join(unescape(h).strip() for h in re.findall(hidden, html))
+    shown = re.sub(r"<[^>]+>", " ", re.sub(hidden, "", html))
+    return " ".join(unescape(shown).split())
+
+
+def is_open(article: str) -> bool:
+    """Whether the combination's <details> starts open (its timetable and form shown)."""
+    return " open" in re.search(r"<details([^>]*)>", article).group(1)
+
+
+def summary(article: str) -> str:
+    """What the combination's <summary> says, folded or not."""
+    return words_of(re.search(r"<summary>(.*?)</summary>", article, re.S).group(1))
+
+
+def legend(article: str) -> dict[str, str]:
+    """{letter: what the legend says of that job} of one combination."""
+    rows = re.findall(
+        r'<li class="mb-1"><span class="badge text-bg-dark" aria-hidden="true">([A-C])</span>'
+        r"(.*?)</li>",
+        article,
+        re.S,
+    )
+    return {key: words_of(row) for key, row in rows}
+
+
+def shifts(article: str, day: str, seen: bool = True) -> list[str]:
+    """The shifts of ``day`` in the combination's timetable, as seen (or as read aloud)."""
+    row = re.search(rf'<th scope="row">{day}</th>(.*?)</tr>', article, re.S).group(1)
+    blocks = re.findall(r'<li class="shift">(.*?)</li>', row, re.S)
+    if seen:
+        return [words_of(block) for block in blocks]
+    return [
+        words_of(block.split("</strong>")[0]) + " " + words_of(block, False) for block in blocks
+    ]
+
+
 @pytest.fixture
 def agencies(make_agency, make_user):
     return (
@@ -126,14 +173,59 @@ def test_week_shows_two_part_time_jobs_that_fit_and_never_an_overlapping_pair(
     assert len(found) == 2
     words = unescape(page)
     assert "Week 1: 37.5 hours from 2 jobs" in words
-    # the timetable: a table, one row per weekday, each block with its job and agency
+    # the timetable: a table, one row per weekday, each block with its job's letter, and a
+    # legend that names each job, its agency and community once
     assert '<th scope="row">Monday</th>' in page and '<th scope="row">Sunday</th>' in page
-    cells = re.sub(r"<[^>]+>", "", words)
-    assert "08:00–14:15 Morning Support Worker (Harbour Living)" in cells
-    assert "08:00–14:15 Late Week Support Worker (Island Youth)" in cells
+    first = articles(page)[weeks(page).index({early.id, late.id})]
+    jobs = legend(first)
+    early_key = next(k for k, row in jobs.items() if row.startswith("Morning Support Worker"))
+    late_key = next(k for k, row in jobs.items() if row.startswith("Late Week Support Worker"))
+    assert sorted(jobs) == ["A", "B"]
+    assert jobs[early_key].startswith("Morning Support Worker · Harbour Living · Nanaimo")
+    assert jobs[late_key].startswith("Late Week Support Worker · Island Youth · Nanaimo")
+    assert shifts(first, "Monday") == [f"08:00–14:15 {early_key}"]
+    assert shifts(first, "Thursday") == [f"08:00–14:15 {late_key}"]
+    assert shifts(first, "Sunday") == []
+    # a screen reader hears each shift's job and agency, not a bare letter
+    assert shifts(first, "Monday", seen=False) == [
+        "08:00–14:15 Morning Support Worker, Harbour Living"
+    ]
+    assert shifts(first, "Saturday", seen=False) == [
+        "08:00–14:15 Late Week Support Worker, Island Youth"
+    ]
+    table = first.split("<table")[1].split("</table>")[0]
+    assert "Support Worker" not in words_of(table)  # no title repeated on every shift
     assert "of 5 stars" in words
     assert 'href="/recommended"' in page
     assert "Travel between communities" not in words  # all in Nanaimo
+
+
+def test_the_first_week_is_open_the_others_folded_with_a_summary(
+    db, make_user, signed_in, three_jobs
+):
+    early, late, midday = three_jobs
+    client = signed_in(seeker_wanting(db, make_user))
+    page = client.get("/recommended/week").get_data(as_text=True)
+    found = articles(page)
+    assert len(found) == 2
+    assert [is_open(article) for article in found] == [True, False]
+    # each summary, read folded: the jobs (and agencies), the hours and the stars
+    names = {
+        early.id: "Morning Support Worker (Harbour Living)",
+        late.id: "Late Week Support Worker (Island Youth)",
+        midday.id: "Midday Support Worker (Coast Family)",
+    }
+    for n, (article, ids) in enumerate(zip(found, weeks(page), strict=True), start=1):
+        said = summary(article)
+        assert said.startswith(f"Week {n}: 37.5 hours from 2 jobs ")
+        for job_id in ids:
+            assert names[job_id] in said
+        assert re.search(r"[★☆]{5} on average$", said), said
+        assert "of 5 stars" in words_of(article.split("</summary>")[0], seen=False)
+        assert "Travel" not in said
+        # the folded week keeps its own timetable and "apply to all" form
+        assert "<table" in article.split("</summary>")[1]
+        assert 'name="share_ids"' in article.split("</summary>")[1]
 
 
 def test_travel_between_communities_is_flagged(db, make_job, make_user, signed_in, agencies):
@@ -160,6 +252,7 @@ def test_travel_between_communities_is_flagged(db, make_job, make_user, signed_i
     assert weeks(page) == [{mornings.id, afternoons.id}]
     words = unescape(page)
     assert "Travel between communities" in words
+    assert summary(articles(page)[0]).endswith("on average · ⚠ Travel between communities")
     assert "Nanaimo → Duncan on Tuesday, 30 min between shifts" in words
     assert "Nanaimo → Duncan on Friday, 30 min between shifts" in words
 
@@ -273,6 +366,25 @@ def test_apply_to_all_refuses_when_a_job_asks_screening_questions(
     assert f'href="/jobs/{late.id}/apply"' in page
     assert ">Typed note</textarea>" in page  # what was typed is kept
     assert count(db, Application) == 0  # none sent, not even the early week's
+
+
+def test_a_refused_week_comes_back_open_with_what_was_typed(db, make_user, signed_in, three_jobs):
+    client = signed_in(seeker_wanting(db, make_user))
+    page = client.get("/recommended/week").get_data(as_text=True)
+    second = share_ids(page)[1]
+    typed = "I can work both. " * 300  # over 5,000 characters
+    response = client.post_form(
+        "/recommended/week/apply", {"share_ids": second, "cover_note": typed}
+    )
+    assert response.status_code == 400
+    page = response.get_data(as_text=True)
+    assert "Keep it under 5,000 characters." in unescape(page)
+    assert share_ids(page)[1] == second
+    assert [is_open(article) for article in articles(page)] == [False, True]  # week 2 open
+    found = articles(page)
+    assert f">{typed}</textarea>" in unescape(found[1])
+    assert "I can work both." not in found[0]
+    assert count(db, Application) == 0
 
 
 def test_apply_to_all_refuses_without_a_resume(db, make_user, signed_in, three_jobs):

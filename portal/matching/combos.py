@@ -34,21 +34,20 @@ SAME_SCHEDULE = 4  # shares with the very same weekly schedule kept in the pool,
 LOAD_LIMIT = 800  # the most recently published part-time shares in reach looked at
 SPREAD = 0.10  # the combined hours: within 10 % of the full-time week
 DAY_MINUTES = 1440
+KEYS = "ABC"  # the parts' short names in a combination's timetable
 
 
 @dataclass(slots=True)
 class Part:
-    """One share of a combination, with what the page shows of it."""
+    """One share of a combination, with what the page shows of it: ``key`` is the short
+    name ("A", "B", "C") the combination's timetable gives it, its legend spelling it out."""
 
     share: ShareFacts
     score: float
     stars: int
     agency: str
     community: str
-
-    @property
-    def label(self) -> str:
-        return f"{self.share.title} ({self.agency})"
+    key: str = ""
 
 
 @dataclass(slots=True)
@@ -58,7 +57,11 @@ class Combination:
     score: float  # the mean of the parts' scores
     stars: int  # the mean of the parts' stars, rounded
     travel: list[str] = field(default_factory=list)
-    grid: list[dict] = field(default_factory=list)
+    grid: list[dict] = field(default_factory=list)  # the parts' blocks, labelled by key
+
+    @property
+    def by_key(self) -> dict[str, Part]:
+        return {part.key: part for part in self.parts}
 
     @property
     def shares(self) -> list[ShareFacts]:
@@ -261,8 +264,9 @@ def combinations(profile: ProfileFacts, limit: int = 10, shares=None) -> list[Co
                 c.stars,
                 agencies.get(c.share.agency_id, ""),
                 communities.get(c.share.community_id, ""),
+                KEYS[n],
             )
-            for c in chosen
+            for n, c in enumerate(chosen)
         ]
         found.append(
             Combination(
@@ -271,7 +275,7 @@ def combinations(profile: ProfileFacts, limit: int = 10, shares=None) -> list[Co
                 score=mean,
                 stars=max(1, min(5, int(sum(c.stars for c in chosen) / len(chosen) + 0.5))),
                 travel=_travel(chosen, communities),
-                grid=schedule.grid([(p.label, p.share.blocks) for p in parts]),
+                grid=schedule.grid([(p.key, p.share.blocks) for p in parts]),
             )
         )
     return found

@@ -114,14 +114,28 @@ def test_a_full_time_week_from_two_part_time_jobs(
         has=page.get_by_role("heading", name="Week 1: 37.5 hours from 2 jobs")
     )
     expect(week).to_be_visible()
+    # the week is open; its legend gives each job a letter, the timetable uses the letters
+    jobs = week.get_by_role("list", name="The jobs, and their letters in the timetable")
+    key = {}
+    for title, agency in (
+        ("Morning Community Support Worker", "Harbour Community Living"),
+        ("Evening Community Support Worker", "Tidewater Family Services"),
+    ):
+        item = jobs.get_by_role("listitem").filter(has=page.get_by_role("link", name=title))
+        expect(item).to_be_visible()
+        expect(item).to_contain_text(f"{title} · {agency} · {community.name}")
+        key[title] = item.locator(".badge").inner_text()
+    assert sorted(key.values()) == ["A", "B"]
     timetable = week.get_by_role("table", name="Weekly timetable of week 1")
     monday = timetable.get_by_role("row", name=re.compile("^Monday"))
-    expect(
-        monday.get_by_text(re.compile("07:00–11:00 Morning Community Support Worker"))
-    ).to_be_visible()
-    expect(
-        monday.get_by_text(re.compile("16:00–19:30 Evening Community Support Worker"))
-    ).to_be_visible()
+    for time, title in (
+        ("07:00–11:00", "Morning Community Support Worker"),
+        ("16:00–19:30", "Evening Community Support Worker"),
+    ):
+        shift = monday.locator("li.shift").filter(has_text=time)
+        expect(shift.locator(".badge")).to_have_text(key[title])
+        expect(shift.locator(".badge")).to_be_visible()
+        expect(shift).to_contain_text(title)  # for screen readers
     shoot(page, "week")
 
     # 3. "apply to all" from the keyboard
