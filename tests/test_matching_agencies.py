@@ -144,6 +144,55 @@ def test_invite_in_the_agencies_wording_then_accepted_shows_the_name(db, world):
     assert "Ida Invited" in text(world.owner.get(base))
 
 
+def sent_rows(client, job) -> list[tuple[str, str | None, str]]:
+    """(who, the link on it, status) of each row of "Invitations you sent", newest first."""
+    page = text(client.get(f"/agency/jobs/{job.id}/candidates"))
+    table = page.split('id="invited-heading"')[1].split("</table>")[0]
+    rows = []
+    for row in re.findall(r"<tr>\s*<td>(.*?)</td>\s*<td>(.*?)</td>", table, re.S):
+        who, status = (" ".join(re.sub(r"<[^>]+>", " ", cell).split()) for cell in row)
+        link = re.search(r'<a href="([^"]+)"', row[0])
+        rows.append((who, link.group(1) if link else None, status))
+    return rows
+
+
+def test_invitations_sent_go_by_the_candidates_reference(db, world):
+    """The list of invitations names each anonymous candidate by the reference of the best
+    matches above (and links to them while suggested); the name once they accept."""
+    job, url = world.job, f"/agency/jobs/{world.job.id}/candidates"
+    ida = world.seeker("Ida Invited", credentials=("first-aid-cpr-c",))
+    dan = world.seeker("Dan Declined")
+    for seeker in (ida, dan):
+        response = world.owner.post_form(f"{url}/{seeker.ref}/invite", {"message": "Apply!"})
+        assert response.status_code == 302
+    top = dict(listed(world.owner, job))
+    assert top[ida.ref] == f"Candidate {ida.ref}" and top[dan.ref] == f"Candidate {dan.ref}"
+    assert sent_rows(world.owner, job) == [
+        (f"Candidate {dan.ref}", f"{url}/{dan.ref}", "Sent"),
+        (f"Candidate {ida.ref}", f"{url}/{ida.ref}", "Sent"),
+    ]
+    page = text(world.owner.get(url))
+    assert "An anonymous candidate" not in page
+    for secret in ("Ida", "Dan", "ida@", "dan@"):
+        assert secret not in page
+    # declined: still anonymous, under the same reference
+    dans = db.session.scalar(select(JobInvitation).where(JobInvitation.seeker_id == dan.user.id))
+    dan.post_form(f"/job-invitations/{dans.id}/decline", {"reason": "Too far"})
+    # accepted: named, as in the best matches, the reference beside the name
+    idas = db.session.scalar(select(JobInvitation).where(JobInvitation.seeker_id == ida.user.id))
+    assert ida.post_form(f"/job-invitations/{idas.id}/accept").status_code == 302
+    assert dict(listed(world.owner, job))[ida.ref] == "Ida Invited"
+    assert sent_rows(world.owner, job) == [
+        (f"Candidate {dan.ref}", f"{url}/{dan.ref}", "Declined: Too far"),
+        (f"Ida Invited (Candidate {ida.ref})", f"/agency/people/{ida.user.id}", "Accepted"),
+    ]
+    assert "Dan" not in text(world.owner.get(url))
+    # no longer a suggestion ("not a fit"): the reference, without a link
+    assert world.owner.post_form(f"{url}/{dan.ref}/not-a-fit").status_code == 302
+    assert dan.ref not in dict(listed(world.owner, job))
+    assert sent_rows(world.owner, job)[0] == (f"Candidate {dan.ref}", None, "Declined: Too far")
+
+
 def test_empty_message_keeps_the_form(db, world):
     seeker = world.seeker("Eve Empty")
     base = f"/agency/jobs/{world.job.id}/candidates/{seeker.ref}"

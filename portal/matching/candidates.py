@@ -407,9 +407,28 @@ def reject(job: Job, agency: Agency, ref: str, by: User) -> None:
     db.session.flush()
 
 
-def invitations_of(job: Job, agency: Agency) -> list[tuple[JobInvitation, bool]]:
+@dataclass
+class SentInvitation:
+    """One of the agency's invitations to a job, as its candidates page lists it."""
+
+    invitation: JobInvitation
+    applied: bool  # the seeker applied for the job
+    ref: str | None  # the candidate's reference (None: the seeker has no profile now)
+
+    @property
+    def identified(self) -> bool:
+        """The seeker applied or accepted: the agency may see who they are."""
+        return self.applied or self.invitation.status == "accepted"
+
+    @property
+    def reference(self) -> str:
+        """The name the anonymous candidate goes by in the list of suggestions."""
+        return f"Candidate {self.ref}" if self.ref else "An anonymous candidate"
+
+
+def invitations_of(job: Job, agency: Agency) -> list[SentInvitation]:
     """The agency's invitations to this job, newest first, each with whether the seeker
-    applied."""
+    applied and the reference the candidate goes by (the same as in the suggestions)."""
     invitations = list(
         db.session.scalars(
             select(JobInvitation)
@@ -418,15 +437,33 @@ def invitations_of(job: Job, agency: Agency) -> list[tuple[JobInvitation, bool]]
             .order_by(JobInvitation.created_at.desc(), JobInvitation.id.desc())
         )
     )
+    seekers = [i.seeker_id for i in invitations]
     applied = set(
         db.session.scalars(
             select(Application.seeker_id).where(
-                Application.job_id == job.id,
-                Application.seeker_id.in_([i.seeker_id for i in invitations]),
+                Application.job_id == job.id, Application.seeker_id.in_(seekers)
             )
         )
     )
-    return [(i, i.seeker_id in applied) for i in invitations]
+    profiles = dict(
+        db.session.execute(
+            select(SeekerProfile.user_id, SeekerProfile.id).where(
+                SeekerProfile.user_id.in_(seekers)
+            )
+        ).all()
+    )
+    return [
+        SentInvitation(
+            invitation=i,
+            applied=i.seeker_id in applied,
+            ref=(
+                reference(agency.id, job.id, profiles[i.seeker_id])
+                if i.seeker_id in profiles
+                else None
+            ),
+        )
+        for i in invitations
+    ]
 
 
 # --- numbers for the agency's job pages -----------------------------------------------
