@@ -215,12 +215,54 @@ def test_not_interested_removes_the_job_for_good(db, seeker, jobs, make_user, si
     assert "Good Match Worker" in shown(text(seeker.get("/recommended")))
 
 
+def card(page: str, job_id: int) -> str:
+    """The card of one recommended job."""
+    return page.split(f'aria-labelledby="job-{job_id}"')[1].split("</article>")[0]
+
+
+def not_interested(card_html: str) -> tuple[str, str, str]:
+    """The card's "Not interested" disclosure: its <details> attributes, what its summary
+    says (visually hidden words included) and what it folds away."""
+    found = re.search(
+        r"<details([^>]*)>\s*<summary[^>]*>(.*?)</summary>(.*?)</details>", card_html, re.S
+    )
+    assert found is not None, card_html
+    attributes, said, folded = found.groups()
+    return attributes, " ".join(re.sub(r"<[^>]+>", "", said).split()), folded
+
+
+def test_not_interested_is_folded_behind_a_disclosure(db, seeker, jobs):
+    make_profile(db, seeker.user)
+    page = text(seeker.get("/recommended"))
+    for job in jobs.values():
+        html = card(page, job.id)
+        charts, dismiss = html.split("</details>", 1)  # "Why this match", then this one
+        assert "<summary>Why this match</summary>" in charts and "Why not?" not in charts
+        attributes, said, folded = not_interested(dismiss)
+        assert " open" not in attributes  # folded: no reason field in sight
+        assert said == f"Not interested in {job.title}…"
+        assert f'action="/recommended/{job.id}/not-interested"' in folded
+        assert f'<label class="form-label small" for="reason-{job.id}">Why not?' in folded
+        assert f'id="reason-{job.id}" name="reason"' in folded
+        assert 'name="csrf_token"' in folded and '<button type="submit"' in folded
+        assert "Why not?" not in dismiss.split("<details")[0]  # nothing outside it
+
+
 def test_not_interested_refusals(db, seeker, jobs, agency, make_job):
     make_profile(db, seeker.user)
     job = jobs["good"]
     response = seeker.post_form(f"/recommended/{job.id}/not-interested", {"reason": "x" * 501})
     assert response.status_code == 400  # the page again, with what was typed
     assert "Keep the reason under 500 characters." in text(response)
+    # that job's disclosure comes back open, the others folded
+    page = text(response)
+    for other in jobs.values():
+        attributes, _, folded = not_interested(card(page, other.id).split("</details>", 1)[1])
+        assert (" open" in attributes) == (other.id == job.id), other.title
+    assert (
+        "Keep the reason under 500 characters."
+        in not_interested(card(page, job.id).split("</details>", 1)[1])[2]
+    )
     assert db.session.scalar(select(MatchDismissal)) is None
     draft = make_job(agency=agency, status="draft", title="Draft Worker")
     assert seeker.post_form(f"/recommended/{draft.id}/not-interested").status_code == 404
