@@ -205,15 +205,22 @@ def test_the_seekers_matching_pages(demo, browser, live_server, db):
         seen,
         "recommended",
         r"^summary: Why this match",
-        r"^input: Why not\?",
-        r"^button: Not interested in .+",
+        r"^summary: Not interested in .+…$",
         r"^a: See full-time weeks",
     )
-    # "Not interested" from the keyboard: the job moves to the not-interested page
+    # "Not interested" from the keyboard: its reason field is folded away until asked for,
+    # then the job moves to the not-interested page
     first = page.locator("main article").first
     title = first.get_by_role("heading").get_by_role("link").inner_text().strip()
     reason = first.get_by_label(re.compile(r"^Why not\?"))
-    reason.focus()
+    expect(reason).to_be_hidden()
+    expect(page.locator("main input[name=reason]:visible")).to_have_count(0)  # none shown
+    first.locator("summary", has_text="Not interested").focus()
+    page.keyboard.press("Enter")
+    expect(reason).to_be_visible()
+    seeker.check("recommended-not-interested-open")
+    page.keyboard.press("Tab")
+    expect(reason).to_be_focused()
     reason.fill("Too far to drive")
     page.keyboard.press("Tab")
     expect(first.get_by_role("button", name=re.compile("^Not interested"))).to_be_focused()
@@ -232,9 +239,24 @@ def test_the_seekers_matching_pages(demo, browser, live_server, db):
     seeker.reaches(
         seen,
         "week",
+        r"^summary: Week 1: .+ hours from \d jobs",
         r"^textarea: Cover note for week 1",
         r"^button: Apply to all \d jobs of week 1",
+        r"^summary: Week 2: .+ hours from \d jobs",
     )
+    # week 1 open, the others folded to their summaries; week 2 opens from the keyboard
+    weeks = page.locator("main details.week")
+    assert weeks.count() >= 2, weeks.count()
+    expect(page.get_by_role("table", name="Weekly timetable of week 1")).to_be_visible()
+    for n in range(2, weeks.count() + 1):
+        expect(page.get_by_role("table", name=f"Weekly timetable of week {n}")).to_be_hidden()
+        expect(page.get_by_label(f"Cover note for week {n}")).to_be_hidden()
+    weeks.nth(1).locator("summary").focus()
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("table", name="Weekly timetable of week 2")).to_be_visible()
+    page.keyboard.press("Tab")  # into week 2: its first job's link
+    expect(page.locator(":focus")).to_have_attribute("href", re.compile(r"^/jobs/\d+$"))
+    seeker.check("week-2-open")
 
     seeker.visit("/job-invitations", "invitations")
     expect(page.get_by_text("Your match:").first).to_be_visible()
