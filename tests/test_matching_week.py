@@ -384,6 +384,10 @@ def test_a_refused_week_comes_back_open_with_what_was_typed(db, make_user, signe
     found = articles(page)
     assert f">{typed}</textarea>" in unescape(found[1])
     assert "I can work both." not in found[0]
+    # the error summary's link leads to that week's note, marked invalid with its message
+    assert 'href="#cover_note"' in page
+    assert 'id="cover_note"' in found[1] and 'aria-invalid="true"' in found[1]
+    assert 'id="cover_note-error"' in found[1] and 'id="cover_note"' not in found[0]
     assert count(db, Application) == 0
 
 
