@@ -12,10 +12,10 @@ from tests.support.security_headers import assert_security_headers
 
 
 @pytest.mark.parametrize(("method", "url_template", "role", "expected_status"), list(cases()))
-def test_access(access_client, login, world, method, url_template, role, expected_status):
+def test_access(access_client, access_backend, world, method, url_template, role, expected_status):
     client = access_client
     if role != "anon":
-        login(client, world.users[role])
+        access_backend.sign_in(client, role)  # the session of the role's sign-in in the world
     url = world.url(url_template)
     if method == "GET":
         response = client.get(url)

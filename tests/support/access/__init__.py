@@ -17,6 +17,7 @@ case's own fresh database.
 
 import re
 import shutil
+import time
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
@@ -45,7 +46,7 @@ from tests.support.access import (
 from tests.support.access.common import LOGIN, MISSING, ROLES
 from tests.support.database import PG_URL, REFERENCE_TABLES, seed_reference
 from tests.support.factories import new_agency, new_job, new_recruiter, new_user
-from tests.support.pages import PortalClient
+from tests.support.pages import PortalClient, sign_in
 
 # The rows, one file per feature (``<feature>.txt`` here, in the table's order). The core of
 # the world, built here for every feature (see ``build_world``), and its ids in url templates:
@@ -142,6 +143,12 @@ def cases():
 # One app per backend and worker serves all the cases, as one server serves many requests
 # (``create_app`` is most of 0.1 s); its connections are closed after each case, and each
 # case points it at its own copies of the upload and search-index directories.
+#
+# Every role signs in once, in the world, through the sign-in page (two-step: with a code),
+# before the world is saved: what signing in wrote is part of every case's copy, and a
+# case's client starts with its role's session cookie, as a browser that signed in before
+# (signing in took about half of a case's time, in its requests and queries). The sessions are
+# renewed, and the world saved again, long before the shortest idle limit could end them.
 
 
 @dataclass
@@ -165,6 +172,8 @@ class AccessBackend:
         self.app: Flask | None = None
         self.conn: psycopg.Connection | None = None  # PostgreSQL: holds the world's rows
         self.name: str | None = None  # PostgreSQL: the database's name, once created
+        self.sessions: dict[str, str] = {}  # role -> its session cookie, signed in the world
+        self.signed_in_at = 0.0  # time.monotonic() of the sign-ins
 
     def build(self, sqlite_template: Path | None) -> None:
         """Create the database and build the world in it, through the portal's services."""
@@ -197,17 +206,43 @@ class AccessBackend:
             },
         )
         self.app.test_client_class = PortalClient
+        self.extensions = set(self.app.extensions)  # what the app holds before any request
         with self.app.app_context():
             try:
                 self.world = build_world(_db)
             finally:
                 _db.session.remove()
                 _db.engine.dispose()
-        if backend == "sqlite":
+        self._sign_in_and_save()
+
+    def _sign_in_and_save(self) -> None:
+        """Every role signs in (in the database as it is now, which then is the world)."""
+        name = self.app.config["SESSION_COOKIE_NAME"]
+        for role, email in self.world.users.items():
+            client = self.app.test_client()
+            sign_in(client, email)
+            self.sessions[role] = client.get_cookie(name).value
+        self.signed_in_at = time.monotonic()
+        self.end_case()
+        if self.backend == "sqlite":
             assert not Path(f"{self.path}-wal").exists(), "the world's WAL was not checkpointed"
             shutil.copyfile(self.path, self.world_path)
         else:
             self._pg_snapshot()
+
+    def renew_sessions(self) -> None:
+        """Sign everyone in again when their sessions are a sixth of the shortest idle
+        limit old (a long test run must not find them ended; minutes apart, so the two-step
+        codes of one 30-second step are never used up)."""
+        config = self.app.config
+        idle = min(config["SESSION_IDLE_MINUTES_STAFF"], config["SESSION_IDLE_MINUTES_SEEKER"])
+        if time.monotonic() - self.signed_in_at > idle * 60 / 6:
+            self._restore()
+            self._sign_in_and_save()
+
+    def sign_in(self, client: PortalClient, role: str) -> None:
+        """The client carries ``role``'s session, signed in the world."""
+        client.set_cookie(self.app.config["SESSION_COOKIE_NAME"], self.sessions[role])
 
     # PostgreSQL: a copy of the world's rows in temporary tables of a connection of our own
     # (invisible to the app's connections), put back with one statement list per case
@@ -215,6 +250,8 @@ class AccessBackend:
     def _pg_snapshot(self) -> None:
         tables = [table.name for table in _db.metadata.sorted_tables]  # parents first
         reference = [name for name in tables if name in REFERENCE_TABLES]
+        if self.conn is not None:
+            self.conn.close()  # its temporary tables go with it
         self.conn = psycopg.connect(self.dsn, autocommit=True)
         self.conn.execute(
             "; ".join(
@@ -269,14 +306,22 @@ class AccessBackend:
 
     # each case
 
-    def fresh_case(self, tmp_path: Path) -> Flask:
-        """The app, on a fresh copy of the world (database, uploads, search index)."""
+    def _restore(self) -> None:
         if self.backend == "sqlite":
             for leftover in (Path(f"{self.path}-wal"), Path(f"{self.path}-shm"), self.path):
                 leftover.unlink(missing_ok=True)
             shutil.copyfile(self.world_path, self.path)
         else:
             self._pg_restore()
+
+    def fresh_case(self, tmp_path: Path) -> Flask:
+        """The app, on a fresh copy of the world (database, uploads, search index)."""
+        self.renew_sessions()
+        self._restore()
+        # what the app keeps in memory from earlier requests (matching's copy of the open
+        # shares, tracking the outbox of a database since put back) goes, as in a new process
+        for name in set(self.app.extensions) - self.extensions:
+            del self.app.extensions[name]
         # a few small files: copied, so a case may add résumés or update the index
         shutil.copytree(self.uploads, tmp_path / "uploads")
         shutil.copytree(self.search, tmp_path / "search")
