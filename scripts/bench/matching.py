@@ -304,7 +304,19 @@ def generate(profiles_n, jobs_n, seed):
                 )
             )
         db.session.commit()
+        analyze()
     return time.perf_counter() - started
+
+
+def analyze():
+    """PostgreSQL: planner statistics after bulk inserts, as autovacuum would gather."""
+    from sqlalchemy import text
+
+    from portal.extensions import db
+
+    if db.engine.dialect.name == "postgresql":
+        with db.engine.connect() as conn:
+            conn.execution_options(isolation_level="AUTOCOMMIT").execute(text("ANALYZE"))
 
 
 def timed(fn, *args):
@@ -482,6 +494,7 @@ def main():
             db.session.commit()
             precompute_s = time.perf_counter() - t0
         print(f"{stored} matches precomputed in {precompute_s:.1f} s", file=sys.stderr)
+        analyze()
         if args.profile:
             import cProfile
             import pstats
