@@ -12,6 +12,7 @@ not the labels: the labels say what a person would rank first.
 """
 
 import dataclasses
+import json
 import math
 from datetime import timedelta
 
@@ -21,6 +22,7 @@ from sqlalchemy import select
 from portal.extensions import db as _db
 from portal.matching import engine, facts
 from portal.models import (
+    Agency,
     Community,
     Credential,
     Job,
@@ -29,10 +31,12 @@ from portal.models import (
     Occupation,
     Region,
     SeekerProfile,
+    User,
 )
 from portal.seekers.services import get_or_create_profile, make_visible, update_profile
 from portal.timeutil import today_pacific
 from tests.support import new_agency, new_job, new_user, text
+from tests.support.seeded import seed_in_app
 
 # --- the seekers ----------------------------------------------------------------------------
 
@@ -354,14 +358,40 @@ class World:
         )
 
 
-@pytest.fixture
-def world(app) -> World:
-    agency = new_agency(name="Sector Services")
+def build_world() -> str:
+    """The agency, its jobs and the seekers, through the portal's services; their ids."""
+    owner = new_user(role="agency", name="Owen Owner", email="owner@sector.example")
+    agency = new_agency(owner=owner, name="Sector Services")
     jobs = {key: make_job(agency, spec) for key, spec in JOBS.items()}
-    users, profiles = {}, {}
-    for who, spec in PROFILES.items():
-        users[who], profiles[who] = make_seeker(spec, f"{who} Example")
-    return World(agency, users, profiles, jobs)
+    seekers = {who: make_seeker(spec, f"{who} Example") for who, spec in PROFILES.items()}
+    return json.dumps(
+        {
+            "agency": agency.id,
+            "users": {who: user.id for who, (user, _) in seekers.items()},
+            "profiles": {who: profile.id for who, (_, profile) in seekers.items()},
+            "jobs": {key: job.id for key, job in jobs.items()},
+        }
+    )
+
+
+@pytest.fixture
+def seeded(request, seeded_databases):
+    """The world, built once per backend; each test gets a copy of its own (tests change
+    it: seekers and jobs added, profiles saved, jobs closed)."""
+    backend = request.node.callspec.params["app"]
+    return seeded_databases("ranking", seed_in_app(build_world), backend)
+
+
+@pytest.fixture
+def world(app, seeded) -> World:
+    ids = json.loads(seeded.output)
+    get = _db.session.get
+    return World(
+        get(Agency, ids["agency"]),
+        {who: get(User, id_) for who, id_ in ids["users"].items()},
+        {who: get(SeekerProfile, id_) for who, id_ in ids["profiles"].items()},
+        {key: get(Job, id_) for key, id_ in ids["jobs"].items()},
+    )
 
 
 # --- NDCG -----------------------------------------------------------------------------------

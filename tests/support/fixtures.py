@@ -25,6 +25,7 @@ from tests.support.demo import SeededDemo
 from tests.support.factories import new_agency, new_job, new_recruiter, new_user
 from tests.support.mail import Mailbox
 from tests.support.pages import PortalClient, sign_in
+from tests.support.seeded import Seed, SeededDatabase
 
 
 def pytest_configure(config):
@@ -127,14 +128,49 @@ def demo(request, seeded_demo) -> SeededDemo:
     return seeded_demo(request.node.callspec.params["app"])
 
 
+@pytest.fixture(scope="session")
+def seeded_databases(request, tmp_path_factory):
+    """Databases a test module seeds once per backend, by name, when a test first needs
+    one. A module's ``seeded`` fixture returns one; a test that asks for ``seeded`` runs on
+    a copy of it, as a test that asks for ``demo`` does on the demo's::
+
+        @pytest.fixture
+        def seeded(request, seeded_databases):
+            backend = request.node.callspec.params["app"]
+            return seeded_databases("ranking", seed_in_app(build), backend)
+
+    A seed gives its users their own email addresses: on SQLite another worker may have
+    seeded it, and each worker's factories number their ``person<n>@example.org``.
+    """
+    basetemp = tmp_path_factory.getbasetemp()
+    shared = basetemp.parent if hasattr(request.config, "workerinput") else basetemp
+    by_name: dict[str, BuiltOnce] = {}
+
+    def seeded(name: str, seed: Seed, backend: str) -> SeededDatabase:
+        if name not in by_name:
+
+            def create(backend: str) -> SeededDatabase:
+                root = (shared if backend == "sqlite" else basetemp) / f"{name}-{backend}"
+                return SeededDatabase(name, seed, backend, root, worker_id(request))
+
+            by_name[name] = BuiltOnce(request, name, create)
+        return by_name[name](backend)
+
+    yield seeded
+    for built in by_name.values():
+        built.close()
+
+
 @pytest.fixture(params=BACKENDS)
 def app(request, tmp_path):
     """The app on a database of the test's own: the reference data only or, for a test
-    that asks for ``demo``, a copy of the seeded demo."""
+    that asks for ``demo`` (or its module's ``seeded``), a copy of the seeded database."""
     backend = request.param
     demo = None
-    if "demo" in request.fixturenames:
-        demo = request.getfixturevalue("demo")
+    starts_from = [name for name in ("demo", "seeded") if name in request.fixturenames]
+    if starts_from:
+        assert len(starts_from) == 1, "a test starts from one seeded database"
+        demo = request.getfixturevalue(starts_from[0])
         url = demo.copy(tmp_path)
     elif backend == "sqlite":
         path = tmp_path / "portal.db"
