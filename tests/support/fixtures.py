@@ -20,7 +20,14 @@ from portal import create_app
 from portal.extensions import db as _db
 from tests.support import compiled
 from tests.support.access import AccessBackend, World
-from tests.support.database import BACKENDS, PG_URL, seed_reference, truncate, worker_id
+from tests.support.database import (
+    BACKENDS,
+    PG_URL,
+    empty_tables,
+    forget,
+    seed_reference,
+    worker_id,
+)
 from tests.support.demo import SeededDemo
 from tests.support.factories import new_agency, new_job, new_recruiter, new_user
 from tests.support.mail import Mailbox
@@ -71,6 +78,7 @@ def pg_database(request):
     url = base.set(database=name).render_as_string(hide_password=False)
     seed_reference(url)
     yield url
+    forget(url)
     with psycopg.connect(admin_dsn, autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
@@ -196,7 +204,7 @@ def app(request, tmp_path):
     if demo is not None:
         demo.discard(url)
     elif backend == "postgresql":
-        truncate(url)
+        empty_tables(url)
 
 
 @pytest.fixture
