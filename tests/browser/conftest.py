@@ -53,7 +53,9 @@ def live_server(app):
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     base = f"http://127.0.0.1:{port}"
-    app.config.update(SERVER_NAME=None, BASE_URL=base)
+    # the browser keeps the CSS and scripts for the test (a new context each test) instead
+    # of asking again on every page; each load is still checked against the page's policy
+    app.config.update(SERVER_NAME=None, BASE_URL=base, SEND_FILE_MAX_AGE_DEFAULT=3600)
     server = make_server("127.0.0.1", port, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
