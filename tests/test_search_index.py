@@ -283,6 +283,23 @@ def test_reindex_builds_a_new_directory_and_swaps_it_in(db, runner, make_agency,
     assert invoke(runner, "search", "check") == "index matches the database\n"
 
 
+def test_equal_relevance_keeps_its_order_when_a_document_is_rewritten(db, make_agency, make_job):
+    """Jobs that score the same are ordered newest first, then by job id, not by where
+    their documents happen to sit in the index (which changes on every rewrite)."""
+    agency = make_agency(name="Harbour Family Services")
+    older = make_job(agency=agency, title="Outreach Worker", description="Street outreach.")
+    newer = make_job(agency=agency, title="Outreach Worker", description="Street outreach.")
+
+    def order():
+        return [h.job_id for h in search(SearchParams(q="outreach", sort="relevance")).hits]
+
+    assert order() == [newer.id, older.id]
+    sync.enqueue([older.id])  # rewrites the older job's document after the newer one's
+    db.session.commit()
+    sync.sync_after_commit()
+    assert order() == [newer.id, older.id]
+
+
 def test_check_reports_drift(db, runner, make_agency, make_job):
     agency = make_agency()
     jobs = [make_job(agency=agency, title=f"Support Worker {n}") for n in range(3)]

@@ -50,6 +50,7 @@ def ranked(view: View, terms: list, docs: set, limit: int) -> list[int]:
     """Top docs by a BM25-style sum over the query terms (term frequency saturation and
     idf; document text repeats the title and occupation, which weights them)."""
     total = max(1, len(view.live))
+    facets = view.facets
     weighted = []
     for t in terms:
         found = view.term(t.fieldname, t.text)
@@ -62,7 +63,9 @@ def ranked(view: View, terms: list, docs: set, limit: int) -> list[int]:
             tf = tfs[d]
             if tf:
                 s += idf * tf * (BM25_K1 + 1) / (tf + BM25_K1)
-        return (s, -d)
+        # equal scores: newest first, then job id, so the order survives merges and
+        # reindexing (document numbers do not)
+        return (round(s, 9), facets[d].published_ts, facets[d].job_id)
 
     return heapq.nlargest(limit, docs, key=score)
 
