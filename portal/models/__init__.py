@@ -1,6 +1,7 @@
 """All models, imported here so Alembic and the app see every table."""
 
 from portal.models.agencies import Agency, AgencyInvitation, Membership
+from portal.models.alerts import AlertDelivery, MailBounce, SavedSearch
 from portal.models.applications import (
     AgencyMessage,
     Application,
@@ -41,6 +42,9 @@ from portal.models.seekers import (
 from portal.models.users import LoginFailure, RecoveryCode, TwoStepFailure, User, UserToken
 
 __all__ = [
+    "AlertDelivery",
+    "MailBounce",
+    "SavedSearch",
     "PoolingProposal",
     "MatchScore",
     "MatchRejection",
