@@ -12,6 +12,7 @@ from datetime import timedelta
 from email.message import EmailMessage
 
 import click
+from blinker import Namespace
 from flask import current_app, render_template
 from flask.cli import AppGroup
 from sqlalchemy import or_, select, update
@@ -25,15 +26,31 @@ log = logging.getLogger("portal.mail")
 CLAIM_TIMEOUT = timedelta(minutes=10)
 MAX_ATTEMPTS = 5
 
+_signals = Namespace()
+# after each attempt to send a message, in its transaction: sender is the OutboxMessage,
+# ``ok`` says whether the SMTP server took it (alerts count their failures with it)
+attempted = _signals.signal("mail-attempted")
 
-def queue(recipient: str, subject: str, template: str, **context) -> OutboxMessage:
-    """Render ``templates/email/<template>.txt`` (and ``.html``) and add it to the outbox."""
+
+def queue(
+    recipient: str,
+    subject: str,
+    template: str,
+    *,
+    headers: dict | None = None,
+    alert_id: int | None = None,
+    **context,
+) -> OutboxMessage:
+    """Render ``templates/email/<template>.txt`` (and ``.html``) and add it to the outbox,
+    with extra ``headers`` if given (e.g. ``List-Unsubscribe``)."""
     context.setdefault("subject", subject)
     message = OutboxMessage(
         recipient=recipient,
         subject=subject,
         body_text=render_template(f"email/{template}.txt", **context),
         body_html=render_template(f"email/{template}.html", **context),
+        headers=headers or None,
+        alert_id=alert_id,
     )
     db.session.add(message)
     db.session.flush()
@@ -64,6 +81,8 @@ def _smtp_send(message: OutboxMessage) -> None:
     email["To"] = message.recipient
     email["Subject"] = message.subject
     email["Message-ID"] = f"<outbox-{message.id}-{uuid.uuid4().hex[:8]}@sectorjobs>"
+    for name, value in (message.headers or {}).items():
+        email[name] = value
     email.set_content(message.body_text)
     if message.body_html:
         email.add_alternative(message.body_html, subtype="html")
@@ -98,10 +117,12 @@ def send_pending() -> tuple[int, int]:
             message.last_error = str(exc)[:1000]
             message.claimed_at = None
             failed += 1
+            attempted.send(message, ok=False)
         else:
             message.sent_at = utcnow()
             message.attempts += 1
             sent += 1
+            attempted.send(message, ok=True)
         db.session.commit()
     return sent, failed
 

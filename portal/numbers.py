@@ -116,3 +116,8 @@ class IdConverter(IntegerConverter):
 def register(app: Flask) -> None:
     """Replace Flask's ``int`` converter before any blueprint adds its rules."""
     app.url_map.converters["int"] = IdConverter
+
+
+def money(cents: int) -> str:
+    """Cents as dollars for people: "$25", "$25.50", "$52,000" (the ``money`` filter)."""
+    return f"${cents / 100:,.2f}" if cents % 100 else f"${cents // 100:,}"

@@ -9,6 +9,7 @@ from portal import schedules
 from portal.agencies.permissions import current_membership, memberships_of
 from portal.forms import ConfirmForm
 from portal.markup import render_markdown
+from portal.numbers import money
 from portal.pools import services as pools
 from portal.timeutil import PACIFIC
 
@@ -22,10 +23,6 @@ def local_datetime(value: datetime | None, fmt: str = "%b %-d, %Y %-I:%M %p") ->
 
 def local_date(value: datetime | None) -> str:
     return local_datetime(value, "%b %-d, %Y")
-
-
-def money(cents: int) -> str:
-    return f"${cents / 100:,.2f}" if cents % 100 else f"${cents // 100:,}"
 
 
 def register(app: Flask) -> None:
