@@ -8,7 +8,7 @@ from portal.search.params import (
     POSTED_WITHIN,
     SearchParams,
 )
-from portal.search.query import SearchResult, more_like, search
+from portal.search.query import SearchResult, more_like, new_jobs, search
 from portal.search.signals import jobs_committed
 from portal.search.similarity import term_idf, text_terms
 from portal.search.sync import enqueue, pending_changes, sync_after_commit
@@ -25,6 +25,7 @@ __all__ = [
     "enqueue",
     "jobs_committed",
     "more_like",
+    "new_jobs",
     "pending_changes",
     "plain_text",
     "require_synonyms",

@@ -6,6 +6,7 @@ when the index changes, and caches per index segment the unpacked facet columns,
 filters and facet counts run in memory.
 """
 
+import bisect
 import os
 import shutil
 import threading
@@ -142,6 +143,18 @@ class View:
                 self.cache.clear()
             self.cache[("q", key)] = found
         return found
+
+    def published_after(self, ts: int) -> set:
+        """Live docnums published after ``ts`` (a Unix time), by bisecting the live docs
+        sorted by publication (sorted once per generation)."""
+        found = self.cache.get("by-published")
+        if found is None:
+            facets = self.facets
+            docs = sorted(self.live, key=lambda d: facets[d].published_ts)
+            found = ([facets[d].published_ts for d in docs], docs)
+            self.cache["by-published"] = found
+        stamps, docs = found
+        return set(docs[bisect.bisect_right(stamps, ts) :])
 
     def docs_where(self, key: str, test) -> frozenset:
         """Live docnums whose facets pass ``test``; cached per generation by ``key``."""

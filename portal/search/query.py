@@ -6,7 +6,7 @@ suggestions, highlights), ``facets`` (filters and counts) and ``ranking`` (match
 """
 
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from markupsafe import Markup
 from whoosh.query import Or, Term
@@ -89,6 +89,25 @@ def _run(view: View, query, p: SearchParams, snippet_source) -> SearchResult:
             )
         )
     return SearchResult(params=p, total=len(docs), hits=hits, facets=facet_counts)
+
+
+def new_jobs(p: SearchParams, published_after: int) -> list[int]:
+    """The published jobs matching a search (keywords and filters, as ``search`` reads
+    them) that were published after ``published_after`` (a Unix time), newest first: what
+    an alert sends. No facet counts, no suggestions: it starts from the few new documents."""
+    view = pool().current()
+    docs = view.published_after(published_after)
+    if not docs:
+        return []
+    query = text_query(p.q) if p.q else None
+    if p.q and query is None:
+        return []
+    groups = list(facets.filters(view, replace(p, posted=None)).values())
+    if query is not None:
+        groups.append(ranking.matched(view, query.query))
+    docs = facets.intersect(docs, groups)
+    newest = ranking.order(view, None, docs, replace(p, sort="newest"), len(docs))
+    return [view.facets[d].job_id for d in newest]
 
 
 def more_like(job_id: int, text: str, limit: int = 5) -> list[int]:
