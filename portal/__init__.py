@@ -42,6 +42,7 @@ def create_app(config_name: str | None = None, overrides: dict | None = None) ->
     # features, one blueprint each
     from portal.admin.views import bp as admin_bp
     from portal.agencies.views import bp as agencies_bp
+    from portal.alerts.views import bp as alerts_bp
     from portal.applications.views import bp as applications_bp
     from portal.auth.views import bp as auth_bp
     from portal.jobs.views import bp as jobs_bp
@@ -71,11 +72,13 @@ def create_app(config_name: str | None = None, overrides: dict | None = None) ->
     app.register_blueprint(pools_bp)
     app.register_blueprint(prequal_bp)
     app.register_blueprint(matching_bp)
+    app.register_blueprint(alerts_bp)
     app.register_blueprint(returns_bp)
     app.register_blueprint(lmi_bp)
     app.register_blueprint(admin_bp, url_prefix="/admin")
 
     # higher features react to lower ones through signals (each documented where defined)
+    from portal.alerts import hooks as alerts_hooks
     from portal.applications import hooks as applications_hooks
     from portal.matching import hooks as matching_hooks
     from portal.pools import hooks as pools_hooks
@@ -87,6 +90,7 @@ def create_app(config_name: str | None = None, overrides: dict | None = None) ->
     pools_hooks.connect()  # publishing a pooled job, hiring into a share, filling the job
     prequal_hooks.connect()  # jobs pages: open lists; seekers: members an agency may see
     matching_hooks.connect()  # job and profile changes: recompute matches
+    alerts_hooks.connect()  # digest send failures pause an alert; told at sign-in
 
     errors.register(app)
     templating.register(app)

@@ -5,6 +5,7 @@ from flask import Flask, current_app
 from flask.cli import AppGroup
 
 from portal import worker
+from portal.alerts.cli import alerts_cli
 from portal.auth.cli import users_cli
 from portal.demo.applications import seed_applications, seed_matching
 from portal.demo.lmi import seed_demo_returns
@@ -75,3 +76,4 @@ def register(app: Flask) -> None:
     app.cli.add_command(jobs_cli)
     app.cli.add_command(lmi_cli)
     app.cli.add_command(matching_cli)
+    app.cli.add_command(alerts_cli)

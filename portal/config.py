@@ -84,6 +84,10 @@ class Config:
     MAX_CONTENT_LENGTH = 6 * 1024 * 1024  # a bigger request is refused before it is read
     WORKER_INTERVAL_SECONDS = 60
 
+    # Alerts (portal/alerts): due alerts one run of `flask alerts run` (or of the worker)
+    # takes on; the rest wait for the next run
+    ALERTS_PER_RUN = 2000
+
     # Workforce returns: BC's general minimum wage (hourly, cents; $17.85 from June 1, 2025)
     # — pay percentiles below it are refused. Update it when the province raises it.
     MINIMUM_WAGE_CENTS = 1785
@@ -116,6 +120,7 @@ class Config:
     RATELIMIT_CONFIRMATION_RESEND = "5 per hour"
     RATELIMIT_PER_EMAIL = "3 per hour"  # emails sent to one address by each of those forms
     RATELIMIT_APPLY = "30 per hour"
+    RATELIMIT_ALERTS = "20 per hour"  # alerts saved (each emails a confirmation link)
     RATELIMIT_INVITATIONS = "100 per day"  # staff, job and partner invitations together
     RATELIMIT_API = "600 per hour"
     # Proxies in front of the portal (nginx: 1) whose X-Forwarded-For/-Proto are believed;
@@ -146,6 +151,7 @@ class TestConfig(Config):
     RATELIMIT_CONFIRMATION_RESEND = "10000 per hour"
     RATELIMIT_PER_EMAIL = "10000 per hour"
     RATELIMIT_APPLY = "10000 per hour"
+    RATELIMIT_ALERTS = "10000 per hour"
     RATELIMIT_INVITATIONS = "10000 per day"
     RATELIMIT_API = "10000 per hour"
 

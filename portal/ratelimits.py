@@ -61,6 +61,11 @@ confirmation_resend = _both(
 # a signed-in user's new address gets a confirmation link: counted per user
 email_change = limiter.limit(setting("RATELIMIT_CONFIRMATION_RESEND"), methods=["POST"])
 apply = limiter.limit(setting("RATELIMIT_APPLY"), methods=["POST"])
+# saving a search as an alert emails a confirmation link: per client and per address
+alert_signup = _both(
+    limiter.limit(setting("RATELIMIT_ALERTS"), methods=["POST"]),
+    _per_email("alerts"),
+)
 # staff invitations, job invitations to list members, partner invitations: one count
 invitations = limiter.shared_limit(
     setting("RATELIMIT_INVITATIONS"), scope="invitations", methods=["POST"]

@@ -10,6 +10,7 @@ import click
 from flask import current_app
 
 from portal import mail
+from portal.alerts import tasks as alerts
 from portal.applications import tasks as applications
 from portal.extensions import db
 from portal.jobs import tasks as jobs
@@ -27,6 +28,8 @@ TASKS = [
     ("expire-jobs", jobs.expire_jobs),
     ("search", sync_index),
     ("matches", matching.sync_matches),
+    ("alerts", alerts.run_alerts),  # after search: new jobs are in the index
+    ("alert-prune", alerts.prune_unconfirmed),
     ("prune", twofactor.prune_accounts),
 ]
 
