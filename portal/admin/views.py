@@ -7,10 +7,12 @@ from portal import numbers
 from portal.actions import run_action
 from portal.admin import forms, services
 from portal.agencies import services as agency_services
+from portal.alerts import forms as alert_forms
+from portal.alerts import services as alert_services
 from portal.auth.permissions import require_role
 from portal.extensions import db
 from portal.forms import ConfirmForm
-from portal.models import Agency, User
+from portal.models import Agency, MailBounce, User
 from portal.models.agencies import AGENCY_STATUSES
 from portal.models.users import ROLE_LABELS, ROLES
 from portal.twofactor.permissions import require_two_step
@@ -90,3 +92,36 @@ def champion(user_id: int, action: str):
         lambda: f"{found.name} is now: {found.role_label}.",
     )
     return redirect(url_for("admin.user", user_id=found.id))
+
+
+@bp.route("/bounces", methods=["GET", "POST"])
+@require_role("admin")
+@require_two_step
+def bounces():
+    """Addresses that bounced or complained: no alert goes to them until cleared."""
+    form = alert_forms.BounceForm()
+    if form.validate_on_submit():
+        email = form.email.data
+        if run_action(
+            lambda: alert_services.bounce(email, form.reason.data or "", current_user),
+            f"No more alerts go to {alert_services.normal_email(email)}.",
+            errors=form.email.errors,
+        ):
+            return redirect(url_for("admin.bounces"), 303)
+    return render_template(
+        "admin/bounces.html",
+        form=form,
+        bounces=alert_services.bounces(),
+        confirm_form=ConfirmForm(),
+    )
+
+
+@bp.route("/bounces/<int:bounce_id>/clear", methods=["POST"])
+@require_role("admin")
+@require_two_step
+def clear_bounce(bounce_id: int):
+    found = db.get_or_404(MailBounce, bounce_id)
+    if ConfirmForm().validate_on_submit():
+        email = found.email
+        run_action(lambda: alert_services.clear_bounce(email), f"Alerts may go to {email} again.")
+    return redirect(url_for("admin.bounces"), 303)
