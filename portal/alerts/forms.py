@@ -5,6 +5,7 @@ from flask_wtf import FlaskForm
 from wtforms import RadioField, SelectChoice, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, Length, Optional
 
+from portal import numbers
 from portal.alerts.services import STAR_CHOICES
 from portal.auth.forms import email_field
 from portal.models.alerts import FREQUENCIES
@@ -35,8 +36,9 @@ class SignedInAlertForm(FlaskForm):
 class MatchAlertForm(FlaskForm):
     min_stars = SelectField(
         "Jobs that match my profile with at least",
-        choices=[SelectChoice(str(n), f"{n} stars") for n in STAR_CHOICES],
-        default="4",
+        choices=[SelectChoice(n, f"{n} stars") for n in STAR_CHOICES],
+        coerce=numbers.coerce_whole,
+        default=4,
         validators=[DataRequired("Choose 3, 4 or 5 stars.")],
     )
     frequency = frequency_field()

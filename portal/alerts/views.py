@@ -88,7 +88,7 @@ def new_matches():
             lambda: services.create(
                 frequency=form.frequency.data,
                 kind="matches",
-                min_stars=int(form.min_stars.data),
+                min_stars=form.min_stars.data,
                 user=current_user,
             ),
             "Check your email: confirm the alert from the link we sent you.",
@@ -157,15 +157,16 @@ def manage(token: str):
         return render_template("alerts/link_dead.html"), 404
     form = forms.FrequencyForm(frequency=alert.frequency)
     action = request.form.get("action")
-    if request.method == "POST" and form.validate_on_submit():
+    if action in ("pause", "resume"):
+        if ConfirmForm().validate_on_submit():
+            service, message = ACTIONS[action]
+            run_action(lambda: service(alert), message)
+        return redirect(url_for("alerts.manage", token=token), 303)
+    if form.validate_on_submit():
         run_action(
             lambda: services.set_frequency(alert, form.frequency.data),
             "How often the alert is sent is changed.",
         )
-        return redirect(url_for("alerts.manage", token=token), 303)
-    if request.method == "POST" and action in ("pause", "resume") and ConfirmForm().validate():
-        service, message = ACTIONS[action]
-        run_action(lambda: service(alert), message)
         return redirect(url_for("alerts.manage", token=token), 303)
     return render_template(
         "alerts/manage.html",
@@ -188,4 +189,6 @@ def unsubscribe(token: str):
         services.remove(alert)
         commit()
         return render_template("alerts/unsubscribed.html", description=description)
-    return render_template("alerts/unsubscribe.html", description=description, token=token)
+    return render_template(
+        "alerts/unsubscribe.html", description=description, token=token, form=ConfirmForm()
+    )

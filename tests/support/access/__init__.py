@@ -32,6 +32,7 @@ from portal import create_app
 from portal.extensions import db as _db
 from portal.models import Membership, OutboxMessage
 from tests.support.access import (
+    alerts,
     applications,
     lmi,
     matching_agencies,
@@ -74,6 +75,7 @@ FEATURES = (
     "matching_week",
     "matching_agencies",
     "matching_pooling",
+    "alerts",
     "returns",
     "lmi",
 )
@@ -86,6 +88,7 @@ BUILDERS = (
     matching_week,
     matching_agencies,
     matching_pooling,
+    alerts,
     returns,
     lmi,
 )
