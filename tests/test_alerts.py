@@ -355,3 +355,35 @@ def test_two_runs_at_once_send_each_digest_once(db, app, client, mailbox, agency
     assert sum(s.digests for s in summaries) == len(addresses)
     for address in addresses:
         assert len(_digests(mailbox, address)) == 1
+
+
+def test_alerts_with_the_same_search_share_one_query_and_keep_their_own_window(
+    db, client, runner, mailbox, agency, make_job
+):
+    older = make_job(agency=agency, title="Outreach Worker", description="Outreach.")
+    newer = make_job(agency=agency, title="Outreach Lead", description="Outreach.")
+    _db.session.execute(
+        update(Job).where(Job.id == older.id).values(published_at=utcnow() - timedelta(hours=2))
+    )
+    _db.session.commit()
+    from portal import search
+
+    search.enqueue([older.id])
+    _db.session.commit()
+    search.sync_after_commit()
+    # the later window is due first: the one query must still reach back to the earlier one
+    for address, confirmed_ago in (("late@example.org", 1), ("early@example.org", 3)):
+        confirm(client, save_alert(client, mailbox, address, SEARCH))
+        make_due(alert_of(address).id, confirmed_ago=timedelta(hours=confirmed_ago))
+
+    output = run_alerts(runner)
+    assert "2 alerts run, 2 digests queued with 3 jobs" in output and "1 searches" in output
+    sent = {
+        address: set(
+            _db.session.scalars(
+                select(AlertDelivery.job_id).where(AlertDelivery.alert_id == alert_of(address).id)
+            )
+        )
+        for address in ("early@example.org", "late@example.org")
+    }
+    assert sent == {"early@example.org": {older.id, newer.id}, "late@example.org": {newer.id}}

@@ -3,9 +3,11 @@ published since its last run that match it now, minus those already sent to it, 
 digest through the mail outbox.
 
 - **Matching** goes through the search code of ``/jobs`` (``search.new_jobs``): one
-  query per distinct saved search in a run (alerts with the same search share it), each
-  starting from the few documents published in the alert's window. "Jobs that match my
-  profile" alerts read the stored match scores instead.
+  query per distinct saved search in a run, grouped: alerts with the same search share
+  it, asked from the earliest window among them (``Summary.since``) and each alert keeps
+  the jobs published in its own window. Each query starts from the few documents
+  published in that window. "Jobs that match my profile" alerts read the stored match
+  scores instead.
 - **Never twice, never lost:** a job sent to an alert is recorded in ``alert_sent``
   (unique per alert and job) in the same transaction as the queued digest and the
   alert's new ``last_run_at``; a crash before that commit leaves nothing behind and
@@ -56,7 +58,8 @@ class Summary:
     jobs: int = 0
     skipped: int = 0  # bounced addresses, closed accounts
     queries: int = 0  # distinct searches asked of the index
-    cache: dict = field(default_factory=dict, repr=False)
+    since: dict = field(default_factory=dict, repr=False)  # query -> earliest window start
+    cache: dict = field(default_factory=dict, repr=False)  # query -> (start, [(id, published)])
 
     def __str__(self) -> str:
         return (
@@ -107,6 +110,7 @@ def run(limit: int, on_alert=None) -> Summary:
     summary = Summary()
     worker = uuid.uuid4().hex
     ids = due_ids(limit)
+    summary.since = _earliest_windows(ids)
     for start in range(0, len(ids), CLAIM_CHUNK):
         for alert_id in _claim(ids[start : start + CLAIM_CHUNK], worker):
             run_alert(db.session.get(SavedSearch, alert_id), summary)
@@ -126,10 +130,7 @@ def run_alert(alert: SavedSearch, summary: Summary) -> None:
     if (alert.user is not None and not alert.user.active) or services.is_bounced(to):
         summary.skipped += 1
         return
-    since = alert.confirmed_at
-    if alert.last_run_at is not None:
-        since = max(since, alert.last_run_at - LOOKBACK)
-    found = _found(alert, since, summary)
+    found = _found(alert, _window(alert.confirmed_at, alert.last_run_at), summary)
     if found:
         already = set(
             db.session.scalars(
@@ -157,17 +158,44 @@ def run_alert(alert: SavedSearch, summary: Summary) -> None:
     summary.jobs += len(jobs)
 
 
+def _window(confirmed_at, last_run_at):
+    """Where an alert's window starts: its last run less ``LOOKBACK``, never before its
+    confirmation (the first run sends only jobs newer than that)."""
+    if last_run_at is None:
+        return confirmed_at
+    return max(confirmed_at, last_run_at - LOOKBACK)
+
+
+def _earliest_windows(ids: list[int]) -> dict[str, int]:
+    """For each saved search among the alerts ``ids``: the earliest start of their windows
+    (a Unix time), so one query serves every alert with that search."""
+    earliest: dict[str, int] = {}
+    for start in range(0, len(ids), 1000):
+        rows = db.session.execute(
+            select(SavedSearch.query, SavedSearch.confirmed_at, SavedSearch.last_run_at).where(
+                SavedSearch.id.in_(ids[start : start + 1000]), SavedSearch.kind == "search"
+            )
+        )
+        for query, confirmed_at, last_run_at in rows:
+            ts = int(_window(confirmed_at, last_run_at).timestamp())
+            earliest[query] = min(ts, earliest.get(query, ts))
+    return earliest
+
+
 def _found(alert: SavedSearch, since, summary: Summary) -> list[int]:
     """Job ids newest first (matches: best first) published after ``since``."""
     if alert.kind == "matches":
         return _matches(alert, since)
-    key = ("search", alert.query, int(since.timestamp()))
-    found = summary.cache.get(key)
-    if found is None:
-        found = search.new_jobs(params_of(alert.query), int(since.timestamp()))
-        summary.cache[key] = found
+    ts = int(since.timestamp())
+    cached = summary.cache.get(alert.query)
+    if cached is None or cached[0] > ts:  # the first alert with this search (or unforeseen)
+        start = min(ts, summary.since.get(alert.query, ts))
+        cached = summary.cache[alert.query] = (
+            start,
+            search.new_jobs(params_of(alert.query), start),
+        )
         summary.queries += 1
-    return found
+    return [job_id for job_id, published in cached[1] if published > ts]
 
 
 def _matches(alert: SavedSearch, since) -> list[int]:

@@ -91,10 +91,11 @@ def _run(view: View, query, p: SearchParams, snippet_source) -> SearchResult:
     return SearchResult(params=p, total=len(docs), hits=hits, facets=facet_counts)
 
 
-def new_jobs(p: SearchParams, published_after: int) -> list[int]:
+def new_jobs(p: SearchParams, published_after: int) -> list[tuple[int, int]]:
     """The published jobs matching a search (keywords and filters, as ``search`` reads
-    them) that were published after ``published_after`` (a Unix time), newest first: what
-    an alert sends. No facet counts, no suggestions: it starts from the few new documents."""
+    them) that were published after ``published_after`` (a Unix time), newest first, as
+    (job id, publication Unix time): what an alert sends. No facet counts, no
+    suggestions: it starts from the few new documents."""
     view = pool().current()
     docs = view.published_after(published_after)
     if not docs:
@@ -107,7 +108,7 @@ def new_jobs(p: SearchParams, published_after: int) -> list[int]:
         groups.append(ranking.matched(view, query.query))
     docs = facets.intersect(docs, groups)
     newest = ranking.order(view, None, docs, replace(p, sort="newest"), len(docs))
-    return [view.facets[d].job_id for d in newest]
+    return [(view.facets[d].job_id, view.facets[d].published_ts) for d in newest]
 
 
 def more_like(job_id: int, text: str, limit: int = 5) -> list[int]:
