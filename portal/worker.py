@@ -24,12 +24,12 @@ TASKS = [
     ("digests", applications.digests),
     ("lists", prequal.expire_lists),
     ("return-reminders", returns.remind),
-    ("mail", mail.send_task),
     ("expire-jobs", jobs.expire_jobs),
     ("search", sync_index),
     ("matches", matching.sync_matches),
     ("alerts", alerts.run_alerts),  # after search: new jobs are in the index
     ("alert-prune", alerts.prune_unconfirmed),
+    ("mail", mail.send_task),  # after every task that queues mail: sent the same round
     ("prune", twofactor.prune_accounts),
 ]
 

@@ -387,3 +387,15 @@ def test_alerts_with_the_same_search_share_one_query_and_keep_their_own_window(
         for address in ("early@example.org", "late@example.org")
     }
     assert sent == {"early@example.org": {older.id, newer.id}, "late@example.org": {newer.id}}
+
+
+def test_the_worker_runs_due_alerts_and_sends_the_digest_in_the_same_round(
+    db, client, runner, mailbox, agency, make_job
+):
+    confirm(client, save_alert(client, mailbox, "worker@example.org", SEARCH, "instant"))
+    make_due(alert_of("worker@example.org").id)
+    make_job(agency=agency, title="Outreach Worker", description="Outreach.")
+    result = runner.invoke(args=["portal", "worker", "--once"])
+    assert result.exit_code == 0, result.output
+    assert "alerts: 1 alerts run, 1 digests queued with 1 jobs" in result.output
+    assert len(_digests(mailbox, "worker@example.org")) == 1
