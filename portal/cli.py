@@ -7,6 +7,7 @@ from flask.cli import AppGroup
 from portal import worker
 from portal.alerts.cli import alerts_cli
 from portal.auth.cli import users_cli
+from portal.demo.alerts import seed_alerts
 from portal.demo.applications import seed_applications, seed_matching
 from portal.demo.lmi import seed_demo_returns
 from portal.demo.services import DEMO_PASSWORD, demo_logins, seed_demo, seed_jobs
@@ -45,6 +46,7 @@ def seed_demo_command() -> None:
     created["jobs"] = seed_jobs()
     created.update(seed_applications())
     created.update(seed_demo_returns())
+    created.update(seed_alerts())
     db.session.commit()
     sync_after_commit()
     created.update(seed_matching())  # after the index has the jobs; stores every match

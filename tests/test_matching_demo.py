@@ -1,6 +1,7 @@
 """The demo shows matching at once (``portal seed-demo`` stores every profile's matches):
 the demo seeker's recommended jobs, a full-time week from part-time jobs and an
-invitation; the demo agency's suggested candidates and a pooling proposal to answer."""
+invitation and job alerts; the demo agency's suggested candidates and a pooling proposal to
+answer."""
 
 import re
 
@@ -96,3 +97,11 @@ def test_the_demo_agency_has_suggested_candidates_and_a_proposal_to_answer(db, c
     pooled = db.session.get(PoolingProposal, proposal.id).job
     assert proposal.status == "accepted" and pooled.pooled
     assert len(pooled.accepted_shares) == 2
+
+
+def test_the_demo_seeker_has_a_saved_search_and_a_match_alert(db, client, login):
+    login(client, SEEKER, DEMO_PASSWORD)
+    page = text(client.get("/alerts"))
+    assert "“support worker” — all jobs in Vancouver Island/Coast, part-time" in page
+    assert "Jobs that match my profile, 4 stars or more" in page
+    assert page.count(">On<") == 2
