@@ -14,7 +14,14 @@ from portal.extensions import db as _db
 from portal.models import AlertDelivery, Job, MailBounce, OutboxMessage, SavedSearch
 from portal.models.types import utcnow
 from tests.support import count, field_error, text
-from tests.support.alerts import alert_of, confirm, make_due, run_alerts, save_alert
+from tests.support.alerts import (
+    alert_of,
+    confirm,
+    make_due,
+    published_ago,
+    run_alerts,
+    save_alert,
+)
 from tests.support.reference import occupation_id
 
 SEARCH = "q=outreach"
@@ -145,15 +152,7 @@ def test_the_first_run_sends_only_jobs_newer_than_the_confirmation(
         update(SavedSearch).where(SavedSearch.id == alert.id).values(confirmed_at=utcnow())
     )
     make_due(alert.id, confirmed_ago=timedelta(seconds=0))
-    _db.session.execute(
-        update(Job).where(Job.id == old.id).values(published_at=utcnow() - timedelta(hours=1))
-    )
-    _db.session.commit()
-    from portal import search
-
-    search.enqueue([old.id])
-    _db.session.commit()
-    search.sync_after_commit()
+    published_ago(old.id, timedelta(hours=1))
     assert "0 digests queued" in run_alerts(runner)
     assert _digests(mailbox, "new@example.org") == []
 
@@ -362,15 +361,7 @@ def test_alerts_with_the_same_search_share_one_query_and_keep_their_own_window(
 ):
     older = make_job(agency=agency, title="Outreach Worker", description="Outreach.")
     newer = make_job(agency=agency, title="Outreach Lead", description="Outreach.")
-    _db.session.execute(
-        update(Job).where(Job.id == older.id).values(published_at=utcnow() - timedelta(hours=2))
-    )
-    _db.session.commit()
-    from portal import search
-
-    search.enqueue([older.id])
-    _db.session.commit()
-    search.sync_after_commit()
+    published_ago(older.id, timedelta(hours=2))
     # the later window is due first: the one query must still reach back to the earlier one
     for address, confirmed_ago in (("late@example.org", 1), ("early@example.org", 3)):
         confirm(client, save_alert(client, mailbox, address, SEARCH))

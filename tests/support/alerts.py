@@ -5,8 +5,9 @@ from datetime import timedelta
 
 from sqlalchemy import select, update
 
+from portal import search
 from portal.extensions import db as _db
-from portal.models import SavedSearch
+from portal.models import Job, SavedSearch
 from portal.models.types import utcnow
 
 
@@ -50,3 +51,11 @@ def run_alerts(runner) -> str:
     result = runner.invoke(args=["alerts", "run"])
     assert result.exit_code == 0, result.output
     return result.output
+
+
+def published_ago(job_id: int, ago: timedelta) -> None:
+    """The job was published ``ago`` (in the database and the index)."""
+    _db.session.execute(update(Job).where(Job.id == job_id).values(published_at=utcnow() - ago))
+    search.enqueue([job_id])
+    _db.session.commit()
+    search.sync_after_commit()
