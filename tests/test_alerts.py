@@ -390,3 +390,21 @@ def test_the_worker_runs_due_alerts_and_sends_the_digest_in_the_same_round(
     assert result.exit_code == 0, result.output
     assert "alerts: 1 alerts run, 1 digests queued with 1 jobs" in result.output
     assert len(_digests(mailbox, "worker@example.org")) == 1
+
+
+@pytest.mark.parametrize("command", [["alerts", "run"], ["portal", "worker", "--once"]])
+def test_digest_links_use_the_sites_public_address_outside_requests(
+    db, app, client, runner, mailbox, agency, make_job, command
+):
+    confirm(client, save_alert(client, mailbox, "public@example.org", SEARCH))
+    make_due(alert_of("public@example.org").id)
+    make_job(agency=agency, title="Outreach Worker", description="Outreach.")
+    # as in production: no SERVER_NAME, links are built from BASE_URL
+    app.config.update(SERVER_NAME=None, BASE_URL="https://jobs.example.org")
+    result = runner.invoke(args=command)
+    assert result.exit_code == 0 and "1 digests queued" in result.output, result.output
+    message = _digests(mailbox, "public@example.org")[-1]
+    assert message["List-Unsubscribe"].startswith("<https://jobs.example.org/alerts/unsubscribe/")
+    plain = message.get_body(("plain",)).get_content()
+    assert "https://jobs.example.org/jobs/" in plain
+    assert "https://jobs.example.org/alerts/manage/" in plain

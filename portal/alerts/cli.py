@@ -5,7 +5,7 @@ from flask import current_app
 from flask.cli import AppGroup
 
 from portal.actions import commit
-from portal.alerts import runner, services
+from portal.alerts import runner, services, tasks
 from portal.errors import PortalError
 
 alerts_cli = AppGroup("alerts", help="Saved searches sent as email alerts.")
@@ -22,7 +22,7 @@ def run_command(limit: int | None) -> None:
     """Queue a digest of new jobs for each due alert (the mail outbox sends them)."""
     limit = limit or current_app.config["ALERTS_PER_RUN"]
     due = len(runner.due_ids(limit))
-    with click.progressbar(length=due, label="alerts") as bar:
+    with tasks.site_context(), click.progressbar(length=due, label="alerts") as bar:
         summary = runner.run(limit, on_alert=lambda: bar.update(1))
     click.echo(str(summary))
 

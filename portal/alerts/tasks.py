@@ -6,8 +6,16 @@ from portal.actions import commit
 from portal.alerts import runner, services
 
 
+def site_context():
+    """A request context on the site's public address (``BASE_URL``): the digests' links
+    and ``List-Unsubscribe`` header are built outside any request."""
+    app = current_app._get_current_object()
+    return app.test_request_context(base_url=app.config["BASE_URL"])
+
+
 def run_alerts() -> str:
-    summary = runner.run(current_app.config["ALERTS_PER_RUN"])
+    with site_context():
+        summary = runner.run(current_app.config["ALERTS_PER_RUN"])
     return str(summary)
 
 
