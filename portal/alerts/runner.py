@@ -35,6 +35,7 @@ from portal.models import (
     AlertDelivery,
     Community,
     Job,
+    MailBounce,
     MatchDismissal,
     MatchScore,
     SavedSearch,
@@ -49,6 +50,11 @@ CLAIM_TIMEOUT = timedelta(minutes=15)
 LOOKBACK = timedelta(days=1)
 DIGEST_JOBS = 20
 CLAIM_CHUNK = 200
+# alerts per transaction: each alert's digest, deliveries and next run are committed
+# together with those of the alerts before it (a crash rolls back at most this many, and
+# they run again once their claims time out); one commit per alert cost most of a run on
+# PostgreSQL
+COMMIT_EVERY = 50
 
 
 @dataclass
@@ -59,6 +65,8 @@ class Summary:
     skipped: int = 0  # bounced addresses, closed accounts
     queries: int = 0  # distinct searches asked of the index
     since: dict = field(default_factory=dict, repr=False)  # query -> earliest window start
+    bounced: set = field(default_factory=set, repr=False)  # addresses that bounced
+    words: dict = field(default_factory=dict, repr=False)  # (kind, query, stars) -> describe()
     cache: dict = field(default_factory=dict, repr=False)  # query -> (start, [(id, published)])
 
     def __str__(self) -> str:
@@ -111,10 +119,19 @@ def run(limit: int, on_alert=None) -> Summary:
     worker = uuid.uuid4().hex
     ids = due_ids(limit)
     summary.since = _earliest_windows(ids)
+    summary.bounced = set(db.session.scalars(select(MailBounce.email)))
     for start in range(0, len(ids), CLAIM_CHUNK):
-        for alert_id in _claim(ids[start : start + CLAIM_CHUNK], worker):
-            run_alert(db.session.get(SavedSearch, alert_id), summary)
-            db.session.commit()
+        claimed = _claim(ids[start : start + CLAIM_CHUNK], worker)
+        alerts = db.session.scalars(
+            select(SavedSearch)
+            .where(SavedSearch.id.in_(claimed))
+            .options(joinedload(SavedSearch.user))
+            .order_by(SavedSearch.next_run_at)
+        ).all()
+        for n, alert in enumerate(alerts, 1):
+            run_alert(alert, summary)
+            if n % COMMIT_EVERY == 0 or n == len(alerts):
+                db.session.commit()  # digests, deliveries and next runs of these alerts
             summary.alerts += 1
             if on_alert is not None:
                 on_alert()
@@ -127,7 +144,9 @@ def run_alert(alert: SavedSearch, summary: Summary) -> None:
     alert.claimed_by = alert.claimed_at = None
     alert.next_run_at = now + services.PERIODS[alert.frequency]
     to = services.recipient(alert)
-    if (alert.user is not None and not alert.user.active) or services.is_bounced(to):
+    if (alert.user is not None and not alert.user.active) or services.normal_email(
+        to
+    ) in summary.bounced:
         summary.skipped += 1
         return
     found = _found(alert, _window(alert.confirmed_at, alert.last_run_at), summary)
@@ -144,7 +163,10 @@ def run_alert(alert: SavedSearch, summary: Summary) -> None:
     alert.last_run_at = now
     if not jobs:
         return
-    message = _queue_digest(alert, to, jobs)
+    words = summary.words.get((alert.kind, alert.query, alert.min_stars))
+    if words is None:
+        words = summary.words[alert.kind, alert.query, alert.min_stars] = describe(alert)
+    message = _queue_digest(alert, to, jobs, words)
     db.session.execute(
         AlertDelivery.__table__.insert(),
         [
@@ -264,10 +286,9 @@ def _live_jobs(ids: list[int], summary: Summary) -> list[JobLine]:
     return [cache[i] for i in ids if i in cache and cache[i].live]
 
 
-def _queue_digest(alert: SavedSearch, to: str, jobs: list[Job]):
+def _queue_digest(alert: SavedSearch, to: str, jobs: list[JobLine], description: str):
     shown, more = jobs[:DIGEST_JOBS], len(jobs) - DIGEST_JOBS
     unsubscribe = services.unsubscribe_link(alert)
-    description = describe(alert)
     if alert.kind == "matches":
         more_link = url_for("matching.recommended", _external=True)
     else:
