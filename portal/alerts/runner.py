@@ -122,19 +122,21 @@ def run(limit: int, on_alert=None) -> Summary:
     summary.bounced = set(db.session.scalars(select(MailBounce.email)))
     for start in range(0, len(ids), CLAIM_CHUNK):
         claimed = _claim(ids[start : start + CLAIM_CHUNK], worker)
-        alerts = db.session.scalars(
-            select(SavedSearch)
-            .where(SavedSearch.id.in_(claimed))
-            .options(joinedload(SavedSearch.user))
-            .order_by(SavedSearch.next_run_at)
-        ).all()
-        for n, alert in enumerate(alerts, 1):
-            run_alert(alert, summary)
-            if n % COMMIT_EVERY == 0 or n == len(alerts):
-                db.session.commit()  # digests, deliveries and next runs of these alerts
-            summary.alerts += 1
+        for batch in range(0, len(claimed), COMMIT_EVERY):
+            # loaded per transaction: a commit expires what the session holds
+            alerts = db.session.scalars(
+                select(SavedSearch)
+                .where(SavedSearch.id.in_(claimed[batch : batch + COMMIT_EVERY]))
+                .options(joinedload(SavedSearch.user))
+                .order_by(SavedSearch.next_run_at)
+            ).all()
+            for alert in alerts:
+                run_alert(alert, summary)
+            db.session.commit()  # digests, deliveries and next runs of these alerts
+            summary.alerts += len(alerts)
             if on_alert is not None:
-                on_alert()
+                for _ in alerts:
+                    on_alert()
     return summary
 
 
