@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-stamp
 FLASK := $(BIN)/flask --app portal
 PYTEST_WORKERS ?= 2
 
-.PHONY: install run test lint subjects bench bench-lmi bench-matching lock clean
+.PHONY: install run test lint subjects bench bench-lmi bench-matching bench-alerts lock clean
 
 # requirements-test.lock is requirements.lock (runtime) plus the test tools: both for make test
 $(STAMP): pyproject.toml setup.py requirements.lock requirements-test.lock
@@ -51,6 +51,11 @@ bench-lmi: install
 # Matching benchmark: 20,000 profiles × 100,000 jobs (BENCH_MATCHING=--quick: 1,000 × 10,000)
 bench-matching: install
 	$(BIN)/python scripts/bench/matching.py $(BENCH_MATCHING)
+
+# Alerts benchmark: one run of 10,000 due alerts over 100,000 jobs, 500 of them new
+# (BENCH_ALERTS=--quick: 1,000 alerts, 10,000 jobs, 50 new; --database-url for PostgreSQL)
+bench-alerts: install
+	$(BIN)/python scripts/bench/alerts.py $(BENCH_ALERTS)
 
 lint: install subjects
 	$(BIN)/ruff check .
