@@ -69,6 +69,8 @@ def test_visitor_registers_agency_with_account(client, db, mailbox, login):
     page = text(client.get("/agency"))
     assert "Waiting for approval" in page
     assert "Riverbank Family Services" in page and "Kootenay" in page
+    # the primary action first: drafts can be prepared while approval waits
+    assert '<a class="btn btn-primary" href="/agency/jobs/new">Post a job</a>' in page
     assert "Yes — General Services" in page
 
 
