@@ -312,6 +312,15 @@ def notes_of(application: Application, agency_id: int) -> list[ApplicationNote]:
     )
 
 
+def jobs_with_new_applicants(agency_id: int) -> int:
+    """How many of the agency's jobs have applications it has not looked at ("new")."""
+    return db.session.scalar(
+        select(func.count(func.distinct(JobShare.job_id)))
+        .join(ApplicationDecision, ApplicationDecision.share_id == JobShare.id)
+        .where(ApplicationDecision.agency_id == agency_id, ApplicationDecision.status == "new")
+    )
+
+
 def counts_by_job(job_ids: list[int], agency_id: int) -> dict[int, dict[str, int]]:
     """{job id: {"total": n, "new": n}} of the agency's decisions on those jobs."""
     rows = db.session.execute(

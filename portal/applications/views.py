@@ -27,6 +27,12 @@ from portal.queries import contains
 bp = Blueprint("applications", __name__)
 
 
+@bp.app_template_global("jobs_with_new_applicants")
+def jobs_with_new_applicants(agency_id: int) -> int:
+    """For the agency home's "Waiting for you"."""
+    return services.jobs_with_new_applicants(agency_id)
+
+
 # Seekers ------------------------------------------------------------------------------
 
 

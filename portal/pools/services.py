@@ -4,7 +4,7 @@ edits the common text. Published, the job shows the combined hours and every emp
 Services flush; the view commits through ``portal.actions`` (which updates search)."""
 
 from flask import current_app, url_for
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from portal import audit, mail, schedules, search
 from portal.errors import PortalError
@@ -259,6 +259,22 @@ def hired_clash(decision: ApplicationDecision) -> str | None:
                     f"{', '.join(overlap)}."
                 )
     return None
+
+
+def invitations_waiting(agency_id: int) -> int:
+    """Shares of other agencies' pooled positions this agency has been invited to and has
+    not answered yet."""
+    return db.session.scalar(
+        select(func.count())
+        .select_from(JobShare)
+        .join(Job, Job.id == JobShare.job_id)
+        .where(
+            JobShare.agency_id == agency_id,
+            JobShare.status == "invited",
+            Job.agency_id != agency_id,
+            Job.status.in_(("draft", "published")),
+        )
+    )
 
 
 def agency_shares(agency_id: int) -> list[JobShare]:

@@ -16,6 +16,12 @@ from portal.pools.permissions import require_share
 bp = Blueprint("pools", __name__)
 
 
+@bp.app_template_global("pool_invitations_waiting")
+def pool_invitations_waiting(agency_id: int) -> int:
+    """For the agency home's "Waiting for you"."""
+    return services.invitations_waiting(agency_id)
+
+
 @bp.route("/agency/jobs/<int:job_id>/partners")
 @login_required
 def partners(job_id: int):

@@ -96,6 +96,21 @@ def _not_submitted_query(period: ReportingPeriod):
     return select(Agency).where(Agency.status == "approved", ~done).order_by(Agency.name)
 
 
+def due_for(agency_id: int) -> ReportingPeriod | None:
+    """The open period (the soonest due) for which the agency has not submitted."""
+    done = exists().where(
+        WorkforceReturn.agency_id == agency_id,
+        WorkforceReturn.period_id == ReportingPeriod.id,
+        WorkforceReturn.status.in_(SUBMITTED),
+    )
+    return db.session.scalars(
+        select(ReportingPeriod)
+        .where(ReportingPeriod.status == "open", ~done)
+        .order_by(ReportingPeriod.due_on)
+        .limit(1)
+    ).first()
+
+
 def not_submitted(period: ReportingPeriod) -> list[Agency]:
     """Approved agencies without a submitted, held or accepted version for the period."""
     return list(db.session.scalars(_not_submitted_query(period)))

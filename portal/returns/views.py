@@ -22,9 +22,15 @@ from portal.models.lmi import (
     ReturnLine,
     WorkforceReturn,
 )
-from portal.returns import csvfile, drafts, forms, periods, validation
+from portal.returns import csvfile, drafts, forms, periods, reviewing, validation
 from portal.returns.blueprint import bp
 from portal.returns.columns import COLUMNS
+
+
+@bp.app_template_global("workforce_return_due")
+def workforce_return_due(agency_id: int) -> ReportingPeriod | None:
+    """For the agency home's "Waiting for you": the period it has yet to report for."""
+    return reviewing.due_for(agency_id)
 
 
 def _own_return(return_id: int):
