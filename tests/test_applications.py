@@ -847,6 +847,36 @@ def test_emails_use_the_agency_wording(db, job, owner, make_seeker, signed_in, m
     assert len(mails(mailbox, address)) == 4
 
 
+def test_hiring_emails_the_seeker_in_the_agencys_wording(
+    db, job, owner, make_seeker, signed_in, mailbox
+):
+    wording = "Welcome aboard {name}: {agency} hires you as {job}."
+    owner.post_form("/agency/messages", {**CUSTOM, "hired": wording})
+    assert wording in text(owner.get("/agency/messages"))
+    seeker = make_seeker("Nadia Seeker")
+    apply(signed_in(seeker), job)
+    application = application_of(db, job, seeker)
+    set_status(owner, application, "offer")
+    assert set_status(owner, application, "hired", "Start on Monday.").status_code == 302
+    subject, plain, html_ = mails(mailbox, seeker.email)[-1]
+    assert subject == "You are hired: Harbour Outreach Worker"
+    for body in (plain, html_):
+        assert (
+            "Welcome aboard Nadia Seeker: Harbour Community Living hires you as "
+            "Harbour Outreach Worker." in body
+        )
+        assert "Start on Monday." in body
+
+
+def test_hiring_email_has_a_default_wording(db, job, owner, make_seeker, signed_in, mailbox):
+    seeker = make_seeker("Omar Seeker")
+    apply(signed_in(seeker), job)
+    set_status(owner, application_of(db, job, seeker), "hired")
+    subject, plain, _html = mails(mailbox, seeker.email)[-1]
+    assert subject == "You are hired: Harbour Outreach Worker"
+    assert "Congratulations: Harbour Community Living has hired you as" in plain
+
+
 def test_emptied_wording_goes_back_to_the_default(db, job, owner, make_seeker, signed_in, mailbox):
     owner.post_form("/agency/messages", CUSTOM)
     owner.post_form("/agency/messages", {**CUSTOM, "received": ""})

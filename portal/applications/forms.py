@@ -122,6 +122,7 @@ class MessagesForm(FlaskForm):
     received = TextAreaField(MESSAGE_KINDS["received"], validators=[Length(max=3000)])
     interview = TextAreaField(MESSAGE_KINDS["interview"], validators=[Length(max=3000)])
     offer = TextAreaField(MESSAGE_KINDS["offer"], validators=[Length(max=3000)])
+    hired = TextAreaField(MESSAGE_KINDS["hired"], validators=[Length(max=3000)])
     declined = TextAreaField(MESSAGE_KINDS["declined"], validators=[Length(max=3000)])
     invitation = TextAreaField(MESSAGE_KINDS["invitation"], validators=[Length(max=3000)])
     submit = SubmitField("Save wording")

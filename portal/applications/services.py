@@ -39,6 +39,8 @@ DEFAULT_MESSAGES = {
     "interview. We will contact you shortly to arrange a time.",
     "offer": "We are pleased to let you know that {agency} would like to offer you the "
     "position of {job}. We will contact you with the details of the offer.",
+    "hired": "Congratulations: {agency} has hired you as {job}. We will contact you about "
+    "your start date and your first day. Welcome to the team.",
     "declined": "Thank you for your interest in {job}. After careful consideration we have "
     "decided not to go forward with your application. We encourage you to apply "
     "for other positions with {agency}.",
@@ -46,7 +48,7 @@ DEFAULT_MESSAGES = {
     "We would like to invite you to apply: you will find the job and how it compares with "
     "your profile on the portal.",
 }
-SEEKER_EMAILS = ("interview", "offer", "declined")
+SEEKER_EMAILS = ("interview", "offer", "hired", "declined")
 
 
 # --- screening questions --------------------------------------------------------------
@@ -386,6 +388,7 @@ SUBJECTS = {
     "received": "Application received: {job}",
     "interview": "Interview: {job}",
     "offer": "Offer: {job}",
+    "hired": "You are hired: {job}",
     "declined": "Your application for {job}",
 }
 

@@ -32,6 +32,7 @@ MESSAGE_KINDS = {
     "received": "Application received",
     "interview": "Invitation to interview",
     "offer": "Offer",
+    "hired": "Hired",
     "declined": "Not going forward",
     "invitation": "Invitation to apply",
 }
