@@ -10,7 +10,9 @@ does it (``portal.alerts.runner.run``), timed in a fresh process, with its peak 
   keywords, region and occupation, type and pay, hours, pooled, employers and combinations,
   many shared by several people (``--queries`` distinct ones, popularity skewed), some to
   seekers' accounts and some to bare addresses, a few bounced or closed, and a few hundred
-  "jobs that match my profile" alerts over stored match scores.
+  "jobs that match my profile" alerts over stored match scores;
+- history: each alert's earlier digests (sent) and the older jobs they listed, so the
+  outbox and ``alert_sent`` are not empty when analysed, as in production (see ``history``).
 
     .venv/bin/python scripts/bench/alerts.py --quick     # 10,000 jobs, 1,000 alerts, 50 new
     .venv/bin/python scripts/bench/alerts.py             # 100,000 jobs, 10,000 alerts, 500 new
