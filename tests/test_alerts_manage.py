@@ -268,3 +268,19 @@ def test_a_deleted_alerts_links_die_with_it(db, client, mailbox, runner, make_ag
     assert count(db, SavedSearch) == 0
     assert client.post(f"/{unsubscribe}").status_code == 404
     assert client.get("/" + link.split("://", 1)[1].split("/", 1)[1]).status_code == 404
+
+
+def test_the_bounce_list_counts_the_alerts_each_address_stops(
+    db, client, login, make_user, seeker, mailbox
+):
+    from portal.alerts import services
+
+    confirm(client, save_alert(client, mailbox, "sasha@example.org", "q=care"))  # by address
+    login(client, seeker)
+    _save_signed_in(client, mailbox, "q=outreach")  # the account's alert
+    services.bounce("Sasha@Example.org")
+    services.bounce("nobody@example.org")
+    _db.session.commit()
+    counts = {b.email: n for b, n in services.bounces()}
+    assert counts == {"sasha@example.org": 2, "nobody@example.org": 0}
+    assert counts["sasha@example.org"] == len(services.alerts_to("sasha@example.org"))
