@@ -68,6 +68,7 @@ class Summary:
     bounced: set = field(default_factory=set, repr=False)  # addresses that bounced
     words: dict = field(default_factory=dict, repr=False)  # (kind, query, stars) -> describe()
     cache: dict = field(default_factory=dict, repr=False)  # query -> (start, [(id, published)])
+    lines: dict = field(default_factory=dict, repr=False)  # job id -> JobLine
 
     def __str__(self) -> str:
         return (
@@ -274,7 +275,7 @@ def _line(job: Job, today) -> JobLine:
 
 def _live_jobs(ids: list[int], summary: Summary) -> list[JobLine]:
     """The jobs among ``ids`` still published and open, in the order given."""
-    cache = summary.cache.setdefault("jobs", {})
+    cache = summary.lines
     missing = [i for i in ids if i not in cache]
     today = today_pacific()
     for start in range(0, len(missing), 1000):
