@@ -523,7 +523,10 @@ def test_lmi_import_with_hostile_years_and_numbers_reports_rows(db, runner, make
     rows.append({"agency": agency.slug, "fiscal_year": "2025", **LINE, "hires": "٣"})
     result = runner.invoke(args=["lmi", "import", "-"], input=csv_file(rows, IMPORT_COLUMNS))
     assert result.exit_code == 1, result.output
-    assert "Row 2: fiscal_year “²” is not a year such as 2025." in result.output
+    assert (
+        "Row 2 (the first line of data): fiscal_year “²” is not a year such as 2025."
+        in result.output
+    )
     assert "Row 7, Hires: “٣” is not a number." in result.output
     assert "nothing was imported" in result.output
     assert db.session.scalar(select(func.count(WorkforceReturn.id))) == 0

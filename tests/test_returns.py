@@ -36,6 +36,21 @@ HIGH_TURNOVER = {
 }
 
 
+FIRST = "Row 2 (the first line of data)"
+TERM = {**LINE, "employment_status": "term"}
+PART_TIME = {**LINE, "employment_status": "regular_part_time"}
+
+
+def row_cells(page: str) -> list[tuple[str, bool]]:
+    """The lines table's row numbers, each with whether the row is marked as having errors."""
+    return [
+        (number, "table-danger" in attrs)
+        for attrs, number in re.findall(
+            r'<tr id="line-\d+"([^>]*)>\s*<th scope="row" class="text-nowrap">(\d+)', page
+        )
+    ]
+
+
 def values(line: dict) -> dict:
     parsed, errors = validation.parse_line(line, drafts.codes())
     assert errors == {}
@@ -130,21 +145,21 @@ def test_draft_lines_are_saved_as_they_go(db, client, login, agency, period, mak
     assert lines_of(db, draft_id) == [("regular_full_time", None)]
     page = text(client.get(f"/agency/returns/{draft_id}"))
     assert (
-        "Line 1, Separations — total: voluntary + retirement + involuntary + other = 5, "
+        f"{FIRST}, Separations — total: voluntary + retirement + involuntary + other = 5, "
         "but the total is 4." in page
     )
-    assert "Line 1, Hires: blank — enter 0 if there were none." in page
+    assert "Row 2 (the first line of data), Hires: blank — enter 0 if there were none." in page
     assert "Fix the 2 errors listed above to submit." in page
 
     # the same four keys twice: refused, the form keeps what was typed
     response = client.post_form(f"/agency/returns/{draft_id}/lines/new", {**LINE, "hires": "9"})
     assert response.status_code == 400
-    assert "Line 1 already has this occupation, region" in text(response)
+    assert "Row 2 (the first line of data) already has this occupation, region" in text(response)
     assert 'value="9"' in text(response)
 
     line_id = fresh(db, WorkforceReturn, draft_id).lines[0].id
     edit = client.get(f"/agency/returns/{draft_id}/lines/{line_id}")
-    assert 'value="26.00"' in text(edit) and "Edit line 1" in text(edit)
+    assert 'value="26.00"' in text(edit) and "Edit row 2 (the first line of data)" in text(edit)
     client.post_form(f"/agency/returns/{draft_id}/lines/{line_id}", LINE)
     add(client, draft_id, CASUAL)
     assert lines_of(db, draft_id) == [("regular_full_time", 4), ("casual", 4)]
@@ -162,7 +177,7 @@ def test_union_lines_only_from_unionized_agencies(db, client, login, make_agency
     login(client, non_union.owner)
     draft_id = start(client, period)
     add(client, draft_id, {**LINE, "bargaining_status": "union"})
-    assert "Line 1, Bargaining status: a union line, but your agency is not unionized" in text(
+    assert f"{FIRST}, Bargaining status: a union line, but your agency is not unionized" in text(
         client.get(f"/agency/returns/{draft_id}")
     )
     assert submit(client, draft_id).status_code == 302
@@ -263,6 +278,9 @@ def test_held_accepted_and_returned(
     assert "Alder" not in text(client.get(f"/returns/periods/{period.id}?status=held"))
     review = text(client.get(f"/returns/{draft_id}"))
     assert "Warnings the agency confirmed (1)" in review and "turnover of 200%" in review
+    # the confirmed warning and the champion's lines table number the line as a spreadsheet
+    assert "Row 2 (the first line of data), Separations — total: turnover of 200%" in review
+    assert '<th scope="col">Row</th>' in review and row_cells(review) == [("2", False)]
 
     client.post_form(f"/returns/{draft_id}/accept")
     held = fresh(db, WorkforceReturn, draft_id)
@@ -325,7 +343,7 @@ def test_previous_year_closing_warning(db, client, login, agency, period, champi
     draft_id = start(client, period)
     add(client, draft_id, LINE)
     assert (
-        "Line 1, Opening headcount: 20, but last year's return gave a closing headcount "
+        f"{FIRST}, Opening headcount: 20, but last year's return gave a closing headcount "
         "of 18 for this line." in text(client.get(f"/agency/returns/{draft_id}"))
     )
 
@@ -355,7 +373,10 @@ def test_csv_upload(db, client, login, agency, period):
             csv_file([LINE, {**CASUAL, "hires": "2.5", "region": "mars"}]),
             "Row 3, Hires: 2.5 is not a whole number.",
         ),
-        "duplicates": (csv_file([LINE, LINE]), "Lines 1 and 2 of the file have the same"),
+        "duplicates": (
+            csv_file([LINE, LINE]),
+            "Row 2 (the first line of data) and row 3 of the file have the same",
+        ),
     }
     for name, (data, message) in malformed.items():
         response = upload(client, draft_id, data)
@@ -378,9 +399,79 @@ def test_csv_upload(db, client, login, agency, period):
     assert fresh(db, WorkforceReturn, draft_id).source == "csv"
     page = text(client.get(response.location))
     assert (
-        "Line 2, Separations — total: voluntary + retirement + involuntary + other = 9, "
+        "Row 3, Separations — total: voluntary + retirement + involuntary + other = 9, "
         "but the total is 8." in page
     )
+
+
+def test_upload_messages_name_the_rows_a_spreadsheet_shows(db, client, login, agency, period):
+    """One numbering everywhere: the header is row 1, the first line of data row 2; blank
+    rows count (a spreadsheet shows them), a quoted cell with a line break does not add a row;
+    the upload's messages, the draft's errors, its lines table and its forms all agree."""
+    login(client, agency.owner)
+    draft_id = start(client, period)
+
+    def refused(data: bytes) -> str:
+        response = upload(client, draft_id, data)
+        assert response.status_code == 400
+        assert lines_of(db, draft_id) == []
+        return text(response)
+
+    # an error in the first line of data
+    page = refused(csv_file([{**LINE, "hires": "x"}, CASUAL]))
+    assert f"{FIRST}, Hires: “x” is not a number." in page
+    assert "Row 3" not in page
+    # a later row: blank rows (of commas, or empty lines) are counted as Excel shows them
+    page = refused(csv_file([LINE, {}, None, {**CASUAL, "fte": "lots"}], prefix="\ufeff"))
+    assert "Row 5, FTE: “lots” is not a number." in page
+    assert FIRST not in page
+    # a cell with a line break stays in its row: the next line is row 3, not 4
+    page = refused(csv_file([{**LINE, "region": "mainland\nsouthwest"}, {**CASUAL, "hires": "x"}]))
+    assert f"{FIRST}, Region: unknown code “mainland\nsouthwest”" in page
+    assert "Row 3, Hires: “x” is not a number." in page
+    # a row with too few values
+    page = refused(csv_file([LINE]) + b"\r\n42201,kootenay,casual\r\n")
+    assert "Row 4 has 3 values but the header has 20 columns." in page
+    # duplicates name both rows of the file, blank rows counted
+    page = refused(csv_file([CASUAL, LINE, {}, LINE]))
+    assert "Rows 3 and 5 of the file have the same occupation, region, employment status" in page
+    page = refused(csv_file([LINE, CASUAL, LINE]))
+    assert f"{FIRST} and row 4 of the file have the same occupation" in page
+
+    # loaded: the draft's errors use the file's rows, and so does its lines table
+    bad_sum = {**PART_TIME, "sep_voluntary": "3"}
+    response = upload(client, draft_id, csv_file([LINE, CASUAL, TERM, bad_sum]))
+    assert response.status_code == 302
+    page = text(client.get(response.location))
+    assert "blank rows" not in page
+    assert "Row 5, Separations — total: voluntary + retirement + involuntary + other = 5" in page
+    assert '<th scope="col">Row</th>' in page
+    assert row_cells(page) == [("2", False), ("3", False), ("4", False), ("5", True)]
+    assert 'Edit<span class="visually-hidden"> row 5</span>' in page
+
+    # blank rows between the lines are left out of the draft: the page says how it numbers
+    response = upload(client, draft_id, csv_file([{**LINE, "hires": ""}, {}, {}, CASUAL]))
+    assert response.status_code == 302
+    assert lines_of(db, draft_id) == [("regular_full_time", None), ("casual", 4)]
+    page = text(client.get(response.location))
+    assert "The file's blank rows were left out: here the lines are rows 2 to 3." in page
+    assert f"{FIRST}, Hires: blank — enter 0 if there were none." in page
+    assert row_cells(page) == [("2", True), ("3", False)]
+
+    # lines typed in the form are numbered the same way
+    add(client, draft_id, TERM)
+    response = client.post_form(f"/agency/returns/{draft_id}/lines/new", CASUAL)
+    assert response.status_code == 400
+    assert "Row 3 already has this occupation, region, employment status" in text(response)
+    response = client.post_form(f"/agency/returns/{draft_id}/lines/new", LINE)
+    assert f"{FIRST} already has this occupation, region" in text(response)
+    lines = fresh(db, WorkforceReturn, draft_id).lines
+    page = text(client.get(f"/agency/returns/{draft_id}/lines/{lines[2].id}"))
+    assert "Edit row 4" in page and "<title>Row 4 ·" in page
+    page = text(client.get(f"/agency/returns/{draft_id}/lines/{lines[0].id}"))
+    assert "Edit row 2 (the first line of data)" in page
+    page = text(client.get(f"/agency/returns/{draft_id}"))
+    assert row_cells(page) == [("2", True), ("3", False), ("4", False)]
 
 
 def test_example_file_round_trip_and_column_guide(db, client, login, agency, period):
@@ -557,10 +648,13 @@ def test_import_command(db, runner, make_agency, period):
         ),
     )
     assert (
-        "Row 2, Separations — total: voluntary + retirement + involuntary + other = 7"
+        f"{FIRST}, Separations — total: voluntary + retirement + involuntary + other = 7"
         in result.output
     )
-    assert "Row 3: the same occupation, region" in result.output
+    assert (
+        "Row 3: the same occupation, region, employment status and bargaining status as "
+        "row 2 (the first line of data): combine them into one line." in result.output
+    )
     assert db.session.scalar(select(func.count(WorkforceReturn.id))) == 0
 
     # an agency's draft in progress stays the newest version

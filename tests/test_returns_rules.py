@@ -35,6 +35,7 @@ GOOD = {
     "pay_p75_cents": 3100,
 }
 GOOD_TEXT = {**validation.as_text(GOOD)}
+FIRST = "Row 2 (the first line of data)"  # the first line of data, as spreadsheets number it
 
 
 def check(*lines, unionized=False, previous=None):
@@ -58,46 +59,49 @@ def test_a_good_line_has_no_errors_or_warnings():
     [
         (
             {"sep_voluntary": 3},
-            "Line 1, Separations — total: voluntary + retirement + involuntary "
+            f"{FIRST}, Separations — total: voluntary + retirement + involuntary "
             "+ other = 5, but the total is 4.",
         ),
-        ({"hires": None}, "Line 1, Hires: blank — enter 0 if there were none"),
-        ({"fte": None}, "Line 1, FTE: blank — enter 0 if there were none"),
+        (
+            {"hires": None},
+            "Row 2 (the first line of data), Hires: blank — enter 0 if there were none",
+        ),
+        ({"fte": None}, "Row 2 (the first line of data), FTE: blank — enter 0 if there were none"),
         (
             {"sep_within_90_days": 3},
-            "Line 1, Separations within 90 days of hire: 3 left within 90 "
+            "Row 2 (the first line of data), Separations within 90 days of hire: 3 left within 90 "
             "days of hire, more than the 2 who left within 1 year",
         ),
         (
             {"sep_within_1_year": 5, "sep_within_90_days": 1},
-            "Line 1, Separations within 1 year of hire: 5 left within 1 year of hire, "
+            f"{FIRST}, Separations within 1 year of hire: 5 left within 1 year of hire, "
             "more than the 4 separations in total.",
         ),
         (
             {"vacancies_90_days": 4},
-            "Line 1, Vacancies open 90+ days: 4 vacancies open 90+ days, "
+            "Row 2 (the first line of data), Vacancies open 90+ days: 4 vacancies open 90+ days, "
             "more than the 3 vacancies in total.",
         ),
         (
             {"fte": 26.5},
-            "Line 1, FTE: 26.5 FTE is more than 1.3 × the closing headcount of 20 (at most 26).",
+            f"{FIRST}, FTE: 26.5 FTE is more than 1.3 × the closing headcount of 20 (at most 26).",
         ),
         (
             {"pay_p75_cents": None},
-            "Line 1, Hourly pay — 75th percentile: missing — pay is optional, but give all three",
+            f"{FIRST}, Hourly pay — 75th percentile: missing — pay is optional, but give all three",
         ),
         (
             {"pay_p25_cents": 2900},
-            "Line 1, Hourly pay — median: the pay percentiles are out of order",
+            f"{FIRST}, Hourly pay — median: the pay percentiles are out of order",
         ),
         (
             {"pay_p25_cents": 1700},
-            "Line 1, Hourly pay — 25th percentile: $17.00 an hour is below "
+            "Row 2 (the first line of data), Hourly pay — 25th percentile: $17.00 an hour is below "
             "BC's minimum wage ($17.85).",
         ),
         (
             {"bargaining_status": "union"},
-            "Line 1, Bargaining status: a union line, but your agency is not unionized",
+            f"{FIRST}, Bargaining status: a union line, but your agency is not unionized",
         ),
     ],
 )
@@ -109,8 +113,8 @@ def test_hard_errors(changes, expected):
 def test_duplicate_lines_and_empty_return():
     errors, _ = check(line(), line(), line(employment_status="casual"))
     assert [e.text for e in errors] == [
-        "Line 2: the same occupation, region, employment status and bargaining status as "
-        "Line 1: combine them into one line."
+        "Row 3: the same occupation, region, employment status and bargaining status as "
+        "row 2 (the first line of data): combine them into one line."
     ]
     errors, _ = check()
     assert errors[0].text.startswith("The return has no lines")
@@ -123,7 +127,7 @@ def test_duplicate_lines_and_empty_return():
         (
             {"closing_headcount": 21},
             None,
-            "Line 1, Closing headcount: opening 20 + hires 4 − "
+            "Row 2 (the first line of data), Closing headcount: opening 20 + hires 4 − "
             "separations 4 = 20, but the closing headcount is 21.",
         ),
         # closing 0: any difference
@@ -143,12 +147,13 @@ def test_duplicate_lines_and_empty_return():
                 "vacancies_90_days": 0,
             },
             None,
-            "Line 1, Closing headcount: opening 1 + hires 0 − separations 0 = 1",
+            f"{FIRST}, Closing headcount: opening 1 + hires 0 − separations 0 = 1",
         ),
         (
             {},
             {("42201", "mainland-southwest", "regular_full_time", "non_union"): 18},
-            "Line 1, Opening headcount: 20, but last year's return gave a closing headcount of 18",
+            f"{FIRST}, Opening headcount: 20, but last year's return gave a closing "
+            "headcount of 18",
         ),
         (
             {
@@ -163,7 +168,7 @@ def test_duplicate_lines_and_empty_return():
                 "sep_within_1_year": 2,
             },
             None,
-            "Line 1, Separations — total: turnover of 200% (8 separations for an average "
+            f"{FIRST}, Separations — total: turnover of 200% (8 separations for an average "
             "headcount of 4) is above 150 %.",
         ),
     ],
@@ -255,6 +260,47 @@ def test_reads_a_file_with_excel_byte_order_mark_and_blank_rows():
     rows = csvfile.read_rows(data)
     assert [number for number, _ in rows] == [2, 4]
     assert rows[0][1]["occupation"] == "42201"
+
+
+def test_rows_are_numbered_as_a_spreadsheet_shows_them():
+    """Header row 1; a blank row of commas and an empty line count; a quoted cell with line
+    breaks is one row; so are the messages and the rules' places."""
+
+    def row(values) -> str:  # one data row as Excel writes it
+        return csv_text([values]).split("\r\n", 1)[1]
+
+    text = (
+        csv_text([GOOD_TEXT])  # header row 1, row 2
+        + "\r\n"  # row 3: an empty line
+        + row({})  # row 4: commas only
+        + row({**GOOD_TEXT, "region": "south\r\nwest"})  # row 5, over two lines of text
+        + row({**GOOD_TEXT, "hires": "x"})  # row 6
+    )
+    rows = csvfile.read_rows(text.encode())
+    assert [number for number, _ in rows] == [2, 5, 6]
+    _, problems = csvfile.parse_rows(rows, CODES)
+    assert [p.text for p in problems] == [
+        "Row 5, Region: unknown code “south\r\nwest” — see the column guide for the codes.",
+        "Row 6, Hires: “x” is not a number.",
+    ]
+    _, problems = csvfile.parse_rows([(2, {**GOOD_TEXT, "fte": "-1"})], CODES)
+    assert (
+        problems[0].text
+        == "Row 2 (the first line of data), FTE: -1 is negative — FTE is 0 or more."
+    )
+    errors, _ = validation.check_return(
+        [line(hires=None), line(employment_status="casual")],
+        unionized=False,
+        minimum_wage_cents=1785,
+        rows=[2, 9],
+    )
+    assert [e.text for e in errors][0] == (
+        "Row 2 (the first line of data), Hires: blank — enter 0 if there were none."
+    )
+    errors, _ = check(line(employment_status="casual"), line(hires=None))
+    assert errors[0].text.startswith("Row 3, Hires: blank")
+    assert validation.rows_place(8, 12) == "Rows 8 and 12"
+    assert validation.rows_place(2, 5) == "Row 2 (the first line of data) and row 5"
 
 
 def test_template_and_example():

@@ -64,8 +64,10 @@ def _header_problems(header: list[str], columns: tuple[str, ...]) -> list[str]:
 def read_rows(
     data: bytes, columns: tuple[str, ...] = COLUMN_NAMES, max_rows: int | None = MAX_ROWS
 ) -> list[tuple[int, dict[str, str]]]:
-    """The data rows of a CSV file as (spreadsheet row number, {column: text}); the
-    header is row 1. Blank rows are skipped. Raises ``CsvFileError``."""
+    """The data rows of a CSV file as (spreadsheet row number, {column: text}): the
+    number a spreadsheet program shows for the row, the header being row 1. Blank rows are
+    skipped but still counted (a spreadsheet shows them); a quoted cell with a line break
+    stays one row. Raises ``CsvFileError``."""
     text = _decode(data)
     reader = csv.reader(io.StringIO(text, newline=""))
     try:
@@ -106,7 +108,7 @@ def read_rows(
                 )
             if len(cells) != len(header):
                 raise CsvFileError(
-                    f"Row {number} has {len(cells)} values but the header has "
+                    f"{validation.row_place(number)} has {len(cells)} values but the header has "
                     f"{len(header)} columns. Check for stray commas (put "
                     "text containing commas in quotes)."
                 )
@@ -121,6 +123,19 @@ def read_rows(
     return rows
 
 
+def renumbered(numbers: list[int]) -> str:
+    """What to tell the uploader when blank rows between the file's lines are left out, so
+    that the draft's rows (numbered from 2 without gaps) differ from the file's; else ""."""
+    first = validation.FIRST_ROW
+    last = first + len(numbers) - 1
+    if not numbers or numbers[-1] == last:
+        return ""
+    where = (
+        f"the lines are rows {first} to {last}" if len(numbers) > 1 else f"the line is row {first}"
+    )
+    return f" The file's blank rows were left out: here {where}."
+
+
 def parse_rows(
     rows: Iterable[tuple[int, Mapping]], codes: validation.Codes
 ) -> tuple[list[dict], list[validation.Problem]]:
@@ -130,7 +145,7 @@ def parse_rows(
         line, errors = validation.parse_line(raw, codes)
         lines.append(line)
         problems.extend(
-            validation.Problem(f"Row {number}", column, message)
+            validation.Problem(validation.row_place(number), column, message)
             for column, message in errors.items()
         )
     return lines, problems

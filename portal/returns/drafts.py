@@ -79,14 +79,15 @@ def previous_closing(agency_id: int, period: ReportingPeriod) -> dict:
 
 
 def check_lines(
-    agency: Agency, period: ReportingPeriod, lines: list[dict], places: list[str] | None = None
+    agency: Agency, period: ReportingPeriod, lines: list[dict], rows: list[int] | None = None
 ):
+    """``rows``: the lines' spreadsheet row numbers (default: a draft's, from row 2)."""
     return validation.check_return(
         lines,
         unionized=agency.unionized,
         minimum_wage_cents=current_app.config["MINIMUM_WAGE_CENTS"],
         previous_closing=previous_closing(agency.id, period),
-        places=places,
+        rows=rows,
     )
 
 
@@ -177,6 +178,7 @@ def _require_draft(wreturn: WorkforceReturn) -> None:
 
 
 def _same_key(wreturn: WorkforceReturn, values: dict, ids, except_id: int | None = None):
+    """The row of the draft's line with these keys (other than ``except_id``), or None."""
     occupations, regions = ids
     key = (
         occupations[values["occupation"]],
@@ -187,7 +189,7 @@ def _same_key(wreturn: WorkforceReturn, values: dict, ids, except_id: int | None
     return next(
         (
             n
-            for n, line in enumerate(wreturn.lines, start=1)
+            for n, line in enumerate(wreturn.lines, start=validation.FIRST_ROW)
             if line.key == key and line.id != except_id
         ),
         None,
@@ -200,8 +202,8 @@ def add_line(wreturn: WorkforceReturn, values: dict, by: User) -> ReturnLine:
     clash = _same_key(wreturn, values, ids)
     if clash:
         raise PortalError(
-            f"Line {clash} already has this occupation, region, employment "
-            "status and bargaining status: edit that line instead."
+            f"{validation.row_place(clash)} already has this occupation, region, "
+            "employment status and bargaining status: edit that line instead."
         )
     line = ReturnLine()
     fill_line(line, values, ids)
@@ -218,8 +220,8 @@ def update_line(line: ReturnLine, values: dict, by: User) -> None:
     clash = _same_key(wreturn, values, ids, except_id=line.id)
     if clash:
         raise PortalError(
-            f"Line {clash} already has this occupation, region, employment "
-            "status and bargaining status: edit that line instead."
+            f"{validation.row_place(clash)} already has this occupation, region, "
+            "employment status and bargaining status: edit that line instead."
         )
     fill_line(line, values, ids)
     wreturn.updated_at = utcnow()
@@ -234,20 +236,27 @@ def delete_line(line: ReturnLine, by: User) -> None:
     db.session.flush()
 
 
-def replace_lines(wreturn: WorkforceReturn, lines: list[dict], by: User) -> None:
-    """The uploaded CSV's lines replace the draft's (the file parsed as a whole)."""
+def replace_lines(
+    wreturn: WorkforceReturn, lines: list[dict], by: User, rows: list[int] | None = None
+) -> None:
+    """The uploaded CSV's lines replace the draft's (the file parsed as a whole). ``rows``
+    are the lines' row numbers in the file, as a spreadsheet shows them (default 2, 3, ...)."""
     _require_draft(wreturn)
-    keys = [validation.key_of(values) for values in lines]
-    if len(set(keys)) != len(keys):
-        seen: dict = {}
-        for n, key in enumerate(keys, start=1):
-            if key in seen:
-                raise PortalError(
-                    f"Lines {seen[key]} and {n} of the file have the same "
-                    "occupation, region, employment status and bargaining "
-                    "status: combine them into one line. Nothing was saved."
-                )
-            seen[key] = n
+    rows = (
+        rows
+        if rows is not None
+        else list(range(validation.FIRST_ROW, validation.FIRST_ROW + len(lines)))
+    )
+    seen: dict = {}
+    for row, values in zip(rows, lines, strict=True):
+        key = validation.key_of(values)
+        if key in seen:
+            raise PortalError(
+                f"{validation.rows_place(seen[key], row)} of the file have the same "
+                "occupation, region, employment status and bargaining "
+                "status: combine them into one line. Nothing was saved."
+            )
+        seen[key] = row
     wreturn.lines.clear()
     db.session.flush()  # delete the old lines before the new ones take their keys
     ids = code_ids()

@@ -31,7 +31,7 @@ def plan(rows: Iterable[tuple[int, Mapping]]) -> tuple[list[Group], list[validat
     problems: list[validation.Problem] = []
     groups: dict[tuple, Group] = {}
     for number, raw in rows:
-        where = f"Row {number}"
+        where = validation.row_place(number)
         slug = (raw.get("agency") or "").strip().lower()
         year_text = (raw.get("fiscal_year") or "").strip()
         agency, period = agencies.get(slug), None
@@ -89,7 +89,7 @@ def plan(rows: Iterable[tuple[int, Mapping]]) -> tuple[list[Group], list[validat
         return [], problems
     for group in groups.values():
         errors, group.warnings = drafts.check_lines(
-            group.agency, group.period, group.lines, [f"Row {n}" for n in group.rows]
+            group.agency, group.period, group.lines, group.rows
         )
         problems.extend(errors)
     return ([], problems) if problems else (list(groups.values()), [])

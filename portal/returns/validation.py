@@ -28,10 +28,30 @@ BLANK = "blank — enter 0 if there were none."
 TURNOVER = "turnover"  # the rule whose warning holds a return for review
 
 
+FIRST_ROW = 2  # the header is row 1: the first line of data is row 2, as a spreadsheet shows
+
+
+def row_place(number: int) -> str:
+    """How every message names a line: by the row a spreadsheet program shows for it. The
+    header is row 1, so the first line of data is "Row 2 (the first line of data)"; a draft's
+    lines (uploaded or typed in the form) are numbered the same way, from row 2."""
+    if number == FIRST_ROW:
+        return f"Row {FIRST_ROW} (the first line of data)"
+    return f"Row {number}"
+
+
+def rows_place(first: int, second: int) -> str:
+    """Two rows, e.g. for a duplicate: "Rows 8 and 12", "Row 2 (the first line of data) and
+    row 12"."""
+    if first == FIRST_ROW:
+        return f"{row_place(first)} and row {second}"
+    return f"Rows {first} and {second}"
+
+
 @dataclass(frozen=True)
 class Problem:
-    """One error or warning: where (``Line 3``, ``Row 5`` or ``""`` for the whole return),
-    which column, and the message in plain words."""
+    """One error or warning: where (``row_place``: ``Row 5``, or ``""`` for the whole
+    return), which column, and the message in plain words."""
 
     where: str
     column: str | None
@@ -329,12 +349,12 @@ def check_return(
     unionized: bool,
     minimum_wage_cents: int,
     previous_closing: Mapping | None = None,
-    places: Iterable[str] | None = None,
+    rows: Iterable[int] | None = None,
 ) -> tuple[list[Problem], list[Problem]]:
-    """(errors, warnings) of a whole return. ``places`` names each line in messages
-    (default ``Line 1``, ``Line 2``...; the importer passes ``Row 7``...);
+    """(errors, warnings) of a whole return. ``rows`` are the lines' spreadsheet row numbers
+    (default 2, 3, ...: a draft's lines; the importer passes its file's rows);
     ``previous_closing`` maps a line's key to last year's counted closing headcount."""
-    places = list(places) if places is not None else [f"Line {n}" for n in range(1, len(lines) + 1)]
+    rows = list(rows) if rows is not None else list(range(FIRST_ROW, FIRST_ROW + len(lines)))
     errors: list[Problem] = []
     warnings: list[Problem] = []
     if not lines:
@@ -346,8 +366,9 @@ def check_return(
                 "empty",
             )
         )
-    seen: dict[tuple, str] = {}
-    for where, line in zip(places, lines, strict=True):
+    seen: dict[tuple, int] = {}
+    for row, line in zip(rows, lines, strict=True):
+        where = row_place(row)
         key = key_of(line)
         if key in seen:
             errors.append(
@@ -355,13 +376,13 @@ def check_return(
                     where,
                     None,
                     f"the same occupation, region, employment "
-                    f"status and bargaining status as {seen[key]}: combine "
-                    "them into one line.",
+                    f"status and bargaining status as {row_place(seen[key]).lower()}: "
+                    "combine them into one line.",
                     "duplicate",
                 )
             )
         else:
-            seen[key] = where
+            seen[key] = row
         errors.extend(_line_errors(where, line, unionized, minimum_wage_cents))
         warnings.extend(_line_warnings(where, line, previous_closing or {}))
     return errors, warnings

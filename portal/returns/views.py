@@ -88,6 +88,15 @@ def start(period_id: int):
     return _to_version(started[0])
 
 
+def _error_rows(wreturn: WorkforceReturn, errors) -> set[int]:
+    """The rows of the lines table (a line's row as in ``validation.row_place``) with errors."""
+    wheres = {p.where for p in errors}
+    first = validation.FIRST_ROW
+    return {
+        n for n in range(first, first + len(wreturn.lines)) if validation.row_place(n) in wheres
+    }
+
+
 def _version_page(
     membership, wreturn: WorkforceReturn, upload_form=None, upload_errors=None, status: int = 200
 ):
@@ -114,7 +123,7 @@ def _version_page(
         errors=errors,
         warnings=warnings,
         versions=versions,
-        error_lines={p.where for p in errors},
+        error_rows=_error_rows(wreturn, errors),
         returned=returned,
         has_draft=any(v.status == "draft" for v in versions),
         upload_form=upload_form or forms.UploadForm(),
@@ -143,7 +152,9 @@ def _line_page(wreturn: WorkforceReturn, form: forms.LineForm, line=None):
         wreturn=wreturn,
         form=form,
         line=line,
-        number=wreturn.lines.index(line) + 1 if line else None,
+        row=validation.row_place(wreturn.lines.index(line) + validation.FIRST_ROW)
+        if line
+        else None,
         columns=COLUMNS,
         agency=wreturn.agency,
     ), status
@@ -206,19 +217,21 @@ def upload(return_id: int):
     file = form.file.data
     if not file or not getattr(file, "filename", ""):
         return _version_page(membership, wreturn, form, ["Choose a CSV file to upload."], 400)
-    messages, lines = [], []
+    messages, lines, rows = [], [], []
     if not _editable(wreturn):
         messages = ["This version is read-only."]
     else:
         try:
-            lines, problems = csvfile.parse_rows(csvfile.read_rows(file.read()), drafts.codes())
+            read = csvfile.read_rows(file.read())
+            lines, problems = csvfile.parse_rows(read, drafts.codes())
+            rows = [number for number, _ in read]
             messages = [p.text for p in problems]
         except csvfile.CsvFileError as exc:
             messages = [str(exc)]
     if not messages and run_action(
-        lambda: drafts.replace_lines(wreturn, lines, current_user),
+        lambda: drafts.replace_lines(wreturn, lines, current_user, rows),
         f"The file's {len(lines)} line{'s' if len(lines) != 1 else ''} replaced the "
-        "draft's lines. Check the errors and warnings below.",
+        "draft's lines. Check the errors and warnings below." + csvfile.renumbered(rows),
         errors=messages,
     ):
         return _to_version(wreturn, "lines")

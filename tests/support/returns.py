@@ -34,11 +34,13 @@ LINE = {
 
 
 def csv_file(rows, header=COLUMN_NAMES, prefix="") -> bytes:
+    """A CSV file as Excel writes it; a row ``{}`` is a blank row of commas, ``None`` an
+    empty line (a spreadsheet shows both as an empty row)."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(header)
     for row in rows:
-        writer.writerow([row.get(name, "") for name in header])
+        writer.writerow([] if row is None else [row.get(name, "") for name in header])
     return (prefix + out.getvalue()).encode()
 
 
