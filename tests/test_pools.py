@@ -6,6 +6,7 @@ their own shares; hiring fills shares (safely under concurrency) and then the jo
 partner may withdraw its share. Everything through HTTP, checked in the database and on
 the page."""
 
+import html
 import re
 import threading
 from datetime import timedelta
@@ -25,6 +26,7 @@ from portal.models import (
     JobShare,
     Membership,
     Occupation,
+    ScreeningQuestion,
 )
 from portal.timeutil import today_pacific
 from tests.support import count, flashed, fresh, path_of, text
@@ -112,6 +114,18 @@ def apply(client, job):
     response = client.post_form(f"/jobs/{job.id}/apply", {"cover_note": "Keen to help."})
     assert response.status_code == 302, text(response)[:2000]
     return response
+
+
+def mails(mailbox, address: str) -> list[tuple[str, str, str]]:
+    """(subject, plain text, HTML text) of every email to ``address``, oldest first."""
+    return [
+        (
+            m["Subject"],
+            m.get_body(("plain",)).get_content().replace("\r\n", "\n"),
+            html.unescape(m.get_body(("html",)).get_content()),
+        )
+        for m in mailbox.to(address)
+    ]
 
 
 def decision_of(db, application, agency) -> ApplicationDecision:
@@ -807,10 +821,15 @@ def test_one_application_reaches_every_partner(
     decisions = sorted((d.agency_id, d.share.agency_id, d.status) for d in application.decisions)
     assert decisions == sorted((a.id, a.id, "new") for a in (lead, partner, third))
     assert len({d.share_id for d in application.decisions}) == 3
-    assert (
-        sorted(m["Subject"] for m in mailbox.to(seeker.email))
-        == [f"Application received: {TITLE}"] * 3
-    )
+    # one email to the seeker for the whole position (its employers: see below)
+    assert [m["Subject"] for m in mailbox.to(seeker.email)] == [f"Application received: {TITLE}"]
+    # and each agency's staff hear of the applicant
+    for agency in (lead, partner, third):
+        assert [
+            m["Subject"]
+            for m in mailbox.to(agency.owner.email)
+            if "New application" in m["Subject"]
+        ] == [f"New application: {TITLE}"], agency.name
 
     # each partner sees the applicant in its own pipeline and decides on its own share
     for agency in (lead, partner, third):
@@ -867,6 +886,167 @@ def test_one_application_reaches_every_partner(
     assert intruder.post_form(f"{review}/notes", {"body": "x"}).status_code == 404
     assert count(db, ApplicationNote) == 2
     assert decision_of(db, application, lead).status == "new"
+
+
+# what the seeker is sent: one email naming every employer with its share (issue 16)
+WEEKDAY_MORNINGS = ", ".join(f"{d} 09:00–12:45" for d in ("Mon", "Tue", "Wed", "Thu", "Fri"))
+WEEKDAY_AFTERNOONS = ", ".join(f"{d} 13:00–16:45" for d in ("Mon", "Tue", "Wed", "Thu", "Fri"))
+SHARE_LINES = [  # (hours and schedule, as the email lists each share)
+    f"18.75 h/week — {WEEKDAY_MORNINGS}",
+    f"18.75 h/week — {WEEKDAY_AFTERNOONS}",
+    "4.5 h/week — Sat 10:00–14:30",
+]
+
+
+def employer_items(html_: str) -> list[str]:
+    """The employers listed in the HTML part, one line of text each."""
+    items = re.findall(r"<li>(.*?)</li>", html_, re.DOTALL)
+    return [
+        re.sub(r"\s+", " ", re.sub(r"<(?!br)[^>]+>", "", item).replace("<br>", " ")).strip()
+        for item in items
+    ]
+
+
+@pytest.mark.parametrize(
+    ("size", "totals"),
+    [(2, "2 agencies · 37.5 h/week · 1.0 FTE"), (3, "3 agencies · 42 h/week · 1.1 FTE")],
+)
+def test_a_pooled_application_sends_the_seeker_one_email(
+    db, lead, partner, third, make_seeker, clients, make_pool, mailbox, size, totals
+):
+    partners = [partner, third][: size - 1]
+    employers = [lead, *partners]
+    job = make_pool(lead, partners, [MORNINGS, AFTERNOONS, SATURDAY][:size])
+    seeker = make_seeker("Nadia Seeker")
+    apply(clients(seeker), job)
+    application = application_of(db, job, seeker)
+    assert len(application.decisions) == size
+
+    [(subject, plain, html_)] = mails(mailbox, seeker.email)  # one, not one per employer
+    assert subject == f"Application received: {TITLE}"
+    welcome = (
+        f"Thank you for applying for {TITLE}. This is a pooled position: one job made of "
+        f"part-time shares with {size} employers, and your one application has reached each "
+        "of them. Each employer reviews it for its own share and will contact you itself if "
+        "it would like to meet you. You can be hired into every share or only some."
+    )
+    names = " · ".join(a.name for a in employers)
+    for body in (plain, html_):
+        assert body.startswith("Hello Nadia Seeker,") or "<p>Hello Nadia Seeker,</p>" in body
+        assert welcome in body
+        assert f"Employers and their shares ({totals})" in re.sub(r"<[^>]+>", "", body)
+        assert f"Job: {TITLE} — {names}" in re.sub(r"<[^>]+>", "", body)
+        # the portal's single-employer wording is not repeated for each employer
+        assert "We have received your application" not in body
+        assert "Message from" not in body
+    # each employer with its share: hours, schedule, site and pay; the lead first
+    for agency, share_line in zip(employers, SHARE_LINES, strict=False):
+        lead_mark = " (lead agency)" if agency is lead else ""
+        where = f"{agency.community.name} · $26–$30 an hour"
+        assert f"- {agency.name}{lead_mark}: {share_line}\n  {where}\n" in plain, agency.name
+    assert employer_items(html_) == [
+        f"{a.name}{' (lead agency)' if a is lead else ''}: {line} {a.community.name} · "
+        "$26–$30 an hour"
+        for a, line in zip(employers, SHARE_LINES, strict=False)
+    ]
+    assert path_of(mailbox.last_link(seeker.email, "/applications/")) == (
+        f"/applications/{application.id}"
+    )
+    # every employer's staff still hear of the applicant, once each
+    for agency in employers:
+        assert [
+            m["Subject"] for m in mailbox.to(agency.owner.email) if "application" in m["Subject"]
+        ] == [f"New application: {TITLE}"], agency.name
+    if size == 2:  # an agency outside the position is not named
+        assert third.name not in plain and third.name not in html_
+
+
+def test_a_pooled_email_keeps_each_agency_wording_and_one_knockout_email(
+    db, lead, partner, make_seeker, clients, make_pool, mailbox
+):
+    response = clients(partner.owner).post_form(
+        "/agency/messages",
+        {
+            "received": "Hi {name}, {agency} received your application for {job}.",
+            "declined": "Sorry {name}, {agency} chose another applicant for {job}.",
+        },
+    )
+    assert response.status_code == 302
+    job = make_pool(lead, [partner], [MORNINGS, AFTERNOONS])
+    response = clients(lead.owner).post_form(
+        f"/agency/jobs/{job.id}/questions",
+        {
+            "text": "Do you hold a driver's licence?",
+            "kind": "yes_no",
+            "required": "y",
+            "knockout_answer": "yes",
+        },
+    )
+    assert response.status_code == 302, text(response)[:2000]
+    question = db.session.scalar(
+        select(ScreeningQuestion).where(ScreeningQuestion.job_id == job.id)
+    )
+    kept, out = make_seeker("Amelia Kept"), make_seeker("Bruno Out")
+    for seeker, answer in ((kept, "yes"), (out, "no")):
+        response = clients(seeker).post_form(
+            f"/jobs/{job.id}/apply", {"cover_note": "Keen.", f"q_{question.id}": answer}
+        )
+        assert response.status_code == 302, text(response)[:2000]
+
+    # the partner's own wording goes under its name, once; the lead's default is not added
+    [(subject, plain, html_)] = mails(mailbox, kept.email)
+    assert subject == f"Application received: {TITLE}"
+    own = (
+        "Message from Partner Place: Hi Amelia Kept, Partner Place received your "
+        f"application for {TITLE}."
+    )
+    for body in (plain, html_):
+        assert re.sub(r"<[^>]+>", "", body).count(own) == 1
+        assert body.count("Message from") == 1
+    assert employer_items(html_)[1].endswith(own)
+
+    # knocked out: declined by every share, told once that it is received and once that it is not
+    application = application_of(db, job, out)
+    assert {d.agency_id: d.status for d in application.decisions} == {
+        lead.id: "declined",
+        partner.id: "declined",
+    }
+    sent = mails(mailbox, out.email)
+    assert [s for s, _p, _h in sent] == [
+        f"Application received: {TITLE}",
+        f"Your application for {TITLE}",
+    ]
+    _s, plain, html_ = sent[1]
+    for body in (plain, html_):
+        assert (
+            "After careful consideration, the employers of this pooled position have decided "
+            "not to go forward with your application." in body
+        )
+        assert "Lakeside Living" in body and "Partner Place" in body
+        assert (
+            re.sub(r"<[^>]+>", "", body).count(
+                f"Message from Partner Place: Sorry Bruno Out, Partner Place chose another "
+                f"applicant for {TITLE}."
+            )
+            == 1
+        )
+
+
+def test_a_single_agency_application_keeps_its_email(
+    db, lead, make_job, make_seeker, clients, mailbox
+):
+    job = make_job(agency=lead, title="Single Agency Support Worker")
+    seeker = make_seeker("Nadia Seeker")
+    apply(clients(seeker), job)
+    [(subject, plain, html_)] = mails(mailbox, seeker.email)
+    assert subject == "Application received: Single Agency Support Worker"
+    for body in (plain, html_):
+        assert (
+            "Thank you for applying for Single Agency Support Worker with Lakeside Living. We "
+            "have received your application and will review it carefully." in body
+        )
+        assert "pooled" not in body and "Employers and their shares" not in body
+    assert "Job: Single Agency Support Worker — Lakeside Living" in plain
 
 
 # --- 6. hiring ---------------------------------------------------------------------------------

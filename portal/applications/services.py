@@ -191,9 +191,14 @@ def apply(job: Job, seeker: User, cover_note: str, answers: dict[int, str]) -> A
     db.session.add(application)
     db.session.flush()  # the unique (job, seeker) constraint stops a concurrent second one
     application.events.append(ApplicationEvent(actor=seeker, to_status="new"))
-    for agency_id in {s.agency_id for s in shares}:
-        _email_seeker(application, agency_id, "received")
-        _alert_agency_staff(application, agency_id)
+    agency_ids = list(dict.fromkeys(s.agency_id for s in shares))
+    pooled = len(agency_ids) > 1  # the seeker gets one email naming every employer
+    if pooled:
+        _email_seeker_pooled(application, "received")
+    for agency_id in agency_ids:
+        if not pooled:
+            _email_seeker(application, agency_id, "received")
+        _alert_agency_staff(application, agency_id)  # each agency's staff: their own email
     if application.knocked_out:
         for decision in application.decisions:
             set_status(
@@ -202,7 +207,10 @@ def apply(job: Job, seeker: User, cover_note: str, answers: dict[int, str]) -> A
                 None,
                 "Declined automatically: an answer did not meet a requirement.",
             )
-            _email_seeker(application, decision.agency_id, "declined")
+            if not pooled:
+                _email_seeker(application, decision.agency_id, "declined")
+        if pooled:
+            _email_seeker_pooled(application, "declined")
     audit.record("application.submitted", seeker, application)
     return application
 
@@ -344,12 +352,16 @@ def counts_by_job(job_ids: list[int], agency_id: int) -> dict[int, dict[str, int
 
 
 def message_text(agency_id: int, kind: str) -> str:
-    custom = db.session.scalar(
+    return _own_wording(agency_id, kind) or DEFAULT_MESSAGES[kind]
+
+
+def _own_wording(agency_id: int, kind: str) -> str | None:
+    """The agency's own wording of an email, or None when it uses the portal's."""
+    return db.session.scalar(
         select(AgencyMessage.body).where(
             AgencyMessage.agency_id == agency_id, AgencyMessage.kind == kind
         )
     )
-    return custom or DEFAULT_MESSAGES[kind]
 
 
 def save_message(agency_id: int, kind: str, body: str) -> None:
@@ -374,11 +386,14 @@ def render_message(application: Application, agency_id: int, kind: str) -> str:
     from portal.models import Agency
 
     agency = db.session.get(Agency, agency_id)
-    text = message_text(agency_id, kind)
+    return _fill_in(message_text(agency_id, kind), application, agency.name)
+
+
+def _fill_in(text: str, application: Application, agency_name: str) -> str:
     for key, value in (
         ("{name}", application.seeker.name),
         ("{job}", application.job.title),
-        ("{agency}", agency.name),
+        ("{agency}", agency_name),
     ):
         text = text.replace(key, value)
     return text
@@ -405,6 +420,49 @@ def _email_seeker(application: Application, agency_id: int, kind: str, message: 
         agency=agency,
         body=render_message(application, agency_id, kind),
         message=message,
+        link=url_for("applications.detail", application_id=application.id, _external=True),
+    )
+
+
+# a pooled position's employers write to the applicant once, together: the portal's
+# wording, then each employer's share and, if the agency has one, its own wording
+POOLED_MESSAGES = {
+    "received": "Thank you for applying for {job}. This is a pooled position: one job made "
+    "of part-time shares with {count} employers, and your one application has reached each "
+    "of them. Each employer reviews it for its own share and will contact you itself if it "
+    "would like to meet you. You can be hired into every share or only some.",
+    "declined": "Thank you for your interest in {job}. After careful consideration, the "
+    "employers of this pooled position have decided not to go forward with your "
+    "application. We encourage you to apply for other positions with them.",
+}
+
+
+def _email_seeker_pooled(application: Application, kind: str) -> None:
+    """One email for every employer of a pooled position, listing each with its share."""
+    job = application.job
+    decisions = sorted(
+        application.decisions, key=lambda d: (d.agency_id != job.agency_id, d.share_id)
+    )
+    employers = []
+    for decision in decisions:
+        custom = _own_wording(decision.agency_id, kind)
+        agency = decision.share.agency
+        employers.append(
+            {
+                "agency": agency,
+                "share": decision.share,
+                "lead": decision.agency_id == job.agency_id,
+                "message": _fill_in(custom, application, agency.name) if custom else "",
+            }
+        )
+    mail.queue(
+        application.seeker.email,
+        SUBJECTS[kind].format(job=job.title),
+        "application_pooled",
+        application=application,
+        employers=employers,
+        hours=sum(e["share"].hours_per_week for e in employers),
+        body=POOLED_MESSAGES[kind].format(job=job.title, count=len(employers)),
         link=url_for("applications.detail", application_id=application.id, _external=True),
     )
 
