@@ -1,11 +1,11 @@
 """Pre-qualified lists: an agency (alone or with partner agencies) runs a list with an
 intake window, criteria and screening questions; seekers find open lists (also from job
 pages and search results) and apply to join with their answers and consent; a running
-agency qualifies or declines them with a reason; qualified members are seen by the agencies
-the list allows (profile, résumé, a search by region, occupation, credential and
-availability), who invite them to their published jobs; members pause, resume and leave,
-and memberships expire (with a reminder) through the worker. Everything through HTTP,
-checked in the database and on the page."""
+agency qualifies them (a reason optional) or declines them (a reason required); qualified
+members are seen by the agencies the list allows (profile, résumé, a search by region,
+occupation, credential and availability), who invite them to their published jobs; members
+pause, resume and leave, and memberships expire (with a reminder) through the worker.
+Everything through HTTP, checked in the database and on the page."""
 
 import re
 from datetime import timedelta
@@ -508,12 +508,9 @@ def test_running_agency_decides_with_a_reason(
     member = member_of(db, plist, seeker)
     client = getattr(agencies, screener)
 
-    # a reason is required
-    page = flashed(client, decide(client, member, decision, reason=""))
-    assert "give a reason: the applicant sees it" in page
-    assert member_of(db, plist, seeker).status == "applied"
     # an agency that does not run the list cannot decide
     assert decide(agencies.outsider, member, decision).status_code == 404
+    assert member_of(db, plist, seeker).status == "applied"
     assert mailbox.to(seeker.user.email) == []
 
     page = flashed(client, decide(client, member, decision, "Strong practicum references."))
@@ -535,6 +532,136 @@ def test_running_agency_decides_with_a_reason(
     page = text(seeker.get("/my-lists"))
     assert f'<span class="badge text-bg-light">{label}</span>' in page
     assert f"{client.agency.name}: “Strong practicum references.”" in page
+
+
+def member_form(page: str, member) -> str:
+    """The card of one member on the screening page (their name, their decision form)."""
+    found = re.search(
+        rf'<section class="card mb-3" id="member-{member.id}">(.*?)</section>', page, re.S
+    )
+    assert found, f"no card for member {member.id}"
+    return found.group(1)
+
+
+def test_qualifying_needs_no_reason(db, agencies, make_seeker, mailbox):
+    plist = create_list(agencies.lead, db)
+    seeker = make_seeker(name="Sasha Lee")
+    assert join(seeker, plist).status_code == 302
+    member = member_of(db, plist, seeker)
+    card = member_form(text(agencies.lead.get(f"/agency/lists/{plist.id}")), member)
+    # the decision is required; the reason is required only to decline: said in its label
+    assert '<fieldset role="radiogroup" aria-required="true">' in card
+    assert "(required when declining; the applicant sees it)</label>" in card
+    assert f'<textarea class="form-control" id="reason-{member.id}" name="reason" rows="2">' in card
+
+    page = flashed(agencies.lead, decide(agencies.lead, member, "qualify", reason=""))
+    assert "Sasha Lee: qualified." in page
+    member = member_of(db, plist, seeker)
+    assert (member.status, member.reason) == ("qualified", None)
+    assert member.decided_by_id == agencies.lead.agency.owner.id
+    assert member.expires_at > utcnow()
+
+    [message] = mailbox.to(seeker.user.email)
+    assert message["Subject"] == f"You are qualified: {NAME}"
+    assert "Reason:" not in message.get_body(("plain",)).get_content()
+    assert "Reason:" not in message.get_body(("html",)).get_content()
+    page = text(seeker.get("/my-lists"))
+    assert '<span class="badge text-bg-light">Qualified</span>' in page and "“" not in page
+
+
+def test_declining_without_a_reason_is_refused_at_that_members_form(
+    db, agencies, make_seeker, mailbox
+):
+    """The refusal names the member, sits beside their reason field (and in the page's
+    error summary, linked to it), keeps their choice, and saves nothing; the other
+    applicants' forms stay as they were."""
+    plist = create_list(agencies.lead, db)
+    seekers = [make_seeker(name="Maya Singh"), make_seeker(name="Sasha Lee")]
+    for seeker in seekers:
+        assert join(seeker, plist).status_code == 302
+    maya, sasha = (member_of(db, plist, s) for s in seekers)
+    url = f"/agency/lists/members/{sasha.id}/decide"
+    message = "Give a reason for declining Sasha Lee: they will see it."
+
+    for reason in ("", "   "):
+        response = agencies.lead.post_form(url, {"decision": "decline", "reason": reason})
+        assert response.status_code == 400
+        page = text(response)
+        card = member_form(page, sasha)
+        assert (
+            f'<div id="reason-{sasha.id}-error" class="invalid-feedback d-block">{message}</div>'
+            in card
+        )
+        assert re.search(
+            rf'<textarea class="form-control is-invalid" id="reason-{sasha.id}" name="reason" '
+            rf'rows="2" aria-required="true" aria-invalid="true" '
+            rf'aria-describedby="reason-{sasha.id}-error">{reason}</textarea>',
+            card,
+        )
+        assert f'value="decline" id="d-{sasha.id}" checked>' in card
+        assert f'value="qualify" id="q-{sasha.id}">' in card
+        # the error summary links to the field
+        assert f'<a href="#reason-{sasha.id}" class="alert-link">{message}</a>' in page
+        assert page.count(message) == 2
+        # the other applicant's form is untouched
+        other = member_form(page, maya)
+        assert "invalid" not in other and "checked" not in other
+        assert (
+            f'<textarea class="form-control" id="reason-{maya.id}" name="reason" rows="2">' in other
+        )
+        assert ">Maya Singh</a>" in other
+
+    # no decision chosen: named, the typed reason kept
+    response = agencies.lead.post_form(url, {"reason": "Strong <references>"})
+    assert response.status_code == 400
+    page = text(response)
+    card = member_form(page, sasha)
+    assert "Choose qualify or decline for Sasha Lee." in card
+    assert (
+        f'<a href="#q-{sasha.id}" class="alert-link">Choose qualify or decline for Sasha Lee.</a>'
+        in page
+    )
+    assert f'aria-describedby="decision-{sasha.id}-error"' in card
+    assert "checked" not in card
+    assert "Strong &lt;references&gt;</textarea>" in response.get_data(as_text=True)
+    assert f'id="reason-{sasha.id}" name="reason" rows="2">Strong <references></textarea>' in card
+
+    # nothing saved, nobody told
+    for seeker in seekers:
+        member = member_of(db, plist, seeker)
+        assert (member.status, member.reason, member.decided_at) == ("applied", None, None)
+    assert mailbox.to(seekers[1].user.email) == []
+
+    # with a reason, the decline is saved and the applicant sees why
+    response = agencies.lead.post_form(
+        url, {"decision": "decline", "reason": "Your program starts after the intake."}
+    )
+    assert "Sasha Lee: declined." in flashed(agencies.lead, response)
+    member = member_of(db, plist, seekers[1])
+    assert (member.status, member.reason) == ("declined", "Your program starts after the intake.")
+    [mail] = mailbox.to(seekers[1].user.email)
+    assert (
+        "Reason: Your program starts after the intake." in mail.get_body(("plain",)).get_content()
+    )
+    page = text(seekers[1].get("/my-lists"))
+    assert f"{agencies.lead.agency.name}: “Your program starts after the intake.”" in page
+    assert member_of(db, plist, seekers[0]).status == "applied"
+
+
+def test_a_refused_decision_on_a_member_who_left_is_summarised(db, agencies, make_seeker):
+    """A refusal of the service (the member left meanwhile) is shown on the member's tab,
+    in the error summary linked to their card; nothing changes."""
+    plist = create_list(agencies.lead, db)
+    seeker = make_seeker(name="Sasha Lee")
+    assert join(seeker, plist).status_code == 302
+    member = member_of(db, plist, seeker)
+    seeker.post_form(f"/my-lists/{member.id}/leave")
+    response = decide(agencies.lead, member, "qualify")
+    assert response.status_code == 400
+    page = text(response)
+    assert f'<a href="#member-{member.id}" class="alert-link">This membership is left.</a>' in page
+    member_form(page, member)  # on the "Left" tab
+    assert member_of(db, plist, seeker).status == "left"
 
 
 def test_running_agencies_open_an_applicants_profile_to_screen(db, agencies, make_seeker):

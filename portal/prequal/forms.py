@@ -11,7 +11,14 @@ from wtforms import (
     SubmitField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
 
 from portal import numbers
 from portal.forms import (
@@ -26,6 +33,7 @@ from portal.forms import (
 )
 from portal.models.applications import QUESTION_KINDS
 from portal.models.prequal import LIST_VISIBILITIES
+from portal.prequal import services
 from portal.prequal.services import LIST_FIELDS
 
 MAX_QUESTIONS = 5
@@ -159,17 +167,33 @@ def join_form_for(questions) -> JoinForm:
 
 
 class DecideForm(FlaskForm):
+    """Qualify or decline one applicant, ``who`` (named in the messages: the screening page
+    holds one form per applicant). Qualifying needs no reason; declining does, as the
+    applicant sees it."""
+
     decision = RadioField(
         "Decision",
         choices=[SelectChoice("qualify", "Qualify"), SelectChoice("decline", "Decline")],
-        validators=[DataRequired("Choose qualify or decline.")],
+        validate_choice=False,  # checked below, with the applicant's name
     )
     reason = TextAreaField(
-        "Reason (the applicant sees it)",
-        validators=[DataRequired("Give a reason: the applicant sees it."), Length(max=2000)],
+        "Reason (required when declining; the applicant sees it)",
+        validators=[Length(max=2000, message="Keep the reason to 2000 characters.")],
         render_kw={"rows": 2},
     )
     submit = SubmitField("Save decision")
+
+    def __init__(self, *args, who: str = "this applicant", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.who = who
+
+    def validate_decision(self, field):
+        if field.data not in ("qualify", "decline"):
+            raise ValidationError(f"Choose qualify or decline for {self.who}.")
+
+    def validate_reason(self, field):
+        if self.decision.data == "decline" and not (field.data or "").strip():
+            raise ValidationError(services.decline_reason_needed(self.who))
 
 
 class PartnerForm(FlaskForm):

@@ -213,14 +213,20 @@ def set_own_status(member: ListMember, action: str, by: User) -> None:
 # --- screening ------------------------------------------------------------------------
 
 
+def decline_reason_needed(name: str) -> str:
+    return f"Give a reason for declining {name}: they will see it."
+
+
 def decide(member: ListMember, qualify: bool, reason: str, agency: Agency, by: User) -> None:
+    """Qualify or decline; a decline needs a reason (the applicant sees it), a qualification
+    may carry one."""
     if member.status not in ("applied", "qualified", "declined"):
         raise PortalError(f"This membership is {member.status_label.lower()}.")
     reason = reason.strip()
-    if not reason:
-        raise PortalError("Give a reason: the applicant sees it.")
+    if not qualify and not reason:
+        raise PortalError(decline_reason_needed(member.seeker.name))
     member.status = "qualified" if qualify else "declined"
-    member.reason = reason
+    member.reason = reason or None
     member.decided_at = utcnow()
     member.decided_by_id = by.id
     member.decided_agency_id = agency.id

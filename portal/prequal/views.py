@@ -101,7 +101,12 @@ def edit_list(list_id: int):
 @login_required
 def screen(list_id: int):
     membership, plist = require_running_list(list_id)
-    status = request.args.get("status", "applied")
+    return _screen_page(membership, plist, request.args.get("status", "applied"))
+
+
+def _screen_page(membership, plist: PrequalList, status: str, failed=None, failed_form=None):
+    """The screening page on the ``status`` tab; ``failed_form`` is the refused decision on
+    the member ``failed``, shown in that member's form with its errors."""
     members = db.session.scalars(
         select(ListMember)
         .where(ListMember.list_id == plist.id, ListMember.status == status)
@@ -120,6 +125,8 @@ def screen(list_id: int):
         q=q,
         found=found,
         decide_form=forms.DecideForm(),
+        failed_id=failed.id if failed else None,
+        failed_form=failed_form,
         partner_form=forms.PartnerForm(),
         action_form=ConfirmForm(),
     )
@@ -161,18 +168,19 @@ def remove_partner(list_id: int, agency_id: int):
 def decide(member_id: int):
     member = db.get_or_404(ListMember, member_id)
     membership, plist = require_running_list(member.list_id)
-    form = forms.DecideForm()
-    if not form.validate_on_submit():
-        flash("Choose qualify or decline and give a reason: the applicant sees it.", "danger")
-    else:
-        qualify = form.decision.data == "qualify"
-        run_action(
-            lambda: services.decide(
-                member, qualify, form.reason.data, membership.agency, current_user
-            ),
-            f"{member.seeker.name}: {'qualified' if qualify else 'declined'}.",
-        )
-    return redirect(url_for("prequal.screen", list_id=plist.id))
+    name = member.seeker.name
+    form = forms.DecideForm(who=name)
+    qualify = form.decision.data == "qualify"
+    if form.validate_on_submit() and run_action(
+        lambda: services.decide(
+            member, qualify, form.reason.data or "", membership.agency, current_user
+        ),
+        f"{name}: {'qualified' if qualify else 'declined'}.",
+        errors=form.form_errors,
+    ):
+        return redirect(url_for("prequal.screen", list_id=plist.id))
+    # refused: the member's tab, their form as sent with the errors beside it; nothing saved
+    return _screen_page(membership, plist, member.status, member, form), 400
 
 
 def _invite_form(agency_id: int) -> forms.InviteForm:
