@@ -1,5 +1,7 @@
-"""What the search page and job page show: jobs for hits, facet labels, JSON-LD."""
+"""What the search page and job page show: jobs for hits, facet labels, the active
+filters as removable chips, JSON-LD."""
 
+from dataclasses import dataclass
 from datetime import datetime, time
 
 from flask import url_for
@@ -10,7 +12,14 @@ from portal.extensions import db
 from portal.markup import render_markdown
 from portal.models import Agency, Community, Job, JobShare, Occupation, Region
 from portal.models.jobs import EMPLOYMENT_TYPES
-from portal.search import HOURS_BUCKETS, PAY_STEPS, POSTED_WITHIN, SearchResult, plain_text
+from portal.search import (
+    HOURS_BUCKETS,
+    PAY_STEPS,
+    POSTED_WITHIN,
+    SearchParams,
+    SearchResult,
+    plain_text,
+)
 from portal.timeutil import PACIFIC
 
 HOURS_LABELS = {"under-20": "Under 20 h", "20-30": "20–30 h", "30-plus": "30 h or more"}
@@ -128,6 +137,61 @@ def facet_options(result: SearchResult) -> dict[str, list[dict]]:
             }
         ],
     }
+
+
+HOURS_CHIPS = {"under-20": "under 20", "20-30": "20–30", "30-plus": "30 or more"}
+
+
+@dataclass(frozen=True)
+class ActiveFilter:
+    """One filter of the search in plain words, and the search's URL arguments without it."""
+
+    label: str
+    args: dict
+
+
+def active_filters(p: SearchParams) -> list[ActiveFilter]:
+    """Every filter the search applies (its words too), each with the URL arguments of the
+    same search without just that filter (back to page 1, the sort kept). A value of a list
+    filter is one filter, so ``region=1&region=2`` gives two."""
+    chips = []
+    if p.q:
+        chips.append(ActiveFilter(f"Text: {p.q}", p.to_args(q="", page=1)))
+
+    def each(name: str, title: str | None, labels: dict) -> None:
+        for value in getattr(p, name):
+            known = labels.get(value)
+            label = known or f"unknown ({value})"
+            chips.append(
+                ActiveFilter(f"{title}: {label}" if title else label, p.toggled(name, value))
+            )
+
+    each("occupation", "Occupation", _names(Occupation, "title", p.occupation))
+    each("region", "Region", _names(Region, "name", p.region))
+    each("community", "Community", _names(Community, "name", p.community))
+    each("agency", "Agency", _names(Agency, "name", p.agency))
+    each("type", None, EMPLOYMENT_TYPES)
+    each("hours", "Hours per week", HOURS_CHIPS)
+    if p.hours_min is not None:
+        label = f"Hours per week: from {p.hours_min}"
+        chips.append(ActiveFilter(label, p.to_args(hours_min=None, page=1)))
+    if p.hours_max is not None:
+        label = f"Hours per week: up to {p.hours_max}"
+        chips.append(ActiveFilter(label, p.to_args(hours_max=None, page=1)))
+    if p.pay:
+        chips.append(ActiveFilter(f"Pay: ${p.pay}/h or more", p.to_args(pay=None, page=1)))
+    if p.pooled:
+        chips.append(ActiveFilter("Pooled positions only", p.to_args(pooled=False, page=1)))
+    if p.posted:
+        when = "last 24 hours" if p.posted == 1 else f"last {p.posted} days"
+        chips.append(ActiveFilter(f"Posted: {when}", p.to_args(posted=None, page=1)))
+    return chips
+
+
+def without_filters(p: SearchParams) -> dict:
+    """The URL arguments of the search with every filter and its words removed (the sort
+    kept)."""
+    return SearchParams(sort=p.sort).to_args()
 
 
 def json_ld(job: Job) -> dict:

@@ -44,6 +44,8 @@ def index():
         params=params,
         jobs=jobs,
         facets=listing.facet_options(result),
+        active_filters=listing.active_filters(params),
+        clear_all_args=listing.without_filters(params),
         **signals.page_extras("index", params=params),  # prequal: open_lists
     )
 
