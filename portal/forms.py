@@ -1,6 +1,7 @@
 """Forms and form fields shared by every feature's forms: numbers read the one way of
-``portal.numbers`` (ASCII digits, within the column's range, finite), checkboxes, and a
-form that is nothing but its CSRF token.
+``portal.numbers`` (ASCII digits, within the column's range, finite), checkboxes, a
+form that is nothing but its CSRF token, and how the ``field`` macro marks a field required
+or optional (``requirement``).
 
 A value that is not such a number leaves the field's ``data`` as None and puts a plain
 message next to the field; the page shows the value as typed (``raw_data``).
@@ -11,9 +12,12 @@ from decimal import Decimal
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 from wtforms import (
+    BooleanField,
     DecimalField,
+    Field,
     HiddenField,
     IntegerField,
+    RadioField,
     SelectChoice,
     SelectField,
     SelectMultipleField,
@@ -62,6 +66,54 @@ def community_choices() -> list[SelectChoice]:
     return [
         SelectChoice(community_id, name, optgroup=region) for community_id, name, region in rows
     ]
+
+
+class Needed:
+    """Marks a field the person must fill in when no validator of its own refuses a blank
+    (a check of the whole form does, e.g. ``validation.parse_line``): the ``field`` macro
+    gives it ``aria-required``, the widget ``required``. Checks nothing itself."""
+
+    field_flags = {"required": True}
+
+    def __call__(self, form, field) -> None:
+        return None
+
+
+class Conditional:
+    """Marks a field that is needed or not depending on another answer (a CSSEA division
+    only for members, the hours only without a weekly schedule): the ``field`` macro marks
+    it neither required nor optional, so its label or description must say when it is
+    needed. Checks nothing itself: the form's own check does."""
+
+    field_flags = {"conditional": True}
+
+    def __call__(self, form, field) -> None:
+        return None
+
+
+def requirement(field: Field) -> str | None:
+    """How the ``field`` macro marks ``field``: "required" (``aria-required="true"``),
+    "optional" ("(optional)" after its label) or None (neither).
+
+    Required: a ``DataRequired``, ``InputRequired`` (or ``FileRequired``) validator, or
+    ``Needed``. Neither: hidden fields and buttons; a ``Conditional`` field; a lone tick box
+    (on or off: there is nothing to leave out); a radio group that always has an answer (one
+    is ticked by default); and the fields of a form whose ``Meta`` says
+    ``mark_optional = False`` (a search or filter form: every filter is optional). Optional:
+    every other field."""
+    if getattr(field.widget, "input_type", None) in ("hidden", "submit"):
+        return None
+    if field.flags.conditional:
+        return None
+    if field.flags.required:
+        return "required"
+    if isinstance(field, BooleanField):
+        return None
+    if isinstance(field, RadioField) and field.default is not None:
+        return None
+    if not getattr(field.meta, "mark_optional", True):
+        return None
+    return "optional"
 
 
 class _TypedNumber:
@@ -227,7 +279,8 @@ def weekly_schedule(form_class):
                 f"{prefix}_{day}",
                 StringField(
                     f"{name} {word}",
-                    validators=[Optional(), SCHEDULE_TIME],
+                    # the fieldset says the schedule is optional; a day needs both times
+                    validators=[Optional(), Conditional(), SCHEDULE_TIME],
                     render_kw={"type": "time"},
                 ),
             )

@@ -7,7 +7,7 @@ from flask_login import current_user
 
 from portal import schedules
 from portal.agencies.permissions import current_membership, memberships_of
-from portal.forms import ConfirmForm
+from portal.forms import ConfirmForm, requirement
 from portal.markup import render_markdown
 from portal.numbers import money
 from portal.pools import services as pools
@@ -32,6 +32,7 @@ def register(app: Flask) -> None:
     app.add_template_filter(money, "money")
     app.add_template_filter(schedules.describe, "schedule")
     app.add_template_global(pools.fte, "fte")
+    app.add_template_global(requirement, "requirement")
 
     @app.context_processor
     def navigation():

@@ -4,11 +4,13 @@ from flask_wtf import FlaskForm
 from wtforms import SubmitField, TextAreaField
 from wtforms.validators import Length, Optional
 
+from portal.forms import Conditional
+
 
 class AgencyDecisionForm(FlaskForm):
     reason = TextAreaField(
         "Reason (the agency sees this; required to reject or suspend)",
-        validators=[Optional(), Length(max=2000)],
+        validators=[Optional(), Conditional(), Length(max=2000)],
     )
     approve = SubmitField("Approve")
     reject = SubmitField("Reject")

@@ -15,7 +15,7 @@ from wtforms.validators import URL, DataRequired, Length, Optional, Regexp, Vali
 
 from portal.auth.forms import AccountFields, email_field
 from portal.extensions import db
-from portal.forms import YES_NO, RowSelectField, community_choices
+from portal.forms import YES_NO, Conditional, RowSelectField, community_choices
 from portal.models import CsseaDivision, Subsector
 
 
@@ -44,7 +44,8 @@ class AgencyFields(FlaskForm):
     )
     cssea_division_id = RowSelectField(
         "CSSEA division",
-        # no Optional(): a missing value must still be checked
+        # no Optional(): a missing value must still be checked (validate_cssea_division_id)
+        validators=[Conditional()],
         description="Only for CSSEA members.",
     )
     unionized = RadioField(

@@ -54,5 +54,5 @@ class FrequencyForm(FlaskForm):
 
 class BounceForm(FlaskForm):
     email = email_field("Address that bounced or complained")
-    reason = StringField("Reason (optional)", validators=[Optional(), Length(max=200)])
+    reason = StringField("Reason", validators=[Optional(), Length(max=200)])
     submit = SubmitField("Stop alerts to this address")

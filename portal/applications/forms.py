@@ -28,7 +28,7 @@ class ApplyForm(FlaskForm):
     cover_note = TextAreaField(
         "Cover note",
         validators=[Length(max=5000, message="Keep it under 5,000 characters.")],
-        description="Optional: why this job, and anything the agency should know.",
+        description="Why this job, and anything the agency should know.",
     )
     submit = SubmitField("Send application")
 
@@ -97,7 +97,7 @@ class StatusForm(FlaskForm):
         validators=[InputRequired("Choose a status.")],
     )
     message = TextAreaField(
-        "Message to the applicant (optional)",
+        "Message to the applicant",
         validators=[Length(max=3000)],
         description="Added to the email the applicant receives for an interview, an offer "
         "or a decline.",

@@ -29,6 +29,7 @@ from portal.forms import (
     YES_NO,
     AmountField,
     CheckboxesField,
+    Conditional,
     NumberField,
     RowSelectField,
     WeeklySchedule,
@@ -68,6 +69,7 @@ class JobForm(WeeklySchedule, FlaskForm):
         message="Enter the hours as a number, e.g. 37.5.",
         validators=[
             Optional(),  # may come from the weekly schedule: see validate()
+            Conditional(),
             NumberRange(min=1, max=80, message="Enter between 1 and 80 hours."),
         ],
         description="Leave empty to count them from the weekly schedule.",

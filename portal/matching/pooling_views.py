@@ -24,7 +24,7 @@ from portal.pools.services import full_time_hours
 class ProposeForm(FlaskForm):
     partner_job_id = IdField(message="Choose a job to pool with.")
     message = TextAreaField(
-        "Message to the other agency (optional)",
+        "Message to the other agency",
         validators=[Length(max=pooling.MESSAGE_MAX, message="Keep the message shorter.")],
     )
 

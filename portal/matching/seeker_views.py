@@ -21,7 +21,7 @@ POOLED_CHOICES = {"yes": True, "no": False}
 
 class DismissForm(FlaskForm):
     reason = TextAreaField(
-        "Why not? (optional, only you see it)",
+        "Why not?",
         validators=[
             Length(max=recommend.REASON_MAX, message="Keep the reason under 500 characters.")
         ],

@@ -16,7 +16,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
 
 from portal.extensions import db
-from portal.forms import WholeNumberField
+from portal.forms import Conditional, Needed, WholeNumberField
 from portal.models import Occupation, Region
 from portal.models.lmi import BARGAINING_STATUSES, EMPLOYMENT_STATUSES
 from portal.returns import validation
@@ -58,9 +58,12 @@ class LineForm(FlaskForm):
 
 
 def _number_field(column) -> StringField:
+    """A figure of the line: a count or the FTE is needed to submit the return (a blank is
+    not a zero, though a draft may keep it), pay is all three percentiles or none."""
     step = {"count": "1", "fte": "0.01", "pay": "0.01"}[column.kind]
     return StringField(
         column.label,
+        validators=[Conditional() if column.kind == "pay" else Needed()],
         render_kw={
             "type": "number",
             "min": "0",
@@ -70,17 +73,22 @@ def _number_field(column) -> StringField:
     )
 
 
-LineForm.occupation = SelectField("Occupation (NOC 2021)", validate_choice=False)
-LineForm.region = SelectField("Region", validate_choice=False)
+# the key of the line: ``validation.parse_line`` refuses a blank
+LineForm.occupation = SelectField(
+    "Occupation (NOC 2021)", validate_choice=False, validators=[Needed()]
+)
+LineForm.region = SelectField("Region", validate_choice=False, validators=[Needed()])
 LineForm.employment_status = SelectField(
     "Employment status",
     validate_choice=False,
+    validators=[Needed()],
     choices=[SelectChoice("", "Choose…")]
     + [SelectChoice(k, v) for k, v in EMPLOYMENT_STATUSES.items()],
 )
 LineForm.bargaining_status = SelectField(
     "Bargaining status",
     validate_choice=False,
+    validators=[Needed()],
     choices=[SelectChoice("", "Choose…")]
     + [SelectChoice(k, v) for k, v in BARGAINING_STATUSES.items()],
 )
@@ -90,7 +98,11 @@ for _column in COLUMNS:
 
 
 class UploadForm(FlaskForm):
-    file = FileField("CSV file")
+    file = FileField(
+        "CSV file",
+        validators=[Needed()],  # the view says so when none is sent
+        render_kw={"accept": ".csv,text/csv"},
+    )
     submit = SubmitField("Upload and replace the lines")
 
 

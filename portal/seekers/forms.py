@@ -21,6 +21,7 @@ from portal import numbers
 from portal.forms import (
     AmountField,
     CheckboxesField,
+    Conditional,
     community_choices,
     credential_choices,
     occupation_choices,
@@ -79,7 +80,7 @@ class ProfileForm(FlaskForm):
         "Pay expectation ($)",
         places=2,
         validators=[Optional()],
-        description="Optional. Agencies see it; leave it empty to discuss later.",
+        description="Agencies see it; leave it empty to discuss later.",
     )
     pay_unit = RadioField(
         "Pay is", choices=[SelectChoice(k, v) for k, v in PAY_UNITS.items()], default="hourly"
@@ -229,12 +230,18 @@ for _n in range(1, FOREIGN_ROWS + 1):
     setattr(
         ProfileForm,
         f"foreign_{_n}_country",
-        StringField(f"Credential {_n}: country", validators=[Length(max=100)]),
+        # needed once the row's name is given (see validate)
+        StringField(f"Credential {_n}: country", validators=[Conditional(), Length(max=100)]),
     )
     setattr(
         ProfileForm,
         f"foreign_{_n}_recognition",
-        SelectField(f"Credential {_n}: recognition in BC", choices=RECOGNITION_CHOICES, default=""),
+        SelectField(
+            f"Credential {_n}: recognition in BC",
+            choices=RECOGNITION_CHOICES,
+            default="",
+            validators=[Conditional()],
+        ),
     )
     setattr(
         ProfileForm,
@@ -243,7 +250,7 @@ for _n in range(1, FOREIGN_ROWS + 1):
             f"Credential {_n}: which credential of our list it is",
             coerce=numbers.coerce_whole,
             default=0,
-            description="Optional. Once recognised in BC, it counts as that credential.",
+            description="Once recognised in BC, it counts as that credential.",
         ),
     )
 

@@ -65,11 +65,13 @@ def test_pooled_position_is_shared_applied_for_and_hired(
     page.get_by_label("Community", exact=True).select_option(label=community_name)
     page.get_by_label("Employment type").select_option(label="Full-time")
     page.get_by_label("Hours per week").fill("37.5")
-    page.get_by_label("Schedule", exact=True).fill("Monday to Friday, mornings or afternoons")
+    page.get_by_label("Schedule (optional)", exact=True).fill(
+        "Monday to Friday, mornings or afternoons"
+    )
     page.get_by_label("Pay from ($)").fill("26")
     page.get_by_label("Pay to ($)").fill("31")
     page.get_by_label(re.compile(r"^Pooled position")).check()
-    page.get_by_role("group", name="Is this a union position?").get_by_label("No").check()
+    page.get_by_role("radiogroup", name="Is this a union position?").get_by_label("No").check()
     page.get_by_label("Description").fill(
         "Support adults with developmental disabilities in two group homes."
     )
