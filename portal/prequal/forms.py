@@ -202,7 +202,5 @@ class PartnerForm(FlaskForm):
 
 class InviteForm(FlaskForm):
     job_id = RowSelectField("Job", required="Choose a job.")
-    message = TextAreaField(
-        "Message (optional)", validators=[Length(max=2000)], render_kw={"rows": 2}
-    )
+    message = TextAreaField("Message", validators=[Length(max=2000)], render_kw={"rows": 2})
     submit = SubmitField("Send invitation")
