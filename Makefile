@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-stamp
 FLASK := $(BIN)/flask --app portal
 PYTEST_WORKERS ?= 2
 
-.PHONY: install run test lint subjects bench bench-lmi bench-matching bench-alerts lock clean
+.PHONY: install run test lint subjects bench bench-lmi bench-matching bench-alerts screenshots lock clean
 
 # requirements-test.lock is requirements.lock (runtime) plus the test tools: both for make test
 $(STAMP): pyproject.toml setup.py requirements.lock requirements-test.lock
@@ -56,6 +56,10 @@ bench-matching: install
 # (BENCH_ALERTS=--quick: 1,000 alerts, 10,000 jobs, 50 new; --database-url for PostgreSQL)
 bench-alerts: install
 	$(BIN)/python scripts/bench/alerts.py $(BENCH_ALERTS)
+
+# The README's screenshots (docs/screenshots/), from a demo portal seeded in a temporary folder
+screenshots: install
+	$(BIN)/python scripts/screenshots.py
 
 lint: install subjects
 	$(BIN)/ruff check .
