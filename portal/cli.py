@@ -52,8 +52,10 @@ def seed_demo_command() -> None:
     created.update(seed_matching())  # after the index has the jobs; stores every match
     click.echo(", ".join(f"{k}: {v} created" for k, v in created.items()))
     click.echo(f"\nDemo logins (password for all: {DEMO_PASSWORD})")
-    for label, email in demo_logins():
-        click.echo(f"  {label:34} {email}")
+    logins = demo_logins()
+    width = max(len(label) for label, _ in logins)
+    for label, email in logins:
+        click.echo(f"  {label:{width}}  {email}")
     click.echo(
         "The administrator and the HR champion set up two-step sign-in (any "
         "authenticator app) the first time they manage users or download an extract."

@@ -1,13 +1,17 @@
 """The demo job tables (portal/demo/data/) agree with the reference data, and the generator
-keeps its promises: descriptions of a readable length, the same jobs for the same seed."""
+keeps its promises: descriptions of a readable length, the same jobs for the same seed, and
+postings that send seekers to the portal's own Apply now, as the demo's job pages do."""
 
 import csv
 import random
+import re
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 
 from portal.demo import jobs
+from portal.models import Job
 
 REFERENCE = Path(jobs.__file__).resolve().parents[1] / "reference" / "data"
 
@@ -82,3 +86,51 @@ def test_the_same_seed_gives_the_same_jobs(agencies_and_communities):
     other = jobs.generate_jobs(random.Random(8), 50, agencies, communities)  # nosec B311
     assert first == again
     assert first != other
+
+
+# Seekers apply with the job page's Apply now button (their résumé on the portal and a cover
+# note): a posting never gives an email or web address, nor asks for a résumé by email, by
+# mail or in person.
+ADDRESS = re.compile(r"@|https?://|www\.|\.example\.", re.IGNORECASE)
+RESUME = re.compile(r"r[ée]sum[ée]|\bCV\b|cover letter", re.IGNORECASE)
+HANDED_IN = re.compile(
+    r"\be-?mail|\bdrop(?:ped)?[ -]?off|\bmail\b|\bfax|\bin person\b|\bbring\b|\boffice\b",
+    re.IGNORECASE,
+)
+THROUGH_THE_PORTAL = re.compile(r"\bportal\b|Apply now", re.IGNORECASE)
+
+
+def off_the_portal(text: str) -> list[str]:
+    """The sentences of ``text`` that send a seeker elsewhere to apply."""
+    sentences = re.split(r"(?<=[.!?])\s+|\n+", text)
+    return [s for s in sentences if ADDRESS.search(s) or (RESUME.search(s) and HANDED_IN.search(s))]
+
+
+def check_apply_through_the_portal(postings) -> None:
+    for description, how_to_apply in postings:
+        assert not off_the_portal(description), description
+        assert not off_the_portal(how_to_apply), how_to_apply
+        assert THROUGH_THE_PORTAL.search(how_to_apply), how_to_apply
+
+
+def test_postings_say_to_apply_through_the_portal(agencies_and_communities):
+    agencies, communities = agencies_and_communities
+    many = jobs.generate_jobs(random.Random(11), 5_000, agencies, communities)  # nosec B311
+    check_apply_through_the_portal((job["description"], job["how_to_apply"]) for job in many)
+    # and every wording the generator can choose from, used or not
+    for wording in (*jobs.APPLY_LINES, *jobs.APPLY_EXTRAS, *jobs.SECTION_41.values()):
+        assert not off_the_portal(wording), wording
+    # the check finds what it looks for
+    for wrong in (
+        "Email your cover letter and resume to hr@agency.example.org.",
+        "Drop off your résumé at our Nanaimo office.",
+        "Apply online at https://agency.example.org/careers.",
+        "Please mail your resume and a cover letter to our office.",
+    ):
+        assert off_the_portal(wrong), wrong
+
+
+def test_every_demo_job_says_to_apply_through_the_portal(demo, db):
+    postings = db.session.execute(select(Job.description, Job.how_to_apply)).all()
+    assert len(postings) >= 400
+    check_apply_through_the_portal(postings)

@@ -11,6 +11,7 @@ from sqlalchemy import delete, func, select
 from werkzeug.datastructures import FileStorage
 
 from portal.applications import services as applications
+from portal.demo.services import posting_agency, refresh_statistics
 from portal.extensions import db
 from portal.models import (
     Agency,
@@ -288,7 +289,7 @@ def _seed_lists(rng: random.Random) -> int:
                 .where(
                     Agency.region_id == region.id,
                     Agency.status == "approved",
-                    Agency.slug.like("demo-%"),
+                    posting_agency(),
                 )
                 .order_by(Agency.id)
                 .limit(3)
@@ -452,6 +453,7 @@ def seed_matching(seed: int = 2027) -> dict[str, int]:
     from portal.matching import engine
 
     created = {"partner_jobs": 0, "visible_profiles": 0, "invitations": 0, "proposals": 0}
+    refresh_statistics()  # the jobs, profiles and applications just added
     lead = db.session.scalar(select(Agency).where(Agency.slug == LEAD_AGENCY))
     if lead is None or lead.status != "approved":
         return created
@@ -492,7 +494,7 @@ def _partner_jobs(lead: Agency) -> list[tuple[Job, bool]]:
                 Agency.region_id == lead.region_id,
                 Agency.id != lead.id,
                 Agency.status == "approved",
-                Agency.slug.like("demo-%"),
+                posting_agency(),
             )
         ),
         key=lambda a: (a.subsector.code not in preferred, a.id),

@@ -214,8 +214,11 @@ def _agency_facts(rng, agency):
     if unionized is None:
         unionized = rnd() < SUBSECTORS[sub]["union_rate"]
     words = "".join(c if c.isalnum() else " " for c in agency["name"].lower()).split()
-    slug = "-".join(words) or f"agency-{agency['id']}"
     initials = "".join(w[0] for w in words if w not in ("of", "and", "the"))[:4].upper()
+    union = _choice(rnd, UNIONS)
+    # a draw once spent on an agency email address (seekers apply through the portal, so
+    # postings give none), kept so that the same seed still gives the same jobs
+    rnd()
     return {
         "agency": agency,
         "sub": sub,
@@ -223,9 +226,7 @@ def _agency_facts(rng, agency):
         "roles": ROLE_TABLES[sub],
         "core": CORE_ROLES[sub],
         "unionized": unionized,
-        "union": _choice(rnd, UNIONS),
-        "slug": slug,
-        "email": f"{_choice(rnd, ('careers', 'hr', 'jobs', 'hiring'))}@{slug}.example.org",
+        "union": union,
         "prefix": initials or "JOB",
         "years": _choice(rnd, (12, 15, 20, 25, 30, 35, 40, 45, 50)),
         # log-normal spread: a few agencies post a lot, many post a little
@@ -373,8 +374,6 @@ def _word_count(text, duties, bring):
 
 def _how_to_apply(rnd, facts, community, ref):
     line = _choice(rnd, APPLY_LINES).format(
-        email=facts["email"],
-        slug=facts["slug"],
         ref=ref,
         community=community,
         contact=_choice(rnd, CONTACTS),

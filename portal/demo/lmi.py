@@ -24,6 +24,8 @@ from flask import current_app
 from sqlalchemy import func, insert, select
 
 from portal.config import Config
+from portal.demo.sector import DOMINANT_AGENCY, SMALL_REGION
+from portal.demo.services import REPORTED_AGENCY, UNREPORTED_AGENCY
 from portal.extensions import db
 from portal.models import (
     Agency,
@@ -104,6 +106,17 @@ FTE_RATIO = {
     "term": (0.85, 1.0),
 }
 SIZES = ((5, 20, 35), (20, 80, 35), (80, 200, 20), (200, 450, 10))  # low, high, weight
+# where an agency's lines outside its home region are: the regions next to it
+NEIGHBOURS = {
+    "vancouver-island-coast": ("mainland-southwest",),
+    "mainland-southwest": ("vancouver-island-coast", "thompson-okanagan"),
+    "thompson-okanagan": ("mainland-southwest", "kootenay", "cariboo"),
+    "kootenay": ("thompson-okanagan",),
+    "cariboo": ("thompson-okanagan", "northeast"),
+    "north-coast": ("nechako",),
+    "nechako": ("north-coast", "cariboo"),
+    "northeast": ("cariboo",),
+}
 LINES_BY_SIZE = ((20, 4, 6), (80, 6, 10), (200, 9, 13), (10**9, 12, 15))
 
 
@@ -209,7 +222,8 @@ def generate_lines(
     ``agency`` needs ``region_id`` and ``unionized`` (and ``subsector.code`` if it has one:
     the occupations follow it); ``occupations`` is a list of ``Occupation`` (or a mapping of
     NOC code to id) and must hold the NOC codes of ``PAY``; ``regions`` (``Region`` or ids),
-    when given, lets larger agencies report a line or two outside their own region.
+    when given, lets larger agencies report a line or two in one of them (``seed_returns``
+    gives the agency's own region and its ``NEIGHBOURS``).
     ``size`` is the opening headcount (drawn from 5 to 450 if not given); ``turnover`` and
     ``vacancy_rate`` override the agency's drawn rates (e.g. 0.6 for an outlier).
     """
@@ -449,6 +463,7 @@ def seed_returns(
     *,
     reviewer: User | None = None,
     now: datetime | None = None,
+    sizes: Mapping[int, int] | None = None,
 ) -> int:
     """Reporting periods for ``fiscal_years`` (created if missing: past years closed, the
     last open) and, for about ``share`` of ``agencies``, one return (version 1) a year with
@@ -456,7 +471,8 @@ def seed_returns(
     follow ``statuses``: submitted, accepted, held (a line's turnover above 150 %, with the
     warnings its submitter confirmed, as ``portal.returns`` holds it) and draft (half its
     lines without pay yet). Submitted by the agency's owner; accepted returns reviewed by
-    ``reviewer`` (default: the first HR champion, else an admin).
+    ``reviewer`` (default: the first HR champion, else an admin). ``sizes`` maps an agency
+    id to its headcount at the start of the first year (else drawn by ``generate_lines``).
 
     Returns the number of returns created. An (agency, period) that already has a return is
     left alone, and the same ``rng`` state chooses the same agencies and figures, so a
@@ -507,6 +523,12 @@ def seed_returns(
 
     codes = {o.id: o.noc_code for o in occupations}
     region_codes = {r.id: r.code for r in regions}
+    by_code = {r.code: r for r in regions}
+    near = {  # each region and the regions next to it
+        r.id: [r, *(by_code[c] for c in NEIGHBOURS.get(r.code, ()) if c in by_code)]
+        for r in regions
+    }
+    sizes = sizes or {}
     returns, lines_of = [], []
     base = rng.getrandbits(32)
     for agency in chosen:
@@ -517,7 +539,9 @@ def seed_returns(
             status = open_status[agency.id] if period is last else "accepted"
             previous = lines
             if not lines:
-                lines = generate_lines(rng_a, agency, occupations, regions)
+                lines = generate_lines(
+                    rng_a, agency, occupations, near[agency.region_id], size=sizes.get(agency.id)
+                )
             else:
                 lines = next_year(rng_a, lines)
             warnings = []
@@ -594,9 +618,110 @@ def seed_returns(
     return len(returns)
 
 
+# --- the demo's sector -------------------------------------------------------------------
+
+# Staff at the start of the first year: log-normal around the subsector's median, from 3 to
+# 400, and capped by region (the largest agencies are in the cities)
+MEDIAN_STAFF = {
+    "community-living": 60,
+    "child-family": 40,
+    "housing": 40,
+    "indigenous": 30,
+    "mental-health-substance-use": 30,
+    "settlement": 30,
+    "youth": 25,
+    "early-years": 22,
+    "seniors": 20,
+    "women": 20,
+    "employment": 15,
+}
+SIZE_SPREAD = 0.9  # sigma of the log-normal: most agencies small, a few large
+SMALLEST, LARGEST = 3, 400
+REGION_CAP = {
+    "mainland-southwest": 400,
+    "vancouver-island-coast": 320,
+    "thompson-okanagan": 250,
+    "kootenay": 120,
+    "cariboo": 120,
+    "north-coast": 70,
+    "northeast": 60,
+    "nechako": 40,
+}
+DOMINANT_SIZE = 220  # DOMINANT_AGENCY: more than a quarter of its region's staff
+# no other agency holds more than this share of its region's or subsector's reporting
+# staff (the confidentiality rule hides a cell above 25 %)
+MAX_SHARE = 0.2
+RESPONSE_RATE = 0.85  # agencies that report, outside the small region
+SMALL_REGION_REPORTING = 4  # fewer than the 5 agencies a published cell needs
+
+
+def demo_reporters(agencies: Sequence[Agency], rng: random.Random) -> list[Agency]:
+    """The demo agencies that send returns: about ``RESPONSE_RATE`` of them, only
+    ``SMALL_REGION_REPORTING`` in ``SMALL_REGION``, always ``REPORTED_AGENCY`` and
+    ``DOMINANT_AGENCY``, never ``UNREPORTED_AGENCY``."""
+    agencies = sorted(agencies, key=lambda a: a.id)
+    small = [a for a in agencies if a.region.code == SMALL_REGION and a.slug != UNREPORTED_AGENCY]
+    chosen = set(rng.sample(small, min(SMALL_REGION_REPORTING, len(small))))
+    for agency in agencies:
+        draw = rng.random()
+        if agency.region.code == SMALL_REGION or agency.slug == UNREPORTED_AGENCY:
+            continue
+        if agency.slug in (REPORTED_AGENCY, DOMINANT_AGENCY) or draw < RESPONSE_RATE:
+            chosen.add(agency)
+    return sorted(chosen, key=lambda a: a.id)
+
+
+def demo_sizes(agencies: Sequence[Agency], reporting: Sequence[Agency], seed: int):
+    """Each agency's staff at the start of the first year: agency id → headcount. The
+    largest reporting community living agency of Mainland/Southwest has 400;
+    ``DOMINANT_AGENCY`` dominates its region; in every other region (but the small one)
+    and every subsector no reporting agency holds more than ``MAX_SHARE`` of the staff
+    (the largest is made smaller until none does)."""
+    sizes = {}
+    for agency in agencies:
+        rng = random.Random(f"{seed}-{agency.slug}")  # nosec B311 # the same demo every run
+        size = round(
+            MEDIAN_STAFF.get(agency.subsector.code, 30) * rng.lognormvariate(0, SIZE_SPREAD)
+        )
+        cap = REGION_CAP.get(agency.region.code, LARGEST)
+        sizes[agency.id] = max(SMALLEST, min(cap, size))
+    city = [
+        a
+        for a in reporting
+        if a.region.code == "mainland-southwest" and a.subsector.code == "community-living"
+    ]
+    if city:
+        sizes[max(city, key=lambda a: (sizes[a.id], -a.id)).id] = LARGEST
+    dominant = next((a for a in reporting if a.slug == DOMINANT_AGENCY), None)
+    groups: dict[tuple, list[Agency]] = {}
+    for agency in reporting:
+        groups.setdefault(("subsector", agency.subsector_id), []).append(agency)
+        if agency.region.code != SMALL_REGION:
+            groups.setdefault(("region", agency.region_id), []).append(agency)
+    if dominant is not None:
+        sizes[dominant.id] = DOMINANT_SIZE
+        groups.pop(("region", dominant.region_id), None)
+    changed = True
+    while changed:
+        changed = False
+        for members in groups.values():
+            others = [a for a in members if a is not dominant]
+            if len(members) < 5 or not others:
+                continue
+            total = sum(sizes[a.id] for a in members)
+            largest = max(others, key=lambda a: (sizes[a.id], -a.id))
+            if sizes[largest.id] > MAX_SHARE * total:
+                rest = total - sizes[largest.id]
+                sizes[largest.id] = max(SMALLEST, int(MAX_SHARE / (1 - MAX_SHARE) * rest))
+                changed = True
+    return sizes
+
+
 def seed_demo_returns(seed: int = 2027) -> dict[str, int]:
     """Fiscal years 2023/24 and 2024/25 (closed) and 2025/26 (open, due 2027-01-15) with
-    returns from about 80 % of the approved demo agencies. Idempotent."""
+    returns from about 85 % of the approved demo agencies (``demo_reporters``, sized by
+    ``demo_sizes``); the open period's returns of ``REPORTED_AGENCY`` and
+    ``DOMINANT_AGENCY`` are submitted. Idempotent."""
     agencies = list(
         db.session.scalars(
             select(Agency)
@@ -613,5 +738,23 @@ def seed_demo_returns(seed: int = 2027) -> dict[str, int]:
 
     before = lines()
     # seeded on purpose: the same demo figures every run (nothing secret is drawn)
-    returns = seed_returns(agencies, DEMO_FISCAL_YEARS, random.Random(seed))  # nosec B311
+    reporting = demo_reporters(agencies, random.Random(f"{seed}-reporters"))  # nosec B311
+    sizes = demo_sizes(agencies, reporting, seed)
+    shown = [a for a in reporting if a.slug in (REPORTED_AGENCY, DOMINANT_AGENCY)]
+    rest = [a for a in reporting if a not in shown]
+    returns = seed_returns(
+        shown,
+        DEMO_FISCAL_YEARS,
+        random.Random(f"{seed}-shown"),  # nosec B311
+        share=1.0,
+        statuses={"submitted": 1.0},
+        sizes=sizes,
+    )
+    returns += seed_returns(
+        rest,
+        DEMO_FISCAL_YEARS,
+        random.Random(seed),  # nosec B311
+        share=1.0,
+        sizes=sizes,
+    )
     return {"periods": periods, "returns": returns, "return_lines": lines() - before}
