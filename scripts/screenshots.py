@@ -55,6 +55,9 @@ PAGES = {
         ("agency-lists", "/agency/lists"),
         ("agency-returns", "/agency/returns"),
     ],
+    "owner.demo-008@demo.sectorjobs.ca": [  # an agency that has reported
+        ("agency-benchmark", "/agency/benchmark"),
+    ],
     "champion@demo.sectorjobs.ca": [
         ("champion-lmi", "/lmi"),
         ("champion-periods", "/returns/periods"),
