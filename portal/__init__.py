@@ -4,7 +4,7 @@ import os
 
 from flask import Flask
 
-from portal import errors, inputs, logs, numbers, resources, security_headers
+from portal import compression, errors, inputs, logs, numbers, resources, security_headers
 from portal.config import CONFIGS, settle, trust_proxies
 from portal.extensions import bootstrap, csrf, db, limiter, login_manager, migrate
 
@@ -38,6 +38,7 @@ def create_app(config_name: str | None = None, overrides: dict | None = None) ->
     inputs.register(app)  # a NUL character anywhere in a request: 400 before any view
     sessions.register(app)  # sign-ins end when idle or too old (SESSION_* settings)
     security_headers.register(app)  # CSP, no framing, no-store when signed in, HSTS
+    compression.register(app)  # stylesheets and scripts compressed (COMPRESS_MIMETYPES)
 
     # features, one blueprint each
     from portal.admin.views import bp as admin_bp

@@ -4,6 +4,7 @@ import sqlite3
 
 from flask import request
 from flask_bootstrap import Bootstrap5
+from flask_compress import Compress
 from flask_limiter import Limiter
 from flask_login import LoginManager, current_user
 from flask_migrate import Migrate
@@ -31,6 +32,7 @@ migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()
 bootstrap = Bootstrap5()
+compress = Compress()  # responses of the types in COMPRESS_MIMETYPES
 
 
 def user_or_ip() -> str:
