@@ -18,8 +18,8 @@ from sqlalchemy import func, select
 from portal.alerts import services, tokens
 from portal.models import MailBounce, SavedSearch
 from portal.seekers.services import get_or_create_profile
-from tests.browser.test_matching_accessibility import Checker, report
 from tests.support import PASSWORD, two_step_code
+from tests.support.accessibility import Checker, report
 from tests.support.alerts import alert_of, make_due, published_ago, run_alerts
 from tests.support.browser import sign_in
 

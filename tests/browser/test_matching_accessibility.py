@@ -13,147 +13,16 @@ with Tab, has a name and shows the portal's focus outline.
 
 Set ``PORTAL_SCREENSHOTS=<dir>`` to keep full-page screenshots of every page at both widths."""
 
-import os
 import re
 
-from axe_playwright_python.base import AXE_SCRIPT
 from playwright.sync_api import expect
 from sqlalchemy import select
 
 from portal.demo.applications import DEMO_SEEKER, LEAD_AGENCY, LEAD_JOB, POOLING_JOB
-from portal.demo.services import DEMO_PASSWORD
 from portal.models import Agency, Job
+from tests.support.accessibility import Checker, report
 
-WIDTHS = (1280, 375)
-TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 OWNER = f"owner.{LEAD_AGENCY}@demo.sectorjobs.ca"
-OPTIONS = {"runOnly": {"type": "tag", "values": TAGS}, "resultTypes": ["violations"]}
-
-# Records each element that takes the focus: its name (as a person hears it, roughly) and
-# whether the focus can be seen (the portal's outline, 2 px or more). Stops recording when
-# the focus leaves ``within`` (a CSS selector, if given) or comes back to the first element.
-# Moving between the parts of a time field (hour, minute, its picker) is not a new element.
-WATCH_FOCUS = """within => {
-  window.focusLog = [];
-  window.focusDone = false;
-  document.addEventListener("focusin", () => {
-    const el = document.activeElement, log = window.focusLog;
-    if (window.focusDone) return;
-    if (within && !el.closest(within)) { window.focusDone = log.length > 0; return; }
-    const style = getComputedStyle(el);
-    const box = el.getBoundingClientRect();
-    const labels = el.labels ? [...el.labels].map(l => l.innerText).join(" ") : "";
-    const name = (el.getAttribute("aria-label") || labels || el.innerText || el.value || "")
-      .replace(/\\s+/g, " ").trim();
-    const html = el.outerHTML.slice(0, 160);
-    if (log.length && html === log[0].html) { window.focusDone = true; return; }
-    if (log.length && html === log[log.length - 1].html) return;
-    log.push({
-      tag: el.tagName.toLowerCase(),
-      name,
-      outline: style.outlineStyle !== "none" && parseFloat(style.outlineWidth) >= 2,
-      visible: box.width > 0 && box.height > 0,
-      html,
-    });
-  });
-}"""
-DONE = "() => window.focusDone || document.activeElement === document.body"
-
-# Focus the last field before the part of the page ``within`` selects
-BEFORE = """within => {
-  const part = document.querySelector(within);
-  const fields = [...document.querySelectorAll("a[href], button, input, select, textarea, summary")]
-    .filter(f => part.compareDocumentPosition(f) & Node.DOCUMENT_POSITION_PRECEDING);
-  fields[fields.length - 1].focus();
-}"""
-
-
-class Checker:
-    """One browser context, signed in as ``email``; checks pages with axe at both widths
-    and collects what it finds, so that one run reports every page."""
-
-    def __init__(self, browser, base: str, email: str | None):
-        self.context = browser.new_context(viewport={"width": 1280, "height": 900})
-        self.page = self.context.new_page()
-        self.page.set_default_timeout(15000)
-        self.base = base
-        self.problems: list[str] = []
-        if email is None:
-            return
-        self.page.goto(base + "/login")
-        self.page.get_by_label("Email address").fill(email)
-        self.page.get_by_label("Password").fill(DEMO_PASSWORD)
-        self.page.get_by_role("button", name="Sign in").click()
-        self.page.wait_for_url(re.compile(r"/(dashboard|agency)$"))
-
-    def visit(self, path: str, name: str, part: str | None = None) -> None:
-        response = self.page.goto(self.base + path)
-        assert response is not None and response.status == 200, f"{path}: {response.status}"
-        self.check(name, part)
-
-    def check(self, name: str, part: str | None = None) -> None:
-        """axe on the current page, or the ``part`` of it a CSS selector picks, at each width
-        (and screenshots, if asked for); the whole page must fit the width."""
-        page = self.page
-        if not page.evaluate("() => typeof axe === 'object'"):
-            page.evaluate(AXE_SCRIPT)  # once per page: it runs at both widths
-        for width in WIDTHS:
-            page.set_viewport_size({"width": width, "height": 900})
-            page.evaluate("() => new Promise(requestAnimationFrame)")
-            results = page.evaluate(
-                "([part, options]) => axe.run(part || document, options)", [part, OPTIONS]
-            )
-            overflow = page.evaluate("() => document.documentElement.scrollWidth")
-            if overflow > width:  # WCAG 1.4.10: no scrolling sideways to read the page
-                self.problems.append(f"{name} at {width} px: the page is {overflow} px wide")
-            for v in results["violations"]:
-                targets = "; ".join(" ".join(n["target"]) for n in v["nodes"][:8])
-                more = f" (+{len(v['nodes']) - 8} more)" if len(v["nodes"]) > 8 else ""
-                self.problems.append(
-                    f"{name} at {width} px: {v['id']} ({v['impact']}): {v['help']}\n"
-                    f"    on {targets}{more}"
-                )
-            folder = os.environ.get("PORTAL_SCREENSHOTS")
-            if folder:
-                os.makedirs(folder, exist_ok=True)
-                page.screenshot(path=os.path.join(folder, f"{name}-{width}.png"), full_page=True)
-        page.set_viewport_size({"width": 1280, "height": 900})
-
-    def tab_through(self, name: str, within: str | None = None) -> list[dict]:
-        """Tab from the top of the page to its end (or through the part ``within``, a CSS
-        selector, from the field before it); every element that took the focus. Each must
-        have a name and a visible focus indicator."""
-        page = self.page
-        page.evaluate(WATCH_FOCUS, within)
-        page.locator("body").focus()
-        if within:
-            page.evaluate(BEFORE, within)
-        for _ in range(40):
-            for _ in range(10):
-                page.keyboard.press("Tab")
-            if page.evaluate(DONE):
-                break
-        seen = page.evaluate("() => window.focusLog")
-        for f in seen:
-            if not f["name"]:
-                self.problems.append(f"{name}: focusable without a name: {f['html']}")
-            if not f["outline"] or not f["visible"]:
-                self.problems.append(f"{name}: focus not visible on {f['html']}")
-        return seen
-
-    def reaches(self, seen: list[dict], name: str, *wanted: str) -> None:
-        """Each of ``wanted`` (a regular expression on the name) is reached with Tab."""
-        names = [f"{f['tag']}: {f['name']}" for f in seen]
-        for pattern in wanted:
-            if not any(re.search(pattern, n) for n in names):
-                self.problems.append(f"{name}: Tab never reaches {pattern!r}")
-
-    def close(self) -> None:
-        self.context.close()
-
-
-def report(problems: list[str]) -> str:
-    return f"{len(problems)} accessibility problems:\n" + "\n".join(problems)
 
 
 def lead_job_id(db, title: str) -> int:

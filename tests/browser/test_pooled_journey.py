@@ -2,7 +2,11 @@
 found by name and sets its own share; the partner accepts by the emailed link and sets a
 share that must not overlap (the clash is shown first); the lead publishes; a seeker finds
 the job with the "Pooled positions only" filter and applies once; each agency hires the
-applicant into its own share; the job is filled and the seeker sees both decisions."""
+applicant into its own share; the job is filled and the seeker sees both decisions.
+
+The lead's weekly schedule is typed from the keyboard alone (Tab to each time field, the
+time typed, Enter on the button). Every page on the way passes axe-core's WCAG 2.2 AA
+checks and fits the screen at 1280 and 375 px (``tests/support/accessibility.py``)."""
 
 import io
 import re
@@ -16,6 +20,7 @@ from portal.demo.applications import resume_pdf
 from portal.models import Application, Community, Job, JobShare, Occupation
 from portal.seekers.services import attach_resume
 from portal.timeutil import today_pacific
+from tests.support.accessibility import Checker, report
 from tests.support.browser import sign_in
 
 TITLE = "Community Support Worker — Pooled Days, Nanaimo"
@@ -34,6 +39,17 @@ def fill_week(page, start: str, end: str) -> None:
     for day in WEEKDAYS:
         page.get_by_label(f"{day} from", exact=True).fill(start)
         page.get_by_label(f"{day} to", exact=True).fill(end)
+
+
+def type_week(checker: Checker, name: str, start: str, end: str) -> None:
+    """Monday to Friday on a share's schedule form from the keyboard alone: Tab to each
+    time field and type the time as its parts ask (``0900A``: 09, 00, AM)."""
+    page = checker.page
+    for day in WEEKDAYS:
+        checker.tab_to(page.get_by_label(f"{day} from", exact=True), name)
+        page.keyboard.type(start)
+        checker.tab_to(page.get_by_label(f"{day} to", exact=True), name)
+        page.keyboard.type(end)
 
 
 def test_pooled_position_is_shared_applied_for_and_hired(
@@ -57,9 +73,12 @@ def test_pooled_position_is_shared_applied_for_and_hired(
     occupation_label, community_name = occupation.label, community.name
 
     # 1. the lead posts a pooled draft, invites the partner and sets its own share
+    lead_check = Checker.on(page, live_server)
     sign_in(page, live_server, lead_owner)
     page.goto(live_server + "/agency/jobs")
+    lead_check.check("agency-jobs")
     page.get_by_role("link", name="Post a job").click()
+    lead_check.check("job-new")
     page.get_by_label("Job title").fill(TITLE)
     page.get_by_label("Occupation (NOC 2021)").select_option(label=occupation_label)
     page.get_by_label("Community", exact=True).select_option(label=community_name)
@@ -79,8 +98,10 @@ def test_pooled_position_is_shared_applied_for_and_hired(
     page.get_by_role("button", name="Save draft").click()
     expect(page.get_by_text("Saved.")).to_be_visible()
     job_id = int(re.search(r"/agency/jobs/(\d+)/edit", page.url).group(1))
+    lead_check.check("job-draft")
 
     page.get_by_role("link", name=re.compile(r"^Partners and shares")).click()
+    lead_check.check("partners")
     page.get_by_label("Agency name").fill("tidewater")
     page.get_by_role("button", name="Find agencies").click()
     page.get_by_role("button", name="Invite Tidewater Family Services").click()
@@ -89,9 +110,12 @@ def test_pooled_position_is_shared_applied_for_and_hired(
         page.get_by_role("row", name=re.compile("Tidewater Family Services")).get_by_text("Invited")
     ).to_be_visible()
     page.get_by_role("link", name="Edit our share").click()
-    fill_week(page, "09:00", "12:45")
-    page.get_by_role("button", name="Save our share").click()
+    lead_check.check("share")
+    type_week(lead_check, "share", "0900A", "1245P")  # 09:00 to 12:45
+    lead_check.tab_to(page.get_by_role("button", name="Save our share"), "share")
+    lead_check.press("Enter", "share", navigates=True)
     expect(page.get_by_text("Your share is saved.")).to_be_visible()
+    lead_check.check("partners-shares")
     expect(
         page.get_by_role("row", name=re.compile("Harbour Community Living")).get_by_text(
             "18.75 h (0.50 FTE)"
@@ -100,11 +124,13 @@ def test_pooled_position_is_shared_applied_for_and_hired(
 
     # 2. the partner accepts by the emailed link and sets a share that does not overlap
     partner_context, desk = new_page(browser)
+    partner_check = Checker.on(desk, live_server)
     sign_in(desk, live_server, partner_owner)
     desk.goto(mailbox.last_link(partner_owner, "/agency/shares/"))
     expect(
         desk.get_by_text("Harbour Community Living invites Tidewater Family Services")
     ).to_be_visible()
+    partner_check.check("share-invited")
     desk.get_by_role("button", name="Accept", exact=True).click()
     expect(desk.get_by_text("You joined the pooled position")).to_be_visible()
     fill_week(desk, "13:00", "16:45")
@@ -115,6 +141,7 @@ def test_pooled_position_is_shared_applied_for_and_hired(
             "This schedule overlaps Harbour Community Living's share on Monday 12:00–12:45"
         )
     ).to_be_visible()
+    partner_check.check("share-clash")
     desk.get_by_label("Monday from", exact=True).fill("13:00")
     desk.get_by_role("button", name="Save our share").click()
     expect(desk.get_by_text("Your share is saved.")).to_be_visible()
@@ -140,16 +167,21 @@ def test_pooled_position_is_shared_applied_for_and_hired(
         expect(row.get_by_text("18.75 h")).to_be_visible()
         expect(row.get_by_text(re.compile(schedule))).to_be_visible()
     page.screenshot(path=str(tmp_path / "pooled-job.png"), full_page=True)
+    lead_check.check("pooled-job")
 
     # 4. the seeker filters to pooled positions, finds the job and applies once
     seeker_context, home = new_page(browser)
+    seeker_check = Checker.on(home, live_server)
     sign_in(home, live_server, "priya@example.org")
     home.goto(live_server + "/jobs")
     home.get_by_role("link", name=re.compile("Pooled positions only")).click()
     expect(home.get_by_role("heading", name="1 job")).to_be_visible()
     expect(home.get_by_text("Pooled · 2 agencies · 37.5 h/week · 1.0 FTE")).to_be_visible()
+    seeker_check.check("search-pooled")
     home.get_by_role("link", name=TITLE).click()
+    seeker_check.check("pooled-job-seeker")
     home.get_by_role("link", name="Apply now").click()
+    seeker_check.check("apply")
     home.get_by_label("Cover note").fill("Mornings and afternoons both suit me.")
     home.get_by_role("button", name="Send application").click()
     expect(home.get_by_text("Your application was sent")).to_be_visible()
@@ -157,16 +189,20 @@ def test_pooled_position_is_shared_applied_for_and_hired(
     # 5. each agency hires the applicant into its own share
     page.goto(live_server + "/agency/jobs")
     page.locator(f'a[href="/agency/jobs/{job_id}/applicants"]').first.click()
+    lead_check.check("applicants")
     page.get_by_role("link", name="Priya Sandhu").click()
+    lead_check.check("applicant")
     page.get_by_label("Move to").select_option(label="Hired")
     page.get_by_role("button", name="Change status").click()
     expect(page.get_by_text("Priya Sandhu moved to “Hired”.")).to_be_visible()
 
     desk.goto(live_server + "/agency")
     desk.get_by_role("link", name="Pooled positions with partners").click()
+    partner_check.check("shares")
     desk.get_by_role("row", name=re.compile(TITLE)).get_by_role("link", name="applicants").click()
     desk.get_by_role("link", name="Priya Sandhu").click()
     expect(desk.get_by_text("Harbour Community Living (18.75 h):")).to_be_visible()
+    partner_check.check("applicant-partner")
     desk.get_by_label("Move to").select_option(label="Hired")
     desk.get_by_role("button", name="Change status").click()
     expect(
@@ -185,8 +221,12 @@ def test_pooled_position_is_shared_applied_for_and_hired(
     rows = home.get_by_role("row").filter(has=home.get_by_role("link", name=TITLE))
     assert rows.count() == 1
     expect(rows.get_by_text("Hired")).to_be_visible()
+    seeker_check.check("applications")
     rows.get_by_role("link", name=TITLE).click()
     expect(home.get_by_text("Harbour Community Living: Hired")).to_be_visible()
     expect(home.get_by_text("Tidewater Family Services: Hired")).to_be_visible()
     home.screenshot(path=str(tmp_path / "pooled-application.png"), full_page=True)
+    seeker_check.check("application")
     seeker_context.close()
+    problems = lead_check.problems + partner_check.problems + seeker_check.problems
+    assert not problems, report(problems)
