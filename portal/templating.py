@@ -25,7 +25,15 @@ def local_date(value: datetime | None) -> str:
     return local_datetime(value, "%b %-d, %Y")
 
 
+def answer_text(value: str | None, blank: str = "—") -> str:
+    """A screening answer as people read it: "Yes" / "No" for a yes/no question."""
+    if value in ("yes", "no"):
+        return value.capitalize()
+    return value or blank
+
+
 def register(app: Flask) -> None:
+    app.add_template_filter(answer_text, "answer")
     app.add_template_filter(local_datetime, "local_datetime")
     app.add_template_filter(local_date, "local_date")
     app.add_template_filter(render_markdown, "markdown")

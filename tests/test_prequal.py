@@ -451,6 +451,8 @@ def test_seeker_applies_to_join_with_answers_and_consent(db, agencies, make_seek
     # the running agency sees the application with its answers
     page = text(agencies.lead.get(f"/agency/lists/{plist.id}"))
     assert "Maya Singh" in page and "Vancouver Island University" in page
+    assert f"<dt>{QUESTIONS[0]['text']}</dt><dd>Yes</dd>" in page  # as people read it
+    assert f"<dt>{QUESTIONS[2]['text']}</dt><dd>—</dd>" in page
 
     # not twice
     response = join(seeker, plist, a_1="Camosun College")
