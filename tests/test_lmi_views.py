@@ -63,6 +63,39 @@ def test_dashboard_shows_figures_with_charts_and_tables(client, champion, five):
     assert client.get("/lmi?period=1999&measure=nope").status_code == 200
 
 
+def test_charts_never_rely_on_colour_alone(client, champion, five):
+    """WCAG 1.4.1: each line of the trend chart has its own marker shape and dash pattern
+    and its name in the legend; each bar carries its value as text, a suppressed one is
+    hatched and says so; every chart has a title, a description and a table beside it."""
+    import re
+
+    page = text(client.get("/lmi"))
+    charts = page.split('<svg class="lmi-chart"')[1:]
+    assert len(charts) == 8
+    for chart in charts:
+        svg, after = chart.split("</svg>", 1)
+        assert "<title id=" in svg and "<desc id=" in svg
+        assert "<table" in after.split('<svg class="lmi-chart"', 1)[0]  # its data table
+    trend = next(c.split("</svg>")[0] for c in charts if "<path d=" in c)
+    series = re.findall(
+        r'<g>\s*<title>([^<]+)</title>\s*<path d="[^"]*" fill="none" stroke="[^"]*" '
+        r'stroke-width="2.5"([^/]*)/>\s*<g><title>[^<]*</title><(\w+)',
+        trend,
+    )
+    assert len(series) >= 2
+    looks = [(dash, shape) for _, dash, shape in series]
+    assert len(set(looks)) == len(looks)  # each line its own dash pattern or marker
+    assert {dash for dash, _ in looks} != {""} and {s for _, s in looks} != {"circle"}
+    for name, _, _ in series:  # and its name in the legend
+        assert re.search(rf'<text x="\d+" y="\d+" fill="#212529">{re.escape(name)}</text>', trend)
+    for bars in (c for c in charts if "<path d=" not in c):
+        svg = bars.split("</svg>")[0]
+        values = re.findall(r'rx="2"/>\s*<text[^>]*>([^<]+)</text>', svg)
+        hatched = svg.count('-hatch)"')
+        assert len(values) + hatched >= 1 and all(v.strip() for v in values)
+        assert svg.count(">x (suppressed)</text>") == hatched
+
+
 def test_dashboard_and_extract_before_any_period(client, champion):
     assert "No reporting period has been opened yet" in text(client.get("/lmi"))
     response = client.get("/lmi/extract", follow_redirects=True)
