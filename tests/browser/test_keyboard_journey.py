@@ -77,12 +77,20 @@ def test_applying_and_screening_from_the_keyboard(demo, browser, live_server, db
     # the seeker's résumé: Tab to the file field, the file chosen, Tab to the button
     seeker = Checker(browser, live_server, DEMO_SEEKER)
     page = seeker.page
+    # the file chooser is caught from the start: with expect_file_chooser() Playwright may
+    # still be asking Chromium to intercept it when the key is pressed (flaky under load)
+    choosers = []
+    page.on("filechooser", lambda chooser: choosers.append(chooser))
     seeker.visit("/profile/resume", "resume")
     upload = page.get_by_label(re.compile("^Résumé file"))
     seeker.tab_to(upload, "resume")
-    with page.expect_file_chooser() as chooser:
-        page.keyboard.press("Space")  # opens the system's file chooser
-    chooser.value.set_files(str(cv))
+    page.keyboard.press("Space")  # opens the system's file chooser
+    for _ in range(150):  # until it has opened (15 s at most)
+        if choosers:
+            break
+        page.wait_for_timeout(100)
+    assert choosers, "Space on the file field did not open the file chooser"
+    choosers[0].set_files(str(cv))
     seeker.tab_to(page.get_by_role("button", name="Upload résumé"), "resume")
     seeker.press("Enter", "resume", navigates=True)
     expect(page.get_by_text("My-CV-2027.pdf").first).to_be_visible()
