@@ -59,6 +59,7 @@ def test_the_search_and_a_job_page_are_light_and_local(demo, browser, live_serve
 
     problems = []
     for path, (total, lines, foreign) in weights.items():
+        print(f"{path}: {total / 1024:.1f} KB transferred\n" + "\n".join(lines))  # pytest -s
         if total >= BUDGET:
             problems.append(
                 f"{path}: {total / 1024:.0f} KB transferred (budget {BUDGET // 1024} KB):\n"
