@@ -115,7 +115,7 @@ def test_job_form(client, login, make_agency):
     assert LABEL.format(id="schedule", text="Schedule" + OPTIONAL) in page
     # hours: or from the weekly schedule, whose days the fieldset calls optional
     assert_unmarked(page, "hours_per_week", "start_0", "end_6", "pooled")
-    assert '<legend class="form-label fs-6">Required credentials' + OPTIONAL in page
+    assert '<legend class="form-label fs-6">Credentials the job requires' + OPTIONAL in page
 
 
 def test_application_form(client, login, make_user, make_job, db):

@@ -627,6 +627,15 @@ def test_declining_without_a_reason_is_refused_at_that_members_form(
     assert "checked" not in card
     assert "Strong &lt;references&gt;</textarea>" in response.get_data(as_text=True)
     assert f'id="reason-{sasha.id}" name="reason" rows="2">Strong <references></textarea>' in card
+    # a form without its reason field (not from a browser): an empty box, not "None"
+    card = member_form(text(agencies.lead.post_form(url, {"decision": "qualify-ish"})), sasha)
+    assert f'id="reason-{sasha.id}" name="reason" rows="2"></textarea>' in card
+    # too long a reason: named too, and kept to be shortened
+    response = agencies.lead.post_form(url, {"decision": "decline", "reason": "x" * 2001})
+    assert response.status_code == 400
+    card = member_form(text(response), sasha)
+    assert "Keep the reason for Sasha Lee to 2000 characters or fewer." in card
+    assert "x" * 2001 + "</textarea>" in card
 
     # nothing saved, nobody told
     for seeker in seekers:

@@ -205,3 +205,17 @@ def test_odd_parameters_make_no_broken_chips(client, db):
     # a repeated value is one filter
     page = page_of(client, "type=casual&type=casual")
     assert chips(page) == {"Casual": {}}
+
+
+def test_a_list_filter_reads_at_most_twenty_values(client, db):
+    """Each value is a chip whose link repeats the others: 350 made-up agency ids (a 3.8 KB
+    query) once made a 2 MB page. Only the first MAX_VALUES values of a filter are read."""
+    from portal.search.params import MAX_VALUES
+
+    query = "&".join(f"agency={n}" for n in range(100, 450))
+    page = page_of(client, query)
+    found = chips(page)
+    assert len(found) == MAX_VALUES == 20
+    assert "Agency: unknown (100)" in found and "Agency: unknown (120)" not in found
+    assert len(page) < 200_000
+    assert summary(page) == "Filters (20 active)"

@@ -105,7 +105,9 @@ class JobForm(WeeklySchedule, FlaskForm):
         choices=YES_NO,
         validators=[DataRequired("Say whether the position is unionized.")],
     )
-    required_credentials = CheckboxesField("Required credentials", coerce=numbers.coerce_whole)
+    required_credentials = CheckboxesField(
+        "Credentials the job requires", coerce=numbers.coerce_whole
+    )
     preferred_credentials = CheckboxesField("Preferred credentials", coerce=numbers.coerce_whole)
     description = TextAreaField(
         "Description",

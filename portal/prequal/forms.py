@@ -37,6 +37,7 @@ from portal.prequal import services
 from portal.prequal.services import LIST_FIELDS
 
 MAX_QUESTIONS = 5
+MAX_REASON = 2000
 
 
 class ListForm(FlaskForm):
@@ -52,7 +53,7 @@ class ListForm(FlaskForm):
     )
     occupation_ids = CheckboxesField("Occupations", coerce=numbers.coerce_whole)
     region_ids = CheckboxesField("Regions", coerce=numbers.coerce_whole)
-    credential_ids = CheckboxesField("Required credentials", coerce=numbers.coerce_whole)
+    credential_ids = CheckboxesField("Credentials members must hold", coerce=numbers.coerce_whole)
     intake_opens_on = DateField("Intake opens", validators=[DataRequired("Enter a date.")])
     intake_closes_on = DateField("Intake closes", validators=[DataRequired("Enter a date.")])
     membership_months = WholeNumberField(
@@ -178,7 +179,6 @@ class DecideForm(FlaskForm):
     )
     reason = TextAreaField(
         "Reason (required when declining; the applicant sees it)",
-        validators=[Length(max=2000, message="Keep the reason to 2000 characters.")],
         render_kw={"rows": 2},
     )
     submit = SubmitField("Save decision")
@@ -194,6 +194,10 @@ class DecideForm(FlaskForm):
     def validate_reason(self, field):
         if self.decision.data == "decline" and not (field.data or "").strip():
             raise ValidationError(services.decline_reason_needed(self.who))
+        if len(field.data or "") > MAX_REASON:
+            raise ValidationError(
+                f"Keep the reason for {self.who} to {MAX_REASON} characters or fewer."
+            )
 
 
 class PartnerForm(FlaskForm):

@@ -10,6 +10,9 @@ SORTS = ("relevance", "newest", "pay", "closing")
 POSTED_WITHIN = (1, 7, 14, 30)
 PAY_STEPS = (20, 25, 30, 35, 40, 50)  # dollars per hour
 HOURS_BUCKETS = {"under-20": (0, 20), "20-30": (20, 30), "30-plus": (30, 200)}
+# values read of one list filter (region, occupation, ...): more than a person ticks, and
+# a bound on the work and the page (each value is a chip whose link repeats the others)
+MAX_VALUES = 20
 
 
 @dataclass
@@ -34,7 +37,7 @@ class SearchParams:
     @classmethod
     def from_args(cls, args) -> "SearchParams":
         def ints(name):  # ids: anything else is ignored (portal.numbers)
-            return numbers.ids(args.getlist(name))
+            return numbers.ids(args.getlist(name)[:MAX_VALUES])
 
         def one_int(name, allowed=None):
             number = numbers.arg(args, name, 0, numbers.INT_MAX)
