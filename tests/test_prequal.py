@@ -634,7 +634,7 @@ def test_declining_without_a_reason_is_refused_at_that_members_form(
     response = agencies.lead.post_form(url, {"decision": "decline", "reason": "x" * 2001})
     assert response.status_code == 400
     card = member_form(text(response), sasha)
-    assert "Keep the reason for Sasha Lee to 2000 characters or fewer." in card
+    assert "Keep the reason to 2000 characters or fewer." in card  # in Sasha Lee's form
     assert "x" * 2001 + "</textarea>" in card
 
     # nothing saved, nobody told

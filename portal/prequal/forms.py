@@ -179,6 +179,9 @@ class DecideForm(FlaskForm):
     )
     reason = TextAreaField(
         "Reason (required when declining; the applicant sees it)",
+        validators=[
+            Length(max=MAX_REASON, message=f"Keep the reason to {MAX_REASON} characters or fewer.")
+        ],
         render_kw={"rows": 2},
     )
     submit = SubmitField("Save decision")
@@ -194,10 +197,6 @@ class DecideForm(FlaskForm):
     def validate_reason(self, field):
         if self.decision.data == "decline" and not (field.data or "").strip():
             raise ValidationError(services.decline_reason_needed(self.who))
-        if len(field.data or "") > MAX_REASON:
-            raise ValidationError(
-                f"Keep the reason for {self.who} to {MAX_REASON} characters or fewer."
-            )
 
 
 class PartnerForm(FlaskForm):
