@@ -46,6 +46,7 @@ def create_app(config_name: str | None = None, overrides: dict | None = None) ->
     from portal.alerts.views import bp as alerts_bp
     from portal.applications.views import bp as applications_bp
     from portal.auth.views import bp as auth_bp
+    from portal.feeds.views import bp as feeds_bp
     from portal.jobs.views import bp as jobs_bp
     from portal.lmi.views import bp as lmi_bp
     from portal.matching import (  # noqa: F401  (the routes of matching_bp)
@@ -74,6 +75,7 @@ def create_app(config_name: str | None = None, overrides: dict | None = None) ->
     app.register_blueprint(prequal_bp)
     app.register_blueprint(matching_bp)
     app.register_blueprint(alerts_bp)
+    app.register_blueprint(feeds_bp)  # /jobs.atom, /sitemap.xml, /robots.txt
     app.register_blueprint(returns_bp)
     app.register_blueprint(lmi_bp)
     app.register_blueprint(admin_bp, url_prefix="/admin")

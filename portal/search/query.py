@@ -91,11 +91,14 @@ def _run(view: View, query, p: SearchParams, snippet_source) -> SearchResult:
     return SearchResult(params=p, total=len(docs), hits=hits, facets=facet_counts)
 
 
-def new_jobs(p: SearchParams, published_after: int) -> list[tuple[int, int]]:
+def new_jobs(
+    p: SearchParams, published_after: int, limit: int | None = None
+) -> list[tuple[int, int]]:
     """The published jobs matching a search (keywords and filters, as ``search`` reads
     them) that were published after ``published_after`` (a Unix time), newest first, as
-    (job id, publication Unix time): what an alert sends. No facet counts, no
-    suggestions: it starts from the few new documents."""
+    (job id, publication Unix time): what an alert sends (and, the newest ``limit``, a
+    search's Atom feed). No facet counts, no suggestions: it starts from the few new
+    documents."""
     view = pool().current()
     docs = view.published_after(published_after)
     if not docs:
@@ -107,7 +110,8 @@ def new_jobs(p: SearchParams, published_after: int) -> list[tuple[int, int]]:
     if query is not None:
         groups.append(ranking.matched(view, query.query))
     docs = facets.intersect(docs, groups)
-    newest = ranking.order(view, None, docs, replace(p, sort="newest"), len(docs))
+    wanted = len(docs) if limit is None else min(limit, len(docs))
+    newest = ranking.order(view, None, docs, replace(p, sort="newest"), wanted)[:wanted]
     return [(view.facets[d].job_id, view.facets[d].published_ts) for d in newest]
 
 

@@ -63,6 +63,7 @@ from tests.support.pages import PortalClient, sign_in
 # ``build(db, core) -> ids`` (``BUILDERS``, in the order their objects are created).
 FEATURES = (
     "pages",
+    "feeds",
     "auth",
     "agencies",
     "admin",
