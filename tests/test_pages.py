@@ -84,11 +84,14 @@ def people(make_user, make_agency):
 
 
 def get_pages(app):
-    """Every GET route without URL arguments (the others are covered by test_access)."""
+    """Every GET route without URL arguments (the others are covered by test_access) that
+    is a page: not a feed or a file for machines (``/jobs.atom``, ``/sitemap.xml``, ...)."""
     return sorted(
         rule.rule
         for rule in app.url_map.iter_rules()
-        if "GET" in rule.methods and not rule.arguments
+        if "GET" in rule.methods
+        and not rule.arguments
+        and not rule.rule.endswith((".atom", ".xml", ".txt"))
     ) + ["/no-such-page", "/reset/not-a-token", "/invitations/not-a-token"]
 
 
