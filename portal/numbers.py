@@ -121,3 +121,11 @@ def register(app: Flask) -> None:
 def money(cents: int) -> str:
     """Cents as dollars for people: "$25", "$25.50", "$52,000" (the ``money`` filter)."""
     return f"${cents / 100:,.2f}" if cents % 100 else f"${cents // 100:,}"
+
+
+def pay_range(low_cents: int, high_cents: int, unit: str) -> str:
+    """A posted pay range for people: "$26–$31 an hour", "$52,000 a year" (one figure when
+    both ends are the same)."""
+    low, high = money(low_cents), money(high_cents)
+    per = "an hour" if unit == "hourly" else "a year"
+    return f"{low} {per}" if low == high else f"{low}–{high} {per}"

@@ -43,7 +43,7 @@ from portal.models import (
 )
 from portal.models.jobs import EMPLOYMENT_TYPES
 from portal.models.types import utcnow
-from portal.numbers import money
+from portal.numbers import pay_range
 from portal.timeutil import today_pacific
 
 CLAIM_TIMEOUT = timedelta(minutes=15)
@@ -258,15 +258,13 @@ class JobLine:
 
 
 def _line(job: Job, today) -> JobLine:
-    unit = "an hour" if job.pay_unit == "hourly" else "a year"
-    low, high = money(job.pay_min_cents), money(job.pay_max_cents)
     hours = f"{job.hours_per_week:g} hours a week"
     return JobLine(
         id=job.id,
         title=job.title,
         agency=job.agency.name,
         place=f"{job.community.name}, {job.community.region.name}",
-        pay=f"{low} {unit}" if low == high else f"{low}–{high} {unit}",
+        pay=pay_range(job.pay_min_cents, job.pay_max_cents, job.pay_unit),
         hours=f"{EMPLOYMENT_TYPES[job.employment_type]}, {hours}",
         closes_on=job.closes_on,
         live=job.status == "published" and job.closes_on >= today,

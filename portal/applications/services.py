@@ -192,12 +192,8 @@ def apply(job: Job, seeker: User, cover_note: str, answers: dict[int, str]) -> A
     db.session.flush()  # the unique (job, seeker) constraint stops a concurrent second one
     application.events.append(ApplicationEvent(actor=seeker, to_status="new"))
     agency_ids = list(dict.fromkeys(s.agency_id for s in shares))
-    pooled = len(agency_ids) > 1  # the seeker gets one email naming every employer
-    if pooled:
-        _email_seeker_pooled(application, "received")
+    _email_seeker_once(application, agency_ids, "received")
     for agency_id in agency_ids:
-        if not pooled:
-            _email_seeker(application, agency_id, "received")
         _alert_agency_staff(application, agency_id)  # each agency's staff: their own email
     if application.knocked_out:
         for decision in application.decisions:
@@ -207,10 +203,7 @@ def apply(job: Job, seeker: User, cover_note: str, answers: dict[int, str]) -> A
                 None,
                 "Declined automatically: an answer did not meet a requirement.",
             )
-            if not pooled:
-                _email_seeker(application, decision.agency_id, "declined")
-        if pooled:
-            _email_seeker_pooled(application, "declined")
+        _email_seeker_once(application, agency_ids, "declined")
     audit.record("application.submitted", seeker, application)
     return application
 
@@ -422,6 +415,15 @@ def _email_seeker(application: Application, agency_id: int, kind: str, message: 
         message=message,
         link=url_for("applications.detail", application_id=application.id, _external=True),
     )
+
+
+def _email_seeker_once(application: Application, agency_ids: list[int], kind: str) -> None:
+    """One email to the applicant from every employer of the job: a pooled position's
+    name them all (``_email_seeker_pooled``), another job's is its agency's."""
+    if len(agency_ids) > 1:
+        _email_seeker_pooled(application, kind)
+    else:
+        _email_seeker(application, agency_ids[0], kind)
 
 
 # a pooled position's employers write to the applicant once, together: the portal's

@@ -7,15 +7,10 @@ from flask import url_for
 
 from portal.markup import render_markdown
 from portal.models import Job
-from portal.numbers import money
+from portal.numbers import pay_range
 
 FEED_SIZE = 50
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)  # a feed with no jobs yet
-
-
-def _pay(job: Job) -> str:
-    unit = "an hour" if job.pay_unit == "hourly" else "a year"
-    return f"{money(job.pay_min_cents)}–{money(job.pay_max_cents)} {unit}"
 
 
 def employers(job: Job) -> str:
@@ -26,7 +21,8 @@ def _summary(job: Job) -> str:
     place = f"{job.community.name}, {job.region.name}"
     hours = f"{job.combined_hours:g} h/week"
     closes = f"closes {job.closes_on:%B %-d, %Y}"
-    parts = [employers(job), place, _pay(job), job.employment_type_label, hours, closes]
+    pay = pay_range(job.pay_min_cents, job.pay_max_cents, job.pay_unit)
+    parts = [employers(job), place, pay, job.employment_type_label, hours, closes]
     return " · ".join(parts)
 
 

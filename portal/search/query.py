@@ -110,8 +110,8 @@ def new_jobs(
     if query is not None:
         groups.append(ranking.matched(view, query.query))
     docs = facets.intersect(docs, groups)
-    wanted = len(docs) if limit is None else min(limit, len(docs))
-    newest = ranking.order(view, None, docs, replace(p, sort="newest"), wanted)[:wanted]
+    wanted = len(docs) if limit is None else limit
+    newest = ranking.order(view, None, docs, replace(p, sort="newest"), wanted)
     return [(view.facets[d].job_id, view.facets[d].published_ts) for d in newest]
 
 
