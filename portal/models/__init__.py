@@ -12,6 +12,13 @@ from portal.models.applications import (
     ScreeningQuestion,
 )
 from portal.models.audit import AuditEvent
+from portal.models.integrations import (
+    ApiToken,
+    IdempotencyKey,
+    WebhookAttempt,
+    WebhookDelivery,
+    WebhookEndpoint,
+)
 from portal.models.jobs import Job, JobCredential, JobShare, SearchNode, SearchOutbox
 from portal.models.lmi import ReportingPeriod, ReturnLine, WorkforceReturn
 from portal.models.mail import OutboxMessage
@@ -42,6 +49,11 @@ from portal.models.seekers import (
 from portal.models.users import LoginFailure, RecoveryCode, TwoStepFailure, User, UserToken
 
 __all__ = [
+    "ApiToken",
+    "IdempotencyKey",
+    "WebhookAttempt",
+    "WebhookDelivery",
+    "WebhookEndpoint",
     "AlertDelivery",
     "MailBounce",
     "SavedSearch",

@@ -40,6 +40,7 @@ class Agency(db.Model):
     unionized: Mapped[bool] = mapped_column(default=False)
     website: Mapped[str | None] = mapped_column(String(300))
     phone: Mapped[str | None] = mapped_column(String(40))
+    about: Mapped[str | None] = mapped_column(Text)  # what the agency does (its public page)
     status: Mapped[str] = mapped_column(String(20), default="pending", index=True)
     status_reason: Mapped[str | None] = mapped_column(Text)
     status_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

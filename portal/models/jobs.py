@@ -63,6 +63,8 @@ class Job(db.Model):
     # a posting that became a share of another agency's pooled position (matching)
     merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("jobs.id", ondelete="SET NULL"))
     how_to_apply: Mapped[str] = mapped_column(Text, default="")
+    # the agency's own reference (its HR system's requisition number), in feeds and the API
+    reference: Mapped[str | None] = mapped_column(String(60))
     closes_on: Mapped[date] = mapped_column(Date)
     status: Mapped[str] = mapped_column(String(20), default="draft", index=True)
     moderation_reason: Mapped[str | None] = mapped_column(Text)  # an admin unpublished it

@@ -1,0 +1,1 @@
+"""Webhooks: agencies' systems told of applications and job changes, signed, retried."""
