@@ -80,6 +80,14 @@ def create_app(config_name: str | None = None, overrides: dict | None = None) ->
     app.register_blueprint(lmi_bp)
     app.register_blueprint(admin_bp, url_prefix="/admin")
 
+    # the JSON API v1 (/api/v1): its OpenAPI document is written from these blueprints
+    from portal.api import app as api_app
+    from portal.api import reference as api_reference
+    from portal.api.docs import bp as api_docs_bp
+
+    api_app.register(app, [api_reference.bp])
+    app.register_blueprint(api_docs_bp)  # /api/v1/openapi.json and the docs page
+
     # higher features react to lower ones through signals (each documented where defined)
     from portal.alerts import hooks as alerts_hooks
     from portal.applications import hooks as applications_hooks

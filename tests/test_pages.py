@@ -85,13 +85,15 @@ def people(make_user, make_agency):
 
 def get_pages(app):
     """Every GET route without URL arguments (the others are covered by test_access) that
-    is a page: not a feed or a file for machines (``/jobs.atom``, ``/sitemap.xml``, ...)."""
+    is a page: not a feed or a file for machines (``/jobs.atom``, ``/sitemap.xml``, ...)
+    and not the JSON API (``/api/v1/...``; the API docs page ``/api/docs`` is a page)."""
     return sorted(
         rule.rule
         for rule in app.url_map.iter_rules()
         if "GET" in rule.methods
         and not rule.arguments
-        and not rule.rule.endswith((".atom", ".xml", ".txt"))
+        and not rule.rule.endswith((".atom", ".xml", ".txt", ".xsd", ".json"))
+        and not rule.rule.startswith("/api/v1/")
     ) + ["/no-such-page", "/reset/not-a-token", "/invitations/not-a-token"]
 
 

@@ -79,6 +79,7 @@ FEATURES = (
     "alerts",
     "returns",
     "lmi",
+    "api",
 )
 BUILDERS = (
     seekers,
