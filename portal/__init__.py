@@ -47,6 +47,7 @@ def create_app(config_name: str | None = None, overrides: dict | None = None) ->
     from portal.applications.views import bp as applications_bp
     from portal.auth.views import bp as auth_bp
     from portal.feeds.views import bp as feeds_bp
+    from portal.jobs.import_views import bp as job_imports_bp
     from portal.jobs.views import bp as jobs_bp
     from portal.lmi.views import bp as lmi_bp
     from portal.matching import (  # noqa: F401  (the routes of matching_bp)
@@ -63,12 +64,14 @@ def create_app(config_name: str | None = None, overrides: dict | None = None) ->
     from portal.returns.blueprint import bp as returns_bp
     from portal.seekers.views import bp as seekers_bp
     from portal.twofactor.views import bp as twofactor_bp
+    from portal.webhooks.views import bp as webhooks_bp
 
     app.register_blueprint(pages_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(twofactor_bp)
     app.register_blueprint(agencies_bp)
     app.register_blueprint(jobs_bp)
+    app.register_blueprint(job_imports_bp)  # /agency/jobs/import: jobs from a CSV file
     app.register_blueprint(seekers_bp)
     app.register_blueprint(applications_bp)
     app.register_blueprint(pools_bp)
@@ -78,15 +81,33 @@ def create_app(config_name: str | None = None, overrides: dict | None = None) ->
     app.register_blueprint(feeds_bp)  # /jobs.atom, /sitemap.xml, /robots.txt
     app.register_blueprint(returns_bp)
     app.register_blueprint(lmi_bp)
+    app.register_blueprint(webhooks_bp)  # /agency/webhooks: endpoints and delivery logs
     app.register_blueprint(admin_bp, url_prefix="/admin")
 
     # the JSON API v1 (/api/v1): its OpenAPI document is written from these blueprints
+    from portal.api import agencies as api_agencies
     from portal.api import app as api_app
+    from portal.api import applications as api_applications
+    from portal.api import batch as api_batch
+    from portal.api import jobs as api_jobs
+    from portal.api import jobs_write as api_jobs_write
     from portal.api import reference as api_reference
     from portal.api.docs import bp as api_docs_bp
+    from portal.api.token_views import bp as api_tokens_bp
 
-    api_app.register(app, [api_reference.bp])
+    api_app.register(
+        app,
+        [
+            api_reference.bp,
+            api_jobs.bp,
+            api_agencies.bp,
+            api_batch.bp,
+            api_jobs_write.bp,  # create, update, publish, close, fill (a jobs:write token)
+            api_applications.bp,  # a job's applications and their résumés
+        ],
+    )
     app.register_blueprint(api_docs_bp)  # /api/v1/openapi.json and the docs page
+    app.register_blueprint(api_tokens_bp)  # /agency/api-tokens: personal access tokens
 
     # higher features react to lower ones through signals (each documented where defined)
     from portal.alerts import hooks as alerts_hooks
@@ -95,6 +116,7 @@ def create_app(config_name: str | None = None, overrides: dict | None = None) ->
     from portal.pools import hooks as pools_hooks
     from portal.prequal import hooks as prequal_hooks
     from portal.seekers import hooks as seekers_hooks
+    from portal.webhooks import hooks as webhooks_hooks
 
     seekers_hooks.connect()  # jobs pages: saved
     applications_hooks.connect()  # jobs pages: applied, applicant counts
@@ -102,6 +124,7 @@ def create_app(config_name: str | None = None, overrides: dict | None = None) ->
     prequal_hooks.connect()  # jobs pages: open lists; seekers: members an agency may see
     matching_hooks.connect()  # job and profile changes: recompute matches
     alerts_hooks.connect()  # digest send failures pause an alert; told at sign-in
+    webhooks_hooks.connect()  # job and application changes: deliveries to agencies' systems
 
     errors.register(app)
     templating.register(app)

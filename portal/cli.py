@@ -20,6 +20,7 @@ from portal.reference.services import load_reference
 from portal.search import sync_after_commit
 from portal.search.cli import search_cli
 from portal.twofactor import cli as _twofactor_cli  # noqa: F401  adds users reset-two-step
+from portal.webhooks.cli import webhooks_cli
 
 portal_cli = AppGroup("portal", help="Portal set-up and background work.")
 
@@ -81,3 +82,4 @@ def register(app: Flask) -> None:
     app.cli.add_command(lmi_cli)
     app.cli.add_command(matching_cli)
     app.cli.add_command(alerts_cli)
+    app.cli.add_command(webhooks_cli)

@@ -93,6 +93,15 @@ class Config:
     # takes on; the rest wait for the next run
     ALERTS_PER_RUN = 2000
 
+    # Webhooks (portal/webhooks): seconds to wait for an agency's server, deliveries one run
+    # of the worker's task sends, and which addresses an endpoint may have. Production
+    # requires https and refuses hosts that are (or resolve to) private, loopback,
+    # link-local or reserved addresses; development and tests may use http://127.0.0.1
+    WEBHOOK_TIMEOUT_SECONDS = 10
+    WEBHOOK_BATCH = 100
+    WEBHOOK_REQUIRE_HTTPS = False
+    WEBHOOK_ALLOW_PRIVATE_ADDRESSES = True
+
     # Workforce returns: BC's general minimum wage (hourly, cents; $17.85 from June 1, 2025)
     # — pay percentiles below it are refused. Update it when the province raises it.
     MINIMUM_WAGE_CENTS = 1785
@@ -168,6 +177,8 @@ class ProductionConfig(Config):
     SESSION_COOKIE_SECURE = True
     MAIL_LOG_MESSAGES = False
     HSTS_SECONDS = 31536000  # issue 12 §2
+    WEBHOOK_REQUIRE_HTTPS = True
+    WEBHOOK_ALLOW_PRIVATE_ADDRESSES = False
 
 
 CONFIGS = {"development": Config, "testing": TestConfig, "production": ProductionConfig}

@@ -17,6 +17,7 @@ import re
 from decimal import Decimal
 
 from flask import Flask
+from werkzeug.exceptions import NotFound
 from werkzeug.routing import IntegerConverter, ValidationError
 
 INT_MAX = 2**31 - 1  # the largest value of an INTEGER column on PostgreSQL
@@ -108,9 +109,15 @@ class IdConverter(IntegerConverter):
         super().__init__(map, fixed_digits, min, max, signed)
 
     def to_python(self, value: str):
+        """404 at once for digits that are no id: a ``ValidationError`` would let werkzeug
+        go on to another rule of the same path, and one with other methods makes it 405
+        (``PATCH /api/v1/jobs/0`` beside ``GET /api/v1/jobs/<id>``: "use GET")."""
         if len(value) > MAX_DIGITS:
-            raise ValidationError()
-        return super().to_python(value)
+            raise NotFound()
+        try:
+            return super().to_python(value)
+        except ValidationError:
+            raise NotFound() from None
 
 
 def register(app: Flask) -> None:

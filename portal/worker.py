@@ -11,6 +11,7 @@ from flask import current_app
 
 from portal import mail
 from portal.alerts import tasks as alerts
+from portal.api import tasks as api
 from portal.applications import tasks as applications
 from portal.extensions import db
 from portal.jobs import tasks as jobs
@@ -19,6 +20,7 @@ from portal.prequal import tasks as prequal
 from portal.returns import tasks as returns
 from portal.search import sync_index
 from portal.twofactor import tasks as twofactor
+from portal.webhooks import tasks as webhooks
 
 TASKS = [
     ("digests", applications.digests),
@@ -29,8 +31,10 @@ TASKS = [
     ("matches", matching.sync_matches),
     ("alerts", alerts.run_alerts),  # after search: new jobs are in the index
     ("alert-prune", alerts.prune_unconfirmed),
+    ("webhooks", webhooks.send_task),  # after every task that queues deliveries (expiry)
     ("mail", mail.send_task),  # after every task that queues mail: sent the same round
     ("prune", twofactor.prune_accounts),
+    ("api-keys", api.prune_idempotency_keys),
 ]
 
 

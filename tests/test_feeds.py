@@ -8,6 +8,7 @@ from datetime import timedelta
 from urllib.parse import parse_qs, urlsplit
 
 import feedparser
+import pytest
 
 from portal.feeds import atom, sitemap
 from portal.models import Agency
@@ -115,7 +116,13 @@ def test_the_sitemap_lists_public_pages_and_published_jobs(db, client, make_agen
     assert root.tag == f"{SITEMAP}urlset"
     urls = {u.findtext(f"{SITEMAP}loc"): u.findtext(f"{SITEMAP}lastmod") for u in root}
     paths = {re.sub(r"^https?://[^/]+", "", u) for u in urls}
-    assert paths == {"/", "/jobs", "/lists", f"/jobs/{published.id}"}
+    assert paths == {
+        "/",
+        "/jobs",
+        "/lists",
+        f"/jobs/{published.id}",
+        f"/agencies/{agency.slug}",  # not the suspended one's
+    }
     [lastmod] = [m for u, m in urls.items() if u.endswith(f"/jobs/{published.id}")]
     assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+00:00", lastmod)
     assert not {draft.id, closed.id, hidden.id} & {
@@ -124,24 +131,34 @@ def test_the_sitemap_lists_public_pages_and_published_jobs(db, client, make_agen
     assert client.get("/sitemap-1.xml").status_code == 404  # one part: no index
 
 
-def test_a_big_sitemap_is_split_into_parts(db, client, make_agency, make_job, monkeypatch):
-    monkeypatch.setattr(sitemap, "PART_SIZE", 2)
+@pytest.mark.parametrize("part_size", [2, 3, 4])
+def test_a_big_sitemap_is_split_into_parts(
+    db, client, make_agency, make_job, monkeypatch, part_size
+):
+    monkeypatch.setattr(sitemap, "PART_SIZE", part_size)
     agency = make_agency()
     jobs = [make_job(agency=agency, title=f"Worker {n}") for n in range(4)]
+    other = make_agency(name="Quiet Agency")  # no jobs: its page is listed all the same
+    expected = (
+        ["/", "/jobs", "/lists"]
+        + [f"/jobs/{j.id}" for j in jobs]
+        + [f"/agencies/{agency.slug}", "/agencies/quiet-agency"]
+    )  # 3 pages, 4 jobs, 2 agencies
+    parts = -(-len(expected) // part_size)
     root = ET.fromstring(client.get("/sitemap.xml").get_data())
     assert root.tag == f"{SITEMAP}sitemapindex"
-    parts = [s.findtext(f"{SITEMAP}loc") for s in root]
-    assert [re.sub(r"^https?://[^/]+", "", p) for p in parts] == [
-        f"/sitemap-{n}.xml" for n in range(1, 5)
-    ]  # 3 pages and 4 jobs, 2 a part
+    links = [s.findtext(f"{SITEMAP}loc") for s in root]
+    assert [re.sub(r"^https?://[^/]+", "", p) for p in links] == [
+        f"/sitemap-{n}.xml" for n in range(1, parts + 1)
+    ]
     seen = []
-    for n in range(1, 5):
+    for n in range(1, parts + 1):
         part = ET.fromstring(client.get(f"/sitemap-{n}.xml").get_data())
         locs = [u.findtext(f"{SITEMAP}loc") for u in part]
-        assert 1 <= len(locs) <= 2
+        assert 1 <= len(locs) <= part_size
         seen += [re.sub(r"^https?://[^/]+", "", u) for u in locs]
-    assert seen == ["/", "/jobs", "/lists"] + [f"/jobs/{j.id}" for j in jobs]
-    assert client.get("/sitemap-5.xml").status_code == 404
+    assert seen == expected and other.slug == "quiet-agency"
+    assert client.get(f"/sitemap-{parts + 1}.xml").status_code == 404
     assert client.get("/sitemap-0.xml").status_code == 404
 
 

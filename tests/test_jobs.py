@@ -10,6 +10,8 @@ from datetime import datetime, time, timedelta
 import pytest
 from sqlalchemy import select
 
+from portal.errors import PortalError
+from portal.jobs import services
 from portal.models import (
     AuditEvent,
     Job,
@@ -19,7 +21,7 @@ from portal.models import (
 )
 from portal.models.types import utcnow
 from portal.timeutil import PACIFIC, today_pacific
-from tests.support import count, field_error, text
+from tests.support import count, field_error, fresh, job_fields, text
 from tests.support.applications import search_ids
 from tests.support.reference import community, credential_id, occupation
 
@@ -987,3 +989,56 @@ def test_extend_refuses_a_draft(client, db, staff, make_job):
     client.post_form(f"/agency/jobs/{job.id}/extend", {"closes_on": in_days(40).isoformat()})
     db.session.expire_all()
     assert job.closes_on == before and job.status == "draft"
+
+
+# --- the agency's own reference (requisition number) -----------------------------------
+
+
+def test_the_agency_keeps_its_own_reference(client, db, staff, make_job):
+    page = text(client.get("/agency/jobs/new"))
+    assert (
+        '<label class="form-label" for="reference">Your reference '
+        '<span class="optional">(optional)</span></label>'
+    ) in page
+    assert "Your own requisition number, shown in feeds for your HR system" in page
+    response = client.post_form("/agency/jobs/new", job_form(db, reference="  REQ-2026-042 "))
+    assert response.status_code == 302
+    job = job_titled(db, "Residential Support Worker")
+    assert job.reference == "REQ-2026-042"
+    page = text(client.get(f"/agency/jobs/{job.id}/edit"))
+    assert 'name="reference" type="text" value="REQ-2026-042"' in page
+
+    other = make_job(agency=staff, title="Cook")
+    listing = text(client.get("/agency/jobs"))
+    assert "Part-time · Ref. REQ-2026-042</span>" in listing
+    found = text(client.get("/agency/jobs?q=req-2026"))  # the search finds it by reference
+    assert "Residential Support Worker" in found and other.title not in found
+
+    response = client.post_form(
+        f"/agency/jobs/{job.id}/edit", job_form(db, reference="", version_id=version_on(page))
+    )
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert job.reference is None and "Ref." not in text(client.get("/agency/jobs"))
+
+
+def test_a_reference_too_long_is_refused(client, db, staff):
+    response = client.post_form("/agency/jobs/new", job_form(db, reference="R" * 61))
+    page = text(response)
+    assert field_error(page, "reference") == "Field cannot be longer than 60 characters."
+    assert 'value="' + "R" * 61 + '"' in page  # kept on the form
+    assert job_titled(db, "Residential Support Worker") is None
+
+
+def test_the_reference_through_the_services(db, staff, make_job):
+    job = make_job(agency=staff, reference="HR-7")
+    data = job_fields(db, title="Renamed")  # a caller that does not give a reference
+    services.update_job(job, data, job.version_id, staff.owner)
+    db.session.commit()
+    assert job.title == "Renamed" and job.reference == "HR-7"
+    with pytest.raises(PortalError, match="at most 60 characters"):
+        services.update_job(job, {**data, "reference": "x" * 61}, job.version_id, staff.owner)
+    db.session.rollback()
+    copy = services.duplicate(job, staff.owner)  # a copy is another posting: no reference
+    db.session.commit()
+    assert copy.reference is None and fresh(db, Job, job.id).reference == "HR-7"

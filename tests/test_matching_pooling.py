@@ -5,6 +5,7 @@ pooled position, each agency keeping its own applicants) or declines; the propos
 withdraw. Everything through HTTP, checked in the database and on the page."""
 
 import io
+import re
 from types import SimpleNamespace
 
 import pytest
@@ -289,7 +290,8 @@ def test_accepted_proposal_makes_one_pooled_position(db, app, clients, pair, mak
     assert "now part of the pooled position" in page and f'href="/jobs/{a.id}"' in page
     # the pooled position shows both employers and the combined hours
     page = text(app.test_client().get(f"/jobs/{a.id}"))
-    assert "Lakeside Living · Partner Place" in page and "35 h/week" in page
+    words = re.sub(r"<[^>]+>", "", page)  # each employer's name links to its page
+    assert "Lakeside Living · Partner Place" in words and "35 h/week" in page
     # each agency still sees its own applicants' decisions on its applicants page
     pipeline = text(clients(partner.owner).get(f"/agency/jobs/{a.id}/applicants"))
     assert "Ben B" in pipeline and "Bo Both" in pipeline

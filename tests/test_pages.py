@@ -92,7 +92,7 @@ def get_pages(app):
         for rule in app.url_map.iter_rules()
         if "GET" in rule.methods
         and not rule.arguments
-        and not rule.rule.endswith((".atom", ".xml", ".txt", ".xsd", ".json"))
+        and not rule.rule.endswith((".atom", ".xml", ".txt", ".xsd", ".json", ".csv"))
         and not rule.rule.startswith("/api/v1/")
     ) + ["/no-such-page", "/reset/not-a-token", "/invitations/not-a-token"]
 

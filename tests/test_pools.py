@@ -756,7 +756,8 @@ def test_seekers_see_one_posting_with_combined_hours(app, db, lead, partner, mak
 
     page = text(anon.get(f"/jobs/{job.id}"))
     assert "2 agencies · 37.5 h/week · 1.0 FTE" in page
-    assert "Lakeside Living · Partner Place — Nelson" in page
+    # each employer's name links to its page
+    assert "Lakeside Living · Partner Place — Nelson" in re.sub(r"<[^>]+>", "", page)
     rows = re.findall(
         r"<tr>\s*<td>(.*?)</td><td>(.*?)</td><td class=\"small\">(.*?)</td>\s*"
         r"<td>(.*?)</td><td>(.*?)</td><td>(.*?)</td></tr>",

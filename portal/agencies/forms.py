@@ -9,6 +9,7 @@ from wtforms import (
     StringField,
     SubmitField,
     TelField,
+    TextAreaField,
     URLField,
 )
 from wtforms.validators import URL, DataRequired, Length, Optional, Regexp, ValidationError
@@ -106,7 +107,23 @@ class AgencyFields(FlaskForm):
 
 
 class AgencyForm(AgencyFields):
+    about = TextAreaField(
+        "About your agency (shown on your public page)",
+        validators=[
+            Optional(),
+            Length(max=2000, message="Keep it to 2,000 characters or fewer."),
+        ],
+        description="What the agency does and for whom, in a few short paragraphs (plain "
+        "text; leave a blank line between paragraphs).",
+        # a browser sends CRLF line breaks: counted (and kept) as one character each; the
+        # blank lines and spaces around the text do not count
+        filters=[lambda text: text.replace("\r\n", "\n").strip() if text else text],
+        render_kw={"rows": 6},
+    )
     submit = SubmitField("Save agency details")
+
+    def agency_data(self) -> dict:
+        return {**super().agency_data(), "about": self.about.data or None}
 
 
 class AgencyRegisterForm(AgencyFields):

@@ -14,15 +14,22 @@ from portal.extensions import db
 from portal.models import Agency, AgencyInvitation, Community, Job, Membership, User
 from portal.models.types import utcnow
 
+# words that are routes beside the agencies' pages (``/agencies/register``): never a slug
+RESERVED_SLUGS = frozenset({"register"})
+
 
 def slugify(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:200] or "agency"
 
 
 def unique_slug(name: str) -> str:
+    """The slug of a new agency's page (``/agencies/<slug>``): its name in lower-case words,
+    numbered (``-2``, ``-3``, ...) when taken or reserved."""
     base = slugify(name)
     slug, n = base, 1
-    while db.session.scalar(select(func.count(Agency.id)).where(Agency.slug == slug)):
+    while slug in RESERVED_SLUGS or db.session.scalar(
+        select(func.count(Agency.id)).where(Agency.slug == slug)
+    ):
         n += 1
         slug = f"{base}-{n}"
     return slug

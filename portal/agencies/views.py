@@ -5,7 +5,7 @@ from flask_login import current_user, login_required
 
 from portal import ratelimits
 from portal.actions import commit, run_action
-from portal.agencies import forms, services
+from portal.agencies import forms, public, services
 from portal.agencies.permissions import (
     can_manage_staff,
     current_membership,
@@ -53,6 +53,23 @@ def register():
         )
         return redirect(url_for("agencies.home"))
     return render_template("agencies/register.html", form=form, with_account=with_account)
+
+
+@bp.route("/agencies/<slug>")
+def public_page(slug: str):
+    """An approved agency's public page: what it does, where, its open jobs and pooled
+    positions; any other agency (pending, rejected, suspended) or slug is 404. The static
+    ``/agencies/register`` wins over this rule (and no agency gets that slug)."""
+    agency = db.first_or_404(public.approved_by_slug(slug))
+    jobs, total = public.open_jobs(agency)
+    return render_template(
+        "agencies/page.html",
+        agency=agency,
+        about=public.paragraphs(agency.about),
+        single=[job for job in jobs if not job.is_pooled],
+        pooled=[job for job in jobs if job.is_pooled],
+        total=total,
+    )
 
 
 @bp.route("/agency")

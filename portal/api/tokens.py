@@ -6,6 +6,7 @@ import secrets
 from datetime import timedelta
 
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from portal import audit
 from portal.errors import PortalError
@@ -16,6 +17,13 @@ from portal.models.types import utcnow
 
 PREFIX = "sjp_"  # tokens start with it, so secret scanners can find a leaked one
 LIFETIMES = {30: "30 days", 90: "90 days", 180: "180 days", 365: "1 year"}
+# what the token pages say of a token; only an "active" one is accepted (``find_active``)
+STATUSES = {
+    "active": "Active",
+    "expired": "Expired",
+    "revoked": "Revoked",
+    "left": "Stopped: its maker left the agency",
+}
 
 
 def digest(raw: str) -> str:
@@ -29,6 +37,8 @@ def create(membership: Membership, name: str, scopes: list[str], days: int) -> t
         raise PortalError("Choose at least one of the listed permissions.")
     if days not in LIFETIMES:
         raise PortalError("Choose how long the token lasts from the list.")
+    if not name.strip() or len(name.strip()) > 100:
+        raise PortalError("Give the token a name of up to 100 characters.")
     raw = PREFIX + secrets.token_urlsafe(32)
     token = ApiToken(
         agency_id=membership.agency_id,
@@ -78,4 +88,33 @@ def tokens_of(membership: Membership) -> list[ApiToken]:
     query = select(ApiToken).where(ApiToken.agency_id == membership.agency_id)
     if membership.role != "owner":
         query = query.where(ApiToken.user_id == membership.user_id)
-    return list(db.session.scalars(query.order_by(ApiToken.created_at.desc())))
+    query = query.options(selectinload(ApiToken.user))
+    return list(db.session.scalars(query.order_by(ApiToken.created_at.desc(), ApiToken.id.desc())))
+
+
+def may_see(membership: Membership, token: ApiToken) -> bool:
+    """The rule of ``tokens_of`` for one token: an owner sees (and revokes) every token of
+    the agency, a recruiter their own."""
+    return token.agency_id == membership.agency_id and (
+        membership.role == "owner" or token.user_id == membership.user_id
+    )
+
+
+def statuses(tokens: list[ApiToken], agency_id: int) -> dict[int, str]:
+    """Each token's ``STATUSES`` key: revoked, expired, left (its maker no longer works
+    for the agency: ``find_active`` refuses it) or active."""
+    now = utcnow()
+    staff = set(
+        db.session.scalars(select(Membership.user_id).where(Membership.agency_id == agency_id))
+    )
+    found = {}
+    for token in tokens:
+        if token.revoked_at is not None:
+            found[token.id] = "revoked"
+        elif token.expires_at <= now:
+            found[token.id] = "expired"
+        elif token.user_id not in staff:
+            found[token.id] = "left"
+        else:
+            found[token.id] = "active"
+    return found

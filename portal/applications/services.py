@@ -191,6 +191,7 @@ def apply(job: Job, seeker: User, cover_note: str, answers: dict[int, str]) -> A
     db.session.add(application)
     db.session.flush()  # the unique (job, seeker) constraint stops a concurrent second one
     application.events.append(ApplicationEvent(actor=seeker, to_status="new"))
+    signals.submitted.send(application)  # webhooks: application.created
     agency_ids = list(dict.fromkeys(s.agency_id for s in shares))
     _email_seeker_once(application, agency_ids, "received")
     for agency_id in agency_ids:
@@ -238,6 +239,7 @@ def set_status(
     )
     decision.status = status
     decision.updated_at = utcnow()
+    signals.status_changed.send(decision, status=status)  # webhooks
 
 
 def change_status(decision: ApplicationDecision, status: str, by: User, message: str = "") -> None:

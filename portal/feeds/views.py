@@ -1,10 +1,11 @@
-"""``/jobs.atom`` (any search's newest jobs), ``/sitemap.xml`` and ``/robots.txt``."""
+"""``/jobs.atom`` (any search's newest jobs), ``/jobs.xml`` (every job, for aggregators)
+and its schema ``/jobs.xsd``, ``/sitemap.xml`` and ``/robots.txt``."""
 
 from flask import Blueprint, Response, abort, render_template, request, url_for
 
 from portal import search
 from portal.alerts.describe import describe_params
-from portal.feeds import atom, sitemap
+from portal.feeds import aggregator, atom, sitemap
 from portal.jobs import listing
 
 bp = Blueprint("feeds", __name__)
@@ -25,6 +26,20 @@ def jobs_atom():
         jobs=jobs,
     )
     return Response(body, mimetype="application/atom+xml")
+
+
+@bp.route("/jobs.xml")
+def jobs_xml():
+    """Every listed job, for aggregators. Its ETag is the document's own (the same jobs
+    give the same document): a client that sends it back gets a 304 while nothing changed.
+    No Last-Modified: a job closing or an agency renamed changes the feed without a newer
+    date in it."""
+    return _conditional(_xml(aggregator.feed()))
+
+
+@bp.route("/jobs.xsd")
+def jobs_xsd():
+    return _conditional(_xml(aggregator.SCHEMA.read_text("utf-8")))
 
 
 @bp.route("/sitemap.xml")
@@ -55,3 +70,8 @@ def robots():
 
 def _xml(body: str) -> Response:
     return Response(body, mimetype="application/xml")
+
+
+def _conditional(response: Response) -> Response:
+    response.add_etag()
+    return response.make_conditional(request)

@@ -1,9 +1,11 @@
 """Job forms."""
 
+from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
 
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
     DateField,
@@ -30,6 +32,7 @@ from portal.forms import (
     AmountField,
     CheckboxesField,
     Conditional,
+    Needed,
     NumberField,
     RowSelectField,
     WeeklySchedule,
@@ -45,6 +48,22 @@ from portal.timeutil import today_pacific
 
 def cents(value: Decimal | None) -> int:
     return int((value or Decimal(0)) * 100)
+
+
+@dataclass(frozen=True)
+class JobChoices:
+    """The reference lists a job form chooses from (three queries). A form built for each
+    job of a batch (``portal.jobs.intake``) shares one load instead of repeating them."""
+
+    occupations: tuple[SelectChoice, ...]
+    communities: tuple[SelectChoice, ...]
+    credentials: tuple[SelectChoice, ...]
+
+    @classmethod
+    def load(cls) -> "JobChoices":
+        return cls(
+            tuple(occupation_choices()), tuple(community_choices()), tuple(credential_choices())
+        )
 
 
 @weekly_schedule
@@ -122,21 +141,28 @@ class JobForm(WeeklySchedule, FlaskForm):
     closes_on = DateField(
         "Closing date", validators=[DataRequired("Enter a closing date (YYYY-MM-DD).")]
     )
+    reference = StringField(
+        "Your reference",
+        validators=[Optional(), Length(max=60)],
+        description="Your own requisition number, shown in feeds for your HR system",
+    )
     version_id = HiddenField()
     save = SubmitField("Save draft")
     preview = SubmitField("Save and preview")
     publish = SubmitField("Save and publish")
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, choices: "JobChoices | None" = None, **kwargs):
+        """``choices``: the lists of a batch of jobs, loaded once (``JobChoices.load``);
+        a page's form loads them itself."""
         super().__init__(*args, **kwargs)
+        choices = choices or JobChoices.load()
         self.occupation_id.choices = [
             SelectChoice(0, "Choose an occupation…"),
-            *occupation_choices(),
+            *choices.occupations,
         ]
-        self.community_id.choices = [SelectChoice(0, "Choose a community…")] + community_choices()
-        credentials = credential_choices()
-        self.required_credentials.choices = credentials
-        self.preferred_credentials.choices = list(credentials)
+        self.community_id.choices = [SelectChoice(0, "Choose a community…"), *choices.communities]
+        self.required_credentials.choices = list(choices.credentials)
+        self.preferred_credentials.choices = list(choices.credentials)
 
     def validate(self, extra_validators=None) -> bool:
         ok = super().validate(extra_validators)
@@ -210,6 +236,7 @@ class JobForm(WeeklySchedule, FlaskForm):
             "pooled": bool(self.pooled.data),
             "how_to_apply": (self.how_to_apply.data or "").strip(),
             "closes_on": self.closes_on.data,
+            "reference": (self.reference.data or "").strip() or None,
             "required_credentials": list(self.required_credentials.data or []),
             "preferred_credentials": list(self.preferred_credentials.data or []),
         }
@@ -228,6 +255,7 @@ class JobForm(WeeklySchedule, FlaskForm):
             "closes_on",
             "version_id",
             "pooled",
+            "reference",
         ):
             getattr(self, name).data = getattr(job, name)
         self.hours_per_week.data = Decimal(str(job.hours_per_week))
@@ -256,3 +284,23 @@ class UnpublishForm(FlaskForm):
         validators=[DataRequired("Give a reason: the agency will see it."), Length(max=2000)],
     )
     submit = SubmitField("Unpublish")
+
+
+class ImportForm(FlaskForm):
+    """A CSV file of jobs (``portal.jobs.imports``), checked before anything is created."""
+
+    file = FileField(
+        "CSV file",
+        validators=[Needed()],  # the view says so when none is sent
+        render_kw={"accept": ".csv,text/csv"},
+    )
+    publish = RadioField(
+        "Once the file is checked, create the jobs as",
+        choices=[
+            SelectChoice("draft", "Drafts: check each one and publish it later"),
+            SelectChoice("publish", "Published jobs: in search at once"),
+        ],
+        default="draft",
+        validators=[DataRequired("Choose drafts or published jobs.")],
+    )
+    submit = SubmitField("Upload and check")

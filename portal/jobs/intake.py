@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from werkzeug.datastructures import MultiDict
 
-from portal.jobs.forms import JobForm
+from portal.jobs.forms import JobChoices, JobForm
 
 # the values a job is given as: name -> what it holds (the docs of the API and the CSV)
 FIELDS = {
@@ -39,24 +39,32 @@ class Checked:
     errors: dict[str, list[str]] = field(default_factory=dict)  # field -> messages
 
 
-def check(values: dict) -> Checked:
-    """Judge a job given as ``FIELDS`` values (strings, numbers, booleans or lists)."""
+def check(values: dict, choices: JobChoices | None = None) -> Checked:
+    """Judge a job given as ``FIELDS`` values (strings, numbers, booleans or lists).
+    ``choices``: the form's reference lists, loaded once for a batch of jobs."""
     unknown = sorted(set(values) - set(FIELDS))
     if unknown:
         return Checked(None, {name: ["Not a field of a job."] for name in unknown})
-    form = JobForm(formdata=_formdata(values), meta={"csrf": False})
+    with_nul = sorted(name for name, value in values.items() if _has_nul(value))
+    if with_nul:  # never typed text, and PostgreSQL cannot store it
+        return Checked(
+            None, {name: ["A NUL character (\\u0000) is not text."] for name in with_nul}
+        )
+    form = JobForm(formdata=_formdata(values), meta={"csrf": False}, choices=choices)
     if not form.validate():
         return Checked(None, _errors(form))
-    data = form.job_data()
-    data["reference"] = (str(values.get("reference") or "")).strip() or None
-    return Checked(data)
+    return Checked(form.job_data())  # with the form's reference (stripped, or None)
+
+
+def _has_nul(value) -> bool:
+    if isinstance(value, list | tuple):
+        return any(_has_nul(item) for item in value)
+    return isinstance(value, str) and "\x00" in value
 
 
 def _formdata(values: dict) -> MultiDict:
     pairs: list[tuple[str, str]] = []
     for name, value in values.items():
-        if name == "reference":
-            continue
         if name in ("union_position", "pooled"):
             pairs.extend(_flag(name, value))
         elif isinstance(value, list | tuple):

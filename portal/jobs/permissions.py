@@ -33,3 +33,10 @@ def can_see_unpublished(job: Job) -> bool:
     if current_user.role == "admin":
         return True
     return any(agency_has_share(job, m.agency_id) for m in current_user.memberships)
+
+
+def require_own_import(pending, membership: Membership) -> None:
+    """A kept job file (``portal.jobs.pending_imports``) is confirmed only by the staff
+    member who uploaded it, acting for the same agency; anyone else gets 404."""
+    if pending.agency_id != membership.agency_id or pending.user_id != current_user.id:
+        abort(404)

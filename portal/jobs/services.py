@@ -21,7 +21,8 @@ HOURLY_MAX_CENTS = 25000  # hourly pay: from BC's minimum wage (MINIMUM_WAGE_CEN
 ANNUAL_BOUNDS = (30000_00, 400000_00)
 MAX_OPEN_DAYS = 180
 GONE_AFTER = timedelta(days=30)  # a closed job's page answers 410 after this
-# what a form edits and a copy keeps, beside closes_on (edited) and pooled (kept)
+# what a form edits and a copy keeps, beside closes_on (edited) and pooled (kept); the
+# agency's reference (requisition number) is edited but not copied: it names one posting
 _POSTING_FIELDS = (
     "title",
     "description",
@@ -75,6 +76,8 @@ def _apply_fields(job: Job, data: dict) -> None:
     problem = check_pay(data["pay_min_cents"], data["pay_max_cents"], data["pay_unit"])
     if problem:
         raise PortalError(problem)
+    # the agency's own reference: a caller that does not give it keeps the one saved
+    reference = _reference(data["reference"]) if "reference" in data else job.reference
     pooled = data.get("pooled", job.pooled)
     if pooled != job.pooled:
         if job.status != "draft":
@@ -95,6 +98,7 @@ def _apply_fields(job: Job, data: dict) -> None:
     job.pooled = pooled
     for key in (*_POSTING_FIELDS, "closes_on"):
         setattr(job, key, data[key])
+    job.reference = reference
     job.region_id = community.region_id
     _sync_credentials(
         job, data.get("required_credentials", []), data.get("preferred_credentials", [])
@@ -102,6 +106,13 @@ def _apply_fields(job: Job, data: dict) -> None:
     _sync_lead_share(job, blocks)
     if job.pooled and job.accepted_shares and all(s.schedule_blocks for s in job.accepted_shares):
         job.hours_per_week = job.combined_hours  # hours come from the shares' schedules
+
+
+def _reference(text: str | None) -> str | None:
+    reference = (text or "").strip() or None
+    if reference is not None and len(reference) > 60:
+        raise PortalError("Your reference can be at most 60 characters long.")
+    return reference
 
 
 def _sync_credentials(job: Job, required: list[int], preferred: list[int]) -> None:
@@ -177,6 +188,7 @@ def publish(job: Job, by: User) -> None:
     job.ended_at = None
     search.enqueue([job.id])
     audit.record("job.published", by, job)
+    signals.status_changed.send(job)  # webhooks: job.published
 
 
 def _end(job: Job, status: str, by: User | None, reason: str | None = None) -> None:
@@ -188,6 +200,7 @@ def _end(job: Job, status: str, by: User | None, reason: str | None = None) -> N
         job.moderation_reason = reason
     search.enqueue([job.id])
     audit.record(f"job.{status}", by, job, detail=reason)
+    signals.status_changed.send(job)  # webhooks: job.closed
 
 
 def close(job: Job, by: User) -> None:
@@ -259,6 +272,7 @@ def expire_due() -> int:
         job.status = "expired"
         job.ended_at = utcnow()
         search.enqueue([job.id])
+        signals.status_changed.send(job)  # webhooks: job.closed
     return len(jobs)
 
 

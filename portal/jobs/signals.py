@@ -11,6 +11,13 @@ publishing = _signals.signal("job-publishing")
 and before it is published. A receiver refuses by raising ``PortalError`` (pools: a pooled
 position needs two accepted shares with schedules that do not overlap)."""
 
+status_changed = _signals.signal("job-status-changed")
+"""Sent with the job as sender once its status has changed (same transaction, not yet
+committed): by ``jobs.services.publish`` (published, renewed included), by ``_end`` (closed,
+filled, unpublished by an admin), by ``expire_due`` for each job it expires, and by pools
+when the last share of a job is filled and by matching when a job is merged into another
+(closed). Receivers read ``job.status`` (webhooks: ``job.published``, ``job.closed``)."""
+
 page_context = _signals.signal("jobs-page-context")
 """Sent by the jobs views with the page as sender — ``"index"`` (keyword ``params``: the
 search), ``"show"`` (``job``), ``"agency_jobs"`` (``jobs``, ``agency_id``) — just before

@@ -10,7 +10,7 @@ from flask import (
     url_for,
 )
 from flask_login import current_user, login_required
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm.exc import StaleDataError
 
 from portal import numbers, search
@@ -89,7 +89,7 @@ def agency_jobs():
     q, status = request.args.get("q", "").strip(), request.args.get("status", "")
     query = select(Job).where(Job.agency_id == membership.agency_id)
     if q:
-        query = query.where(contains(Job.title, q))
+        query = query.where(or_(contains(Job.title, q), contains(Job.reference, q)))
     if status in JOB_STATUSES:
         query = query.where(Job.status == status)
     page = db.paginate(

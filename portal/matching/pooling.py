@@ -17,6 +17,7 @@ from portal import audit, mail, schedules, search
 from portal.agencies.permissions import current_membership
 from portal.errors import PortalError
 from portal.extensions import db
+from portal.jobs import signals as job_signals
 from portal.matching.facts import noc_group
 from portal.matching.weights import PART_TIME_BELOW
 from portal.models import (
@@ -477,6 +478,7 @@ def merge(a: Job, b: Job, by) -> Job:
         detail=f"job {b.id} merged in; {moved} applications moved, {joined} joined",
     )
     audit.record("job.closed", by, b, detail=f"merged into pooled position {a.id}")
+    job_signals.status_changed.send(b)  # webhooks: job.closed
     return a
 
 

@@ -10,6 +10,7 @@ from portal import audit, mail, schedules, search
 from portal.errors import PortalError
 from portal.extensions import db
 from portal.jobs import services as jobs
+from portal.jobs import signals as job_signals
 from portal.models import Agency, Application, ApplicationDecision, Job, JobShare, Membership
 from portal.models.applications import OPEN_STATUSES
 from portal.models.types import utcnow
@@ -204,6 +205,7 @@ def fill_if_complete(job: Job) -> None:
         job.ended_at = utcnow()
         search.enqueue([job.id])
         audit.record("job.filled", None, job, detail="every share hired")
+        job_signals.status_changed.send(job)  # webhooks: job.closed
 
 
 def _job_changed(job: Job) -> None:

@@ -17,6 +17,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass
 from decimal import Decimal, InvalidOperation
 
+# rows are named as a spreadsheet shows them (a draft's lines too, numbered from row 2)
+from portal.csvfiles import FIRST_ROW, row_place, rows_place  # noqa: F401
 from portal.models.lmi import COUNT_FIELDS
 from portal.returns.columns import CODES, KEY_COLUMNS, LABELS, PAY_CENTS
 
@@ -26,26 +28,6 @@ MAX_TURNOVER = Decimal("1.5")
 MAX_COUNT = 1_000_000
 BLANK = "blank — enter 0 if there were none."
 TURNOVER = "turnover"  # the rule whose warning holds a return for review
-
-
-FIRST_ROW = 2  # the header is row 1: the first line of data is row 2, as a spreadsheet shows
-
-
-def row_place(number: int) -> str:
-    """How every message names a line: by the row a spreadsheet program shows for it. The
-    header is row 1, so the first line of data is "Row 2 (the first line of data)"; a draft's
-    lines (uploaded or typed in the form) are numbered the same way, from row 2."""
-    if number == FIRST_ROW:
-        return f"Row {FIRST_ROW} (the first line of data)"
-    return f"Row {number}"
-
-
-def rows_place(first: int, second: int) -> str:
-    """Two rows, e.g. for a duplicate: "Rows 8 and 12", "Row 2 (the first line of data) and
-    row 12"."""
-    if first == FIRST_ROW:
-        return f"{row_place(first)} and row {second}"
-    return f"Rows {first} and {second}"
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,7 @@ from portal.search.params import (
     PAGE_SIZE,
     PAY_STEPS,
     POSTED_WITHIN,
+    SORTS,
     SearchParams,
 )
 from portal.search.query import SearchResult, more_like, new_jobs, search
@@ -20,6 +21,7 @@ __all__ = [
     "PAGE_SIZE",
     "PAY_STEPS",
     "POSTED_WITHIN",
+    "SORTS",
     "SearchParams",
     "SearchResult",
     "enqueue",

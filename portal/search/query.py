@@ -38,16 +38,20 @@ class SearchResult:
         return max(1, -(-self.total // PAGE_SIZE))
 
 
-def search(p: SearchParams, snippet_source=None) -> SearchResult:
+def search(
+    p: SearchParams, snippet_source=None, *, start: int | None = None, size: int = PAGE_SIZE
+) -> SearchResult:
     """Run a search. ``snippet_source(job_ids)`` returns {id: (title, plain description)}
-    for the page's hits, used for highlights."""
+    for the page's hits, used for highlights. The hits are ``p.page``'s, or ``size`` hits
+    from ``start`` (the API's cursor: any offset, any page size)."""
     view = pool().current()
     query = text_query(p.q) if p.q else None
-    result = _run(view, query, p, snippet_source)
+    window = ((p.page - 1) * PAGE_SIZE if start is None else start, size)
+    result = _run(view, query, p, snippet_source, window)
     if p.q and (result.total == 0 or query is None):
         suggestion = suggest(view, p.q)
         if suggestion:
-            corrected = _run(view, text_query(suggestion), p, snippet_source)
+            corrected = _run(view, text_query(suggestion), p, snippet_source, window)
             corrected.suggestion = suggestion
             if result.total == 0 and corrected.total:
                 corrected.corrected_from = p.q
@@ -58,7 +62,7 @@ def search(p: SearchParams, snippet_source=None) -> SearchResult:
     return result
 
 
-def _run(view: View, query, p: SearchParams, snippet_source) -> SearchResult:
+def _run(view: View, query, p: SearchParams, snippet_source, window) -> SearchResult:
     if query is not None:
         matched = ranking.matched(view, query.query)
     elif p.q:
@@ -73,8 +77,8 @@ def _run(view: View, query, p: SearchParams, snippet_source) -> SearchResult:
         facet_counts[name] = facets.count(
             view, docs if len(others) == len(filters) else facets.intersect(matched, others), name
         )
-    start = (p.page - 1) * PAGE_SIZE
-    ordered = ranking.order(view, query, docs, p, start + PAGE_SIZE)[start:]
+    start, size = window
+    ordered = ranking.order(view, query, docs, p, start + size)[start:]
     job_ids = [view.facets[d].job_id for d in ordered]
     terms = query.highlight_terms if query is not None else frozenset()
     sources = snippet_source(job_ids) if snippet_source else {}

@@ -1,6 +1,8 @@
 """Search benchmark: N synthetic sector jobs loaded through the portal's services, the
 Whoosh index built by `flask search reindex`'s code, a fixed query mix through the
-portal's search code and the /jobs page, and SQLite FTS5 on the same data as a baseline.
+portal's search code, the /jobs page and the API's search (/api/v1/jobs: the same filters,
+facets, JSON, and the next page by its cursor), and SQLite FTS5 on the same data as a
+baseline.
 
     .venv/bin/python scripts/bench/search.py --jobs 10000
 
@@ -212,11 +214,32 @@ def query_worker(tmp, out):
             response = client.get(url)
             pages.append((time.perf_counter() - t0) * 1000)
             assert response.status_code == 200
+        api_plain, api_filtered, api_next = [], [], []
+        for i in range(ROUNDS // 2):
+            q = QUERIES[i % len(QUERIES)].replace(" ", "+")
+            t0 = time.perf_counter()
+            response = client.get(f"/api/v1/jobs?q={q}")
+            api_plain.append((time.perf_counter() - t0) * 1000)
+            assert response.status_code == 200
+            url = f"/api/v1/jobs?q={q}&region={rng.choice(regions)}&type={rng.choice(types)}"
+            t0 = time.perf_counter()
+            response = client.get(url)
+            api_filtered.append((time.perf_counter() - t0) * 1000)
+            assert response.status_code == 200
+            cursor = response.get_json()["next_cursor"]
+            if cursor:
+                t0 = time.perf_counter()
+                response = client.get(f"{url}&cursor={cursor}")
+                api_next.append((time.perf_counter() - t0) * 1000)
+                assert response.status_code == 200
     out.put(
         {
             "plain": plain,
             "filtered": filtered,
             "pages": pages,
+            "api_plain": api_plain,
+            "api_filtered": api_filtered,
+            "api_next": api_next or [0.0],
             "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
         }
     )
@@ -300,6 +323,10 @@ def main():
         "publish_to_searchable_ms": round(pct(publish, 95), 1),
         "publish_to_searchable_p50_ms": round(statistics.median(publish), 1),
         "search_page_p95_ms": round(pct(figures["pages"], 95), 1),
+        "api_search_p50_ms": round(pct(figures["api_filtered"], 50), 1),
+        "api_search_p95_ms": round(pct(figures["api_filtered"], 95), 1),
+        "api_plain_p95_ms": round(pct(figures["api_plain"], 95), 1),
+        "api_next_page_p95_ms": round(pct(figures["api_next"], 95), 1),
         "fts5_filtered_faceted_p95_ms": round(pct(fts, 95), 1),
         "worker_rss_mb": round(figures["rss_mb"], 1),
     }

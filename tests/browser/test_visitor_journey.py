@@ -1,8 +1,8 @@
 """A visitor (not signed in) in Chromium, with the demo loaded: the home page, a search with
-filters (on a phone through the folded "Filters"), a job, the pre-qualified lists, the
-account and agency registration forms, the privacy and accessibility pages. Every page
-passes axe-core's WCAG 2.2 AA checks and fits the screen at 1280 and 375 px
-(``tests/support/accessibility.py``).
+filters (on a phone through the folded "Filters"), a job and its agency's page, the
+pre-qualified lists, the account and agency registration forms, the privacy and
+accessibility pages. Every page passes axe-core's WCAG 2.2 AA checks and fits the screen at
+1280 and 375 px (``tests/support/accessibility.py``).
 
 From the keyboard alone (Tab, Enter, Space): a search with keywords and two filters, a
 filter removed from its chip, on a phone the filters opened from their summary, a job
@@ -54,6 +54,13 @@ def test_a_visitors_pages(demo, browser, live_server):
     page.locator("main ol").get_by_role("link").first.click()
     page.wait_for_url(re.compile(r"/jobs/\d+$"))
     visitor.check("job")
+    # the agency's public page, from its name on the job page, and back
+    job_url = page.url
+    page.locator("main p.lead").get_by_role("link").first.click()
+    page.wait_for_url(re.compile(r"/agencies/[a-z0-9-]+$"))
+    expect(page.get_by_role("heading", name=re.compile(r"^Open jobs"))).to_be_visible()
+    visitor.check("agency-page")
+    page.goto(job_url)
     page.get_by_role("link", name="Sign in to apply").click()
     page.wait_for_url(re.compile(r"/login\?next="))
     visitor.check("sign-in")

@@ -4,6 +4,8 @@ a field that must be filled carries ``aria-required="true"`` (a radio group: on 
 at the end of its label (or of the legend of a fieldset around it), except
 
 - tick boxes that are simply on or off, and radio groups with an answer ticked already;
+- a group of tick boxes of which one must be ticked: its legend ends "(choose at least
+  one)" and no box carries ``required`` (that would demand every box);
 - fields whose need depends on another answer: their label says when they are required
   ("required when declining"), or they are one of ``CONDITIONAL`` (their hint says when);
 - hidden fields, buttons, read-only fields; and GET forms (searches and filters: every
@@ -16,6 +18,7 @@ from html.parser import HTMLParser
 
 OPTIONAL = re.compile(r"\(optional[),:;]", re.IGNORECASE)
 ENDS_OPTIONAL = re.compile(r"\(optional\)$", re.IGNORECASE)
+CHOOSE_ONE = re.compile(r"\(choose at least one\)$", re.IGNORECASE)  # a needed tick-box group
 SAYS_WHEN = re.compile(r"\brequired (when|to|for|once|if)\b", re.IGNORECASE)
 NOT_FIELDS = ("hidden", "submit", "button", "reset", "image")
 
@@ -208,6 +211,9 @@ def problems(page: str, where: str = "") -> list[str]:
             at = f"{where} {control.name} ({mark.label!r})"
             if not mark.label:
                 found.append(f"{at}: no label")
+            elif control.kind == "checkbox" and group is not None and CHOOSE_ONE.search(mark.label):
+                if mark.required or mark.aria_required:
+                    found.append(f"{at}: 'required' on a tick box demands every box")
             elif mark.required and not mark.aria_required:
                 found.append(f"{at}: required, but no aria-required")
             elif (mark.required or mark.aria_required or mark.answered) and mark.says_optional:

@@ -33,7 +33,9 @@ from portal.extensions import db as _db
 from portal.models import Membership, OutboxMessage
 from tests.support.access import (
     alerts,
+    api_tokens,
     applications,
+    job_imports,
     lmi,
     matching_agencies,
     matching_pooling,
@@ -43,6 +45,7 @@ from tests.support.access import (
     prequal,
     returns,
     seekers,
+    webhooks,
 )
 from tests.support.access.common import LOGIN, MISSING, ROLES
 from tests.support.database import PG_URL, REFERENCE_TABLES, seed_reference
@@ -54,6 +57,8 @@ from tests.support.pages import PortalClient, sign_in
 #   {agency}               the target agency (approved; owner and recruiter work there)
 #   {other_agency}         "Other Agency", owned by "other"
 #   {pending_agency}       a pending agency of someone else (for the admin pages)
+#   {agency_slug}          the target agency's slug (its public page /agencies/<slug>)
+#   {pending_slug}         the pending agency's slug (no public page: 404)
 #   {owner_m}              the owner's membership of the target agency
 #   {recruiter_m}          the recruiter's membership of the target agency
 #   {invitation}, {token}  an open invitation of the target agency: its id, its link token
@@ -68,6 +73,7 @@ FEATURES = (
     "agencies",
     "admin",
     "jobs",
+    "job_imports",
     "pools",
     "seekers",
     "applications",
@@ -80,8 +86,12 @@ FEATURES = (
     "returns",
     "lmi",
     "api",
+    "api_tokens",
+    "webhooks",
 )
 BUILDERS = (
+    api_tokens,
+    job_imports,
     seekers,
     applications,
     prequal,
@@ -93,6 +103,7 @@ BUILDERS = (
     alerts,
     returns,
     lmi,
+    webhooks,
 )
 
 
@@ -113,6 +124,8 @@ DUMMY_IDS = {
     "agency": 1,
     "other_agency": 2,
     "pending_agency": 2,
+    "agency_slug": "target-agency",
+    "pending_slug": "pending-agency",
     "owner_m": 1,
     "recruiter_m": 2,
     "invitation": 1,
@@ -392,6 +405,8 @@ def build_world(db) -> World:
     ids = {
         "agency": agency.id,
         "pending_agency": pending.id,
+        "agency_slug": agency.slug,
+        "pending_slug": pending.slug,
         "owner_m": membership_id(owner),
         "recruiter_m": membership_id(recruiter),
         "invitation": invitation.id,
