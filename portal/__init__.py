@@ -60,6 +60,11 @@ def create_app(config_name: str | None = None, overrides: dict | None = None) ->
     from portal.pages.views import bp as pages_bp
     from portal.pools.views import bp as pools_bp
     from portal.prequal.views import bp as prequal_bp
+    from portal.privacy import (  # noqa: F401  (the routes of privacy_bp)
+        deletion_views,
+        export_views,
+    )
+    from portal.privacy.blueprint import bp as privacy_bp
     from portal.returns import review, views  # noqa: F401  (the routes of returns_bp)
     from portal.returns.blueprint import bp as returns_bp
     from portal.seekers.views import bp as seekers_bp
@@ -81,6 +86,7 @@ def create_app(config_name: str | None = None, overrides: dict | None = None) ->
     app.register_blueprint(feeds_bp)  # /jobs.atom, /sitemap.xml, /robots.txt
     app.register_blueprint(returns_bp)
     app.register_blueprint(lmi_bp)
+    app.register_blueprint(privacy_bp)  # /account/export, /account/delete: PIPA rights
     app.register_blueprint(webhooks_bp)  # /agency/webhooks: endpoints and delivery logs
     app.register_blueprint(admin_bp, url_prefix="/admin")
 

@@ -102,6 +102,17 @@ class Config:
     WEBHOOK_REQUIRE_HTTPS = False
     WEBHOOK_ALLOW_PRIVATE_ADDRESSES = True
 
+    # Privacy (portal/privacy; the privacy page shows these periods). A deleted account is
+    # hidden at once and its personal data purged PRIVACY_PURGE_AFTER_DAYS later; the
+    # anonymised applications with their hiring decisions are kept HIRING_RECORDS_KEEP_DAYS
+    # after the purge, then removed. The audit log (sign-ins, résumé views, downloads...),
+    # copies of sent emails and webhook deliveries are removed after their periods.
+    PRIVACY_PURGE_AFTER_DAYS = 30
+    HIRING_RECORDS_KEEP_DAYS = 365
+    AUDIT_LOG_KEEP_DAYS = 730
+    SENT_MAIL_KEEP_DAYS = 90
+    WEBHOOK_DELIVERIES_KEEP_DAYS = 30
+
     # Workforce returns: BC's general minimum wage (hourly, cents; $17.85 from June 1, 2025)
     # — pay percentiles below it are refused. Update it when the province raises it.
     MINIMUM_WAGE_CENTS = 1785

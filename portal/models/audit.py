@@ -17,6 +17,11 @@ class AuditEvent(db.Model):
     user_id: Mapped[int | None] = mapped_column(
         ForeignKey("users.id", ondelete="SET NULL"), index=True
     )
+    # the agency the event concerns (its staff acting, or its job, application, résumé
+    # view...), for the admin's audit log filter; None for events of no agency
+    agency_id: Mapped[int | None] = mapped_column(
+        ForeignKey("agencies.id", ondelete="SET NULL"), index=True
+    )
     action: Mapped[str] = mapped_column(String(60), index=True)
     object_type: Mapped[str | None] = mapped_column(String(40))
     object_id: Mapped[int | None]

@@ -40,6 +40,12 @@ class User(UserMixin, db.Model):
     totp_secret: Mapped[str | None] = mapped_column(String(64))
     totp_enabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     totp_last_timestep: Mapped[int | None]
+    # privacy (portal/privacy): the person deleted the account (signed out, hidden, alerts
+    # stopped; personal data purged PRIVACY_PURGE_AFTER_DAYS later), and when the purge
+    # replaced their name and address: the row stays as an anonymous stand-in for the
+    # anonymised applications kept HIRING_RECORDS_KEEP_DAYS, then goes
+    deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    purged_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
 
     memberships: Mapped[list["Membership"]] = relationship(  # noqa: F821
         back_populates="user", cascade="all, delete-orphan"
@@ -60,6 +66,10 @@ class User(UserMixin, db.Model):
     @property
     def role_label(self) -> str:
         return ROLE_LABELS[self.role]
+
+    @property
+    def is_deleted(self) -> bool:
+        return self.deleted_at is not None
 
     @property
     def two_step_enabled(self) -> bool:

@@ -88,6 +88,8 @@ FEATURES = (
     "api",
     "api_tokens",
     "webhooks",
+    "privacy_export",
+    "privacy_delete",
 )
 BUILDERS = (
     api_tokens,

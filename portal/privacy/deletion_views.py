@@ -1,0 +1,3 @@
+"""Deleting one's account."""
+
+from portal.privacy.blueprint import bp  # noqa: F401

@@ -1,0 +1,3 @@
+"""Downloading everything the portal holds about oneself."""
+
+from portal.privacy.blueprint import bp  # noqa: F401
