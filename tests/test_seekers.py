@@ -24,7 +24,7 @@ from portal.models import (
     SeekerProfile,
 )
 from portal.models.types import utcnow
-from portal.seekers.services import CONSENT_TEXT, CONSENT_VERSION
+from portal.seekers import consent
 from portal.timeutil import today_pacific
 from tests.support import count, field_error, text
 from tests.support.reference import community_id, credential_id, occupation_id
@@ -148,7 +148,7 @@ def test_profile_save_and_reload(client, db, seeker):
         (db.session.get(Credential, credential_id(db, "class-5-licence")).name, False, "", None),
         ("Bachelor of Social Work", True, "India", "in_progress"),
     }
-    assert profile.visibility == "private" and not profile.is_visible
+    assert profile.visibility == "private" and not consent.is_visible(profile)
 
     page = text(client.get("/profile"))
     assert "Your profile is saved." in page
@@ -261,14 +261,14 @@ def test_consent_is_stored_and_withdrawing_hides_the_profile_at_once(client, db,
     make_visible(client)
     record = db.session.scalar(select(ConsentRecord))
     profile = profile_of(db, seeker)
-    assert profile.is_visible and profile.consent_id == record.id
+    assert consent.is_visible(profile) and profile.consent_id == record.id
     assert record.user_id == seeker.id and record.purpose == "profile_visibility"
-    assert (record.text, record.version) == (CONSENT_TEXT, CONSENT_VERSION)
+    assert (record.text, record.version) == (consent.current().text, consent.current().id)
     assert before - timedelta(seconds=5) <= record.granted_at <= utcnow()
     assert record.withdrawn_at is None
     page = text(client.get("/profile"))
     assert "Visible to approved agencies" in page and "You gave your consent on" in page
-    assert CONSENT_TEXT in page
+    assert consent.current().text in page
 
     # agencies find it
     assert PEOPLE_RE.findall(text(staff.get("/agency/people"))) == [str(seeker.id)]
@@ -478,7 +478,7 @@ def test_agency_applied_to_sees_a_private_profile(
     job = make_job(agency=staff.agency)
     applications.apply(job, seeker, "Hello", {})
     db.session.commit()
-    assert profile_of(db, seeker).is_visible is False
+    assert consent.is_visible(profile_of(db, seeker)) is False
 
     assert staff.get(f"/agency/people/{seeker.id}").status_code == 200
     assert staff.get(f"/agency/people/{seeker.id}/resume").status_code == 200

@@ -40,6 +40,7 @@ from portal.models import (
 )
 from portal.models.types import utcnow
 from portal.prequal.services import VISIBLE, visible_lists
+from portal.seekers import consent
 from portal.seekers.services import availability_summary
 from portal.timeutil import PACIFIC, today_pacific
 
@@ -115,9 +116,8 @@ def _seen_by(agency: Agency):
     """A condition on SeekerProfile: an active seeker whose profile is visible to agencies
     or who is a qualified member of a list the agency may see."""
     user = aliased(User)
-    visible = and_(SeekerProfile.visibility == "agencies", SeekerProfile.consent_id.is_not(None))
     return and_(
-        or_(visible, SeekerProfile.user_id.in_(_list_members(agency))),
+        or_(consent.visible_condition(), SeekerProfile.user_id.in_(_list_members(agency))),
         select(user.id).where(user.id == SeekerProfile.user_id, user.active.is_(True)).exists(),
     )
 

@@ -24,6 +24,7 @@ from portal.models import (
     User,
 )
 from portal.models.seekers import profile_communities, profile_occupations, profile_regions
+from portal.seekers import consent
 from portal.timeutil import today_pacific
 
 
@@ -102,8 +103,7 @@ def _profile_rows(where) -> list:
         select(
             SeekerProfile.id,
             SeekerProfile.user_id,
-            SeekerProfile.visibility,
-            SeekerProfile.consent_id,
+            consent.visible_condition(),
             SeekerProfile.willing_to_travel,
             SeekerProfile.hours_wanted,
             SeekerProfile.pay_expectation_cents,
@@ -137,12 +137,12 @@ def load_profiles(where) -> dict[int, ProfileFacts]:
         _credentials(ids, held, in_progress)
     found = {}
     for row in rows:
-        (pid, user_id, visibility, consent_id, travel, hours, pay, unit, avail, start) = row[:10]
-        headline, summary = row[10], row[11]
+        (pid, user_id, visible, travel, hours, pay, unit, avail, start) = row[:9]
+        headline, summary = row[9], row[10]
         found[pid] = ProfileFacts(
             profile_id=pid,
             user_id=user_id,
-            visible=visibility == "agencies" and consent_id is not None,
+            visible=bool(visible),
             occupations=frozenset(occupations.get(pid, ())),
             regions=frozenset(regions.get(pid, ())),
             communities=frozenset(communities.get(pid, ())),

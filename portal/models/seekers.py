@@ -5,12 +5,16 @@ from datetime import date, datetime
 
 from sqlalchemy import (
     JSON,
+    ColumnElement,
     Date,
     ForeignKey,
     String,
     Text,
     UniqueConstraint,
+    and_,
+    select,
 )
+from sqlalchemy.ext.hybrid import hybrid_method
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.extensions import db
@@ -36,6 +40,9 @@ RECOGNITION_STATUSES = {
     "recognised": "Recognised in BC",
 }
 RESUME_KINDS = ("pdf", "docx")
+# a résumé whose file was deleted (its account purged, or nothing used it any more) keeps
+# its row under this stored name, for the applications it was sent with and its views
+REMOVED_PREFIX = "removed-"
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 DAY_PARTS = ("morning", "day", "evening", "night")
 
@@ -94,9 +101,33 @@ class SeekerProfile(db.Model):
     consent: Mapped["ConsentRecord | None"] = relationship(foreign_keys=[consent_id])
     resume: Mapped["Resume | None"] = relationship(foreign_keys=[resume_id])
 
-    @property
-    def is_visible(self) -> bool:
-        return self.visibility == "agencies" and self.consent_id is not None
+    @hybrid_method
+    def visible_under(self, version: str) -> bool:
+        """Visible to agencies under consent statement ``version``: the owner chose
+        "visible" and the consent held is of that version, not withdrawn. Callers pass the
+        current version through ``portal.seekers.consent`` (``is_visible``,
+        ``visible_condition``); in a query it is the same rule in SQL."""
+        consent = self.consent
+        return (
+            self.visibility == "agencies"
+            and consent is not None
+            and consent.version == version
+            and consent.withdrawn_at is None
+        )
+
+    @visible_under.inplace.expression
+    @classmethod
+    def _visible_under_sql(cls, version: str) -> ColumnElement[bool]:
+        return and_(
+            cls.visibility == "agencies",
+            select(ConsentRecord.id)
+            .where(
+                ConsentRecord.id == cls.consent_id,
+                ConsentRecord.version == version,
+                ConsentRecord.withdrawn_at.is_(None),
+            )
+            .exists(),
+        )
 
     @property
     def hours_wanted_label(self) -> str:
@@ -167,6 +198,11 @@ class Resume(db.Model):
     uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     user: Mapped[User] = relationship()
+
+    @property
+    def file_removed(self) -> bool:
+        """The file is gone from the disk (``portal.privacy.purge``): nothing to send."""
+        return self.stored_name.startswith(REMOVED_PREFIX)
 
 
 class ResumeView(db.Model):

@@ -1,9 +1,15 @@
-"""Figures shown on the home page and the dashboards."""
+"""Figures shown on the home page and the dashboards; the periods of the privacy notice."""
 
+from dataclasses import dataclass
+
+from flask import current_app
 from sqlalchemy import case, func, select
 
+from portal.alerts import tokens as alert_tokens
+from portal.auth.sessions import duration
 from portal.extensions import db
 from portal.models import Agency, Region, User
+from portal.privacy import tasks as privacy_tasks
 
 
 def public_counts() -> dict:
@@ -41,3 +47,51 @@ def agencies_by_region() -> list[dict]:
         }
         for name, total, members, union in rows
     ]
+
+
+# --- the privacy notice ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Period:
+    """How long something is kept, as the privacy notice says it, and where it is set."""
+
+    setting: str  # a configuration setting, or the constant it comes from
+    text: str  # "30 days", "15 minutes"
+
+
+def _days(setting: str) -> Period:
+    return Period(setting, duration(int(current_app.config[setting]) * 86400))
+
+
+def _minutes(setting: str) -> Period:
+    return Period(setting, duration(int(current_app.config[setting]) * 60))
+
+
+def privacy_periods() -> dict[str, Period]:
+    """Every period the privacy notice states, read from the configuration (and the few
+    constants that are not settings) when the page is shown: the page says nothing else."""
+    config = current_app.config
+    return {
+        "purge": _days("PRIVACY_PURGE_AFTER_DAYS"),
+        "hiring_records": _days("HIRING_RECORDS_KEEP_DAYS"),
+        "audit_log": _days("AUDIT_LOG_KEEP_DAYS"),
+        "sent_mail": _days("SENT_MAIL_KEEP_DAYS"),
+        "webhook_deliveries": _days("WEBHOOK_DELIVERIES_KEEP_DAYS"),
+        "unconfirmed_alerts": Period(
+            "portal.alerts.tokens.CONFIRM_DAYS", duration(alert_tokens.CONFIRM_DAYS * 86400)
+        ),
+        "failed_sign_ins": Period(
+            "LOGIN_THROTTLE_WINDOW",
+            duration(int(config["LOGIN_THROTTLE_WINDOW"].total_seconds())),
+        ),
+        "seeker_idle": _minutes("SESSION_IDLE_MINUTES_SEEKER"),
+        "seeker_session": _days("SESSION_REMEMBER_DAYS"),
+        "staff_idle": _minutes("SESSION_IDLE_MINUTES_STAFF"),
+        "staff_session": Period(
+            "SESSION_MAX_HOURS_STAFF", duration(int(config["SESSION_MAX_HOURS_STAFF"]) * 3600)
+        ),
+        "purge_runs": Period(
+            "portal.privacy.tasks.EVERY", duration(int(privacy_tasks.EVERY.total_seconds()))
+        ),
+    }

@@ -1,11 +1,12 @@
 """Home, the per-role dashboard, and the footer pages."""
 
-from flask import Blueprint, redirect, render_template, url_for
+from flask import Blueprint, current_app, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
 from portal.actions import commit
 from portal.matching import recommend
 from portal.pages import services
+from portal.seekers import consent
 from portal.seekers import services as seekers
 
 bp = Blueprint("pages", __name__)
@@ -36,6 +37,7 @@ def dashboard():
     return render_template(
         "pages/dashboard_seeker.html",
         profile=profile,
+        visible=consent.is_visible(profile),
         missing=seekers.missing_parts(profile),
         saved_count=seekers.saved_count(current_user),
         recommended=recommended,
@@ -44,7 +46,19 @@ def dashboard():
 
 @bp.route("/privacy")
 def privacy():
-    return render_template("pages/privacy.html")
+    """What is kept, why, how long (``services.privacy_periods``) and who sees it; the
+    consent statement; how to get a copy or delete one's account."""
+    links = {
+        name: url_for(endpoint) if endpoint in current_app.view_functions else None
+        for name, endpoint in (("export", "privacy.export"), ("delete", "privacy.delete"))
+    }
+    return render_template(
+        "pages/privacy.html",
+        periods=services.privacy_periods(),
+        statement=consent.current(),
+        versions=consent.VERSIONS,
+        links=links,
+    )
 
 
 @bp.route("/accessibility")

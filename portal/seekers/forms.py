@@ -284,3 +284,18 @@ class ResumeForm(FlaskForm):
         },
     )
     submit = SubmitField("Upload résumé")
+
+
+class ConsentRenewalForm(FlaskForm):
+    """The answer to a new version of the consent statement: one of two buttons."""
+
+    agree = SubmitField("Agree and keep my profile visible")
+    hide = SubmitField("Keep my profile hidden")
+
+    def validate(self, extra_validators=None) -> bool:
+        if not super().validate(extra_validators):
+            return False
+        if not (self.agree.data or self.hide.data):
+            self.form_errors.append("Choose one of the two buttons.")
+            return False
+        return True

@@ -9,7 +9,7 @@ from sqlalchemy import exists, select
 
 from portal.extensions import db
 from portal.models import Agency, Application, ApplicationDecision, SeekerProfile, User
-from portal.seekers import signals
+from portal.seekers import consent, signals
 
 
 def applied_to_agency(agency: Agency, seeker_id: int) -> bool:
@@ -36,7 +36,7 @@ def agency_can_view_seeker(agency: Agency | None, seeker_id: int) -> bool:
     if seeker is None or seeker.role != "seeker" or not seeker.is_active:
         return False
     profile = db.session.scalar(select(SeekerProfile).where(SeekerProfile.user_id == seeker_id))
-    if profile is not None and profile.is_visible:
+    if consent.is_visible(profile):
         return True
     if applied_to_agency(agency, seeker_id):
         return True

@@ -131,7 +131,9 @@ def store(user: User, file_storage: FileStorage | None) -> Resume:
 
 def send(resume: Resume):
     """The file as a download: never shown inline, never cached. Read into memory (it is
-    small) so no file handle outlives the request."""
+    small) so no file handle outlives the request. A removed file answers 404."""
+    if resume.file_removed:
+        abort(404)
     try:
         with open(path_of(resume), "rb") as stored:  # at most RESUME_MAX_BYTES
             data = stored.read()
@@ -151,7 +153,10 @@ def send(resume: Resume):
 
 
 def record_view(resume: Resume, viewer: User, agency: Agency) -> None:
-    """Agency staff opened a résumé: the seeker sees it under "who viewed my résumé"."""
+    """Agency staff opened a résumé: the seeker sees it under "who viewed my résumé".
+    A removed file was not opened: 404 before anything is recorded."""
+    if resume.file_removed:
+        abort(404)
     db.session.add(
         ResumeView(
             resume_id=resume.id,

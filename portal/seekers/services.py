@@ -2,7 +2,7 @@
 search. Services flush; the caller commits."""
 
 from sqlalchemy import Select, exists, func, or_, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from portal import audit
 from portal.errors import PortalError
@@ -32,18 +32,14 @@ from portal.models.seekers import (
     profile_regions,
 )
 from portal.models.types import utcnow
-from portal.seekers import resumes, signals
+from portal.seekers import consent, resumes, signals
 from portal.timeutil import today_pacific
 
-CONSENT_PURPOSE = "profile_visibility"
-CONSENT_VERSION = "2026-01"
-CONSENT_TEXT = (
-    "I agree that staff of agencies approved on the Sector Jobs Portal may find my profile "
-    "in their search, see my name, email address, profile and current résumé, and contact "
-    "me about jobs. Each time agency staff open my résumé it is recorded and shown to me. "
-    "I can withdraw this consent at any time on my profile page; my profile is then hidden "
-    "from agencies at once, except from agencies I have applied to."
-)
+# the current statement under the names used before ``portal.seekers.consent`` (fixed at
+# import: code that must follow a newly published version reads ``consent.current()``)
+CONSENT_PURPOSE = consent.PURPOSE
+CONSENT_VERSION = consent.current().id
+CONSENT_TEXT = consent.current().text
 
 
 # --- the profile ------------------------------------------------------------------------
@@ -189,48 +185,75 @@ def missing_parts(profile: SeekerProfile | None) -> list[str]:
 
 
 def make_visible(profile: SeekerProfile, by: User) -> ConsentRecord:
-    """Approved agencies may find the profile; the consent is stored with its exact text."""
-    if profile.is_visible:
+    """Approved agencies may find the profile; the consent to the current statement is
+    stored with its exact text. A profile visible under an older version (hidden until
+    its owner agrees again) gets a new record: the old one stays, as history."""
+    if consent.is_visible(profile):
         return profile.consent
+    previous = profile.consent if consent.needs_renewal(profile) else None
+    statement = consent.current()
     record = ConsentRecord(
         user_id=by.id,
-        purpose=CONSENT_PURPOSE,
-        version=CONSENT_VERSION,
-        text=CONSENT_TEXT,
+        purpose=consent.PURPOSE,
+        version=statement.id,
+        text=statement.text,
         granted_at=utcnow(),
     )
     db.session.add(record)
     profile.consent = record
     profile.visibility = "agencies"
     db.session.flush()
-    audit.record("profile.visible", by, profile, detail=f"consent {record.id}")
+    if previous is not None:
+        audit.record(
+            "consent.renewed",
+            by,
+            profile,
+            detail=f"consent {record.id} (version {record.version}) replaces consent "
+            f"{previous.id} (version {previous.version})",
+        )
+    else:
+        audit.record("profile.visible", by, profile, detail=f"consent {record.id}")
     signals.profile_changed.send(profile)
     return record
 
 
 def make_private(profile: SeekerProfile, by: User) -> None:
-    """Withdraw the consent: the profile is hidden from agencies at once."""
+    """Withdraw the consent: the profile is hidden from agencies at once (also the answer
+    "keep my profile hidden" to a new version of the statement)."""
     record = profile.consent
-    if record is not None and record.withdrawn_at is None:
+    withdrawn = record is not None and record.withdrawn_at is None
+    if withdrawn:
         record.withdrawn_at = utcnow()
-    was_visible = profile.is_visible
+    chosen_visible = profile.visibility == "agencies"
     profile.visibility = "private"
     profile.consent = None
     db.session.flush()
     signals.profile_changed.send(profile)
-    if was_visible:
+    if chosen_visible or withdrawn:
         audit.record(
             "profile.private",
             by,
             profile,
-            detail=f"consent {record.id} withdrawn" if record else None,
+            detail=f"consent {record.id} withdrawn" if withdrawn else None,
         )
+
+
+def consent_to_renew(user: User) -> ConsentRecord | None:
+    """The seeker's consent to an older statement while their profile is meant to be
+    visible (``consent.needs_renewal``: they are asked to agree again); else None. One
+    small query: it runs before each of a signed-in seeker's pages."""
+    profile = db.session.scalar(
+        select(SeekerProfile)
+        .where(SeekerProfile.user_id == user.id, SeekerProfile.visibility == "agencies")
+        .options(joinedload(SeekerProfile.consent))
+    )
+    return profile.consent if consent.needs_renewal(profile) else None
 
 
 def last_consent(user: User) -> ConsentRecord | None:
     return db.session.scalar(
         select(ConsentRecord)
-        .where(ConsentRecord.user_id == user.id, ConsentRecord.purpose == CONSENT_PURPOSE)
+        .where(ConsentRecord.user_id == user.id, ConsentRecord.purpose == consent.PURPOSE)
         .order_by(ConsentRecord.granted_at.desc(), ConsentRecord.id.desc())
         .limit(1)
     )
@@ -371,8 +394,7 @@ def visible_profiles(
         select(SeekerProfile)
         .join(SeekerProfile.user)
         .where(
-            SeekerProfile.visibility == "agencies",
-            SeekerProfile.consent_id.is_not(None),
+            consent.visible_condition(),
             User.role == "seeker",
             User.active.is_(True),
         )

@@ -2,6 +2,8 @@
 
 Who may use what:
 - ``/profile…``, ``/saved-jobs``, ``/jobs/<id>/save|unsave``: job seekers only (403 otherwise).
+- Before any page of a signed-in seeker whose profile was visible under an older consent
+  statement: ``/profile/consent`` first (``ask_consent_again``).
 - ``/agency/people…``: staff of an approved agency; a profile or résumé only when
   ``agency_can_view_seeker`` (else 404). Staff of an agency awaiting approval are told
   they can search once it is approved.
@@ -20,7 +22,8 @@ from portal.extensions import db
 from portal.forms import ConfirmForm
 from portal.models import Job, Occupation, Region
 from portal.models.seekers import DAY_PARTS, HOURS_WANTED
-from portal.seekers import forms, resumes, services
+from portal.security_headers import is_static_file
+from portal.seekers import consent, forms, resumes, services
 from portal.seekers.permissions import applied_to_agency, require_viewable_seeker
 
 bp = Blueprint("seekers", __name__)
@@ -35,8 +38,8 @@ def _profile_page(profile, form, visibility_form, status: int = 200):
         profile=profile,
         form=form,
         visibility_form=visibility_form,
-        consent_text=services.CONSENT_TEXT,
-        consent_version=services.CONSENT_VERSION,
+        statement=consent.current(),
+        visible=consent.is_visible(profile),
         last_consent=services.last_consent(current_user),
         weekdays=forms.WEEKDAY_NAMES,
         day_parts=DAY_PARTS,
@@ -47,7 +50,7 @@ def _profile_page(profile, form, visibility_form, status: int = 200):
 
 def _visibility_form(profile):
     return forms.VisibilityForm(
-        formdata=None, visibility="agencies" if profile.is_visible else "private"
+        formdata=None, visibility="agencies" if consent.is_visible(profile) else "private"
     )
 
 
@@ -87,6 +90,74 @@ def visibility():
     profile_form = forms.ProfileForm(formdata=None)
     profile_form.load(profile)
     return _profile_page(profile, profile_form, form, 400)
+
+
+# A new version of the consent statement ---------------------------------------------------
+
+# what a seeker asked to answer a new statement may still open first (and the JSON API,
+# whose clients are programs, under /api/)
+NOT_ASKED_ON = {
+    "seekers.consent",
+    "auth.logout",
+    "pages.privacy",
+    "privacy.export",
+    "privacy.delete",
+}
+
+
+@bp.before_app_request
+def ask_consent_again():
+    """Before every page: a signed-in seeker whose profile was visible under an older
+    consent statement (hidden from agencies until they answer) is sent to answer the
+    current one, and then back to the page they asked for."""
+    endpoint = request.endpoint
+    if (
+        endpoint is None
+        or endpoint in NOT_ASKED_ON
+        or is_static_file(endpoint)
+        or request.path.startswith("/api/")
+        or not current_user.is_authenticated
+        or current_user.role != "seeker"
+        or services.consent_to_renew(current_user) is None
+    ):
+        return None
+    back = safe_next(request.full_path.rstrip("?")) if request.method in ("GET", "HEAD") else None
+    return redirect(url_for("seekers.consent", next=back))
+
+
+@bp.route("/profile/consent", methods=["GET", "POST"], endpoint="consent")
+@require_role("seeker")
+def consent_again():
+    """The new statement, what changed since the one the seeker agreed to, and two
+    answers: agree (a new consent record; the profile is visible again) or keep the
+    profile hidden (the old consent is withdrawn)."""
+    back = safe_next(request.args.get("next")) or url_for("pages.dashboard")
+    old = services.consent_to_renew(current_user)
+    if old is None:  # nothing to answer (any more)
+        return redirect(back)
+    form = forms.ConsentRenewalForm()
+    if form.validate_on_submit():
+        profile = services.get_or_create_profile(current_user)
+        if form.agree.data:
+            services.make_visible(profile, current_user)
+            message = "Thank you: your profile stays visible to approved agencies."
+        else:
+            services.make_private(profile, current_user)
+            message = (
+                "Your profile is hidden: agencies can no longer find it. You can make it "
+                "visible again on your profile page."
+            )
+        commit()
+        flash(message, "success")
+        return redirect(back)
+    return render_template(
+        "seekers/consent.html",
+        form=form,
+        statement=consent.current(),
+        old=old,
+        changes=consent.since(old.version),
+        back=safe_next(request.args.get("next")),
+    ), 400 if form.is_submitted() else 200
 
 
 # Résumés ---------------------------------------------------------------------------------

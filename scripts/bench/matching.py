@@ -161,6 +161,7 @@ def generate(profiles_n, jobs_n, seed):
     from portal.models.seekers import profile_communities, profile_occupations, profile_regions
     from portal.models.types import utcnow
     from portal.reference.services import load_reference
+    from portal.seekers import consent
     from portal.timeutil import today_pacific
 
     db.create_all()
@@ -216,8 +217,8 @@ def generate(profiles_n, jobs_n, seed):
              "role": "seeker", "password_hash": "x", "email_confirmed_at": now}
         )  # fmt: skip
         consents.append(
-            {"id": n, "user_id": uid, "purpose": "profile_visibility", "version": "1",
-             "text": "bench", "granted_at": now}
+            {"id": n, "user_id": uid, "purpose": consent.PURPOSE,
+             "version": consent.current().id, "text": "bench", "granted_at": now}
         )  # fmt: skip
         first = noc()
         chosen = {first}
