@@ -498,6 +498,10 @@ def test_owner_removes_recruiter(app, client, db, make_agency, make_recruiter, l
     db.session.expire_all()
     assert db.session.get(Membership, member_id) is None
     assert db.session.get(User, recruiter.id) is not None  # the account itself stays
+    # their sessions ended with the removal; signed in again, the agency is closed to them
+    response = recruiter_client.get("/agency")
+    assert response.status_code == 302 and response.location.startswith("/login")
+    login(recruiter_client, recruiter)
     assert recruiter_client.get("/agency").status_code == 403
 
 

@@ -1,11 +1,20 @@
 """Administration: agency approval, user and agency search, the HR champion role."""
 
-from flask import Blueprint, abort, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_login import current_user
 
 from portal import numbers
-from portal.actions import run_action
-from portal.admin import forms, services
+from portal.actions import commit, run_action
+from portal.admin import audit_log, forms, services
 from portal.agencies import services as agency_services
 from portal.alerts import forms as alert_forms
 from portal.alerts import services as alert_services
@@ -125,3 +134,54 @@ def clear_bounce(bounce_id: int):
         email = found.email
         run_action(lambda: alert_services.clear_bounce(email), f"Alerts may go to {email} again.")
     return redirect(url_for("admin.bounces"), 303)
+
+
+@bp.route("/audit")
+@require_role("admin")
+@require_two_step
+def audit():
+    """The audit log: events newest first, filtered by person, agency, kind and dates."""
+    filters, problems = audit_log.read_filters(request.args)
+    if problems:
+        return _audit_page(filters, problems, None), 400
+    page = audit_log.page_of(filters, numbers.page(request.args))
+    return _audit_page(filters, problems, page)
+
+
+def _audit_page(filters: audit_log.Filters, problems: list[str], page):
+    args = filters.args()
+    links = {}
+    if page is not None:
+        if page.has_prev:
+            back = min(page.number - 1, page.pages)
+            links["previous"] = url_for("admin.audit", **args, page=back)
+        if page.has_next:
+            links["next"] = url_for("admin.audit", **args, page=page.number + 1)
+        links["csv"] = url_for("admin.audit_csv", **args)
+    return render_template(
+        "admin/audit.html",
+        filters=filters,
+        problems=problems,
+        page=page,
+        links=links,
+        kinds=audit_log.KINDS,
+        agencies=audit_log.agencies(),
+        clear_url=url_for("admin.audit"),
+    )
+
+
+@bp.route("/audit.csv")
+@require_role("admin")
+@require_two_step
+def audit_csv():
+    """The events the same filters select, as a CSV file; the download is itself audited."""
+    filters, problems = audit_log.read_filters(request.args)
+    if problems:
+        return _audit_page(filters, problems, None), 400
+    last_id = audit_log.record_download(filters, current_user)
+    commit()
+    return Response(
+        audit_log.csv_chunks(current_app._get_current_object(), filters, last_id),
+        mimetype="text/csv",
+        headers={"Content-Disposition": 'attachment; filename="audit-events.csv"'},
+    )

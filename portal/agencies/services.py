@@ -163,6 +163,7 @@ def remove_member(target: Membership, by: User) -> None:
     if target.role == "owner":
         raise PortalError("The owner cannot be removed. Transfer ownership first.")
     audit.record("agency.member_removed", by, target.agency, detail=target.user.email)
+    target.user.session_version += 1  # their sessions end now: signed out on the next request
     db.session.delete(target)
     db.session.flush()
 

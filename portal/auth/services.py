@@ -195,13 +195,29 @@ def authenticate(email: str, password: str, ip: str) -> User | None:
             user.password_hash = hash_password(password)
     if not ok or not user.is_active:
         db.session.add(LoginFailure(email=email, ip=ip))
+        record_login_failure(user, ok)
         return None
     db.session.execute(delete(LoginFailure).where(LoginFailure.email == email))
     # the caller refuses unconfirmed accounts (no sign-in happens) and asks two-step users
     # for their code first (portal/twofactor records the sign-in when it is right)
-    if user.email_confirmed and not user.two_step_enabled:
+    if not user.email_confirmed:
+        audit.record("user.login_failed", user, user, detail="email address not confirmed")
+    elif not user.two_step_enabled:
         record_login(user)
     return user
+
+
+def record_login_failure(user: User | None, password_ok: bool) -> None:
+    """Audit a refused sign-in: the account's, when the address is one; else nothing of
+    what was typed is kept in the audit log (the address stays only in ``LoginFailure``,
+    for the throttle, until ``prune``)."""
+    if user is None:
+        audit.record("user.login_failed", None, None, detail="no such account")
+    elif not password_ok:
+        audit.record("user.login_failed", user, user, detail="wrong password")
+    else:
+        reason = "account deleted" if user.is_deleted else "account disabled"
+        audit.record("user.login_failed", user, user, detail=reason)
 
 
 def record_login(user: User, detail: str | None = None) -> None:

@@ -112,8 +112,10 @@ def check_throttle(user: User) -> None:
         )
 
 
-def _refuse(user: User, ip: str, message: str) -> None:
+def _refuse(user: User, ip: str, message: str, reason: str) -> None:
+    """Count a wrong code (for the throttle) and audit it (the caller commits both)."""
     db.session.add(TwoStepFailure(user_id=user.id, ip=ip))
+    audit.record("two_step.code_failed", user, user, detail=reason)
     db.session.flush()
     raise WrongCode(message)
 
@@ -165,7 +167,12 @@ def check_code(user: User, code: str, ip: str, recovery: bool = True) -> int | N
         db.session.execute(delete(TwoStepFailure).where(TwoStepFailure.user_id == user.id))
         return None
     if reused:
-        _refuse(user, ip, "That code has already been used. Wait for the next code from your app.")
+        _refuse(
+            user,
+            ip,
+            "That code has already been used. Wait for the next code from your app.",
+            "code already used",
+        )
     found = recovery and db.session.scalar(
         select(RecoveryCode).where(
             RecoveryCode.user_id == user.id,
@@ -179,6 +186,7 @@ def check_code(user: User, code: str, ip: str, recovery: bool = True) -> int | N
             ip,
             "That code is not right. Enter the 6-digit code your app shows "
             "now" + (", or one of your recovery codes." if recovery else "."),
+            "wrong code",
         )
     db.session.execute(delete(TwoStepFailure).where(TwoStepFailure.user_id == user.id))
     db.session.flush()
@@ -261,7 +269,12 @@ def regenerate_recovery_codes(user: User, proof: str, ip: str) -> list[str]:
         check_throttle(user)
         ok, _ = verify_password(user.password_hash, proof)
         if not ok:
-            _refuse(user, ip, "That is neither a current code from your app nor your password.")
+            _refuse(
+                user,
+                ip,
+                "That is neither a current code from your app nor your password.",
+                "wrong password (for new recovery codes)",
+            )
     codes = new_recovery_codes(user)
     audit.record("two_step.recovery_codes_renewed", user, user)
     return codes
