@@ -16,6 +16,7 @@ from portal.jobs.cli import jobs_cli
 from portal.lmi.cli import lmi_cli
 from portal.mail import mail_cli
 from portal.matching.cli import matching_cli
+from portal.privacy.cli import privacy_cli
 from portal.reference.services import load_reference
 from portal.search import sync_after_commit
 from portal.search.cli import search_cli
@@ -83,3 +84,4 @@ def register(app: Flask) -> None:
     app.cli.add_command(matching_cli)
     app.cli.add_command(alerts_cli)
     app.cli.add_command(webhooks_cli)
+    app.cli.add_command(privacy_cli)

@@ -148,6 +148,7 @@ class Config:
     RATELIMIT_ALERTS = "20 per hour"  # alerts saved (each emails a confirmation link)
     RATELIMIT_INVITATIONS = "100 per day"  # staff, job and partner invitations together
     RATELIMIT_API = "600 per hour"
+    RATELIMIT_EXPORT = "10 per hour"  # downloads of one's own data (a ZIP), per user
     # Proxies in front of the portal (nginx: 1) whose X-Forwarded-For/-Proto are believed;
     # 0 believes none, so nobody escapes a rate limit or the sign-in throttle by sending one.
     TRUSTED_PROXIES = 0
@@ -179,6 +180,7 @@ class TestConfig(Config):
     RATELIMIT_ALERTS = "10000 per hour"
     RATELIMIT_INVITATIONS = "10000 per day"
     RATELIMIT_API = "10000 per hour"
+    RATELIMIT_EXPORT = "10000 per hour"
 
 
 class ProductionConfig(Config):

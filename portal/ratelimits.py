@@ -72,3 +72,5 @@ invitations = limiter.shared_limit(
 )
 # for the API blueprint: ``ratelimits.api(bp)`` limits every route of it, every method
 api = limiter.shared_limit(setting("RATELIMIT_API"), scope="api")
+# a person's download of everything the portal holds about them (a ZIP of all their files)
+export = limiter.limit(setting("RATELIMIT_EXPORT"), methods=["POST"])

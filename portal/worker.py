@@ -17,6 +17,7 @@ from portal.extensions import db
 from portal.jobs import tasks as jobs
 from portal.matching import tasks as matching
 from portal.prequal import tasks as prequal
+from portal.privacy import tasks as privacy
 from portal.returns import tasks as returns
 from portal.search import sync_index
 from portal.twofactor import tasks as twofactor
@@ -35,6 +36,7 @@ TASKS = [
     ("mail", mail.send_task),  # after every task that queues mail: sent the same round
     ("prune", twofactor.prune_accounts),
     ("api-keys", api.prune_idempotency_keys),
+    ("privacy", privacy.purge_task),  # hourly: purges deleted accounts, old rows and files
 ]
 
 

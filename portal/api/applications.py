@@ -59,7 +59,11 @@ class ApplicationSchema(ma.Schema):
         ma.fields.Nested(AnswerSchema), metadata={"description": "Screening questions"}
     )
     resume_filename = ma.fields.String(
-        allow_none=True, metadata={"description": "The résumé file's name, as uploaded"}
+        allow_none=True,
+        metadata={
+            "description": "The résumé file's name, as uploaded; null once the applicant's "
+            "account is purged"
+        },
     )
     resume_url = ma.fields.String(
         allow_none=True, metadata={"description": "The résumé sent with the application"}
@@ -75,6 +79,8 @@ class ApplicationListSchema(ma.Schema):
 def _application(decision: ApplicationDecision) -> dict:
     application = decision.application
     resume = application.resume
+    if resume is not None and resume.file_removed:  # its account was purged
+        resume = None
     return {
         "id": application.id,
         "job_id": application.job_id,
