@@ -21,7 +21,7 @@ from portal.models.integrations import (
 )
 from portal.models.jobs import Job, JobCredential, JobShare, SearchNode, SearchOutbox
 from portal.models.lmi import ReportingPeriod, ReturnLine, WorkforceReturn
-from portal.models.mail import OutboxMessage
+from portal.models.mail import OutboxMessage, WorkerHeartbeat
 from portal.models.matching import (
     CandidateView,
     MatchDismissal,
@@ -101,5 +101,6 @@ __all__ = [
     "TwoStepFailure",
     "User",
     "UserToken",
+    "WorkerHeartbeat",
     "WorkforceReturn",
 ]

@@ -28,3 +28,23 @@ class OutboxMessage(db.Model):
     alert_id: Mapped[int | None] = mapped_column(
         ForeignKey("saved_searches.id", ondelete="SET NULL"), index=True
     )
+    # after a failed attempt: not tried again before this time (back-off, portal.mail)
+    next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    # committed just before the SMTP DATA command: if the sender dies after it, the relay
+    # may have the message, so it is never sent again automatically ("in doubt")
+    data_started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class WorkerHeartbeat(db.Model):
+    """One row per running worker process (``flask portal worker``), written each pass;
+    ``/healthz`` and the admin home page read it."""
+
+    __tablename__ = "worker_heartbeats"
+
+    name: Mapped[str] = mapped_column(String(150), primary_key=True)  # node:pid
+    node: Mapped[str] = mapped_column(String(100), index=True)
+    pid: Mapped[int] = mapped_column()
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    beat_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    pass_seconds: Mapped[float | None] = mapped_column()  # how long the last pass took
+    failed_tasks: Mapped[list | None] = mapped_column(JSON)  # names of tasks that failed

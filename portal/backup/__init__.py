@@ -1,0 +1,1 @@
+"""Backups and restores: ``flask portal backup DIR`` and ``flask portal restore DIR``."""

@@ -1,0 +1,1 @@
+"""Health of a running portal: ``GET /healthz`` for load balancers and the worker heartbeat."""
