@@ -64,6 +64,8 @@ def test_a_seeker_pauses_resumes_changes_and_deletes_an_alert_on_the_alerts_page
     login(client, seeker)
     alert = _save_signed_in(client, mailbox, "q=outreach&type=part_time")
     assert alert.user_id == seeker.id and alert.confirmed_at is not None
+    html = client.get("/alerts").get_data(as_text=True)
+    assert 'href="/jobs?q=outreach&amp;type=part_time"' in html  # the alert's own search
     page = text(client.get("/alerts"))
     assert "“outreach” — all jobs, part-time" in page
     assert "0 jobs sent so far" in page and ">On<" in page

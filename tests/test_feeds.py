@@ -166,7 +166,8 @@ def test_robots_keeps_private_pages_out_and_names_the_sitemap(client):
     response = client.get("/robots.txt")
     assert response.mimetype == "text/plain"
     body = response.get_data(as_text=True)
-    for private in ("/agency", "/admin", "/account", "/profile", "/applications", "/lmi"):
+    private_paths = ("/agency", "/admin", "/account", "/profile", "/applications", "/lmi")
+    for private in (*private_paths, "/invitations", "/forgot"):
         assert f"\nDisallow: {private}\n" in body
     assert "\nAllow: /jobs\n" in body
     assert re.search(r"\nSitemap: https?://[^/]+/sitemap\.xml\n", body)

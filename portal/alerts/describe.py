@@ -3,6 +3,7 @@ part-time, $25/h or more"."""
 
 from urllib.parse import parse_qsl, urlencode
 
+from flask import url_for
 from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 
@@ -21,6 +22,12 @@ HOURS_WORDS = {
 def params_of(query: str) -> search.SearchParams:
     """The search an alert's stored query string stands for (as ``/jobs`` reads it)."""
     return search.SearchParams.from_args(MultiDict(parse_qsl(query)))
+
+
+def search_url(alert, *, external: bool = False) -> str:
+    """The ``/jobs`` address of a search alert's stored query (built by ``url_for``)."""
+    args = MultiDict(parse_qsl(alert.query or "")).to_dict(flat=False)
+    return url_for("jobs.index", _external=external, **args)
 
 
 def canonical(p: search.SearchParams) -> str:

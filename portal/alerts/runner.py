@@ -29,7 +29,7 @@ from sqlalchemy.orm import joinedload
 
 from portal import mail, search
 from portal.alerts import services
-from portal.alerts.describe import describe, params_of
+from portal.alerts.describe import describe, params_of, search_url
 from portal.extensions import db
 from portal.models import (
     AlertDelivery,
@@ -293,9 +293,7 @@ def _queue_digest(alert: SavedSearch, to: str, jobs: list[JobLine], description:
     if alert.kind == "matches":
         more_link = url_for("matching.recommended", _external=True)
     else:
-        more_link = url_for("jobs.index", _external=True) + (
-            f"?{alert.query}" if alert.query else ""
-        )
+        more_link = search_url(alert, external=True)
     count = f"{len(jobs)} new job{'s' if len(jobs) != 1 else ''}"
     return mail.queue(
         to,

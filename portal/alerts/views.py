@@ -7,7 +7,7 @@ from flask_login import current_user, login_required
 from portal import ratelimits
 from portal.actions import commit, run_action
 from portal.alerts import forms, services, tokens
-from portal.alerts.describe import canonical, describe, describe_params
+from portal.alerts.describe import canonical, describe, describe_params, search_url
 from portal.auth.permissions import require_role
 from portal.extensions import csrf, db
 from portal.forms import ConfirmForm
@@ -74,6 +74,7 @@ def index():
         alerts=[(a, describe(a), forms.FrequencyForm(frequency=a.frequency)) for a in alerts],
         match_form=forms.MatchAlertForm() if has_profile else None,
         confirm_form=ConfirmForm(),
+        search_url=search_url,
         saved=request.args.get("saved") == "1",
     )
 
