@@ -42,6 +42,10 @@ class Config:
     MAIL_SENDER = "Sector Jobs Portal <no-reply@sectorjobs.example>"
     MAIL_LOG_MESSAGES = True
     MAIL_BATCH_SIZE = 100
+    # after a temporary failure an email is tried again this long later, doubled after each
+    # further failure (±10 %), at most MAIL_RETRY_MAX_SECONDS (portal/mail.py)
+    MAIL_RETRY_BASE_SECONDS = 60
+    MAIL_RETRY_MAX_SECONDS = 3600
 
     # Base URL used in emailed links when no request is active (worker, CLI)
     BASE_URL = "http://127.0.0.1:5000"
@@ -88,6 +92,16 @@ class Config:
     RESUME_MAX_BYTES = 5 * 1024 * 1024
     MAX_CONTENT_LENGTH = 6 * 1024 * 1024  # a bigger request is refused before it is read
     WORKER_INTERVAL_SECONDS = 60
+    # between two passes the worker applies the search outbox every SEARCH_SYNC_SECONDS, so
+    # a job published on another node is searchable here within about that long
+    SEARCH_SYNC_SECONDS = 1
+
+    # Health (portal/health, GET /healthz): "degraded" when this node's index is behind the
+    # search outbox, the oldest waiting email, or the newest worker heartbeat is older than
+    # these many seconds
+    HEALTH_OUTBOX_LAG_SECONDS = 120
+    HEALTH_MAIL_AGE_SECONDS = 900
+    HEALTH_WORKER_STALE_SECONDS = 300
 
     # Alerts (portal/alerts): due alerts one run of `flask alerts run` (or of the worker)
     # takes on; the rest wait for the next run
@@ -181,6 +195,8 @@ class TestConfig(Config):
     RATELIMIT_INVITATIONS = "10000 per day"
     RATELIMIT_API = "10000 per hour"
     RATELIMIT_EXPORT = "10000 per hour"
+    # a failed email is tried again at once; tests/test_mail_delivery.py sets a real back-off
+    MAIL_RETRY_BASE_SECONDS = 0
 
 
 class ProductionConfig(Config):

@@ -21,6 +21,7 @@ from portal.alerts import services as alerts
 from portal.api import tokens as api_tokens
 from portal.applications import services as applications
 from portal.extensions import db as _db
+from portal.mail import MAX_ATTEMPTS
 from portal.models import (
     Application,
     ApplicationDecision,
@@ -446,7 +447,7 @@ def test_rows_past_their_periods_are_deleted(app, db, make_agency):
         [
             OutboxMessage(**mail, created_at=old["mail"], sent_at=old["mail"]),  # goes
             OutboxMessage(**mail, created_at=now, sent_at=now),
-            OutboxMessage(**mail, created_at=old["mail"], attempts=5),  # gave up: goes
+            OutboxMessage(**mail, created_at=old["mail"], attempts=MAX_ATTEMPTS),  # gave up: goes
             OutboxMessage(**mail, created_at=old["mail"], attempts=1),  # still trying
         ]
     )
