@@ -33,7 +33,7 @@ from sqlalchemy import and_, case, func, or_, select, update
 
 from portal import audit
 from portal.extensions import db
-from portal.models import OutboxMessage
+from portal.models import MailBounce, OutboxMessage
 from portal.models.types import utcnow
 
 log = logging.getLogger("portal.mail")
@@ -244,6 +244,13 @@ def send_pending() -> tuple[int, int]:
         if not _claim(message_id, worker):
             continue
         message = db.session.get(OutboxMessage, message_id)
+        reason = _withdrawn(message)
+        if reason is not None:
+            message.attempts = MAX_ATTEMPTS  # given up, with the reason as its last error
+            message.last_error = reason
+            message.claimed_at = message.claimed_by = None
+            db.session.commit()
+            continue
         try:
             if current_app.config["MAIL_SERVER"]:
                 _smtp_send(message, lambda m=message: _data_starting(m))
@@ -264,6 +271,19 @@ def send_pending() -> tuple[int, int]:
             attempted.send(message, ok=True)
         db.session.commit()
     return sent, failed
+
+
+def _withdrawn(message: OutboxMessage) -> str | None:
+    """Why a queued alert digest (an email with ``List-Unsubscribe``) must not go out any
+    more: its alert was deleted (unsubscribed) or its address bounced since it was queued."""
+    if not (message.headers or {}).get("List-Unsubscribe"):
+        return None
+    if message.alert_id is None:
+        return "withdrawn: the alert was deleted (unsubscribed) before it was sent"
+    bounced = db.session.scalar(
+        select(MailBounce.id).where(MailBounce.email == message.recipient.strip().lower())
+    )
+    return "withdrawn: the address bounced before it was sent" if bounced else None
 
 
 def _failed(message: OutboxMessage, exc: Exception, permanent: bool) -> None:

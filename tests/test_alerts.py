@@ -408,3 +408,33 @@ def test_digest_links_use_the_sites_public_address_outside_requests(
     plain = message.get_body(("plain",)).get_content()
     assert "https://jobs.example.org/jobs/" in plain
     assert "https://jobs.example.org/alerts/manage/" in plain
+
+
+def test_a_digest_queued_before_an_unsubscribe_or_a_bounce_is_not_sent(
+    db, app, client, runner, mailbox, agency, make_job
+):
+    for address in ("gone@example.org", "bounced@example.org", "kept@example.org"):
+        confirm(client, save_alert(client, mailbox, address, SEARCH))
+        make_due(alert_of(address).id)
+    make_job(agency=agency, title="Outreach Worker", description="Outreach.")
+    run_alerts(runner)  # three digests queued, none sent yet
+    queued = {m.recipient: m for m in _db.session.scalars(select(OutboxMessage))}
+    url = queued["gone@example.org"].headers["List-Unsubscribe"].strip("<>")
+    path = "/" + url.split("://", 1)[1].split("/", 1)[1]
+    unsubscribed = app.test_client().post(path, data={"List-Unsubscribe": "One-Click"})
+    assert unsubscribed.status_code == 200
+    assert runner.invoke(args=["alerts", "bounce", "bounced@example.org"]).exit_code == 0
+
+    mailbox.deliver()
+    assert _digests(mailbox, "kept@example.org")
+    assert not _digests(mailbox, "gone@example.org")
+    assert not _digests(mailbox, "bounced@example.org")
+    _db.session.expire_all()
+    withdrawn = {
+        m.recipient: m.last_error
+        for m in _db.session.scalars(select(OutboxMessage).where(OutboxMessage.sent_at.is_(None)))
+    }
+    assert withdrawn == {
+        "gone@example.org": "withdrawn: the alert was deleted (unsubscribed) before it was sent",
+        "bounced@example.org": "withdrawn: the address bounced before it was sent",
+    }
