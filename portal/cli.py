@@ -7,6 +7,7 @@ from flask.cli import AppGroup
 from portal import worker
 from portal.alerts.cli import alerts_cli
 from portal.auth.cli import users_cli
+from portal.backup import backup_command, restore_command
 from portal.demo.alerts import seed_alerts
 from portal.demo.applications import seed_applications, seed_matching
 from portal.demo.lmi import seed_demo_returns
@@ -24,6 +25,8 @@ from portal.twofactor import cli as _twofactor_cli  # noqa: F401  adds users res
 from portal.webhooks.cli import webhooks_cli
 
 portal_cli = AppGroup("portal", help="Portal set-up and background work.")
+portal_cli.add_command(backup_command)
+portal_cli.add_command(restore_command)
 
 
 @portal_cli.command("load-reference")
