@@ -83,6 +83,9 @@ class Config:
     # machine's name for the search outbox high-water mark (None: the host name)
     SEARCH_INDEX_DIR = None
     SEARCH_NODE = None
+    # a lost index of at most this many searchable jobs is rebuilt by the request that
+    # finds it; a bigger one by the worker's next pass (portal/search/recovery.py)
+    SEARCH_REBUILD_IN_REQUEST_MAX = 5000
 
     # Logging (portal/logs.py): the level of the portal's log, one line per request at INFO
     LOG_LEVEL = "INFO"

@@ -46,6 +46,7 @@ def index():
         facets=listing.facet_options(result),
         active_filters=listing.active_filters(params),
         clear_all_args=listing.without_filters(params),
+        rebuilding=search.rebuilding(),  # the index is an empty stand-in for a lost one
         **signals.page_extras("index", params=params),  # prequal: open_lists
     )
 

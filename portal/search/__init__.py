@@ -10,9 +10,11 @@ from portal.search.params import (
     SearchParams,
 )
 from portal.search.query import SearchResult, more_like, new_jobs, search
+from portal.search.recovery import rebuilding
 from portal.search.signals import jobs_committed
 from portal.search.similarity import term_idf, text_terms
-from portal.search.sync import enqueue, pending_changes, sync_after_commit
+from portal.search.status import index_documents, outbox_lag
+from portal.search.sync import enqueue, node_name, pending_changes, sync_after_commit
 from portal.search.synonyms import require_synonyms
 from portal.search.tasks import sync_index
 
@@ -25,11 +27,15 @@ __all__ = [
     "SearchParams",
     "SearchResult",
     "enqueue",
+    "index_documents",
     "jobs_committed",
     "more_like",
     "new_jobs",
+    "node_name",
+    "outbox_lag",
     "pending_changes",
     "plain_text",
+    "rebuilding",
     "require_synonyms",
     "search",
     "sync_after_commit",

@@ -1,16 +1,18 @@
 """``flask search ...``: sync, rebuild and check the job index."""
 
+import os
+
 import click
 from flask.cli import AppGroup
-from sqlalchemy import select
 
 from portal.extensions import db
-from portal.search import index, sync
-from portal.search.documents import document, searchable_query
+from portal.search import directories, index, sync
+from portal.search.documents import searchable_query
+from portal.search.recovery import rebuild  # also used by the benchmarks
+
+__all__ = ["rebuild", "search_cli"]
 
 search_cli = AppGroup("search", help="The job search index.")
-
-BATCH = 500
 
 
 @search_cli.command("sync")
@@ -19,37 +21,19 @@ def sync_command() -> None:
     click.echo(f"applied {sync.apply_pending()} outbox rows")
 
 
-def rebuild(progress: bool = True) -> int:
-    """Build a fresh index from the database in a new directory and swap it in."""
-    start_mark = sync.outbox_max_id()
-    visible = {i for i in sync.visible_window_ids() if i <= start_mark}
-    path = index.new_index_dir(index.root_dir())
-    ix = index.open_index(path)
-    # two processes analyse documents in parallel, each writing its own segment
-    writer = ix.writer(procs=2, limitmb=256, multisegment=True)
-    total = db.session.scalar(select(db.func.count()).select_from(searchable_query().subquery()))
-    count = 0
-    query = searchable_query().order_by(None).execution_options(yield_per=BATCH)
-    with click.progressbar(
-        length=total, label="Indexing jobs", show_pos=True, hidden=not progress
-    ) as bar:
-        for job in db.session.scalars(query):
-            writer.add_document(**document(job))
-            count += 1
-            bar.update(1)
-    writer.commit()
-    index.swap_in(path)
-    # changes made while building were applied to the old index: apply them again
-    sync.set_high_water(start_mark, visible)
-    db.session.commit()
-    sync.apply_pending()
-    return count
-
-
 @search_cli.command("reindex")
 def reindex_command() -> None:
     """Rebuild the index from the database and swap it in atomically."""
-    count = rebuild()
+    root = index.root_dir()
+    os.makedirs(root, exist_ok=True)
+    lock = directories.rebuild_lock(root)
+    if not lock.acquire(timeout=0):
+        click.echo("another rebuild of this index is running: waiting for it to end")
+        lock.acquire()
+    try:
+        count = rebuild()
+    finally:
+        lock.release()
     click.echo(f"indexed {count} published jobs into {index.current_dir()}")
 
 

@@ -6,14 +6,16 @@ from dataclasses import dataclass
 
 from markupsafe import Markup
 from whoosh import highlight, spelling
+from whoosh.analysis import STOP_WORDS, Token
+from whoosh.analysis.tokenizers import default_pattern
 from whoosh.qparser import AndGroup, QueryParser
 from whoosh.query import And, NullQuery, Term
 
 from portal.search import synonyms
-from portal.search.analysis import analyzer
+from portal.search.analysis import analyzer, sector_stem
 from portal.search.documents import vocabulary
-from portal.search.index import View
 from portal.search.schema import make_schema
+from portal.search.searcher import View
 
 QUERY_NOISE = re.compile(
     r"(?<![\w-])(jobs?|positions?|vacanc(?:y|ies)|openings?|near|in)(?![\w-])", re.IGNORECASE
@@ -93,7 +95,7 @@ def suggest(view: View, text: str) -> str | None:
                     break
         if replacement is None:
             if corrector is None:
-                corrector = spelling.ListCorrector(sorted(vocabulary()))
+                corrector = _corrector()
             found = [w for w in corrector.suggest(word, limit=3, maxdist=2) if _known(reader, w)]
             replacement = found[0] if found else None
         if replacement:
@@ -102,9 +104,44 @@ def suggest(view: View, text: str) -> str | None:
     return out if changed else None
 
 
+_correctors: list = [None, None]  # the vocabulary and its corrector
+
+
+def _corrector() -> spelling.ListCorrector:
+    """A corrector over the "did you mean" vocabulary (rebuilt when it is reloaded)."""
+    words = vocabulary()
+    if _correctors[0] is not words:
+        _correctors[1] = spelling.ListCorrector(sorted(words))
+        _correctors[0] = words
+    return _correctors[1]
+
+
+def _tokens(text: str, termset: frozenset):
+    """The tokens ``analyzer()`` gives for highlighting (``chars=True``,
+    ``removestops=False``: stop words kept but marked), each marked when it is a query
+    term: the same tokenizer, lowercasing, stop words and stemmer, without a generator
+    per filter (several times faster on long descriptions)."""
+    token = Token(positions=False, chars=True, removestops=False, mode="query")
+    stops = STOP_WORDS
+    stem = sector_stem
+    for match in default_pattern.finditer(text):
+        word = match.group(0).lower()
+        if len(word) >= 2 and word not in stops:
+            token.stopped = False
+            token.text = stem(word)
+        else:
+            token.stopped = True
+            token.text = word
+        token.startchar = match.start()
+        token.endchar = match.end()
+        token.matched = token.text in termset
+        yield token
+
+
 def highlighted(text: str, terms: frozenset, chars: int | None) -> Markup | None:
     """``text`` with query terms in <mark> (escaped): the whole text when ``chars`` is None,
-    else its best fragment of about that length."""
+    else its best fragment of about that length (what ``whoosh.highlight.highlight`` gives
+    with ``analyzer()``, top=1)."""
     if not terms:
         return None
     fragmenter = (
@@ -112,13 +149,10 @@ def highlighted(text: str, terms: frozenset, chars: int | None) -> Markup | None
         if chars is None
         else highlight.ContextFragmenter(maxchars=chars, surround=60)
     )
-    fragment = highlight.highlight(
-        text,
-        terms,
-        _ANALYZER,
-        fragmenter,
-        highlight.HtmlFormatter(tagname="mark", between=" … "),
-        top=1,
+    fragments = fragmenter.fragment_tokens(text, _tokens(text, frozenset(terms)))
+    best = highlight.top_fragments(
+        fragments, 1, highlight.BasicFragmentScorer(), highlight.FIRST, minscore=1
     )
+    fragment = highlight.HtmlFormatter(tagname="mark", between=" … ")(text, best)
     # HtmlFormatter escapes the text (whoosh htmlescape); only its own <mark> tags are markup
     return Markup(fragment) if fragment else None  # nosec B704

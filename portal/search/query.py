@@ -12,9 +12,9 @@ from markupsafe import Markup
 from whoosh.query import Or, Term
 
 from portal.search import facets, ranking
-from portal.search.index import View, pool
 from portal.search.keywords import highlighted, suggest, text_query
 from portal.search.params import PAGE_SIZE, SearchParams
+from portal.search.searcher import View, pool
 
 
 @dataclass
@@ -66,17 +66,12 @@ def _run(view: View, query, p: SearchParams, snippet_source, window) -> SearchRe
     if query is not None:
         matched = ranking.matched(view, query.query)
     elif p.q:
-        matched = set()
+        matched = 0
     else:
-        matched = set(view.live)
+        matched = view.live_mask
     filters = facets.filters(view, p)
     docs = facets.intersect(matched, filters.values())
-    facet_counts = {}
-    for name in facets.FACETS:
-        others = [s for key, s in filters.items() if key != name]
-        facet_counts[name] = facets.count(
-            view, docs if len(others) == len(filters) else facets.intersect(matched, others), name
-        )
+    facet_counts = facets.counts(view, matched, filters, docs)
     start, size = window
     ordered = ranking.order(view, query, docs, p, start + size)[start:]
     job_ids = [view.facets[d].job_id for d in ordered]
@@ -92,7 +87,7 @@ def _run(view: View, query, p: SearchParams, snippet_source, window) -> SearchRe
                 snippet=highlighted(body, terms, 220),
             )
         )
-    return SearchResult(params=p, total=len(docs), hits=hits, facets=facet_counts)
+    return SearchResult(params=p, total=docs.bit_count(), hits=hits, facets=facet_counts)
 
 
 def new_jobs(
@@ -114,8 +109,8 @@ def new_jobs(
     if query is not None:
         groups.append(ranking.matched(view, query.query))
     docs = facets.intersect(docs, groups)
-    wanted = len(docs) if limit is None else limit
-    newest = ranking.order(view, None, docs, replace(p, sort="newest"), wanted)
+    wanted = docs.bit_count() if limit is None else limit
+    newest = ranking.top(view, docs, wanted, "newest")
     return [(view.facets[d].job_id, view.facets[d].published_ts) for d in newest]
 
 
@@ -125,6 +120,6 @@ def more_like(job_id: int, text: str, limit: int = 5) -> list[int]:
     view = pool().current()
     keys = view.searcher.key_terms_from_text("text", text, numterms=8)
     terms = [Term("text", word) for word, _weight in keys]
-    docs = ranking.matched(view, Or(terms)) if terms else set()
+    docs = ranking.matched(view, Or(terms)) if terms else 0
     ranked = ranking.ranked(view, terms, docs, limit + 1)
     return [view.facets[d].job_id for d in ranked if view.facets[d].job_id != job_id][:limit]

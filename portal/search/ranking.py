@@ -1,15 +1,26 @@
-"""Which documents match a text query and in what order: cached term doc sets, a
-BM25-style score for relevance, and the other sorts."""
+"""Which documents match a text query and in what order: term document sets read per
+segment, a BM25-style score for relevance, and the other sorts.
+
+Only the window of results a page shows is ordered. A relevance score depends only on
+each query term's frequency in the document, so the matches fall into a few score levels
+(one per combination of frequencies); the levels are visited best first, and only the
+levels the window reaches are ordered among themselves (newest first, then job id). A
+query matching most jobs therefore never scores them one by one; the other sorts walk
+each segment's documents in that order (kept per segment) until the window is full.
+"""
 
 import heapq
 import math
+from itertools import islice
 
 from whoosh.query import And, Or, Term
 
+from portal.search import bits
 from portal.search.facets import intersect
-from portal.search.index import View
 from portal.search.keywords import TextQuery
 from portal.search.params import SearchParams
+from portal.search.searcher import View
+from portal.search.segments import SORT_KEYS
 
 
 def _simple_terms(query) -> list | None:
@@ -27,8 +38,8 @@ def _simple_terms(query) -> list | None:
     return None
 
 
-def matched(view: View, query) -> set:
-    """Docs matching a query: And/Or/Term through cached term doc sets, others by Whoosh."""
+def matched(view: View, query) -> int:
+    """Docs matching a query: And/Or/Term through term doc sets, others by Whoosh."""
     if isinstance(query, Term):
         return view.term(query.fieldname, query.text).docs
     if isinstance(query, And):
@@ -36,53 +47,157 @@ def matched(view: View, query) -> set:
             matched(view, query.subqueries[0]), [matched(view, q) for q in query.subqueries[1:]]
         )
     if isinstance(query, Or):
-        found = set()
+        found = 0
         for q in query.subqueries:
             found |= matched(view, q)
         return found
     return view.matched(repr(query), lambda: view.searcher.docs_for_query(query))
 
 
-BM25_K1 = 1.2
+# below this many matches (or when the window needs most of them) ordering every match is
+# cheaper than walking an order
+LIST_ALL = 1000
 
 
-def ranked(view: View, terms: list, docs: set, limit: int) -> list[int]:
-    """Top docs by a BM25-style sum over the query terms (term frequency saturation and
-    idf; document text repeats the title and occupation, which weights them)."""
-    total = max(1, len(view.live))
+def top(view: View, docs: int, k: int, sort: str) -> list[int]:
+    """The first ``k`` of ``docs`` in a result order (``segments.SORT_KEYS``)."""
+    if k <= 0 or not docs:
+        return []
+    key = SORT_KEYS[sort]
     facets = view.facets
+    n = docs.bit_count()
+    if n <= LIST_ALL or n * n <= k * view.count:
+        return heapq.nlargest(k, bits.members(docs), key=lambda d: key(facets[d]))
+    streams = [
+        _in_order(part.data.order(sort), local, part.offset) for part, local in view.split(docs)
+    ]
+    if len(streams) == 1:
+        return list(islice(streams[0], k))
+    return list(islice(heapq.merge(*streams, key=lambda d: key(facets[d]), reverse=True), k))
+
+
+def _in_order(order, local: int, offset: int):
+    """A segment's documents in ``local``, in the segment's ``order``, index-wide."""
+    data = local.to_bytes((local.bit_length() + 7) >> 3, "little")
+    size = len(data)
+    for d in order:
+        i = d >> 3
+        if i < size and data[i] >> (d & 7) & 1:
+            yield offset + d
+
+
+BM25_K1 = 1.2
+# score levels visited before falling back to scoring each match
+MAX_LEVELS = 2000
+
+
+def _gain(weight: float, tf: int) -> float:
+    return weight * tf * (BM25_K1 + 1) / (tf + BM25_K1)
+
+
+def ranked(view: View, terms: list, docs: int, limit: int) -> list[int]:
+    """Top docs by a BM25-style sum over the query terms (term frequency saturation and
+    idf; document text repeats the title and occupation, which weights them). Equal
+    scores: newest first, then job id, so the order survives merges and reindexing
+    (document numbers do not)."""
+    if limit <= 0 or not docs:
+        return []
+    total = max(1, view.count)
     weighted = []
     for t in terms:
         found = view.term(t.fieldname, t.text)
-        idf = math.log(1 + (total - len(found.docs) + 0.5) / (len(found.docs) + 0.5))
-        weighted.append((found.tfs, idf * (t.boost or 1.0)))
-
-    def score(d):
-        s = 0.0
-        for tfs, idf in weighted:
-            tf = tfs[d]
-            if tf:
-                s += idf * tf * (BM25_K1 + 1) / (tf + BM25_K1)
-        # equal scores: newest first, then job id, so the order survives merges and
-        # reindexing (document numbers do not)
-        return (round(s, 9), facets[d].published_ts, facets[d].job_id)
-
-    return heapq.nlargest(limit, docs, key=score)
+        idf = math.log(1 + (total - found.count + 0.5) / (found.count + 0.5))
+        weighted.append((idf * (t.boost or 1.0), found.levels))
+    if docs.bit_count() > LIST_ALL:
+        found = _by_levels(view, weighted, docs, limit)
+        if found is not None:
+            return found
+    return _scored(view, weighted, docs, limit)
 
 
-def order(view: View, query: TextQuery | None, docs: set, p: SearchParams, limit: int) -> list[int]:
+def _scored(view: View, weighted: list, docs: int, limit: int) -> list[int]:
+    """Every match scored (the sum over the terms in query order, as _by_levels adds)."""
+    listed = bits.members(docs)
+    score = dict.fromkeys(listed, 0.0)
+    for weight, levels in weighted:
+        for tf, mask in levels.items():
+            hit = docs & mask if tf else 0
+            if hit:
+                gain = _gain(weight, tf)
+                for d in bits.members(hit):
+                    score[d] += gain
     facets = view.facets
+    return heapq.nlargest(
+        limit,
+        listed,
+        key=lambda d: (round(score[d], 9), facets[d].published_ts, facets[d].job_id),
+    )
+
+
+def _by_levels(view: View, weighted: list, docs: int, limit: int) -> list[int] | None:
+    """The top ``limit`` by visiting score levels best first; None when there are too
+    many levels (then scoring each match is cheaper)."""
+    lists = []  # per term: (gain, docs with that gain), best first
+    for weight, levels in weighted:
+        entries = []
+        rest = docs
+        for tf, mask in levels.items():
+            hit = docs & mask if tf else 0
+            if hit:
+                entries.append((_gain(weight, tf), hit))
+                rest &= ~mask
+        if rest:  # docs without the term (an Or): nothing added
+            entries.append((0.0, rest))
+        entries.sort(key=lambda entry: entry[0], reverse=True)
+        lists.append(entries)
+
+    def score(index):
+        s = 0.0
+        for entries, j in zip(lists, index, strict=True):
+            s += entries[j][0]
+        return s
+
+    first = (0,) * len(lists)
+    heap = [(-score(first), first)]
+    seen = {first}
+    result: list[int] = []
+    level, group = None, 0
+    visited = 0
+    while heap:
+        negative, index = heapq.heappop(heap)
+        visited += 1
+        if visited > MAX_LEVELS:
+            return None
+        rounded = round(-negative, 9)
+        if rounded != level:
+            result.extend(top(view, group, limit - len(result), "newest"))
+            if len(result) >= limit:
+                return result
+            level, group = rounded, 0
+        mask = docs
+        for entries, j in zip(lists, index, strict=True):
+            mask &= entries[j][1]
+            if not mask:
+                break
+        group |= mask
+        for i, entries in enumerate(lists):
+            if index[i] + 1 < len(entries):
+                following = (*index[:i], index[i] + 1, *index[i + 1 :])
+                if following not in seen:
+                    seen.add(following)
+                    heapq.heappush(heap, (-score(following), following))
+    result.extend(top(view, group, limit - len(result), "newest"))
+    return result
+
+
+def order(view: View, query: TextQuery | None, docs: int, p: SearchParams, limit: int) -> list[int]:
     if p.sort == "relevance" and query is not None:
         terms = _simple_terms(query.query)
         if terms is not None:
             return ranked(view, terms, docs, limit)
-        results = view.searcher.search(query.query, filter=docs, limit=limit)
+        results = view.searcher.search(query.query, filter=set(bits.members(docs)), limit=limit)
         return [hit.docnum for hit in results]
-    if p.sort == "pay":
-        return heapq.nlargest(
-            limit, docs, key=lambda d: (facets[d].pay_hourly_cents, -facets[d].job_id)
-        )
-    if p.sort == "closing":
-        return heapq.nsmallest(limit, docs, key=lambda d: (facets[d].closes_ord, facets[d].job_id))
+    if p.sort in ("pay", "closing"):
+        return top(view, docs, limit, p.sort)
     # ties broken by job id, so pages stay stable across merges and reindexing
-    return heapq.nlargest(limit, docs, key=lambda d: (facets[d].published_ts, facets[d].job_id))
+    return top(view, docs, limit, "newest")

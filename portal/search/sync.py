@@ -18,7 +18,7 @@ from whoosh.writing import LockError
 from portal.extensions import db
 from portal.models import SearchNode, SearchOutbox
 from portal.models.types import utcnow
-from portal.search import index, signals
+from portal.search import directories, index, signals
 from portal.search.documents import document, load_searchable
 
 TRAILING_WINDOW = timedelta(minutes=5)
@@ -58,12 +58,14 @@ def _node() -> SearchNode:
 
 def apply_jobs(writer, job_ids: list[int]) -> None:
     searchable = load_searchable(job_ids)
+    # the old documents are found with this process's open segment readers (Whoosh's
+    # update_document opens every segment's files again for each document)
+    searcher = index.pool().writer_searcher(writer)
     for job_id in job_ids:
+        writer.delete_by_term("job_id", str(job_id), searcher=searcher)
         job = searchable.get(job_id)
-        if job is None:
-            writer.delete_by_term("job_id", str(job_id))
-        else:
-            writer.update_document(**document(job))
+        if job is not None:
+            writer.add_document(**document(job))
 
 
 def apply_pending(merge: bool = True) -> int:
@@ -71,9 +73,13 @@ def apply_pending(merge: bool = True) -> int:
 
     ``merge=False`` (used inside web requests) skips merging segments, which can take
     a while; the worker's passes merge the small segments that pile up."""
+    path = index.current_dir()  # a lost index is dealt with first, before reading the node
     node = _node()
-    key = f"{index.root_dir()}|{node.name}"
-    seen = _recently_applied.setdefault(key, set())
+    seen = _seen(path, node.name)
+    record = directories.build_record(path) if directories.unadopted(path) else None
+    adopting = record is not None and not record[2]
+    if adopting:  # a rebuild swapped this directory in: apply what changed since it began
+        node.high_water = record[0]
     since = utcnow() - TRAILING_WINDOW
     rows = db.session.execute(
         select(SearchOutbox.id, SearchOutbox.job_id)
@@ -83,9 +89,11 @@ def apply_pending(merge: bool = True) -> int:
     rows = [(row_id, job_id) for row_id, job_id in rows if row_id not in seen]
     if not rows:
         db.session.commit()
+        if adopting:
+            directories.adopted(path)
         return 0
     job_ids = list(dict.fromkeys(job_id for _, job_id in rows))
-    ix = index.open_index()
+    ix = index.open_index(path)
     writer = ix.writer(timeout=WRITER_TIMEOUT)
     try:
         apply_jobs(writer, job_ids)
@@ -97,6 +105,8 @@ def apply_pending(merge: bool = True) -> int:
     node.high_water = max(node.high_water, top)
     node.updated_at = utcnow()
     db.session.commit()
+    if adopting:
+        directories.adopted(path)
     seen.update(row_id for row_id, _ in rows)
     if len(seen) > 100_000:
         seen.clear()
@@ -139,12 +149,26 @@ def visible_window_ids() -> set[int]:
     )
 
 
+def _seen(path: str, node: str) -> set[int]:
+    """The outbox ids this process applied to the index in ``path`` lately: at first, the
+    window ids its rebuild already had. Kept per directory: after a swap, rows applied to
+    the old index are applied again."""
+    key = f"{path}|{node}"
+    seen = _recently_applied.get(key)
+    if seen is None:
+        record = directories.build_record(path)
+        if len(_recently_applied) > 16:
+            _recently_applied.clear()
+        seen = _recently_applied[key] = set(record[1]) if record else set()
+    return seen
+
+
 def set_high_water(value: int, already_applied: set[int] | None = None) -> None:
-    """After a rebuild: rows up to ``value`` (and the window rows that were visible when
-    the rebuild started) are in the new index; anything else will be applied."""
+    """Rows up to ``value`` (and ``already_applied``, window rows) are in the live index;
+    anything else will be applied."""
     node = _node()
     node.high_water = value
-    _recently_applied[f"{index.root_dir()}|{node.name}"] = set(already_applied or ())
+    _recently_applied[f"{index.current_dir()}|{node.name}"] = set(already_applied or ())
 
 
 def process_label() -> str:
