@@ -47,6 +47,7 @@ def create_app(config_name: str | None = None, overrides: dict | None = None) ->
     from portal.applications.views import bp as applications_bp
     from portal.auth.views import bp as auth_bp
     from portal.feeds.views import bp as feeds_bp
+    from portal.health.views import bp as health_bp
     from portal.jobs.import_views import bp as job_imports_bp
     from portal.jobs.views import bp as jobs_bp
     from portal.lmi.views import bp as lmi_bp
@@ -72,6 +73,7 @@ def create_app(config_name: str | None = None, overrides: dict | None = None) ->
     from portal.webhooks.views import bp as webhooks_bp
 
     app.register_blueprint(pages_bp)
+    app.register_blueprint(health_bp)  # /healthz for load balancers: database, index, lags
     app.register_blueprint(auth_bp)
     app.register_blueprint(twofactor_bp)
     app.register_blueprint(agencies_bp)

@@ -2,6 +2,11 @@
 
 Each feature keeps its periodic work in its ``tasks.py``; ``TASKS`` lists them in the order
 they run. Every task is idempotent and safe to run on two machines at once.
+
+A pass runs every task, then the worker waits ``WORKER_INTERVAL_SECONDS``; meanwhile it
+applies the search outbox every ``SEARCH_SYNC_SECONDS`` (0: only in passes), so a job
+published through another node is searchable on this one within about that long. It
+writes its heartbeat (``portal.health.heartbeat``) when it starts and after each pass.
 """
 
 import time
@@ -14,6 +19,7 @@ from portal.alerts import tasks as alerts
 from portal.api import tasks as api
 from portal.applications import tasks as applications
 from portal.extensions import db
+from portal.health.heartbeat import Heartbeat
 from portal.jobs import tasks as jobs
 from portal.matching import tasks as matching
 from portal.prequal import tasks as prequal
@@ -40,7 +46,9 @@ TASKS = [
 ]
 
 
-def run_once() -> None:
+def run_once() -> list[str]:
+    """Run every task once; returns the names of those that failed."""
+    failed = []
     for name, task in TASKS:
         try:
             click.echo(f"{name}: {task()}")
@@ -48,12 +56,50 @@ def run_once() -> None:
             db.session.rollback()
             current_app.logger.exception("task %s failed", name)
             click.echo(f"{name}: failed: {exc}", err=True)
+            failed.append(name)
+    return failed
 
 
 def loop(interval: float, once: bool) -> None:
+    heartbeat = Heartbeat(once)
+    write_heartbeat(heartbeat.start)
+    sync_every = current_app.config["SEARCH_SYNC_SECONDS"]
     while True:
-        run_once()
+        started = time.monotonic()
+        failed = run_once()
+        write_heartbeat(heartbeat.beat, time.monotonic() - started, failed)
         db.session.remove()
         if once:
             return
-        time.sleep(interval)
+        wait_syncing_search(interval, sync_every)
+
+
+def write_heartbeat(write, *args) -> None:
+    try:
+        write(*args)
+        db.session.commit()
+    except Exception:  # the database is away: the tasks say so too; keep working
+        db.session.rollback()
+        current_app.logger.exception("the worker heartbeat could not be written")
+
+
+def wait_syncing_search(seconds: float, every: float) -> None:
+    """Wait ``seconds``, applying the search outbox every ``every`` seconds meanwhile."""
+    deadline = time.monotonic() + seconds
+    failing = False
+    while (left := deadline - time.monotonic()) > 0:
+        if every <= 0 or every >= left:
+            time.sleep(left)
+            return
+        time.sleep(every)
+        try:
+            sync_index()
+        except Exception:  # logged once when it starts failing, not every second
+            db.session.rollback()
+            if not failing:
+                current_app.logger.exception("search sync between passes failed")
+            failing = True
+        else:
+            failing = False
+        finally:
+            db.session.remove()

@@ -21,6 +21,7 @@ from portal.alerts import services as alert_services
 from portal.auth.permissions import require_role
 from portal.extensions import db
 from portal.forms import ConfirmForm
+from portal.health import services as health
 from portal.models import Agency, MailBounce, User
 from portal.models.agencies import AGENCY_STATUSES
 from portal.models.users import ROLE_LABELS, ROLES
@@ -34,7 +35,12 @@ bp = Blueprint("admin", __name__)
 @require_two_step
 def index():
     pending = db.session.scalars(services.agency_query(status="pending")).all()
-    return render_template("admin/index.html", pending=pending, counts=services.counts())
+    return render_template(
+        "admin/index.html",
+        pending=pending,
+        counts=services.counts(),
+        background=health.worker_panel(),  # workers' heartbeats and the mail queue
+    )
 
 
 @bp.route("/agencies")

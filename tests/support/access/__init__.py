@@ -68,6 +68,7 @@ from tests.support.pages import PortalClient, sign_in
 # ``build(db, core) -> ids`` (``BUILDERS``, in the order their objects are created).
 FEATURES = (
     "pages",
+    "health",
     "feeds",
     "auth",
     "agencies",
