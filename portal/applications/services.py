@@ -5,7 +5,8 @@ notes, and the emails both sides receive. Services flush; the caller commits."""
 from datetime import timedelta
 
 from flask import url_for
-from sqlalchemy import func, select, update
+from sqlalchemy import func, or_, select, update
+from sqlalchemy.orm.attributes import set_committed_value
 
 from portal import audit, mail, search
 from portal.applications import signals
@@ -491,9 +492,29 @@ def _alert_agency_staff(application: Application, agency_id: int) -> None:
 DIGEST_EVERY = timedelta(hours=24)
 
 
+def _claim_digest(member: Membership, now) -> bool:
+    """Take ``member``'s digest with a conditional UPDATE, in the caller's transaction: of
+    two workers (two machines) that read the same ``digest_sent_at``, the second waits for
+    the first to commit and then matches no row, so the digest is queued once."""
+    claimed = db.session.execute(
+        update(Membership)
+        .where(
+            Membership.id == member.id,
+            or_(
+                Membership.digest_sent_at.is_(None),
+                Membership.digest_sent_at <= now - DIGEST_EVERY,
+            ),
+        )
+        .values(digest_sent_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    return claimed.rowcount == 1
+
+
 def send_digests() -> int:
     """One email per staff member on the daily digest, listing the applications their
-    agency received since their last digest. Idempotent: a member gets at most one a day."""
+    agency received since their last digest. Idempotent: a member gets at most one a day,
+    even with workers on several machines (``_claim_digest``)."""
     now = utcnow()
     members = db.session.scalars(
         select(Membership).where(Membership.application_alerts == "daily")
@@ -503,6 +524,8 @@ def send_digests() -> int:
         if member.digest_sent_at is not None and now - member.digest_sent_at < DIGEST_EVERY:
             continue
         since = member.digest_sent_at or now - DIGEST_EVERY
+        if not _claim_digest(member, now):
+            continue  # another worker has just sent it
         applications = (
             db.session.scalars(
                 select(Application)
@@ -517,7 +540,7 @@ def send_digests() -> int:
             .unique()
             .all()
         )
-        member.digest_sent_at = now
+        set_committed_value(member, "digest_sent_at", now)  # as the claim wrote it
         if not applications:
             continue
         by_job: dict[Job, list[Application]] = {}

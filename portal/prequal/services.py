@@ -5,7 +5,8 @@ search of qualified members, and invitations to jobs. Services flush; the caller
 from datetime import date, timedelta
 
 from flask import url_for
-from sqlalchemy import select
+from sqlalchemy import select, update
+from sqlalchemy.orm.attributes import set_committed_value
 
 from portal import audit, mail
 from portal.errors import PortalError
@@ -442,8 +443,20 @@ def expire_and_remind(now=None) -> tuple[int, int]:
             ListMember.reminder_sent_at.is_(None),
         )
     ).all()
+    reminded = 0
     for member in due:
-        member.reminder_sent_at = now
+        # claimed with a conditional UPDATE: a worker on another machine that read the same
+        # member waits for this transaction, then matches no row (one reminder, not two)
+        claimed = db.session.execute(
+            update(ListMember)
+            .where(ListMember.id == member.id, ListMember.reminder_sent_at.is_(None))
+            .values(reminder_sent_at=now)
+            .execution_options(synchronize_session=False)
+        )
+        if claimed.rowcount != 1:
+            continue
+        set_committed_value(member, "reminder_sent_at", now)
+        reminded += 1
         mail.queue(
             member.seeker.email,
             f"Your membership of {member.list.name} ends soon",
@@ -452,7 +465,7 @@ def expire_and_remind(now=None) -> tuple[int, int]:
             plist=member.list,
             link=url_for("prequal.my_lists", _external=True),
         )
-    return len(expired), len(due)
+    return len(expired), reminded
 
 
 def days_left(member: ListMember, today: date | None = None) -> int | None:
