@@ -387,7 +387,7 @@ def status_command() -> None:
 
 
 @mail_cli.command("release")
-@click.argument("ids", nargs=-1, type=int, required=True, metavar="ID...")
+@click.argument("ids", nargs=-1, type=click.IntRange(min=1), required=True, metavar="ID...")
 @click.option("--force", is_flag=True, help="Release an email claimed in the last 10 minutes.")
 def release_command(ids: tuple[int, ...], force: bool) -> None:
     """Let in-doubt or given-up emails be sent again (by the next `mail send`)."""
@@ -401,7 +401,7 @@ def release_command(ids: tuple[int, ...], force: bool) -> None:
 
 
 @mail_cli.command("mark-sent")
-@click.argument("ids", nargs=-1, type=int, required=True, metavar="ID...")
+@click.argument("ids", nargs=-1, type=click.IntRange(min=1), required=True, metavar="ID...")
 def mark_sent_command(ids: tuple[int, ...]) -> None:
     """Record in-doubt emails as sent: the relay's log shows it took them."""
     for message_id in ids:
