@@ -3,16 +3,18 @@
 Each feature keeps its periodic work in its ``tasks.py``; ``TASKS`` lists them in the order
 they run. Every task is idempotent and safe to run on two machines at once.
 
-A pass runs every task, then the worker waits ``WORKER_INTERVAL_SECONDS``; meanwhile it
-applies the search outbox every ``SEARCH_SYNC_SECONDS`` (0: only in passes), so a job
-published through another node is searchable on this one within about that long. It
+A pass runs every task, then the worker waits ``WORKER_INTERVAL_SECONDS``. A thread of its
+own applies the search outbox every ``SEARCH_SYNC_SECONDS`` (0: only in passes), during
+passes too, so a job published through another node is searchable on this one within
+about that long. It
 writes its heartbeat (``portal.health.heartbeat``) when it starts and after each pass.
 """
 
+import threading
 import time
 
 import click
-from flask import current_app
+from flask import Flask, current_app
 
 from portal import mail
 from portal.alerts import tasks as alerts
@@ -29,12 +31,21 @@ from portal.search import sync_index
 from portal.twofactor import tasks as twofactor
 from portal.webhooks import tasks as webhooks
 
+_search_lock = threading.Lock()  # the pass and the sync thread take turns
+
+
+def sync_search() -> str:
+    """The "search" task: one thread of this process at a time applies the outbox."""
+    with _search_lock:
+        return sync_index()
+
+
 TASKS = [
     ("digests", applications.digests),
     ("lists", prequal.expire_lists),
     ("return-reminders", returns.remind),
     ("expire-jobs", jobs.expire_jobs),
-    ("search", sync_index),
+    ("search", sync_search),  # also every SEARCH_SYNC_SECONDS in a thread (loop)
     ("matches", matching.sync_matches),
     ("alerts", alerts.run_alerts),  # after search: new jobs are in the index
     ("alert-prune", alerts.prune_unconfirmed),
@@ -60,18 +71,33 @@ def run_once() -> list[str]:
     return failed
 
 
-def loop(interval: float, once: bool) -> None:
+def loop(interval: float, once: bool, stop: threading.Event | None = None) -> None:
+    """Run a pass every ``interval`` seconds (one pass with ``once``) until ``stop`` is set;
+    meanwhile a thread applies the search outbox every ``SEARCH_SYNC_SECONDS``, also
+    while a long pass runs."""
+    stop = stop or threading.Event()
     heartbeat = Heartbeat(once)
     write_heartbeat(heartbeat.start)
-    sync_every = current_app.config["SEARCH_SYNC_SECONDS"]
-    while True:
-        started = time.monotonic()
-        failed = run_once()
-        write_heartbeat(heartbeat.beat, time.monotonic() - started, failed)
-        db.session.remove()
-        if once:
-            return
-        wait_syncing_search(interval, sync_every)
+    every = current_app.config["SEARCH_SYNC_SECONDS"]
+    follower = None
+    if not once and every > 0:
+        app = current_app._get_current_object()
+        follower = threading.Thread(
+            target=follow_search, args=(app, every, stop), name="search-sync", daemon=True
+        )
+        follower.start()
+    try:
+        while True:
+            started = time.monotonic()
+            failed = run_once()
+            write_heartbeat(heartbeat.beat, time.monotonic() - started, failed)
+            db.session.remove()
+            if once or stop.wait(interval):
+                return
+    finally:
+        stop.set()
+        if follower is not None:
+            follower.join(timeout=60)
 
 
 def write_heartbeat(write, *args) -> None:
@@ -83,23 +109,19 @@ def write_heartbeat(write, *args) -> None:
         current_app.logger.exception("the worker heartbeat could not be written")
 
 
-def wait_syncing_search(seconds: float, every: float) -> None:
-    """Wait ``seconds``, applying the search outbox every ``every`` seconds meanwhile."""
-    deadline = time.monotonic() + seconds
+def follow_search(app: Flask, every: float, stop: threading.Event) -> None:
+    """The search-sync thread: apply the outbox every ``every`` seconds until ``stop``."""
     failing = False
-    while (left := deadline - time.monotonic()) > 0:
-        if every <= 0 or every >= left:
-            time.sleep(left)
-            return
-        time.sleep(every)
-        try:
-            sync_index()
-        except Exception:  # logged once when it starts failing, not every second
-            db.session.rollback()
-            if not failing:
-                current_app.logger.exception("search sync between passes failed")
-            failing = True
-        else:
-            failing = False
-        finally:
-            db.session.remove()
+    while not stop.wait(every):
+        with app.app_context():
+            try:
+                sync_search()
+            except Exception:  # logged once when it starts failing, not every second
+                db.session.rollback()
+                if not failing:
+                    app.logger.exception("search sync between passes failed")
+                failing = True
+            else:
+                failing = False
+            finally:
+                db.session.remove()

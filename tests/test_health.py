@@ -6,6 +6,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import threading
 import time
 from datetime import timedelta
 
@@ -371,3 +372,48 @@ def searchable_on_b(app, db, make_job, url: str, b_index) -> float:
         with app_b.app_context():
             _db.session.remove()
             _db.engine.dispose()
+
+
+def test_the_search_sync_thread_keeps_node_b_current_during_a_long_pass(
+    app, db, make_job, tmp_path, monkeypatch
+):
+    """Node B's worker is stuck in a long pass (a task that waits): the job published
+    through node A still reaches B's index, by the worker's search-sync thread."""
+    app.config["SEARCH_NODE"] = "node-a"
+    url = app.config["SQLALCHEMY_DATABASE_URI"]
+    app_b = create_app(
+        "testing",
+        {"DATABASE_URL": url, "SEARCH_INDEX_DIR": str(tmp_path / "b"), "SEARCH_NODE": "node-b"},
+    )
+    in_pass, release, stop = threading.Event(), threading.Event(), threading.Event()
+
+    def long_task() -> str:
+        in_pass.set()
+        release.wait(60)
+        return "done"
+
+    monkeypatch.setattr(worker, "TASKS", [("long", long_task)])
+
+    def run_worker_b() -> None:
+        with app_b.app_context():
+            worker.loop(3600, once=False, stop=stop)
+
+    node_b = threading.Thread(target=run_worker_b, daemon=True)
+    node_b.start()
+    try:
+        wait_until(in_pass.is_set, 30, "node B's pass did not start")
+        make_job(title="Quokka Outreach Worker")  # committed (and indexed) by node A
+        published = time.monotonic()
+        wait_until(lambda: found_on(app_b, "quokka"), 20, "not searchable on node B")
+        elapsed = time.monotonic() - published
+        print(f"searchable on node B {elapsed:.2f} s after publishing, during B's pass")
+        assert elapsed < 5  # about SEARCH_SYNC_SECONDS (1 s), not the pass's length
+        assert not release.is_set() and node_b.is_alive()  # the pass was still running
+    finally:
+        release.set()
+        stop.set()
+        node_b.join(timeout=60)
+        with app_b.app_context():
+            _db.session.remove()
+            _db.engine.dispose()
+    assert not node_b.is_alive()  # the loop ends when stopped, its sync thread with it
