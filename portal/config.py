@@ -95,7 +95,7 @@ class Config:
     RESUME_MAX_BYTES = 5 * 1024 * 1024
     MAX_CONTENT_LENGTH = 6 * 1024 * 1024  # a bigger request is refused before it is read
     WORKER_INTERVAL_SECONDS = 60
-    # between two passes the worker applies the search outbox every SEARCH_SYNC_SECONDS, so
+    # a thread of the worker applies the search outbox every SEARCH_SYNC_SECONDS, so
     # a job published on another node is searchable here within about that long
     SEARCH_SYNC_SECONDS = 1
 
