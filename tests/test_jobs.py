@@ -650,6 +650,40 @@ def test_worker_expires_jobs(app, db, runner, make_job):
     assert search_ids(anyone, "goldenrod") == [open_id]
 
 
+def test_a_job_changed_while_it_expires_is_left_to_the_next_pass(app, db, runner, make_job):
+    """Another worker (or an edit) changed one due job between the read and the write:
+    that job is skipped without an error, the others expire, the next pass expires it."""
+    from sqlalchemy import event, update
+
+    first, second = make_job(title="Bracken Support Worker"), make_job(title="Bracken Cook")
+    make_due(db, first)
+    make_due(db, second)
+    first_id, second_id = first.id, second.id
+    db.session.expire_all()
+
+    def changed_elsewhere(mapper, connection, job):  # just before the job's UPDATE
+        if job.id == first_id and job.status == "expired":
+            connection.execute(
+                update(Job.__table__)
+                .where(Job.__table__.c.id == first_id)
+                .values(version_id=Job.__table__.c.version_id + 1)
+            )
+
+    event.listen(Job, "before_update", changed_elsewhere)
+    try:
+        result = runner.invoke(args=["portal", "worker", "--once"])
+    finally:
+        event.remove(Job, "before_update", changed_elsewhere)
+    assert result.exit_code == 0, result.output
+    assert "expire-jobs: expired 1" in result.output, result.output
+    db.session.expire_all()
+    assert db.session.get(Job, first_id).status == "published"
+    assert db.session.get(Job, second_id).status == "expired"
+    result = runner.invoke(args=["portal", "worker", "--once"])
+    assert "expire-jobs: expired 1" in result.output
+    assert db.session.get(Job, first_id).status == "expired"
+
+
 # --- 7. moderation -----------------------------------------------------------------------
 
 

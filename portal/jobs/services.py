@@ -7,6 +7,7 @@ from datetime import date, timedelta
 
 from flask import current_app
 from sqlalchemy import select, update
+from sqlalchemy.orm.exc import StaleDataError
 
 from portal import audit, schedules, search
 from portal.agencies.permissions import can_publish
@@ -264,16 +265,25 @@ def unpublish(job: Job, reason: str, by: User) -> None:
 
 
 def expire_due() -> int:
-    """Published jobs whose closing date has passed become expired. Idempotent."""
+    """Published jobs whose closing date has passed become expired; returns how many.
+    Idempotent, and safe beside another worker or an edit: a job changed meanwhile
+    (its version moved on) is left to the next pass."""
     jobs = db.session.scalars(
         select(Job).where(Job.status == "published", Job.closes_on < today_pacific())
     ).all()
+    expired = 0
     for job in jobs:
-        job.status = "expired"
-        job.ended_at = utcnow()
-        search.enqueue([job.id])
-        signals.status_changed.send(job)  # webhooks: job.closed
-    return len(jobs)
+        try:
+            with db.session.begin_nested():  # a savepoint per job
+                job.status = "expired"
+                job.ended_at = utcnow()
+                search.enqueue([job.id])
+                signals.status_changed.send(job)  # webhooks: job.closed
+                db.session.flush()
+        except StaleDataError:  # another worker expired it, or someone edited it
+            continue
+        expired += 1
+    return expired
 
 
 def count_view(job: Job) -> None:
