@@ -16,7 +16,7 @@ import sys
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import insert, select, update
+from sqlalchemy import delete, insert, select, update
 
 from portal.extensions import db as _db
 from portal.models import Job, JobShare, SearchNode, SearchOutbox
@@ -196,6 +196,19 @@ def test_a_new_node_starts_empty_and_takes_the_outbox(app, db, client, make_job,
     assert found(client, "beekeeping") == {job.id}
     assert not rebuilding()
     assert "search index" not in caplog.text
+
+
+def test_a_new_node_after_the_outbox_was_pruned_rebuilds_from_the_database(
+    app, db, client, jobs, tmp_path, caplog
+):
+    """A node added after the outbox lost its oldest rows (kept 2 days) cannot learn every
+    job from it: its first index is built from the database, with no manual step."""
+    _db.session.execute(delete(SearchOutbox))
+    _db.session.commit()
+    app.config["SEARCH_NODE"] = "node-added-later"
+    app.config["SEARCH_INDEX_DIR"] = str(tmp_path / "new-node-index")
+    assert found(client, "lifeguard") == {jobs["lifeguard"].id}
+    assert not rebuilding()
 
 
 def test_a_big_sector_is_rebuilt_by_the_worker_while_requests_are_answered(

@@ -29,11 +29,11 @@ from contextvars import ContextVar
 
 import click
 from flask import current_app, has_request_context
-from sqlalchemy import select
+from sqlalchemy import func, select
 from whoosh import index as whoosh_index
 
 from portal.extensions import db
-from portal.models import SearchNode
+from portal.models import Job, SearchNode, SearchOutbox
 from portal.search import directories, index, sync
 from portal.search.documents import document, searchable_query
 
@@ -150,17 +150,22 @@ def _what_is_wrong(root: str, path: str | None) -> str:
 
 
 def _node_had_index() -> bool:
-    """Whether this node applied outbox rows to an index before (a new node has not:
-    it starts empty and applies the outbox). If the database cannot tell, assume so."""
+    """Whether this node's lost index must be rebuilt: it applied outbox rows to an index
+    before, or it is new but the outbox no longer holds every job's change (its oldest
+    rows were pruned, see ``sync.KEEP_OUTBOX``). Otherwise a new node starts empty and
+    applies the outbox. If the database cannot tell, assume a rebuild is needed."""
     try:
         with _own_session():
             high_water = db.session.scalar(
                 select(SearchNode.high_water).where(SearchNode.name == sync.node_name())
             )
+            first = db.session.scalar(select(func.min(SearchOutbox.id)))
+            jobs = db.session.scalar(select(Job.id).limit(1)) is not None
     except Exception:  # noqa: BLE001 (database down: the stand-in is rebuilt later)
         log.exception("search index: could not read this node's high-water mark")
         return True
-    return bool(high_water)
+    pruned = first > 1 if first is not None else jobs
+    return bool(high_water) or pruned
 
 
 def _rebuild_pending(root: str) -> int | None:
