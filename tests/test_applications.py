@@ -7,7 +7,7 @@ import re
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import select, update
+from sqlalchemy import event, select, update
 from werkzeug.datastructures import FileStorage
 
 from portal.applications import services
@@ -682,6 +682,34 @@ def test_pipeline_counts_and_recently_changed(job, owner, applicants):
     page = text(owner.get(f"/agency/jobs/{job.id}/applicants", query_string=by_update))
     assert applicant_names(page) == ["Chloe Singh", "Bruno Ortiz", "Amelia Zhang"]
     assert "New (1)" in page and "Screening (1)" in page
+
+
+def test_pipeline_queries_do_not_grow_with_applicants(
+    db, job, owner, applicants, make_seeker, signed_in
+):
+    """The page loads each relation of its rows in one query, not one per applicant."""
+
+    def statements() -> tuple[int, int]:
+        db.session.expire_all()  # nothing on the page comes from what the test loaded
+        seen = []
+
+        def count(*_args):
+            seen.append(1)
+
+        event.listen(db.engine, "before_cursor_execute", count)
+        try:
+            page = text(owner.get(f"/agency/jobs/{job.id}/applicants"))
+        finally:
+            event.remove(db.engine, "before_cursor_execute", count)
+        return len(seen), len(applicant_names(page))
+
+    few, shown = statements()
+    licence = db.session.scalar(select(ScreeningQuestion).where(ScreeningQuestion.job_id == job.id))
+    for n in range(4):
+        apply(signed_in(make_seeker(f"Extra Applicant {n}")), job, answers_={licence: "yes"})
+    more, shown_more = statements()
+    assert (shown, shown_more) == (3, 7)
+    assert more == few
 
 
 def test_bulk_status_change(db, job, owner, applicants, make_job, make_seeker, signed_in, mailbox):

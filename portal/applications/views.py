@@ -223,6 +223,7 @@ def pipeline(job_id: int):
     query = query.options(  # one query per relation for the page, not one per row
         contains_eager(ApplicationDecision.application).contains_eager(Application.seeker),
         contains_eager(ApplicationDecision.application).selectinload(Application.answers),
+        contains_eager(ApplicationDecision.application).selectinload(Application.resume),
     )
     page = db.paginate(query.order_by(*SORTS[sort]), page=numbers.page(request.args), per_page=50)
     counts = dict(

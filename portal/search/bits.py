@@ -5,6 +5,8 @@ building a set from numbers and listing its numbers cost Python work per documen
 
 import re
 from array import array
+from collections import deque
+from itertools import repeat
 
 # the bit positions of each byte value, low bit first
 _POSITIONS = tuple(tuple(bit for bit in range(8) if value >> bit & 1) for value in range(256))
@@ -17,11 +19,32 @@ def of(numbers) -> int:
     numbers = numbers if isinstance(numbers, (list, tuple, array)) else list(numbers)
     if not numbers:
         return 0
-    data = bytearray((max(numbers) >> 3) + 1)
+    top = max(numbers) + 1
+    if len(numbers) * 8 >= top:
+        # dense: a "0"/"1" digit per number, set by a loop in C, read as a base-2 number
+        digits = bytearray(b"0") * top
+        deque(map(digits.__setitem__, numbers, repeat(49)), maxlen=0)  # 49: "1"
+        digits.reverse()
+        return int(digits, 2)
+    data = bytearray((top >> 3) + 1)
     bit = _BIT
     for n in numbers:
         data[n >> 3] |= bit[n & 7]
     return int.from_bytes(data, "little")
+
+
+# per byte value v: a table turning bytes equal to v into "1" and the others into "0"
+_DIGIT_TABLES: dict[int, bytes] = {}
+
+
+def where_byte(data: bytearray, value: int) -> int:
+    """The set of positions of ``data`` holding ``value`` (a pass in C per call)."""
+    table = _DIGIT_TABLES.get(value)
+    if table is None:
+        table = _DIGIT_TABLES[value] = bytes(49 if v == value else 48 for v in range(256))
+    digits = bytearray(data.translate(table))
+    digits.reverse()
+    return int(digits, 2)
 
 
 def members(mask: int) -> list[int]:

@@ -116,11 +116,11 @@ def _corrector() -> spelling.ListCorrector:
     return _correctors[1]
 
 
-def _tokens(text: str, termset: frozenset):
+def _tokens(text: str, matches: frozenset):
     """The tokens ``analyzer()`` gives for highlighting (``chars=True``,
-    ``removestops=False``: stop words kept but marked), each marked when it is a query
-    term: the same tokenizer, lowercasing, stop words and stemmer, without a generator
-    per filter (several times faster on long descriptions)."""
+    ``removestops=False``: stop words kept but marked), each marked when its lowercased
+    word is in ``matches``: the same tokenizer, lowercasing, stop words and stemmer, without
+    a generator per filter (several times faster on long descriptions)."""
     token = Token(positions=False, chars=True, removestops=False, mode="query")
     stops = STOP_WORDS
     stem = sector_stem
@@ -134,8 +134,23 @@ def _tokens(text: str, termset: frozenset):
             token.text = word
         token.startchar = match.start()
         token.endchar = match.end()
-        token.matched = token.text in termset
+        token.matched = word in matches
         yield token
+
+
+def _matching_words(text: str, termset: frozenset) -> frozenset:
+    """The lowercased words of ``text`` whose token (stemmed unless a stop word) is a
+    query term."""
+    stops = STOP_WORDS
+    stem = sector_stem
+    found = set()
+    for word in {match.group(0).lower() for match in default_pattern.finditer(text)}:
+        if len(word) >= 2 and word not in stops:
+            if stem(word) in termset:
+                found.add(word)
+        elif word in termset:
+            found.add(word)
+    return frozenset(found)
 
 
 def highlighted(text: str, terms: frozenset, chars: int | None) -> Markup | None:
@@ -149,7 +164,10 @@ def highlighted(text: str, terms: frozenset, chars: int | None) -> Markup | None
         if chars is None
         else highlight.ContextFragmenter(maxchars=chars, surround=60)
     )
-    fragments = fragmenter.fragment_tokens(text, _tokens(text, frozenset(terms)))
+    matches = _matching_words(text, frozenset(terms))
+    if not matches:  # no fragment: Whoosh's formatter gives ""
+        return None
+    fragments = fragmenter.fragment_tokens(text, _tokens(text, matches))
     best = highlight.top_fragments(
         fragments, 1, highlight.BasicFragmentScorer(), highlight.FIRST, minscore=1
     )

@@ -171,11 +171,17 @@ class SearcherPool:
     def cold_start(self) -> View:
         """Forget every term read so far and reopen every segment's files, keeping the
         facet caches: the first query after an index change that nobody typed before
-        (the benchmark's cold queries)."""
+        (the benchmark's cold queries). The old files are closed first (Whoosh copies a
+        segment's terms and postings into memory when it opens them): no other thread
+        may be searching."""
         self.current()
         with self.lock:
+            self.view = None
+            toc = self.index._read_toc()
             for data in self.segments.values():
-                data.reopen(self._open_segment(data.reader.segment()))
+                segment = data.reader.segment()
+                data.reader.close()
+                data.reopen(SegmentReader(self.index.storage, toc.schema, segment, toc.generation))
             self.view = self._build()
             return self.view
 
@@ -205,10 +211,6 @@ class SearcherPool:
             return Searcher(EmptyReader(writer.schema), closereader=False)
         reader = leaves[0] if len(leaves) == 1 else MultiReader(leaves, writer.generation)
         return Searcher(reader, closereader=False)
-
-    def _open_segment(self, segment) -> SegmentReader:
-        toc = self.index._read_toc()
-        return SegmentReader(self.index.storage, toc.schema, segment, generation=toc.generation)
 
     def _close(self) -> None:
         for data in self.segments.values():

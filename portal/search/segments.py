@@ -12,12 +12,16 @@ each generation a copy of the reader that carries that generation's deletions.
 """
 
 import copy
+import pickle  # nosec B403
+import re
+import struct
 import threading
+import zlib
 from array import array
 from bisect import bisect_left
-from collections import OrderedDict
+from collections import OrderedDict, deque
 from functools import cached_property
-from itertools import accumulate
+from itertools import accumulate, repeat
 from typing import NamedTuple
 
 from whoosh.codec.whoosh3 import W3LeafMatcher
@@ -27,7 +31,7 @@ from portal.search import bits
 from portal.search.documents import Facets
 
 TERMS_KEPT = 256  # postings of recently used terms, per segment
-STEP = 2048  # documents between the checkpoints of a threshold index
+STEP = 512  # documents between the checkpoints of a threshold index
 MAX_TF = 65535
 
 
@@ -42,30 +46,143 @@ def read_term(reader: SegmentReader, fieldname: str, text: str) -> SegmentTerm |
     if (fieldname, text) not in reader:
         return None
     tbytes = reader._text_to_bytes(fieldname, text)
-    matcher = reader._terms.matcher(fieldname, tbytes, reader.schema[fieldname].format)
-    lists: dict[int, list] = {}
-    if isinstance(matcher, W3LeafMatcher):
-        while matcher.is_active():
-            matcher._read_data()
-            deltas, weights, _values = matcher._data
-            ids = list(accumulate(deltas))  # the block's ids are delta-coded
-            if weights is None:  # every weight 1.0
-                lists.setdefault(1, []).extend(ids)
-            elif isinstance(weights, float):  # every weight the same
-                lists.setdefault(min(int(weights), MAX_TF), []).extend(ids)
-            else:
-                for docnum, weight in zip(ids, weights, strict=True):
-                    lists.setdefault(min(int(weight), MAX_TF), []).append(docnum)
-            matcher._next_block()
-    else:  # postings inlined in the term info (not written by this schema, but valid)
-        while matcher.is_active():
-            lists.setdefault(min(int(matcher.weight()), MAX_TF), []).append(matcher.id())
-            matcher.next()
-    levels = {tf: bits.of(ids) for tf, ids in lists.items()}
+    ids: list[int] = []  # every posting's document
+    tfs: list[int] = []  # and its term frequency
+    for deltas, weights in _blocks(reader, fieldname, tbytes):
+        before = len(ids)
+        ids.extend(accumulate(deltas))  # a block's ids are delta-coded
+        if weights is None:  # every weight 1.0
+            tfs.extend(repeat(1, len(ids) - before))
+        elif isinstance(weights, float):  # every weight the same
+            tfs.extend(repeat(int(weights), len(ids) - before))
+        else:
+            tfs.extend(map(int, weights))
+    if not ids:
+        return SegmentTerm(0, {})
+    top = ids[-1] + 1  # postings are in document order
+    distinct = set(tfs)
+    if len(ids) * 16 >= top and 0 < min(distinct) and max(distinct) < 256:
+        # many postings: each document's frequency as a byte (set by a loop in C), then
+        # one pass per frequency turns the bytes into a set
+        freq = bytearray(top)
+        deque(map(freq.__setitem__, ids, tfs), maxlen=0)
+        levels = {tf: bits.where_byte(freq, tf) for tf in distinct}
+    else:
+        lists: dict[int, list] = {}
+        for docnum, tf in zip(ids, tfs, strict=True):
+            lists.setdefault(min(tf, MAX_TF), []).append(docnum)
+        levels = {tf: bits.of(found) for tf, found in lists.items()}
     docs = 0
     for mask in levels.values():
         docs |= mask
     return SegmentTerm(docs, levels)
+
+
+# The start of a postings block's pickle (protocol 2): the ids (a tuple of ints), then the
+# weights (None, a float or a tuple of floats). The values that follow (positions, as
+# bytes, which protocol 2 pickles through a call to _codecs.encode each) are the slow part
+# to unpickle and are not needed: only the prefix is unpickled.
+_INT = rb"(?:K.|M..|J....)"
+_FLOAT = rb"(?:G.{8})"
+_MEMO = rb"(?:q.|r....)?"
+
+
+def _tuple_of(item: bytes) -> bytes:
+    return (
+        rb"(?:\)|"
+        + item
+        + rb"{1,3}[\x85\x86\x87]"
+        + _MEMO
+        + rb"|\("
+        + item
+        + rb"*t"
+        + _MEMO
+        + rb")"
+    )
+
+
+_PREFIX = re.compile(
+    rb"\x80\x02" + _tuple_of(_INT) + rb"(?:" + _tuple_of(_FLOAT) + rb"|N|" + _FLOAT + rb")",
+    re.DOTALL,
+)
+
+
+# a block's info (count, last id, top weight, compression, min and max length), pickled
+_INFO = re.compile(rb"\x80\x02\((?:K.|M..|J....|G.{8}|N)*t(?:q.|r....)?\.", re.DOTALL)
+_BLOCK_LENGTH = struct.Struct("!i")
+PREFIX_BYTES = 2048
+
+
+def _blocks(reader: SegmentReader, fieldname: str, tbytes: bytes):
+    """(delta-coded ids, weights) of each postings block of a term, read from the term's
+    postings bytes at once; through Whoosh's matcher when they are not laid out as
+    expected."""
+    terms = reader._terms
+    info = terms.term_info(fieldname, tbytes)
+    if not info.is_inlined():
+        offset, length = info.extent()
+        length = length[0] if isinstance(length, tuple) else length  # (Whoosh stores a tuple)
+        raw = terms._postfile.get(offset, length)
+        found = _parse_blocks(raw)
+        if found is not None:
+            yield from found
+            return
+    matcher = terms.matcher(fieldname, tbytes, reader.schema[fieldname].format)
+    if isinstance(matcher, W3LeafMatcher):
+        while matcher.is_active():
+            matcher._read_data()
+            yield matcher._data[:2]
+            matcher._next_block()
+    else:  # postings inlined in the term info (not written by this schema, but valid)
+        while matcher.is_active():
+            yield (matcher.id(),), matcher.weight()
+            matcher.next()
+
+
+def _parse_blocks(raw: bytes) -> list | None:
+    """The blocks of a term's postings: a magic number, then per block its length (negative
+    for the last), its info pickle and its data pickle (zlib-compressed when the info
+    says so). None if anything is not as expected."""
+    if raw[:4] != b"W3Bl":
+        return None
+    found = []
+    position, size = 4, len(raw)
+    while position < size:
+        (length,) = _BLOCK_LENGTH.unpack_from(raw, position)
+        end = position + 4 + abs(length)
+        info = _INFO.match(raw, position + 4, end)
+        if info is None:
+            return None
+        compression = pickle.loads(info.group(0))[3]  # nosec B301
+        found.append(_prefix(raw[info.end() : end], compression))
+        if found[-1] is None:
+            return None
+        position = end
+        if length < 0:
+            return found
+    return None
+
+
+def _prefix(data: bytes, compression) -> tuple | None:
+    """A block's (delta-coded ids, weights) from its data pickle."""
+    found = None
+    if compression:
+        # only the start is needed: ids and weights take at most 128 * 14 bytes or so. A
+        # cut-off prefix does not match (a long tuple needs its closing opcode; a block of
+        # at most 3 postings, whose tuples have none, is far shorter than PREFIX_BYTES)
+        inflate = zlib.decompressobj()
+        start = inflate.decompress(data, PREFIX_BYTES)
+        found = _PREFIX.match(start)
+        if found is None:
+            start += inflate.decompress(inflate.unconsumed_tail)
+            found = _PREFIX.match(start)
+        data = start
+    else:
+        found = _PREFIX.match(data)
+    if found is None:
+        return None
+    # the index's own postings, read as Whoosh reads them (pickles), up to the weights
+    return pickle.loads(data[: found.end()] + b"\x86.")  # nosec B301
 
 
 class Thresholds:
