@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-stamp
 FLASK := $(BIN)/flask --app portal
 PYTEST_WORKERS ?= 2
 
-.PHONY: install run test lint subjects bench bench-lmi bench-matching bench-alerts screenshots lock clean
+.PHONY: install run test lint subjects bench bench-lmi bench-matching bench-alerts bench-load screenshots lock clean
 
 # requirements-test.lock is requirements.lock (runtime) plus the test tools: both for make test
 $(STAMP): pyproject.toml setup.py requirements.lock requirements-test.lock
@@ -56,6 +56,12 @@ bench-matching: install
 # (BENCH_ALERTS=--quick: 1,000 alerts, 10,000 jobs, 50 new; --database-url for PostgreSQL)
 bench-alerts: install
 	$(BIN)/python scripts/bench/alerts.py $(BENCH_ALERTS)
+
+# Load benchmark: gunicorn (2 workers) over the demo data plus 100,000 jobs; 50 visitors
+# thinking ~2 s for 2 minutes, then 16 without thinking for 60 s (BENCH_LOAD=--quick:
+# 10,000 jobs, 30 s and 20 s; --database-url for PostgreSQL; --profile for what dominates)
+bench-load: install
+	$(BIN)/python scripts/bench/load.py $(BENCH_LOAD)
 
 # The README's screenshots (docs/screenshots/), from a demo portal seeded in a temporary folder
 screenshots: install
