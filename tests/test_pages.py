@@ -86,7 +86,8 @@ def people(make_user, make_agency):
 def get_pages(app):
     """Every GET route without URL arguments (the others are covered by test_access) that
     is a page: not a feed or a file for machines (``/jobs.atom``, ``/sitemap.xml``, ...)
-    and not the JSON API (``/api/v1/...``; the API docs page ``/api/docs`` is a page)."""
+    and not the JSON API (``/api/v1/...``; the API docs page ``/api/docs`` is a page) or
+    the load balancers' ``/healthz``."""
     return sorted(
         rule.rule
         for rule in app.url_map.iter_rules()
@@ -94,6 +95,7 @@ def get_pages(app):
         and not rule.arguments
         and not rule.rule.endswith((".atom", ".xml", ".txt", ".xsd", ".json", ".csv"))
         and not rule.rule.startswith("/api/v1/")
+        and rule.rule != "/healthz"
     ) + ["/no-such-page", "/reset/not-a-token", "/invitations/not-a-token"]
 
 
