@@ -7,7 +7,6 @@ import socket
 import uuid
 
 import pytest
-import redis
 from flask import Blueprint
 from limits import parse
 
@@ -15,6 +14,7 @@ from portal import create_app, ratelimits
 from portal.config import Config
 from portal.extensions import db as _db
 from tests.support import PortalClient, text
+from tests.support.backends import redis_server
 
 REDIS_URL = os.environ.get("PORTAL_TEST_REDIS_URL", "redis://127.0.0.1:6379/1")
 
@@ -252,14 +252,7 @@ def redis_prefix():
 
     Without a Redis server the test fails when PORTAL_REQUIRE_ALL_BACKENDS is set (CI),
     else it is skipped."""
-    server = redis.Redis.from_url(REDIS_URL)
-    try:
-        server.ping()
-    except redis.ConnectionError as exc:
-        server.close()
-        if os.environ.get("PORTAL_REQUIRE_ALL_BACKENDS"):
-            pytest.fail(f"no Redis server at {REDIS_URL} ({exc}); .ci/run starts one")
-        pytest.skip(f"no Redis server at {REDIS_URL}")
+    server = redis_server(REDIS_URL)
     prefix = f"portal-test-{uuid.uuid4().hex}"
     yield server, prefix
     for key in server.scan_iter(match=f"*{prefix}*"):

@@ -23,7 +23,6 @@ from datetime import timedelta
 from functools import partial
 
 import pytest
-import redis
 from flask import current_app
 from sqlalchemy import select, text, update
 
@@ -36,6 +35,7 @@ from portal.prequal import services as prequal
 from portal.timeutil import today_pacific
 from tests.support import new_agency, new_job, new_recruiter, new_user
 from tests.support.api import applied, auth, make_token, membership_of
+from tests.support.backends import redis_server
 from tests.support.matching_agencies import add_list, qualify
 from tests.support.nodes import START_SECONDS, get, make_node, request, start, stop
 from tests.support.reference import community_id, occupation_id
@@ -58,14 +58,7 @@ def redis_db():
     """This test's own Redis database (``PORTAL_TEST_NODES_REDIS_URL``), emptied before
     and after. No Redis: the test fails under PORTAL_REQUIRE_ALL_BACKENDS (CI), else it
     is skipped."""
-    server = redis.Redis.from_url(REDIS_URL)
-    try:
-        server.ping()
-    except redis.ConnectionError as exc:
-        server.close()
-        if os.environ.get("PORTAL_REQUIRE_ALL_BACKENDS"):
-            pytest.fail(f"no Redis server at {REDIS_URL} ({exc}); .ci/run starts one")
-        pytest.skip(f"no Redis server at {REDIS_URL}")
+    server = redis_server(REDIS_URL)
     server.flushdb()
     yield server
     server.flushdb()
