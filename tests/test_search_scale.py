@@ -28,7 +28,7 @@ from portal.extensions import db as _db
 from portal.jobs import services
 from portal.models import Job
 from portal.models.types import utcnow
-from portal.search import SearchParams, index, keywords, ranking, search, segments, sync
+from portal.search import SearchParams, index, keywords, more_like, ranking, search, segments, sync
 from portal.search.analysis import analyzer
 from portal.search.documents import Facets, searchable_query
 from portal.search.params import HOURS_BUCKETS, PAY_STEPS
@@ -119,23 +119,7 @@ def oracle(q: str, sort: str = "relevance", **filters) -> list[int]:
         if terms is None:  # a phrase: Whoosh's own ranking of every match
             hits = view.searcher.search(query.query, filter=docs, limit=None)
             return [live[hit.docnum].job_id for hit in hits]
-        total = max(1, len(live))
-        weighted = []
-        for t in terms:
-            tfs = whoosh_tfs(view, t)
-            n = len(tfs)
-            idf = math.log(1 + (total - n + 0.5) / (n + 0.5))
-            weighted.append((tfs, idf * (t.boost or 1.0)))
-
-        def key(d):
-            s = 0.0
-            for tfs, idf in weighted:
-                tf = tfs.get(d, 0)
-                if tf:
-                    s += idf * tf * (ranking.BM25_K1 + 1) / (tf + ranking.BM25_K1)
-            return (round(s, 9), live[d].published_ts, live[d].job_id)
-
-        ordered = sorted(docs, key=key, reverse=True)
+        ordered = by_relevance(view, live, docs, terms)
     elif sort == "pay":
         ordered = sorted(docs, key=lambda d: (live[d].pay_hourly_cents, -live[d].job_id))[::-1]
     elif sort == "closing":
@@ -143,6 +127,27 @@ def oracle(q: str, sort: str = "relevance", **filters) -> list[int]:
     else:
         ordered = sorted(docs, key=lambda d: (live[d].published_ts, live[d].job_id))[::-1]
     return [live[d].job_id for d in ordered]
+
+
+def by_relevance(view, live: dict, docs: set, terms: list) -> list[int]:
+    """``docs`` scored one by one from Whoosh's postings, best first (ties: newest, id)."""
+    total = max(1, len(live))
+    weighted = []
+    for t in terms:
+        tfs = whoosh_tfs(view, t)
+        n = len(tfs)
+        idf = math.log(1 + (total - n + 0.5) / (n + 0.5))
+        weighted.append((tfs, idf * (t.boost or 1.0)))
+
+    def key(d):
+        s = 0.0
+        for tfs, idf in weighted:
+            tf = tfs.get(d, 0)
+            if tf:
+                s += idf * tf * (ranking.BM25_K1 + 1) / (tf + ranking.BM25_K1)
+        return (round(s, 9), live[d].published_ts, live[d].job_id)
+
+    return sorted(docs, key=key, reverse=True)
 
 
 def every_page(q: str, sort: str, **filters) -> tuple[list[int], int]:
@@ -157,12 +162,16 @@ def every_page(q: str, sort: str, **filters) -> tuple[list[int], int]:
         page += 1
 
 
-@pytest.fixture(params=["as shipped", "levels and walks"])
+@pytest.fixture(params=["as shipped", "levels and walks", "pruned"])
 def thresholds(request, monkeypatch):
-    """As shipped (a small corpus lists its matches), or forced through the score levels
-    and the per-segment order walks that large result sets take."""
-    if request.param == "levels and walks":
+    """As shipped (a small corpus lists its matches), forced through the score levels and
+    the per-segment order walks that large result sets take, or through the bound that
+    scores only the docs that can reach the window (too many score levels)."""
+    if request.param != "as shipped":
         monkeypatch.setattr(ranking, "LIST_ALL", 0)
+    if request.param == "pruned":
+        monkeypatch.setattr(ranking, "MAX_LEVELS", 0)
+        monkeypatch.setattr(ranking, "SEED", 1)
     return request.param
 
 
@@ -189,6 +198,42 @@ def test_every_page_equals_sorting_every_match(db, corpus, thresholds, q, sort):
     ids, total = every_page(q, sort)
     assert total == len(expected)
     assert ids == expected
+
+
+def test_similar_jobs_equal_scoring_every_match(db, corpus, thresholds):
+    """The job page's "similar jobs": the job's key terms OR'd, the best five other jobs."""
+    view = index.pool().current()
+    live = whoosh_live(view)
+    jobs = db.session.scalars(select(Job).where(Job.status == "published").order_by(Job.id))
+    checked = 0
+    for job in list(jobs)[::7]:
+        text = " ".join([job.title] * 3 + [job.occupation.title, job.description])
+        keys = view.searcher.key_terms_from_text("text", text, numterms=8)
+        terms = [Term("text", word) for word, _weight in keys]
+        docs = set()
+        for t in terms:
+            docs |= set(whoosh_tfs(view, t))
+        ranked = [live[d].job_id for d in by_relevance(view, live, docs, terms)]
+        expected = [job_id for job_id in ranked if job_id != job.id][:5]
+        assert more_like(job.id, text) == expected, job.title
+        checked += 1
+    assert checked >= 20
+
+
+def test_the_bound_scores_only_docs_that_can_reach_the_window(db, corpus, monkeypatch):
+    """The pruned ranking's point: docs that cannot reach the top are left unscored (on
+    this small corpus most jobs have all three terms, so few are), and the top stays
+    that of scoring every match."""
+    monkeypatch.setattr(ranking, "SEED", 1)  # the test corpus is smaller than one seed
+    view = index.pool().current()
+    terms = [Term("text", "worker"), Term("text", "youth"), Term("text", "outreach")]
+    docs = ranking.matched(view, ranking.Or(terms))
+    weighted = ranking.weights(view, terms)
+    candidates = ranking._candidates(weighted, docs, 3)
+    assert 3 <= candidates.bit_count() < docs.bit_count()  # 112 of 137 on this corpus
+    assert ranking._scored(view, weighted, candidates, 3) == ranking._scored(
+        view, weighted, docs, 3
+    )
 
 
 def test_equal_scores_and_dates_are_ordered_by_job_id(db, corpus, thresholds):

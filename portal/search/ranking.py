@@ -95,6 +95,17 @@ def _gain(weight: float, tf: int) -> float:
     return weight * tf * (BM25_K1 + 1) / (tf + BM25_K1)
 
 
+def weights(view: View, terms: list) -> list[tuple[float, dict]]:
+    """Per term: its idf times its boost, and its docs by term frequency."""
+    total = max(1, view.count)
+    weighted = []
+    for t in terms:
+        found = view.term(t.fieldname, t.text)
+        idf = math.log(1 + (total - found.count + 0.5) / (found.count + 0.5))
+        weighted.append((idf * (t.boost or 1.0), found.levels))
+    return weighted
+
+
 def ranked(view: View, terms: list, docs: int, limit: int) -> list[int]:
     """Top docs by a BM25-style sum over the query terms (term frequency saturation and
     idf; document text repeats the title and occupation, which weights them). Equal
@@ -102,23 +113,18 @@ def ranked(view: View, terms: list, docs: int, limit: int) -> list[int]:
     (document numbers do not)."""
     if limit <= 0 or not docs:
         return []
-    total = max(1, view.count)
-    weighted = []
-    for t in terms:
-        found = view.term(t.fieldname, t.text)
-        idf = math.log(1 + (total - found.count + 0.5) / (found.count + 0.5))
-        weighted.append((idf * (t.boost or 1.0), found.levels))
+    weighted = weights(view, terms)
     if docs.bit_count() > LIST_ALL:
         found = _by_levels(view, weighted, docs, limit)
         if found is not None:
             return found
+        docs = _candidates(weighted, docs, limit)
     return _scored(view, weighted, docs, limit)
 
 
-def _scored(view: View, weighted: list, docs: int, limit: int) -> list[int]:
-    """Every match scored (the sum over the terms in query order, as _by_levels adds)."""
-    listed = bits.members(docs)
-    score = dict.fromkeys(listed, 0.0)
+def _scores(weighted: list, docs: int) -> dict[int, float]:
+    """Each doc's score: the sum over the terms in query order (as _by_levels adds)."""
+    score = dict.fromkeys(bits.members(docs), 0.0)
     for weight, levels in weighted:
         for tf, mask in levels.items():
             hit = docs & mask if tf else 0
@@ -126,12 +132,73 @@ def _scored(view: View, weighted: list, docs: int, limit: int) -> list[int]:
                 gain = _gain(weight, tf)
                 for d in bits.members(hit):
                     score[d] += gain
+    return score
+
+
+def _scored(view: View, weighted: list, docs: int, limit: int) -> list[int]:
+    """Every doc in ``docs`` scored, the top ``limit`` kept."""
+    score = _scores(weighted, docs)
     facets = view.facets
     return heapq.nlargest(
         limit,
-        listed,
+        score,
         key=lambda d: (round(score[d], 9), facets[d].published_ts, facets[d].job_id),
     )
+
+
+# docs scored to find a score the top ``limit`` must reach; terms above which every match
+# is scored instead of enumerating which terms a doc can have
+SEED = 500
+MAX_PRUNED_TERMS = 16
+SLACK = 1e-6  # keeps docs whose best possible score equals the bound despite rounding
+
+
+def _candidates(weighted: list, docs: int, limit: int) -> int:
+    """The docs that can be in the top ``limit`` (a MaxScore-style bound on bit sets).
+
+    Docs matching the most valuable terms give a score ``bound`` that ``limit`` real docs
+    reach, so the top ``limit`` all score at least ``bound``. A doc's best possible
+    score is the sum of the best gains of the terms it has; the docs whose best possible
+    score reaches ``bound`` are found term by term, per combination of terms present and
+    absent, dropping a branch as soon as it is empty or cannot reach ``bound``. Only they
+    are scored. Used when a query's terms match too many docs in too many score levels
+    (the "similar jobs" of a job page: eight key terms matching half the index)."""
+    size = max(limit, SEED)
+    if len(weighted) > MAX_PRUNED_TERMS or docs.bit_count() <= size:
+        return docs
+    terms = []  # (the term's best gain among docs, the docs having the term)
+    for weight, levels in weighted:
+        best, present = 0.0, 0
+        for tf, mask in levels.items():
+            hit = docs & mask if tf else 0
+            if hit:
+                best = max(best, _gain(weight, tf))
+                present |= hit
+        terms.append((best, present))
+    terms.sort(key=lambda term: term[0], reverse=True)
+
+    seed = docs
+    for _best, present in terms:
+        narrower = seed & present
+        if narrower.bit_count() >= limit:
+            seed = narrower
+    seeded = bits.members(seed)[:size]
+    scores = sorted(_scores(weighted, bits.of(seeded)).values(), reverse=True)
+    bound = scores[limit - 1] - SLACK
+
+    reach = [0.0] * (len(terms) + 1)  # the most the terms from i on can add
+    for i in range(len(terms) - 1, -1, -1):
+        reach[i] = reach[i + 1] + terms[i][0]
+
+    def keep(i: int, mask: int, score: float) -> int:
+        if not mask or score + reach[i] < bound:
+            return 0
+        if i == len(terms):
+            return mask
+        best, present = terms[i]
+        return keep(i + 1, mask & present, score + best) | keep(i + 1, mask & ~present, score)
+
+    return keep(0, docs, 0.0)
 
 
 def _by_levels(view: View, weighted: list, docs: int, limit: int) -> list[int] | None:
