@@ -219,19 +219,16 @@ def test_similar_jobs_equal_scoring_every_match(db, corpus, thresholds):
     assert checked >= 20
 
 
-def test_the_bound_scores_only_docs_that_can_reach_the_window(db, corpus):
-    """The pruned ranking's point: docs that cannot reach the top are left unscored (on
-    this small corpus most jobs have all three terms, so few are), and the top stays
-    that of scoring every match."""
+def test_groups_of_equal_score_give_the_top_of_scoring_every_match(db, corpus):
+    """The similar-jobs ranking (docs split by their term frequencies, branches below the
+    top's floor dropped) equals scoring every match, for windows of every size."""
     view = index.pool().current()
-    terms = [Term("text", "worker"), Term("text", "youth"), Term("text", "outreach")]
+    terms = [Term("text", word) for word in ("worker", "youth", "outreach", "support", "care")]
     docs = ranking.matched(view, ranking.Or(terms))
     weighted = ranking.weights(view, terms)
-    candidates = ranking._candidates(weighted, docs, 3)
-    assert 3 <= candidates.bit_count() < docs.bit_count()  # 112 of 137 on this corpus
-    assert ranking._scored(view, weighted, candidates, 3) == ranking._scored(
-        view, weighted, docs, 3
-    )
+    for limit in (1, 3, 6, 20, docs.bit_count()):
+        grouped = ranking._by_groups(view, weighted, docs, limit)
+        assert grouped == ranking._scored(view, weighted, docs, limit), limit
 
 
 def test_equal_scores_and_dates_are_ordered_by_job_id(db, corpus, thresholds):

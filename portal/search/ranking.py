@@ -120,9 +120,10 @@ def ranked(view: View, terms: list, docs: int, limit: int) -> list[int]:
     weighted = weights(view, terms)
     if docs.bit_count() > LIST_ALL:
         found = _by_levels(view, weighted, docs, limit) if len(terms) <= LEVEL_TERMS else None
+        if found is None:
+            found = _by_groups(view, weighted, docs, limit)
         if found is not None:
             return found
-        docs = _candidates(weighted, docs, limit)
     return _scored(view, weighted, docs, limit)
 
 
@@ -150,60 +151,90 @@ def _scored(view: View, weighted: list, docs: int, limit: int) -> list[int]:
     )
 
 
-# terms above which every match is scored instead of grouping docs by the terms they have
+# terms above which every match is scored instead of grouping docs by their frequencies
 MAX_PRUNED_TERMS = 16
 SLACK = 1e-6  # keeps docs whose best possible score equals the bound despite rounding
 
 
-def _candidates(weighted: list, docs: int, limit: int) -> int:
-    """The docs that can be in the top ``limit`` (a MaxScore-style bound on bit sets).
+def _by_groups(view: View, weighted: list, docs: int, limit: int) -> list[int] | None:
+    """The top ``limit`` by splitting the docs into groups of equal score (a MaxScore-style
+    bound on bit sets); None for queries of too many terms.
 
-    The docs are split into groups by which terms they have, term by term (the most
-    valuable first, "has it" before "has it not"). A doc's best possible score is the sum
-    of the best gains of the terms it has. Each group reached is scored, keeping the
-    ``limit`` best scores seen; a branch whose best possible score is below the
-    ``limit``-th best score so far cannot enter the top and is dropped unscored. The
-    groups scored are returned. Used when a query's terms match too many docs in too many
-    score levels (the "similar jobs" of a job page: eight key terms matching half the
-    index)."""
+    Term by term, the most valuable first, the docs are split by the term's frequency in
+    them (the best gain first, then lesser ones, then "has it not"), so the docs of each
+    group have the same frequencies and so the same score. The ``limit`` best scores of
+    the groups found so far give a floor; a branch whose best possible score (what it has
+    plus the best gains of the terms still to split on) is below the floor cannot reach
+    the top and is dropped. Empty branches end at once, so only combinations that some
+    docs have are visited. Used when a query's terms match too many docs in too many
+    score levels to visit them best first (the "similar jobs" of a job page: eight key
+    terms matching half the index)."""
     if len(weighted) > MAX_PRUNED_TERMS:
-        return docs
-    terms = []  # (the term's best gain among docs, the docs having the term)
-    for weight, levels in weighted:
-        best, present = 0.0, 0
-        for tf, mask in levels.items():
-            hit = docs & mask if tf else 0
-            if hit:
-                best = max(best, _gain(weight, tf))
-                present |= hit
-        terms.append((best, present))
-
-    terms.sort(key=lambda term: term[0], reverse=True)
+        return None
+    terms = []  # (the term's place in the query, its (gain, docs) best first)
+    for place, (weight, levels) in enumerate(weighted):
+        entries = [(_gain(weight, tf), docs & mask) for tf, mask in levels.items() if tf]
+        entries = sorted((entry for entry in entries if entry[1]), reverse=True, key=_first)
+        if entries:
+            terms.append((place, entries))
+    terms.sort(key=lambda term: term[1][0][0], reverse=True)
     reach = [0.0] * (len(terms) + 1)  # the most the terms from i on can add
     for i in range(len(terms) - 1, -1, -1):
-        reach[i] = reach[i + 1] + terms[i][0]
-    kept, best_scores = 0, []  # a min-heap of the ``limit`` best scores seen
+        reach[i] = reach[i + 1] + terms[i][1][0][0]
+
+    groups: list = []  # (score, docs) of each group reached
+    best: list = []  # a min-heap of (score, docs counted): the fewest best groups
+    counted = 0  # that hold at least ``limit`` docs
+    floor = -math.inf  # the lowest score among them: the top ``limit`` reach it
+    gains = [0.0] * len(weighted)  # per query term, its gain in the current branch
 
     def visit(i: int, mask: int, bound: float) -> None:
-        nonlocal kept
-        if not mask:
+        nonlocal counted, floor
+        if bound + reach[i] < floor - SLACK:
             return
-        if len(best_scores) >= limit and bound + reach[i] < best_scores[0] - SLACK:
+        if i == len(terms):
+            score = sum(gains)  # in query order, as _scored adds
+            size = mask.bit_count()
+            groups.append((score, mask))
+            heapq.heappush(best, (score, size))
+            counted += size
+            while counted - best[0][1] >= limit:
+                counted -= heapq.heappop(best)[1]
+            if counted >= limit:
+                floor = best[0][0]
             return
-        if i < len(terms):
-            best, present = terms[i]
-            visit(i + 1, mask & present, bound + best)
-            visit(i + 1, mask & ~present, bound)
-            return
-        kept |= mask
-        for s in _scores(weighted, mask).values():
-            if len(best_scores) < limit:
-                heapq.heappush(best_scores, s)
-            elif s > best_scores[0]:
-                heapq.heapreplace(best_scores, s)
+        place, entries = terms[i]
+        rest = mask
+        for gain, present in entries:
+            hit = mask & present
+            if hit:
+                gains[place] = gain
+                visit(i + 1, hit, bound + gain)
+                rest &= ~present
+                if not rest:
+                    break
+        gains[place] = 0.0
+        if rest:
+            visit(i + 1, rest, bound)
 
     visit(0, docs, 0.0)
-    return kept
+    groups.sort(key=_first, reverse=True)
+    result: list[int] = []
+    level, group = None, 0
+    for score, mask in groups:
+        rounded = round(score, 9)
+        if rounded != level:
+            result.extend(top(view, group, limit - len(result), "newest"))
+            if len(result) >= limit:
+                return result
+            level, group = rounded, 0
+        group |= mask
+    result.extend(top(view, group, limit - len(result), "newest"))
+    return result
+
+
+def _first(entry: tuple) -> float:
+    return entry[0]
 
 
 def _by_levels(view: View, weighted: list, docs: int, limit: int) -> list[int] | None:
