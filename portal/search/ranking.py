@@ -127,9 +127,10 @@ def ranked(view: View, terms: list, docs: int, limit: int) -> list[int]:
     return _scored(view, weighted, docs, limit)
 
 
-def _scores(weighted: list, docs: int) -> dict[int, float]:
-    """Each doc's score: the sum over the terms in query order (as _by_levels adds)."""
-    score = dict.fromkeys(bits.members(docs), 0.0)
+def _scored(view: View, weighted: list, docs: int, limit: int) -> list[int]:
+    """Every match scored (the sum over the terms in query order, as _by_levels adds)."""
+    listed = bits.members(docs)
+    score = dict.fromkeys(listed, 0.0)
     for weight, levels in weighted:
         for tf, mask in levels.items():
             hit = docs & mask if tf else 0
@@ -137,16 +138,10 @@ def _scores(weighted: list, docs: int) -> dict[int, float]:
                 gain = _gain(weight, tf)
                 for d in bits.members(hit):
                     score[d] += gain
-    return score
-
-
-def _scored(view: View, weighted: list, docs: int, limit: int) -> list[int]:
-    """Every doc in ``docs`` scored, the top ``limit`` kept."""
-    score = _scores(weighted, docs)
     facets = view.facets
     return heapq.nlargest(
         limit,
-        score,
+        listed,
         key=lambda d: (round(score[d], 9), facets[d].published_ts, facets[d].job_id),
     )
 
